@@ -1,0 +1,40 @@
+import type { EventInput } from '../http/events.ts';
+
+/** What a strategy may touch on the outgoing request. */
+export interface AuthRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Headers;
+  readonly signal?: AbortSignal;
+  readonly operation: string;
+}
+
+/** What the client hands a strategy: its name and a way to report events. */
+export interface AuthContext {
+  readonly connector: string;
+  emit(event: EventInput): void;
+}
+
+/**
+ * How a client proves who it is. The client calls `authorize` before every attempt, so a strategy
+ * can refresh proactively, and `onUnauthorized` at most once per call after a 401.
+ */
+export interface AuthStrategy {
+  /** e.g. `api-key`, `bearer`, `oauth2`. */
+  readonly kind: string;
+  /** Called once when the client is created. Throw `AuthError` (code `missing`) for absent configuration. */
+  init?(context: AuthContext): void;
+  /** Adds credentials to the request; may wait for a refresh first. */
+  authorize(request: AuthRequest, context: AuthContext): void | Promise<void>;
+  /**
+   * The provider answered 401 with the credentials just sent. Return true when fresh credentials are
+   * now in place and one retry is worth making; false to give up with an `AuthError`.
+   */
+  onUnauthorized?(request: AuthRequest, context: AuthContext): boolean | Promise<boolean>;
+  /** Secret values to scrub from any text that leaves the client (errors, events, logs). */
+  secrets?(): Iterable<string>;
+  /** Query parameter names that carry credentials, redacted in URLs. */
+  readonly sensitiveQueryParams?: readonly string[];
+  /** When the current credential expires, if known; used for `credential-expiring` events and health. */
+  expiresAt?(): Date | undefined;
+}

@@ -1,0 +1,46 @@
+import { ConnectorError, type ConnectorErrorOptions } from './connector-error.ts';
+
+/** What is wrong with the credentials, so the message can tell people what to fix. */
+export type AuthErrorCode =
+  | 'missing' // not configured (e.g. an empty environment variable)
+  | 'rejected' // the provider does not accept them
+  | 'expired' // they were valid and are not any more
+  | 'insufficient-scope' // valid, but not allowed to do this
+  | 'refresh-failed'; // the token endpoint refused to issue a new token
+
+/** Credentials are missing, rejected, expired or could not be refreshed. Never contains the secret itself. */
+export class AuthError extends ConnectorError {
+  override name = 'AuthError';
+  readonly code: AuthErrorCode;
+  /** The provider's own error code, e.g. OAuth `invalid_grant`. */
+  readonly providerError: string | undefined;
+  readonly providerErrorDescription: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(
+    message: string,
+    options: Omit<ConnectorErrorOptions, 'retryable'> & {
+      code: AuthErrorCode;
+      retryable?: boolean;
+      providerError?: string;
+      providerErrorDescription?: string;
+      status?: number;
+    },
+  ) {
+    super(message, { ...options, retryable: options.retryable ?? false });
+    this.code = options.code;
+    this.providerError = options.providerError;
+    this.providerErrorDescription = options.providerErrorDescription;
+    this.status = options.status;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      code: this.code,
+      providerError: this.providerError,
+      providerErrorDescription: this.providerErrorDescription,
+      status: this.status,
+    };
+  }
+}

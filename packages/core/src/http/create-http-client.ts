@@ -1,0 +1,654 @@
+import ky, { type KyInstance } from 'ky';
+import type { AuthContext, AuthRequest, AuthStrategy } from '../auth/auth-strategy.ts';
+import {
+  AbortedError,
+  AuthError,
+  ConnectorError,
+  HttpError,
+  InvalidRequestError,
+  NetworkError,
+  RateLimitError,
+  TimeoutError,
+} from '../errors/index.ts';
+import { type Clock, systemClock } from '../internal/clock.ts';
+import { excerpt } from '../internal/redact.ts';
+import { serverRetryDelayMs } from '../retry/retry-after.ts';
+import { RetryBudget } from '../retry/retry-budget.ts';
+import {
+  backoffDelayMs,
+  classifyStatus,
+  IDEMPOTENT_METHODS,
+  resolveRetryPolicy,
+  type ResolvedRetryPolicy,
+  type RetryOptions,
+  type RetryVerdict,
+} from '../retry/retry-policy.ts';
+import { type InferOutput, type Schema, validate } from '../validation/validate.ts';
+import { type BodyEncoder, jsonBody } from './body-encoders.ts';
+import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
+import { readDeprecation } from './deprecation.ts';
+import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** Where the client pins the provider's API version. */
+export type ApiVersionPin = { header: string; value: string } | { pathPrefix: string };
+
+/** What one attempt looks like to middleware (rate limiting, circuit breaking, tracing). */
+export interface AttemptContext {
+  readonly connector: string;
+  readonly operation: string;
+  readonly method: string;
+  /** The path template, e.g. `/repos/{owner}/{repo}`: safe for labels, free of IDs. */
+  readonly route: string;
+  readonly url: URL;
+  readonly host: string;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  emit(event: EventInput): void;
+}
+
+/**
+ * Wraps every attempt. Call `next()` to send (it resolves with the raw response, whatever its
+ * status), or throw a `ConnectorError` to fail the attempt without sending. Rate limiters wait
+ * before `next()`, circuit breakers throw, both read the response after.
+ */
+export type AttemptMiddleware = (context: AttemptContext, next: () => Promise<Response>) => Promise<Response>;
+
+export interface TimeoutOptions {
+  /** One attempt, from send to the last byte of the body. Default 30 s. */
+  attemptMs?: number;
+  /** The whole call, retries and waits included. Default 2 min. */
+  totalMs?: number;
+}
+
+export interface CredentialsCheck {
+  /** A cheap authenticated read, e.g. `/user`. */
+  path: string;
+  method?: HttpMethod;
+  operation?: string;
+  schema?: Schema;
+  /** Who the credentials belong to, from the response (a login, an account id). */
+  identify?: (data: unknown) => string | undefined;
+}
+
+export interface HttpClientOptions {
+  /** Name used in errors, events, logs and metrics. */
+  connector: string;
+  baseUrl: string;
+  auth?: AuthStrategy;
+  retry?: RetryOptions;
+  timeout?: TimeoutOptions;
+  apiVersion?: ApiVersionPin;
+  /** Sent with every request (e.g. `User-Agent`, `Accept`). */
+  headers?: Record<string, string>;
+  /** Idempotency-key support: `auto` adds a fresh key to every POST/PATCH, so they can be retried safely. */
+  idempotency?: { header?: string; auto?: boolean };
+  /** How request bodies are encoded. Default JSON; `formBody` for form-encoded APIs. */
+  bodyEncoder?: BodyEncoder;
+  /** Response headers that carry the provider's request id, first match wins. */
+  requestIdHeaders?: readonly string[];
+  /** The lightweight call `verifyCredentials()` makes. */
+  credentialsCheck?: CredentialsCheck;
+  onEvent?: EventListener | readonly EventListener[];
+  /** Runs around every attempt, outermost first. */
+  middleware?: readonly AttemptMiddleware[];
+  /** Injectable transport; defaults to the global `fetch`. */
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  /** Source of jitter in [0, 1); injectable for deterministic tests. */
+  random?: () => number;
+}
+
+export interface RequestOptions<S extends Schema | undefined = Schema | undefined> {
+  method?: HttpMethod;
+  /** A path template relative to `baseUrl` (`/users/{id}`), or an absolute URL on the same origin. */
+  path: string;
+  params?: PathParams;
+  query?: QueryParams;
+  /** Encoded with the client's body encoder (JSON by default). */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Validates the response body; the result is typed from it. */
+  schema?: S;
+  /** Validates `body` before anything is sent. */
+  bodySchema?: Schema;
+  /** Makes a POST/PATCH retryable; the same key is sent on every attempt. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+  /** Name for errors, events and metrics. Default `METHOD /route`. */
+  operation?: string;
+  /** How to read the body. Default: JSON when the response says so, text otherwise. */
+  responseType?: 'json' | 'text' | 'none';
+}
+
+export type ResponseData<S> = S extends Schema ? InferOutput<S> : unknown;
+
+export interface HttpResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+  url: URL;
+  attempts: number;
+}
+
+export interface VerifiedCredentials {
+  ok: true;
+  /** Who the credentials belong to, when the connector can tell. */
+  identity: string | undefined;
+  /** When the credential expires, when known. */
+  expiresAt: Date | undefined;
+}
+
+const DEFAULT_REQUEST_ID_HEADERS = [
+  'x-request-id',
+  'request-id',
+  'x-github-request-id',
+  'x-amzn-requestid',
+  'x-amz-request-id',
+  'x-correlation-id',
+  'cf-ray',
+];
+
+/** System error codes that prove the request never left: safe to retry even a POST. */
+const BEFORE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Finds a system error code anywhere in an error's cause chain (fetch nests them). */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+let callCounter = 0;
+
+/** Internal per-call state, kept in one place so the attempt loop reads top to bottom. */
+interface Call {
+  operation: string;
+  method: HttpMethod;
+  route: string;
+  url: URL;
+  headers: Headers;
+  body: string | undefined;
+  idempotencyKey: string | undefined;
+  options: RequestOptions;
+  callId: string;
+  deadline: number;
+  startedAt: number;
+}
+
+/**
+ * The low-level client every connector is built from. Use `createHttpClient` to make one.
+ */
+export class HttpClient {
+  readonly connector: string;
+  readonly baseUrl: string;
+  readonly #options: HttpClientOptions;
+  readonly #policy: ResolvedRetryPolicy;
+  readonly #budget: RetryBudget | undefined;
+  readonly #hub = new EventHub();
+  readonly #ky: KyInstance;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #attemptMs: number;
+  readonly #totalMs: number;
+  readonly #bodyEncoder: BodyEncoder;
+  readonly #requestIdHeaders: readonly string[];
+  readonly #deprecationsSeen = new Set<string>();
+  readonly #middleware: AttemptMiddleware[];
+  readonly #origin: string;
+  #auth: AuthStrategy | undefined;
+
+  constructor(options: HttpClientOptions) {
+    if (!options.connector) throw new TypeError('createHttpClient: `connector` (a name for errors and metrics) is required');
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch {
+      throw new TypeError(`createHttpClient(${options.connector}): baseUrl must be an absolute http(s) URL; got ${JSON.stringify(options.baseUrl)}`);
+    }
+    this.connector = options.connector;
+    this.#options = options;
+    this.#origin = base.origin;
+    const pin = options.apiVersion;
+    this.baseUrl = pin && 'pathPrefix' in pin ? joinUrl(base.toString(), pin.pathPrefix).toString() : base.toString();
+    this.#policy = resolveRetryPolicy(options.retry);
+    this.#budget = options.retry?.budget === false ? undefined : new RetryBudget(options.retry?.budget);
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#attemptMs = options.timeout?.attemptMs ?? 30_000;
+    this.#totalMs = options.timeout?.totalMs ?? 120_000;
+    this.#bodyEncoder = options.bodyEncoder ?? jsonBody;
+    this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
+    this.#middleware = [...(options.middleware ?? [])];
+    const listeners = options.onEvent ? (Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent]) : [];
+    for (const listener of listeners as EventListener[]) this.#hub.add(listener);
+    // ky is the transport: retries, timeouts and errors are ours, so ky's own are switched off.
+    this.#ky = ky.create({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.#auth = options.auth;
+    this.#auth?.init?.(this.#authContext());
+  }
+
+  /** Listens to this client's events; returns a function that stops listening. */
+  subscribe(listener: EventListener): () => void {
+    return this.#hub.add(listener);
+  }
+
+  /** Adds middleware around every attempt (innermost last). Used by integrations such as tracing. */
+  use(middleware: AttemptMiddleware): void {
+    this.#middleware.push(middleware);
+  }
+
+  /** Swaps the credentials at runtime (rotation) without recreating the client. */
+  setAuth(auth: AuthStrategy | undefined): void {
+    auth?.init?.(this.#authContext());
+    this.#auth = auth;
+  }
+
+  get auth(): AuthStrategy | undefined {
+    return this.#auth;
+  }
+
+  /** Reports an event as this client; used by strategies and helpers built on the client. */
+  emit(event: EventInput): void {
+    this.#hub.emit({ ...event, connector: event.connector ?? this.connector, time: this.#clock.now() } as ConnectorEvent);
+  }
+
+  /** Makes a call and returns the (validated) body. */
+  async request<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<ResponseData<S>> {
+    return (await this.send(options)).data;
+  }
+
+  /** Makes a call and returns the body with status and headers (pagination reads `Link`, for instance). */
+  async send<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<HttpResponse<ResponseData<S>>> {
+    const call = await this.#prepare(options as RequestOptions);
+    return this.#run(call) as Promise<HttpResponse<ResponseData<S>>>;
+  }
+
+  /**
+   * Makes the connector's declared lightweight call to prove the credentials work. Call it at
+   * startup: a wrong key fails the deploy, not the first user action.
+   * @throws AuthError explaining what is wrong: missing, rejected, expired or insufficient scope.
+   */
+  async verifyCredentials(): Promise<VerifiedCredentials> {
+    const check = this.#options.credentialsCheck;
+    if (!check) {
+      throw new InvalidRequestError(`${this.connector}: no credentialsCheck is declared, so credentials cannot be verified`, {
+        connector: this.connector,
+        operation: 'verifyCredentials',
+      });
+    }
+    const operation = check.operation ?? 'verifyCredentials';
+    try {
+      const data = await this.request({ method: check.method ?? 'GET', path: check.path, schema: check.schema, operation });
+      return { ok: true, identity: check.identify?.(data), expiresAt: this.#auth?.expiresAt?.() };
+    } catch (error) {
+      if (error instanceof AuthError) throw error;
+      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+        const insufficient = error.status === 403;
+        throw new AuthError(
+          insufficient
+            ? `${this.connector}: the credentials are valid but lack the permission (scope) for ${check.path}; grant it and try again`
+            : `${this.connector}: the provider rejected the credentials (${error.status}); check the key or token you configured`,
+          { connector: this.connector, operation, code: insufficient ? 'insufficient-scope' : 'rejected', status: error.status, attempts: error.attempts, requestId: error.requestId, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Absolute URL for a path on this client's base, with query. Used by pagination. */
+  resolveUrl(path: string, query?: QueryParams): URL {
+    return appendQuery(joinUrl(this.baseUrl, path), query);
+  }
+
+  /** True when a URL is on the origin this client was configured for. */
+  isSameOrigin(url: URL): boolean {
+    return url.origin === this.#origin;
+  }
+
+  #authContext(): AuthContext {
+    return { connector: this.connector, emit: (event) => this.emit(event) };
+  }
+
+  #secrets(): string[] {
+    return this.#auth?.secrets ? [...this.#auth.secrets()] : [];
+  }
+
+  async #prepare(options: RequestOptions): Promise<Call> {
+    const method = (options.method ?? 'GET').toUpperCase() as HttpMethod;
+    const route = options.path;
+    const operation = options.operation ?? `${method} ${route}`;
+    const fail = (message: string) => new InvalidRequestError(`${this.connector} ${operation}: ${message}`, { connector: this.connector, operation });
+    const { path, missing } = fillPath(options.path, options.params);
+    if (missing.length) throw fail(`missing path parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${route}`);
+    const url = appendQuery(joinUrl(this.baseUrl, path), options.query);
+    if (url.origin !== this.#origin) {
+      throw fail(`refusing to send credentials to ${url.origin}; this client is configured for ${this.#origin}`);
+    }
+    if (options.bodySchema && options.body !== undefined) {
+      await validate(options.bodySchema, options.body, { connector: this.connector, operation, direction: 'request' });
+    }
+    const headers = new Headers(this.#options.headers);
+    headers.set('accept', headers.get('accept') ?? 'application/json');
+    const pin = this.#options.apiVersion;
+    if (pin && 'header' in pin) headers.set(pin.header, pin.value);
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      const encoded = this.#bodyEncoder(options.body);
+      body = encoded.body;
+      headers.set('content-type', encoded.contentType);
+    }
+    const idem = this.#options.idempotency;
+    let idempotencyKey = options.idempotencyKey;
+    if (!idempotencyKey && idem?.auto && (method === 'POST' || method === 'PATCH')) idempotencyKey = crypto.randomUUID();
+    if (idempotencyKey) headers.set(idem?.header ?? 'Idempotency-Key', idempotencyKey);
+    const startedAt = this.#clock.now();
+    return {
+      operation,
+      method,
+      route,
+      url,
+      headers,
+      body,
+      idempotencyKey,
+      options,
+      callId: `${this.connector}-${++callCounter}`,
+      deadline: startedAt + this.#totalMs,
+      startedAt,
+    };
+  }
+
+  async #run(call: Call): Promise<HttpResponse<unknown>> {
+    const { operation, method, route, callId } = call;
+    const base = { operation, callId };
+    let refreshedAfter401 = false;
+    let lastError: ConnectorError | undefined;
+
+    for (let attempt = 1; ; attempt++) {
+      this.#throwIfAborted(call, attempt - 1);
+      const remaining = call.deadline - this.#clock.now();
+      if (remaining <= 0) throw this.#totalTimeout(call, attempt - 1, lastError);
+
+      this.emit({ type: 'request', ...base, method, route, attempt });
+      const started = performance.now();
+      let response: Response | undefined;
+      let failure: ConnectorError | undefined;
+      let verdict: RetryVerdict | undefined;
+      let data: unknown;
+
+      const attemptTimeout = Math.min(this.#attemptMs, remaining);
+      const timeoutSignal = AbortSignal.timeout(attemptTimeout);
+      const signal = call.options.signal ? AbortSignal.any([call.options.signal, timeoutSignal]) : timeoutSignal;
+      try {
+        response = await this.#attempt(call, attempt, signal);
+        if (response.ok) {
+          data = await this.#readBody(call, response);
+        } else if (response.status === 401 && !refreshedAfter401 && this.#auth?.onUnauthorized) {
+          // One refresh and one retry, never a loop: a second 401 is final.
+          await response.body?.cancel();
+          refreshedAfter401 = true;
+          const authRequest: AuthRequest = { method, url: call.url, headers: call.headers, operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
+          const refreshed = await this.#auth.onUnauthorized(authRequest, this.#authContext());
+          this.emit({ type: 'response', ...base, method, route, attempt, status: 401, durationMs: performance.now() - started, outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
+          if (refreshed) continue;
+          throw this.#unauthorized(call, response, attempt, 'the credentials were rejected and could not be refreshed');
+        } else {
+          const explicit = this.#policy.classify?.({ status: response.status, headers: response.headers });
+          verdict = explicit ?? classifyStatus(response.status, this.#policy);
+          failure = await this.#httpFailure(call, response, attempt, verdict);
+        }
+      } catch (error) {
+        failure = this.#toConnectorError(error, call, attempt, timeoutSignal, attemptTimeout);
+        verdict = { retryable: failure.retryable, reason: failure.reason ?? failure.message };
+      }
+
+      const durationMs = performance.now() - started;
+      const requestId = response ? this.#requestIdField(response) : {};
+      if (!failure) {
+        this.#budget?.recordSuccess();
+        this.emit({ type: 'response', ...base, method, route, attempt, status: response!.status, durationMs, outcome: 'success', ...requestId });
+        this.#checkDeprecation(call, response!.headers);
+        return { data, status: response!.status, headers: response!.headers, url: call.url, attempts: attempt };
+      }
+
+      lastError = failure;
+      const plan = failure instanceof AbortedError ? undefined : this.#planRetry(call, attempt, failure, verdict!, response);
+      this.emit({
+        type: 'response', ...base, method, route, attempt, durationMs, outcome: plan?.retry ? 'retry' : 'failed', error: failure.name,
+        ...(response ? { status: response.status } : {}), ...requestId,
+      });
+      if (!plan?.retry) {
+        const final = plan?.error ?? failure;
+        final.attempts = attempt;
+        this.emit({
+          type: 'give-up', ...base, attempts: attempt, error: final.name, reason: final.reason ?? final.message, retryable: final.retryable,
+          ...(response ? { status: response.status } : {}),
+        });
+        throw final;
+      }
+      this.emit({ type: 'retry', ...base, attempt, delayMs: plan.delayMs, reason: plan.reason, delaySource: plan.source, ...(response ? { status: response.status } : {}) });
+      try {
+        await this.#clock.sleep(plan.delayMs, call.options.signal);
+      } catch {
+        this.#throwIfAborted(call, attempt);
+      }
+    }
+  }
+
+  /** Runs middleware, then authorizes and sends. */
+  async #attempt(call: Call, attempt: number, signal: AbortSignal): Promise<Response> {
+    const url = new URL(call.url);
+    const context: AttemptContext = {
+      connector: this.connector,
+      operation: call.operation,
+      method: call.method,
+      route: call.route,
+      url,
+      host: url.host,
+      attempt,
+      signal,
+      clock: this.#clock,
+      emit: (event) => this.emit({ ...event, callId: call.callId } as EventInput),
+    };
+    const send = async (): Promise<Response> => {
+      const headers = new Headers(call.headers);
+      if (this.#auth) {
+        await this.#auth.authorize({ method: call.method, url, headers, signal, operation: call.operation }, this.#authContext());
+      }
+      return this.#ky(url, { method: call.method, headers, body: call.body, signal });
+    };
+    const chain = this.#middleware.reduceRight<() => Promise<Response>>((next, mw) => () => mw(context, next), send);
+    return chain();
+  }
+
+  async #readBody(call: Call, response: Response): Promise<unknown> {
+    const type = call.options.responseType;
+    if (type === 'none' || response.status === 204 || call.method === 'HEAD') {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const text = await response.text();
+    const isJson = type === 'json' || (type !== 'text' && (call.options.schema !== undefined || /json/i.test(response.headers.get('content-type') ?? '')));
+    let data: unknown = text;
+    if (isJson) {
+      if (text === '') data = undefined;
+      else {
+        try {
+          data = JSON.parse(text);
+        } catch (cause) {
+          throw new HttpError(`${this.connector} ${call.operation}: the ${response.status} response is not valid JSON`, {
+            connector: this.connector, operation: call.operation, status: response.status, retryable: true,
+            reason: 'malformed JSON (often a truncated or proxied response)', bodyExcerpt: excerpt(text, this.#secrets(), 200), cause,
+            ...this.#requestIdField(response),
+          });
+        }
+      }
+    }
+    if (call.options.schema) {
+      return validate(call.options.schema, data, { connector: this.connector, operation: call.operation, direction: 'response', secrets: this.#secrets() });
+    }
+    return data;
+  }
+
+  async #httpFailure(call: Call, response: Response, attempt: number, verdict: RetryVerdict): Promise<ConnectorError> {
+    if (response.status === 401) return this.#unauthorized(call, response, attempt, verdict.reason);
+    let text = '';
+    try {
+      text = await response.text();
+    } catch {
+      // The body is only for the message; the status already says what happened.
+    }
+    const bodyExcerpt = excerpt(text, this.#secrets());
+    return new HttpError(`${this.connector} ${call.operation}: ${call.method} ${call.route} failed with ${response.status}`, {
+      connector: this.connector, operation: call.operation, status: response.status, retryable: verdict.retryable,
+      reason: verdict.reason, bodyExcerpt, attempts: attempt, ...this.#requestIdField(response),
+    });
+  }
+
+  #unauthorized(call: Call, response: Response, attempt: number, reason: string): AuthError {
+    return new AuthError(`${this.connector} ${call.operation}: the provider rejected the credentials (401); ${reason}`, {
+      connector: this.connector, operation: call.operation, code: 'rejected', status: 401, attempts: attempt, reason, ...this.#requestIdField(response),
+    });
+  }
+
+  #toConnectorError(error: unknown, call: Call, attempt: number, timeoutSignal: AbortSignal, timeoutMs: number): ConnectorError {
+    const { operation } = call;
+    if (error instanceof ConnectorError) {
+      error.attempts = attempt;
+      return error;
+    }
+    if (call.options.signal?.aborted) {
+      return new AbortedError(`${this.connector} ${operation}: aborted by the caller`, { connector: this.connector, operation, attempts: attempt, cause: call.options.signal.reason });
+    }
+    const idempotent = this.#isRetrySafe(call);
+    if (timeoutSignal.aborted) {
+      const total = call.deadline - this.#clock.now() <= 0;
+      if (total) return this.#totalTimeout(call, attempt, undefined);
+      return new TimeoutError(`${this.connector} ${operation}: attempt ${attempt} timed out after ${timeoutMs} ms`, {
+        connector: this.connector, operation, timeout: 'attempt', timeoutMs, attempts: attempt, retryable: true,
+        reason: idempotent ? 'the attempt timed out' : 'the attempt timed out after the request may have been applied',
+      });
+    }
+    const code = errorCode(error);
+    const beforeSend = code !== undefined && BEFORE_SEND_CODES.has(code);
+    return new NetworkError(`${this.connector} ${operation}: network error${code ? ` (${code})` : ''}`, {
+      connector: this.connector, operation, attempts: attempt, beforeSend, retryable: true, cause: error,
+      ...(code ? { code } : {}), reason: beforeSend ? 'the connection failed before the request was sent' : 'the connection failed',
+    });
+  }
+
+  #isRetrySafe(call: Call): boolean {
+    return IDEMPOTENT_METHODS.has(call.method) || call.idempotencyKey !== undefined;
+  }
+
+  /** Decides whether and when to retry; may swap the error for a RateLimitError with `retryAt`. */
+  #planRetry(call: Call, attempt: number, failure: ConnectorError, verdict: RetryVerdict, response: Response | undefined):
+    | { retry: true; delayMs: number; reason: string; source: 'backoff' | 'server' }
+    | { retry: false; error?: ConnectorError } {
+    const now = this.#clock.now();
+    const status = response?.status;
+    const serverDelay = response ? serverRetryDelayMs(response.headers, now) : undefined;
+    const rateLimited = verdict.rateLimited === true;
+    if (rateLimited && status !== undefined) {
+      this.emit({ type: 'rate-limited', operation: call.operation, callId: call.callId, status, ...(serverDelay !== undefined ? { retryAfterMs: serverDelay } : {}) });
+    }
+    const give = (reason: string, retryAfterMs?: number): { retry: false; error: ConnectorError } => {
+      if (rateLimited || (serverDelay !== undefined && retryAfterMs !== undefined)) {
+        const wait = retryAfterMs ?? serverDelay ?? backoffDelayMs(attempt, this.#policy, this.#random);
+        return {
+          retry: false,
+          error: new RateLimitError(`${this.connector} ${call.operation}: rate limited; ${reason}. Try again after ${new Date(now + wait).toISOString()}`, {
+            connector: this.connector, operation: call.operation, retryable: true, reason, attempts: attempt, retryAt: new Date(now + wait),
+            ...(status !== undefined ? { status } : {}), ...(failure.requestId ? { requestId: failure.requestId } : {}), cause: failure,
+          }),
+        };
+      }
+      return { retry: false, error: withReason(failure, reason) };
+    };
+
+    if (!verdict.retryable) return { retry: false, error: withReason(failure, verdict.reason) };
+    const beforeSend = failure instanceof NetworkError && failure.beforeSend;
+    if (!this.#isRetrySafe(call) && !beforeSend) {
+      return give(`${call.method} without an idempotency key is not retried: the first attempt may have been applied`);
+    }
+    if (attempt >= this.#policy.maxAttempts) return give(`gave up after ${attempt} attempt${attempt > 1 ? 's' : ''} (retry.maxAttempts)`);
+    if (serverDelay !== undefined && serverDelay > this.#policy.maxRetryAfterMs) {
+      return give(`the server asked for a ${Math.ceil(serverDelay / 1000)} s wait, longer than retry.maxRetryAfterMs (${this.#policy.maxRetryAfterMs} ms)`, serverDelay);
+    }
+    let delayMs: number;
+    let source: 'backoff' | 'server';
+    if (serverDelay !== undefined) {
+      // A little jitter on top of the server's time keeps a fleet from returning in one burst.
+      delayMs = serverDelay + Math.round(this.#random() * Math.min(1000, serverDelay * 0.1));
+      source = 'server';
+    } else {
+      delayMs = backoffDelayMs(attempt, this.#policy, this.#random);
+      source = 'backoff';
+    }
+    if (verdict.minDelayMs !== undefined && delayMs < verdict.minDelayMs) {
+      delayMs = verdict.minDelayMs;
+      source = 'server';
+    }
+    if (now + delayMs >= call.deadline) {
+      return give(`waiting ${delayMs} ms would pass the total deadline (timeout.totalMs ${this.#totalMs} ms)`, source === 'server' ? delayMs : undefined);
+    }
+    if (this.#budget && !this.#budget.tryAcquire()) {
+      return give('retry budget exhausted: too many recent failures; retries resume as calls succeed');
+    }
+    return { retry: true, delayMs, reason: verdict.reason, source };
+  }
+
+  #totalTimeout(call: Call, attempts: number, lastError: ConnectorError | undefined): TimeoutError {
+    return new TimeoutError(`${this.connector} ${call.operation}: no success within the total deadline of ${this.#totalMs} ms`, {
+      connector: this.connector, operation: call.operation, timeout: 'total', timeoutMs: this.#totalMs, attempts, retryable: true,
+      reason: 'the total deadline (timeout.totalMs) passed', ...(lastError ? { cause: lastError } : {}),
+    });
+  }
+
+  #throwIfAborted(call: Call, attempts: number): void {
+    const signal = call.options.signal;
+    if (signal?.aborted) {
+      throw new AbortedError(`${this.connector} ${call.operation}: aborted by the caller`, { connector: this.connector, operation: call.operation, attempts, cause: signal.reason });
+    }
+  }
+
+  #requestIdField(response: Response): { requestId?: string } {
+    for (const name of this.#requestIdHeaders) {
+      const value = response.headers.get(name);
+      if (value) return { requestId: value };
+    }
+    return {};
+  }
+
+  /** One `deprecation` event per operation for the life of the client, not one per call. */
+  #checkDeprecation(call: Call, headers: Headers): void {
+    if (this.#deprecationsSeen.has(call.operation)) return;
+    const notice = readDeprecation(headers);
+    if (!notice) return;
+    this.#deprecationsSeen.add(call.operation);
+    this.emit({ type: 'deprecation', operation: call.operation, method: call.method, route: call.route, ...notice });
+  }
+}
+
+function withReason(error: ConnectorError, reason: string): ConnectorError {
+  error.reason = reason;
+  return error;
+}
+
+/** Creates the low-level client every connector is built from. See `HttpClientOptions`. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  return new HttpClient(options);
+}
+

@@ -1,0 +1,37 @@
+export * from './errors/index.ts';
+export {
+  createHttpClient,
+  HttpClient,
+  type AttemptContext,
+  type AttemptMiddleware,
+  type ApiVersionPin,
+  type CredentialsCheck,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpResponse,
+  type RequestOptions,
+  type ResponseData,
+  type TimeoutOptions,
+  type VerifiedCredentials,
+} from './http/create-http-client.ts';
+export { EventHub, type ConnectorEvent, type ConnectorEventOf, type ConnectorEventType, type EventInput, type EventListener, type EventBase, type AttemptOutcome } from './http/events.ts';
+export { jsonBody, formBody, type BodyEncoder } from './http/body-encoders.ts';
+export { fillPath, joinUrl, appendQuery, type PathParams, type QueryParams, type QueryValue } from './http/build-url.ts';
+export { readDeprecation, parseLinkHeader, type DeprecationNotice } from './http/deprecation.ts';
+export { parseRetryAfter, readRateLimitHeaders, serverRetryDelayMs, resetToEpochMs, type RateLimitState } from './retry/retry-after.ts';
+export {
+  backoffDelayMs,
+  classifyStatus,
+  resolveRetryPolicy,
+  DEFAULT_RETRYABLE_STATUSES,
+  IDEMPOTENT_METHODS,
+  type RetryOptions,
+  type RetryVerdict,
+  type RetryBudgetOptions,
+  type ResolvedRetryPolicy,
+} from './retry/retry-policy.ts';
+export { RetryBudget } from './retry/retry-budget.ts';
+export type { AuthStrategy, AuthRequest, AuthContext } from './auth/auth-strategy.ts';
+export { validate, formatIssuePath, type Schema, type InferOutput, type ValidationContext } from './validation/validate.ts';
+export { systemClock, type Clock } from './internal/clock.ts';
+export { redactText, redactUrl, REDACTED, SENSITIVE_QUERY_PARAMS } from './internal/redact.ts';

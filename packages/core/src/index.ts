@@ -7,6 +7,7 @@ export {
   type ApiVersionPin,
   type CredentialsCheck,
   type HttpClientOptions,
+  type HttpErrorFactoryInput,
   type HttpMethod,
   type HttpResponse,
   type RequestOptions,
@@ -35,3 +36,10 @@ export type { AuthStrategy, AuthRequest, AuthContext } from './auth/auth-strateg
 export { validate, formatIssuePath, type Schema, type InferOutput, type ValidationContext } from './validation/validate.ts';
 export { systemClock, type Clock } from './internal/clock.ts';
 export { redactText, redactUrl, REDACTED, SENSITIVE_QUERY_PARAMS } from './internal/redact.ts';
+export {
+  defineConnector,
+  type CommonConnectorOptions,
+  type Connector,
+  type ConnectorDefinition,
+  type ConnectorInstance,
+} from './connector/define-connector.ts';

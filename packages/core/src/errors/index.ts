@@ -7,3 +7,4 @@ export { NetworkError } from './network-error.ts';
 export { SchemaValidationError, type SchemaIssue } from './schema-validation-error.ts';
 export { CircuitOpenError } from './circuit-open-error.ts';
 export { InvalidRequestError, AbortedError } from './invalid-request-error.ts';
+export { PaginationError, type PaginationErrorCode } from './pagination-error.ts';

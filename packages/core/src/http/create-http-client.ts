@@ -1,5 +1,6 @@
 import ky, { type KyInstance } from 'ky';
 import type { AuthContext, AuthRequest, AuthStrategy } from '../auth/auth-strategy.ts';
+import { CredentialExpiryWarning } from '../auth/credential-expiry-warning.ts';
 import {
   AbortedError,
   AuthError,
@@ -11,7 +12,7 @@ import {
   TimeoutError,
 } from '../errors/index.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
-import { excerpt } from '../internal/redact.ts';
+import { excerpt, redactText } from '../internal/redact.ts';
 import { serverRetryDelayMs } from '../retry/retry-after.ts';
 import { RetryBudget } from '../retry/retry-budget.ts';
 import {
@@ -78,6 +79,11 @@ export interface HttpClientOptions {
   connector: string;
   baseUrl: string;
   auth?: AuthStrategy;
+  /**
+   * Emit `credential-expiring` when the credential's declared `expiresAt` is this close (at most one
+   * event per credential per day). Default 14 days; 0 turns it off.
+   */
+  credentialExpiryWarningMs?: number;
   retry?: RetryOptions;
   timeout?: TimeoutOptions;
   apiVersion?: ApiVersionPin;
@@ -91,6 +97,11 @@ export interface HttpClientOptions {
   requestIdHeaders?: readonly string[];
   /** The lightweight call `verifyCredentials()` makes. */
   credentialsCheck?: CredentialsCheck;
+  /**
+   * Builds a provider-specific `HttpError` subclass (e.g. `StripeError`) for a failed response, so
+   * callers get the provider's error code and message as typed fields. Return undefined for the default.
+   */
+  httpError?: (failure: HttpErrorFactoryInput) => HttpError | undefined;
   onEvent?: EventListener | readonly EventListener[];
   /** Runs around every attempt, outermost first. */
   middleware?: readonly AttemptMiddleware[];
@@ -99,6 +110,15 @@ export interface HttpClientOptions {
   clock?: Clock;
   /** Source of jitter in [0, 1); injectable for deterministic tests. */
   random?: () => number;
+}
+
+/** What `HttpClientOptions.httpError` receives: the default error's message and options, and the raw material. */
+export interface HttpErrorFactoryInput {
+  message: string;
+  init: ConstructorParameters<typeof HttpError>[1];
+  /** The response text, known secrets removed. */
+  body: string;
+  headers: Headers;
 }
 
 export interface RequestOptions<S extends Schema | undefined = Schema | undefined> {
@@ -180,6 +200,8 @@ interface Call {
   callId: string;
   deadline: number;
   startedAt: number;
+  /** The headers of the last attempt, credentials included, for `onUnauthorized`. */
+  sentHeaders?: Headers;
 }
 
 /**
@@ -202,6 +224,7 @@ export class HttpClient {
   readonly #deprecationsSeen = new Set<string>();
   readonly #middleware: AttemptMiddleware[];
   readonly #origin: string;
+  readonly #expiryWarning: CredentialExpiryWarning;
   #auth: AuthStrategy | undefined;
 
   constructor(options: HttpClientOptions) {
@@ -235,6 +258,7 @@ export class HttpClient {
       throwHttpErrors: false,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+    this.#expiryWarning = new CredentialExpiryWarning(options.credentialExpiryWarningMs);
     this.#auth = options.auth;
     this.#auth?.init?.(this.#authContext());
   }
@@ -272,6 +296,7 @@ export class HttpClient {
   /** Makes a call and returns the body with status and headers (pagination reads `Link`, for instance). */
   async send<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<HttpResponse<ResponseData<S>>> {
     const call = await this.#prepare(options as RequestOptions);
+    this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, (event) => this.emit(event));
     return this.#run(call) as Promise<HttpResponse<ResponseData<S>>>;
   }
 
@@ -318,7 +343,7 @@ export class HttpClient {
   }
 
   #authContext(): AuthContext {
-    return { connector: this.connector, emit: (event) => this.emit(event) };
+    return { connector: this.connector, emit: (event) => this.emit(event), clock: this.#clock };
   }
 
   #secrets(): string[] {
@@ -399,15 +424,16 @@ export class HttpClient {
           // One refresh and one retry, never a loop: a second 401 is final.
           await response.body?.cancel();
           refreshedAfter401 = true;
-          const authRequest: AuthRequest = { method, url: call.url, headers: call.headers, operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
+          const authRequest: AuthRequest = { method, url: call.url, headers: call.sentHeaders ?? call.headers, operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
           const refreshed = await this.#auth.onUnauthorized(authRequest, this.#authContext());
           this.emit({ type: 'response', ...base, method, route, attempt, status: 401, durationMs: performance.now() - started, outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
           if (refreshed) continue;
           throw this.#unauthorized(call, response, attempt, 'the credentials were rejected and could not be refreshed');
         } else {
-          const explicit = this.#policy.classify?.({ status: response.status, headers: response.headers });
+          const text = await this.#failureText(response);
+          const explicit = this.#policy.classify?.({ status: response.status, headers: response.headers, body: text });
           verdict = explicit ?? classifyStatus(response.status, this.#policy);
-          failure = await this.#httpFailure(call, response, attempt, verdict);
+          failure = this.#httpFailure(call, response, attempt, verdict, text);
         }
       } catch (error) {
         failure = this.#toConnectorError(error, call, attempt, timeoutSignal, attemptTimeout);
@@ -467,6 +493,7 @@ export class HttpClient {
       if (this.#auth) {
         await this.#auth.authorize({ method: call.method, url, headers, signal, operation: call.operation }, this.#authContext());
       }
+      call.sentHeaders = headers;
       return this.#ky(url, { method: call.method, headers, body: call.body, signal });
     };
     const chain = this.#middleware.reduceRight<() => Promise<Response>>((next, mw) => () => mw(context, next), send);
@@ -502,19 +529,24 @@ export class HttpClient {
     return data;
   }
 
-  async #httpFailure(call: Call, response: Response, attempt: number, verdict: RetryVerdict): Promise<ConnectorError> {
-    if (response.status === 401) return this.#unauthorized(call, response, attempt, verdict.reason);
-    let text = '';
+  /** The failed response's text with secrets removed; '' when unreadable. */
+  async #failureText(response: Response): Promise<string> {
     try {
-      text = await response.text();
+      return redactText(await response.text(), this.#secrets());
     } catch {
       // The body is only for the message; the status already says what happened.
+      return '';
     }
-    const bodyExcerpt = excerpt(text, this.#secrets());
-    return new HttpError(`${this.connector} ${call.operation}: ${call.method} ${call.route} failed with ${response.status}`, {
+  }
+
+  #httpFailure(call: Call, response: Response, attempt: number, verdict: RetryVerdict, text: string): ConnectorError {
+    if (response.status === 401) return this.#unauthorized(call, response, attempt, verdict.reason);
+    const message = `${this.connector} ${call.operation}: ${call.method} ${call.route} failed with ${response.status}`;
+    const init = {
       connector: this.connector, operation: call.operation, status: response.status, retryable: verdict.retryable,
-      reason: verdict.reason, bodyExcerpt, attempts: attempt, ...this.#requestIdField(response),
-    });
+      reason: verdict.reason, bodyExcerpt: excerpt(text, this.#secrets()), attempts: attempt, ...this.#requestIdField(response),
+    };
+    return this.#options.httpError?.({ message, init, body: text, headers: response.headers }) ?? new HttpError(message, init);
   }
 
   #unauthorized(call: Call, response: Response, attempt: number, reason: string): AuthError {

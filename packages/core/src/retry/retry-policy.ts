@@ -17,9 +17,10 @@ export interface RetryOptions {
   retryableStatuses?: readonly number[];
   /**
    * A provider-specific verdict that runs before the defaults (e.g. Stripe's `Stripe-Should-Retry`,
-   * GitHub's 403 secondary limit). Return undefined to fall back to the defaults.
+   * GitHub's 403 secondary limit). Return undefined to fall back to the defaults. `body` is the
+   * response text with known secrets removed (some providers only say "rate limit" in the body).
    */
-  classify?: (response: { status: number; headers: Headers }) => RetryVerdict | undefined;
+  classify?: (response: { status: number; headers: Headers; body: string }) => RetryVerdict | undefined;
 }
 
 export interface RetryVerdict {

@@ -1,0 +1,86 @@
+import type { AuthStrategy } from '../auth/auth-strategy.ts';
+import type { Clock } from '../internal/clock.ts';
+import {
+  createHttpClient,
+  type AttemptMiddleware,
+  type HttpClient,
+  type HttpClientOptions,
+  type VerifiedCredentials,
+} from '../http/create-http-client.ts';
+import type { EventListener } from '../http/events.ts';
+import type { RetryOptions } from '../retry/retry-policy.ts';
+
+/**
+ * Options every connector accepts on top of its own. They let apps (and the conformance suite and
+ * the sandbox) point any connector at another host, inject a transport or a clock, and listen to it.
+ */
+export interface CommonConnectorOptions {
+  /** Overrides the provider's base URL (a sandbox, a proxy, GitHub Enterprise...). */
+  baseUrl?: string;
+  /** Replaces the connector's default credentials (e.g. a token from your own store). */
+  auth?: AuthStrategy;
+  retry?: RetryOptions;
+  timeout?: HttpClientOptions['timeout'];
+  onEvent?: EventListener | readonly EventListener[];
+  middleware?: readonly AttemptMiddleware[];
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  random?: () => number;
+}
+
+/** What every connector instance exposes, whatever else it adds. */
+export interface ConnectorInstance {
+  readonly name: string;
+  /** The pipeline underneath: the escape hatch for any route the typed surface lacks. */
+  readonly http: HttpClient;
+  verifyCredentials(): Promise<VerifiedCredentials>;
+}
+
+/** The static description of a connector: defaults for its client, plus how to build its typed surface. */
+export interface ConnectorDefinition<TOptions, TApi> {
+  name: string;
+  /**
+   * Client options derived from the connector's own options (auth, version pin, credentials check,
+   * rate-limit rules...). Common options given by the caller win over these.
+   */
+  client(options: TOptions): Omit<HttpClientOptions, 'connector'>;
+  /** The typed operations, built on the client. */
+  api(http: HttpClient, options: TOptions): TApi;
+}
+
+export type Connector<TApi> = ConnectorInstance & TApi;
+
+/**
+ * Turns a definition into a factory: `const github = defineConnector({...}); const gh = github.create(opts)`.
+ * Keeping definitions declarative is what lets the conformance suite and the sandbox drive any connector.
+ */
+export function defineConnector<TOptions, TApi>(definition: ConnectorDefinition<TOptions, TApi>) {
+  return {
+    name: definition.name,
+    definition,
+    create(options: TOptions & CommonConnectorOptions): Connector<TApi> {
+      const base = definition.client(options);
+      const common: CommonConnectorOptions = options;
+      const http = createHttpClient({
+        ...base,
+        connector: definition.name,
+        ...pick(common, ['baseUrl', 'auth', 'fetch', 'clock', 'random', 'onEvent']),
+        retry: { ...base.retry, ...options.retry },
+        timeout: { ...base.timeout, ...options.timeout },
+        middleware: [...(base.middleware ?? []), ...(options.middleware ?? [])],
+      });
+      const api = definition.api(http, options);
+      return Object.assign(Object.create(null) as object, api, {
+        name: definition.name,
+        http,
+        verifyCredentials: () => http.verifyCredentials(),
+      }) as Connector<TApi>;
+    },
+  };
+}
+
+function pick<K extends keyof CommonConnectorOptions>(source: CommonConnectorOptions, keys: readonly K[]): Partial<Pick<CommonConnectorOptions, K>> {
+  const out: Partial<Pick<CommonConnectorOptions, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}

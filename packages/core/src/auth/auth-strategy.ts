@@ -1,4 +1,5 @@
 import type { EventInput } from '../http/events.ts';
+import type { Clock } from '../internal/clock.ts';
 
 /** What a strategy may touch on the outgoing request. */
 export interface AuthRequest {
@@ -13,6 +14,8 @@ export interface AuthRequest {
 export interface AuthContext {
   readonly connector: string;
   emit(event: EventInput): void;
+  /** The client's clock, so expiry decisions follow the same (injectable) time as the client. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -22,19 +25,26 @@ export interface AuthContext {
 export interface AuthStrategy {
   /** e.g. `api-key`, `bearer`, `oauth2`. */
   readonly kind: string;
+  /** A name for the credential that is safe to show (an environment variable name, a credential id); never the secret. */
+  readonly credential?: string;
   /** Called once when the client is created. Throw `AuthError` (code `missing`) for absent configuration. */
   init?(context: AuthContext): void;
   /** Adds credentials to the request; may wait for a refresh first. */
   authorize(request: AuthRequest, context: AuthContext): void | Promise<void>;
   /**
-   * The provider answered 401 with the credentials just sent. Return true when fresh credentials are
-   * now in place and one retry is worth making; false to give up with an `AuthError`.
+   * The provider answered 401 with the credentials just sent (`request.headers` are the headers of
+   * that attempt, credentials included). Return true when fresh credentials are now in place and one
+   * retry is worth making; false to give up with an `AuthError`.
    */
   onUnauthorized?(request: AuthRequest, context: AuthContext): boolean | Promise<boolean>;
   /** Secret values to scrub from any text that leaves the client (errors, events, logs). */
   secrets?(): Iterable<string>;
   /** Query parameter names that carry credentials, redacted in URLs. */
   readonly sensitiveQueryParams?: readonly string[];
-  /** When the current credential expires, if known; used for `credential-expiring` events and health. */
+  /**
+   * When a person must act on this credential (an API key's end date, a refresh token's or client
+   * secret's expiry), if known; used for `credential-expiring` events and health. Short-lived access
+   * tokens that the strategy renews by itself do not count.
+   */
   expiresAt?(): Date | undefined;
 }

@@ -136,6 +136,11 @@ export interface RequestOptions<S extends Schema | undefined = Schema | undefine
   bodySchema?: Schema;
   /** Makes a POST/PATCH retryable; the same key is sent on every attempt. */
   idempotencyKey?: string;
+  /**
+   * The call is safe to repeat although its method is not (a read over POST, a PATCH that only sets
+   * values, minting a token): it is retried like a GET, without sending an idempotency key.
+   */
+  idempotent?: boolean;
   signal?: AbortSignal;
   /** Name for errors, events and metrics. Default `METHOD /route`. */
   operation?: string;
@@ -582,7 +587,7 @@ export class HttpClient {
   }
 
   #isRetrySafe(call: Call): boolean {
-    return IDEMPOTENT_METHODS.has(call.method) || call.idempotencyKey !== undefined;
+    return IDEMPOTENT_METHODS.has(call.method) || call.idempotencyKey !== undefined || call.options.idempotent === true;
   }
 
   /** Decides whether and when to retry; may swap the error for a RateLimitError with `retryAt`. */

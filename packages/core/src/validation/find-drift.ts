@@ -1,0 +1,225 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+
+/** Valid data that no longer matches the schema exactly: the provider added something. */
+export interface DriftFinding {
+  kind: 'unknown-field' | 'unknown-enum-value';
+  /** Where, with array positions as `[]` and record keys as `*`: `data[].status`, `metadata.*.kind`. */
+  path: string;
+  /** For a new enum value: the value. */
+  value?: string | number;
+}
+
+/**
+ * The parts of a valibot schema the walk reads. Hand-written on purpose: valibot exposes its schemas
+ * as plain objects (`type`, `entries`, `item`, `wrapped`, `options`...) but ships no walker, and its
+ * `object()` drops unknown keys without a trace, which is exactly what drift detection must see.
+ */
+interface Node {
+  kind?: string;
+  type?: string;
+  async?: boolean;
+  entries?: Record<string, Node>;
+  item?: Node;
+  items?: readonly Node[];
+  rest?: Node;
+  value?: Node;
+  wrapped?: Node;
+  options?: readonly unknown[];
+  key?: string;
+  getter?: (input: unknown) => Node;
+  '~standard'?: StandardSchemaV1.Props;
+}
+
+interface Found extends DriftFinding {
+  /** The concrete location, for patching. */
+  at: PropertyKey[];
+  /** A declared option of the same type as the new value, for re-validation. */
+  placeholder?: unknown;
+}
+
+const MAX_DEPTH = 64;
+const WRAPPERS = new Set(['optional', 'exact_optional', 'nullable', 'nullish', 'undefinedable', 'non_nullable', 'non_nullish', 'non_optional']);
+const OBJECTS = new Set(['object', 'loose_object', 'strict_object', 'object_with_rest']);
+const TUPLES = new Set(['tuple', 'loose_tuple', 'strict_tuple', 'tuple_with_rest']);
+
+export function isValibotSchema(schema: unknown): boolean {
+  return (schema as { '~standard'?: { vendor?: unknown } } | null)?.['~standard']?.vendor === 'valibot';
+}
+
+/**
+ * Walks a valibot schema alongside the raw data and lists unknown fields (in `object()`, whose
+ * unknown keys would otherwise vanish; `looseObject` and `objectWithRest` declare that extra keys are
+ * fine, and `strictObject` already rejects them) and values of a `picklist`/`enum` that are not
+ * declared. Each path appears once. Returns [] for schemas of other vendors.
+ */
+export function findDrift(schema: unknown, data: unknown): DriftFinding[] {
+  if (!isValibotSchema(schema)) return [];
+  const seen = new Set<string>();
+  const out: DriftFinding[] = [];
+  for (const found of walkAll(schema as Node, data)) {
+    const key = `${found.kind}\0${found.path}\0${found.value ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(found.value === undefined ? { kind: found.kind, path: found.path } : { kind: found.kind, path: found.path, value: found.value });
+  }
+  return out;
+}
+
+/**
+ * When the only issues are undeclared picklist/enum values, returns the schema's output with those
+ * values passed through as received; otherwise undefined, and the original issues stand. Each new
+ * value is swapped for a declared one of the same type, the data is validated again, and the new
+ * value is put back where the output still holds the stand-in: a transform that changed it would
+ * make the output wrong, so that case fails instead.
+ */
+export async function acceptNewEnumValues(
+  schema: unknown,
+  data: unknown,
+  issues: readonly StandardSchemaV1.Issue[],
+): Promise<{ value: unknown } | undefined> {
+  const enumIssue = (issue: StandardSchemaV1.Issue) => {
+    const i = issue as { kind?: string; type?: string };
+    return i.kind === 'schema' && (i.type === 'picklist' || i.type === 'enum');
+  };
+  if (!issues.every(enumIssue)) return undefined;
+  const found = walkAll(schema as Node, data).filter((f) => f.kind === 'unknown-enum-value');
+  if (!found.length) return undefined;
+  let patched = data;
+  for (const f of found) patched = setAt(patched, f.at, f.placeholder);
+  let result = (schema as Required<Node>)['~standard'].validate(patched);
+  if (result instanceof Promise) result = await result;
+  if (result.issues) return undefined;
+  let output = result.value;
+  for (const f of found) {
+    if (getAt(output, f.at) !== f.placeholder) return undefined;
+    output = setAt(output, f.at, f.value);
+  }
+  return { value: output };
+}
+
+function walkAll(schema: Node, data: unknown): Found[] {
+  const out: Found[] = [];
+  walk(schema, data, [], '', out, 0);
+  return out;
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function walk(node: Node | undefined, value: unknown, at: PropertyKey[], path: string, out: Found[], depth: number): void {
+  if (!node || depth > MAX_DEPTH) return;
+  const type = node.type ?? '';
+  if (OBJECTS.has(type)) return walkObject(node.entries ?? {}, type === 'object', type === 'object_with_rest' ? node.rest : undefined, value, at, path, out, depth);
+  if (WRAPPERS.has(type)) {
+    if (value !== undefined && value !== null) walk(node.wrapped, value, at, path, out, depth + 1);
+    return;
+  }
+  switch (type) {
+    case 'array':
+      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walk(node.item, value[i], [...at, i], `${path}[]`, out, depth + 1);
+      return;
+    case 'record':
+      if (isRecord(value)) for (const key of Object.keys(value)) walk(node.value, value[key], [...at, key], join(path, '*'), out, depth + 1);
+      return;
+    case 'picklist':
+    case 'enum': {
+      const options = node.options ?? [];
+      // Only a value of a declared type is a new member; a number where strings are declared is a wrong type.
+      if ((typeof value === 'string' || typeof value === 'number') && !options.includes(value)) {
+        const placeholder = options.find((o) => typeof o === typeof value);
+        if (placeholder !== undefined) out.push({ kind: 'unknown-enum-value', path, value, at, placeholder });
+      }
+      return;
+    }
+    case 'lazy':
+      if (node.getter) walk(node.getter(value), value, at, path, out, depth + 1);
+      return;
+    case 'union':
+    case 'variant':
+      walk(chooseOption(node, value), value, at, path, out, depth + 1);
+      return;
+    case 'intersect': {
+      const options = (node.options ?? []) as Node[];
+      if (options.every((o) => OBJECTS.has(o.type ?? ''))) {
+        // A key is unknown only if no part of the intersection declares it.
+        const entries = Object.assign({}, ...options.map((o) => o.entries));
+        const strict = options.every((o) => o.type === 'object');
+        walkObject(entries, strict, undefined, value, at, path, out, depth);
+      }
+      return;
+    }
+    default:
+      if (TUPLES.has(type) && Array.isArray(value)) {
+        const items = node.items ?? [];
+        for (let i = 0; i < value.length; i++) walk(items[i] ?? node.rest, value[i], [...at, i], join(path, String(i)), out, depth + 1);
+      }
+  }
+}
+
+function walkObject(
+  entries: Record<string, Node>,
+  reportUnknown: boolean,
+  rest: Node | undefined,
+  value: unknown,
+  at: PropertyKey[],
+  path: string,
+  out: Found[],
+  depth: number,
+): void {
+  if (!isRecord(value)) return;
+  for (const key of Object.keys(value)) {
+    const entry = entries[key];
+    if (entry) walk(entry, value[key], [...at, key], join(path, key), out, depth + 1);
+    else if (rest) walk(rest, value[key], [...at, key], join(path, '*'), out, depth + 1);
+    else if (reportUnknown) out.push({ kind: 'unknown-field', path: join(path, key), at: [...at, key] });
+  }
+}
+
+/**
+ * The union member the data belongs to: the first that accepts it, else the first whose only
+ * complaint is an undeclared enum value (so a new status inside a union member is still found).
+ */
+function chooseOption(node: Node, value: unknown): Node | undefined {
+  const options = flattenOptions(node);
+  let fallback: Node | undefined;
+  for (const option of options) {
+    const result = option['~standard']?.validate(value);
+    if (!result || result instanceof Promise) continue; // async members are not walked
+    if (!result.issues) return option;
+    if (!fallback && result.issues.every((i) => ['picklist', 'enum'].includes((i as { type?: string }).type ?? ''))) fallback = option;
+  }
+  return fallback;
+}
+
+function flattenOptions(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const option of (node.options ?? []) as Node[]) {
+    if (option.type === 'variant' && node.type === 'variant') out.push(...flattenOptions(option));
+    else out.push(option);
+  }
+  return out;
+}
+
+function getAt(data: unknown, at: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const key of at) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+/** Copy-on-write along `at`: neither the caller's data nor the validator's output is mutated. */
+function setAt(data: unknown, at: readonly PropertyKey[], next: unknown): unknown {
+  if (!at.length) return next;
+  const [key, ...rest] = at as [PropertyKey, ...PropertyKey[]];
+  if (Array.isArray(data)) {
+    const copy = data.slice();
+    copy[key as number] = setAt(data[key as number], rest, next);
+    return copy;
+  }
+  const record = (data ?? {}) as Record<PropertyKey, unknown>;
+  return { ...record, [key]: setAt(record[key], rest, next) };
+}

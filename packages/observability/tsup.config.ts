@@ -1,3 +1,5 @@
 import { definePackageBuild } from '@connectors/tooling/tsup';
 
-export default definePackageBuild();
+export default definePackageBuild({
+  entry: { index: 'src/index.ts', prometheus: 'src/prometheus.ts', opentelemetry: 'src/opentelemetry.ts' },
+});

@@ -32,8 +32,19 @@ export {
   type ResolvedRetryPolicy,
 } from './retry/retry-policy.ts';
 export { RetryBudget } from './retry/retry-budget.ts';
-export type { AuthStrategy, AuthRequest, AuthContext } from './auth/auth-strategy.ts';
-export { validate, formatIssuePath, type Schema, type InferOutput, type ValidationContext } from './validation/validate.ts';
+export * from './auth/index.ts';
+export {
+  validate,
+  formatIssuePath,
+  type DriftMode,
+  type InferOutput,
+  type Schema,
+  type ValidationContext,
+  type ValidationOptions,
+} from './validation/validate.ts';
+export { findDrift, type DriftFinding } from './validation/find-drift.ts';
+export * from './pagination/index.ts';
+export * from './rate-limit/index.ts';
 export { systemClock, type Clock } from './internal/clock.ts';
 export { redactText, redactUrl, REDACTED, SENSITIVE_QUERY_PARAMS } from './internal/redact.ts';
 export {

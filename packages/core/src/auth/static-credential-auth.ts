@@ -48,14 +48,13 @@ export function staticCredentialAuth(spec: StaticSpec): RotatableAuth {
     authorize(request, context) {
       lastSent = spec.apply(request, secret.read(context.connector, request.operation));
     },
-    onUnauthorized(request, context) {
+    onUnauthorized(request) {
       // A 401 is worth one retry only when the credential changed since it was sent (env var edited, rotate()).
       const current = secret.peek();
       if (current === undefined) return false;
       const sent = spec.sent?.(request) ?? lastSent;
       const probe = new Headers();
       const wouldSend = spec.apply({ ...request, headers: probe, url: new URL(request.url) }, current);
-      void context;
       return sent !== undefined && sent !== wouldSend;
     },
     secrets() {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthError } from '../errors/auth-error.ts';
+import { ConnectorError } from '../errors/connector-error.ts';
 import type { EventInput } from '../http/events.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import type { AuthContext } from './auth-strategy.ts';
@@ -112,7 +113,9 @@ export class TokenRefresher {
 
   #join(call: RefreshCall, task: () => Promise<TokenRecord>): Promise<TokenRecord> {
     if (!this.#inflight) {
-      const promise = task();
+      const promise = task().catch((error: unknown) => {
+        throw this.#asAuthError(error, call);
+      });
       this.#inflight = promise;
       const clear = () => {
         if (this.#inflight === promise) this.#inflight = undefined;
@@ -136,7 +139,8 @@ export class TokenRefresher {
     }
     const current = this.#current;
     if (current && this.#usable(current, this.#now(call)) && !this.#unsaved) return current;
-    return this.#refresh(current ? 'expiring' : 'missing', current?.accessToken, call);
+    // A seed record (a refresh token only) has an empty access token: nothing was ever fetched.
+    return this.#refresh(current?.accessToken ? 'expiring' : 'missing', current?.accessToken, call);
   }
 
   /** Takes the store's lock (or waits for whoever holds it), then refreshes unless someone already did. */
@@ -237,6 +241,16 @@ export class TokenRefresher {
       `${call.context.connector}: ${this.#options.kind} credential '${this.#options.credentialId}': the new tokens could not be saved to the token store (${why}); they are kept in memory and saved before use on the next call`,
       { connector: call.context.connector, operation: call.operation, code: 'refresh-failed', retryable: true },
     );
+  }
+
+  /** Store and unexpected failures become a retryable `AuthError`; only the message is kept (see #persist). */
+  #asAuthError(error: unknown, call: RefreshCall): unknown {
+    if (error instanceof ConnectorError) return error;
+    const why = error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown error';
+    return new AuthError(`${call.context.connector}: ${this.#options.kind} credential '${this.#options.credentialId}': could not get a token (${why})`, {
+      connector: call.context.connector, operation: call.operation, code: 'refresh-failed', retryable: true,
+      reason: 'the token store or token source failed',
+    });
   }
 
   #adopt(record: TokenRecord, call: RefreshCall): void {

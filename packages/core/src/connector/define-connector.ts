@@ -26,6 +26,10 @@ export interface CommonConnectorOptions {
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
   random?: () => number;
+  /** Merged over the connector's own rate-limit rules (which keep their header parser); `false` turns limiting off. */
+  rateLimit?: HttpClientOptions['rateLimit'];
+  /** Response validation, e.g. `{ drift: 'strict' }` in CI. */
+  validation?: HttpClientOptions['validation'];
 }
 
 /** What every connector instance exposes, whatever else it adds. */
@@ -64,7 +68,8 @@ export function defineConnector<TOptions, TApi>(definition: ConnectorDefinition<
       const http = createHttpClient({
         ...base,
         connector: definition.name,
-        ...pick(common, ['baseUrl', 'auth', 'fetch', 'clock', 'random', 'onEvent']),
+        ...pick(common, ['baseUrl', 'auth', 'fetch', 'clock', 'random', 'onEvent', 'validation']),
+        ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit === false || base.rateLimit === false ? options.rateLimit : { ...base.rateLimit, ...options.rateLimit } }),
         retry: { ...base.retry, ...options.retry },
         timeout: { ...base.timeout, ...options.timeout },
         middleware: [...(base.middleware ?? []), ...(options.middleware ?? [])],

@@ -1,8 +1,10 @@
+import type { PaginationCheckpoint } from '../pagination/pagination-strategy.ts';
 import { ConnectorError, type ConnectorErrorOptions } from './connector-error.ts';
 
 /** Why a listing was stopped instead of read further. */
 export type PaginationErrorCode =
   | 'repeated-position' // the API handed back a cursor or next URL it had already given: following it would loop forever
+  | 'repeated-page' // a page came back with the same items as the one before: the API ignores the offset or page parameter
   | 'foreign-origin' // the next URL points to another host: credentials are never sent there
   | 'missing-cursor' // the page says there is more, but gives no way to get it
   | 'invalid-page' // the page has no item list where `items` says it is
@@ -19,11 +21,11 @@ export class PaginationError extends ConnectorError {
   /** The 1-based page (counted from where this run started) whose response caused the stop. */
   readonly page: number;
   /** The checkpoint after the last page that was delivered, when there was one (JSON-serialisable). */
-  readonly checkpoint: unknown;
+  readonly checkpoint: PaginationCheckpoint | undefined;
 
   constructor(
     message: string,
-    options: Omit<ConnectorErrorOptions, 'retryable'> & { code: PaginationErrorCode; page: number; checkpoint?: unknown },
+    options: Omit<ConnectorErrorOptions, 'retryable'> & { code: PaginationErrorCode; page: number; checkpoint?: PaginationCheckpoint },
   ) {
     super(message, { ...options, retryable: false });
     this.code = options.code;

@@ -4,6 +4,7 @@ import { CredentialExpiryWarning } from '../auth/credential-expiry-warning.ts';
 import {
   AbortedError,
   AuthError,
+  CircuitOpenError,
   ConnectorError,
   HttpError,
   InvalidRequestError,
@@ -24,11 +25,16 @@ import {
   type RetryOptions,
   type RetryVerdict,
 } from '../retry/retry-policy.ts';
-import { type InferOutput, type Schema, validate } from '../validation/validate.ts';
+import { type InferOutput, type Schema, validate, type ValidationOptions } from '../validation/validate.ts';
+import { DriftReporter } from '../validation/drift-reporter.ts';
+import { paginate, type Paginated, type PaginateOptions } from '../pagination/paginate.ts';
+import type { ItemAt } from '../pagination/read-path.ts';
 import { type BodyEncoder, jsonBody } from './body-encoders.ts';
 import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
 import { readDeprecation } from './deprecation.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
+import { createCircuitBreaker, type CircuitBreakerOptions } from '../rate-limit/circuit-breaker.ts';
+import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -45,8 +51,11 @@ export interface AttemptContext {
   readonly url: URL;
   readonly host: string;
   readonly attempt: number;
+  /** Aborts on the caller's abort or the call's total deadline; the attempt timeout starts only at send. */
   readonly signal: AbortSignal;
   readonly clock: Clock;
+  /** Epoch ms when the whole call times out (`timeout.totalMs`): a wait that would end later should fail now. */
+  readonly deadline?: number;
   emit(event: EventInput): void;
 }
 
@@ -103,13 +112,19 @@ export interface HttpClientOptions {
    */
   httpError?: (failure: HttpErrorFactoryInput) => HttpError | undefined;
   onEvent?: EventListener | readonly EventListener[];
-  /** Runs around every attempt, outermost first. */
+  /** Runs around every attempt, outermost first, inside the circuit breaker and the rate limiter. */
   middleware?: readonly AttemptMiddleware[];
+  /** Pacing from the provider's rate-limit headers (on by default), declared and shared budgets, concurrency; `false` turns it all off. */
+  rateLimit?: RateLimitOptions | false;
+  /** One circuit per host, on by default: after a run of failures calls fail fast with `CircuitOpenError`. `false` turns it off. */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /** Injectable transport; defaults to the global `fetch`. */
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
   /** Source of jitter in [0, 1); injectable for deterministic tests. */
   random?: () => number;
+  /** Response validation; `drift` defaults to `report` (unknown fields and new enum values become `schema-drift` events). */
+  validation?: ValidationOptions;
 }
 
 /** What `HttpClientOptions.httpError` receives: the default error's message and options, and the raw material. */
@@ -146,6 +161,10 @@ export interface RequestOptions<S extends Schema | undefined = Schema | undefine
   operation?: string;
   /** How to read the body. Default: JSON when the response says so, text otherwise. */
   responseType?: 'json' | 'text' | 'none';
+  /** Overrides the client's `validation` for this call. */
+  validation?: ValidationOptions;
+  /** The route template for events and metrics when `path` is a concrete URL (pagination's next links). Default `path`. */
+  route?: string;
 }
 
 export type ResponseData<S> = S extends Schema ? InferOutput<S> : unknown;
@@ -230,6 +249,7 @@ export class HttpClient {
   readonly #middleware: AttemptMiddleware[];
   readonly #origin: string;
   readonly #expiryWarning: CredentialExpiryWarning;
+  readonly #drift: DriftReporter;
   #auth: AuthStrategy | undefined;
 
   constructor(options: HttpClientOptions) {
@@ -253,7 +273,12 @@ export class HttpClient {
     this.#totalMs = options.timeout?.totalMs ?? 120_000;
     this.#bodyEncoder = options.bodyEncoder ?? jsonBody;
     this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
-    this.#middleware = [...(options.middleware ?? [])];
+    // The breaker is outermost so an open circuit fails fast without waiting for rate-limit budget.
+    this.#middleware = [
+      ...(options.circuitBreaker === false ? [] : [createCircuitBreaker(options.circuitBreaker, this.#clock).middleware]),
+      ...(options.rateLimit === false ? [] : [createRateLimiter(options.rateLimit, this.#clock).middleware]),
+      ...(options.middleware ?? []),
+    ];
     const listeners = options.onEvent ? (Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent]) : [];
     for (const listener of listeners as EventListener[]) this.#hub.add(listener);
     // ky is the transport: retries, timeouts and errors are ours, so ky's own are switched off.
@@ -264,6 +289,7 @@ export class HttpClient {
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     this.#expiryWarning = new CredentialExpiryWarning(options.credentialExpiryWarningMs);
+    this.#drift = new DriftReporter({ mode: options.validation?.drift, emit: (event) => this.emit(event), secrets: () => this.#secrets() });
     this.#auth = options.auth;
     this.#auth?.init?.(this.#authContext());
   }
@@ -291,6 +317,16 @@ export class HttpClient {
   /** Reports an event as this client; used by strategies and helpers built on the client. */
   emit(event: EventInput): void {
     this.#hub.emit({ ...event, connector: event.connector ?? this.connector, time: this.#clock.now() } as ConnectorEvent);
+  }
+
+  /**
+   * Reads a paginated listing: `for await (const item of http.paginate({...}))`, or `.pages()` for
+   * pages with checkpoints. Every page goes through `send`. See `PaginateOptions`.
+   */
+  paginate<S extends Schema | undefined = undefined, P extends string = ''>(
+    options: PaginateOptions<S, P>,
+  ): Paginated<ItemAt<ResponseData<S>, P>, ResponseData<S>> {
+    return paginate(this, options);
   }
 
   /** Makes a call and returns the (validated) body. */
@@ -357,7 +393,7 @@ export class HttpClient {
 
   async #prepare(options: RequestOptions): Promise<Call> {
     const method = (options.method ?? 'GET').toUpperCase() as HttpMethod;
-    const route = options.path;
+    const route = options.route ?? options.path;
     const operation = options.operation ?? `${method} ${route}`;
     const fail = (message: string) => new InvalidRequestError(`${this.connector} ${operation}: ${message}`, { connector: this.connector, operation });
     const { path, missing } = fillPath(options.path, options.params);
@@ -367,7 +403,7 @@ export class HttpClient {
       throw fail(`refusing to send credentials to ${url.origin}; this client is configured for ${this.#origin}`);
     }
     if (options.bodySchema && options.body !== undefined) {
-      await validate(options.bodySchema, options.body, { connector: this.connector, operation, direction: 'request' });
+      await validate(options.bodySchema, options.body, { connector: this.connector, operation, direction: 'request', secrets: this.#secrets() });
     }
     const headers = new Headers(this.#options.headers);
     headers.set('accept', headers.get('accept') ?? 'application/json');
@@ -419,10 +455,12 @@ export class HttpClient {
       let data: unknown;
 
       const attemptTimeout = Math.min(this.#attemptMs, remaining);
-      const timeoutSignal = AbortSignal.timeout(attemptTimeout);
-      const signal = call.options.signal ? AbortSignal.any([call.options.signal, timeoutSignal]) : timeoutSignal;
+      // The attempt's own timer starts at send (see #attempt): waiting for rate-limit budget must not
+      // eat timeout.attemptMs. Until then only the caller and the total deadline can cut it short.
+      const timeouts: { total: AbortSignal; attempt?: AbortSignal } = { total: AbortSignal.timeout(remaining) };
+      const signal = call.options.signal ? AbortSignal.any([call.options.signal, timeouts.total]) : timeouts.total;
       try {
-        response = await this.#attempt(call, attempt, signal);
+        response = await this.#attempt(call, attempt, signal, attemptTimeout, timeouts);
         if (response.ok) {
           data = await this.#readBody(call, response);
         } else if (response.status === 401 && !refreshedAfter401 && this.#auth?.onUnauthorized) {
@@ -441,7 +479,7 @@ export class HttpClient {
           failure = this.#httpFailure(call, response, attempt, verdict, text);
         }
       } catch (error) {
-        failure = this.#toConnectorError(error, call, attempt, timeoutSignal, attemptTimeout);
+        failure = this.#toConnectorError(error, call, attempt, timeouts.attempt ?? timeouts.total, attemptTimeout);
         verdict = { retryable: failure.retryable, reason: failure.reason ?? failure.message };
       }
 
@@ -455,7 +493,10 @@ export class HttpClient {
       }
 
       lastError = failure;
-      const plan = failure instanceof AbortedError ? undefined : this.#planRetry(call, attempt, failure, verdict!, response);
+      // Refused before sending by the circuit breaker or the rate limiter: an immediate retry would be
+      // refused again, and the error's retryAt already says when to come back.
+      const refused = failure instanceof CircuitOpenError || (failure instanceof RateLimitError && !response);
+      const plan = failure instanceof AbortedError || refused ? undefined : this.#planRetry(call, attempt, failure, verdict!, response);
       this.emit({
         type: 'response', ...base, method, route, attempt, durationMs, outcome: plan?.retry ? 'retry' : 'failed', error: failure.name,
         ...(response ? { status: response.status } : {}), ...requestId,
@@ -479,7 +520,7 @@ export class HttpClient {
   }
 
   /** Runs middleware, then authorizes and sends. */
-  async #attempt(call: Call, attempt: number, signal: AbortSignal): Promise<Response> {
+  async #attempt(call: Call, attempt: number, signal: AbortSignal, attemptMs: number, timeouts: { attempt?: AbortSignal }): Promise<Response> {
     const url = new URL(call.url);
     const context: AttemptContext = {
       connector: this.connector,
@@ -491,15 +532,19 @@ export class HttpClient {
       attempt,
       signal,
       clock: this.#clock,
+      deadline: call.deadline,
       emit: (event) => this.emit({ ...event, callId: call.callId } as EventInput),
     };
     const send = async (): Promise<Response> => {
+      // From the send on, the attempt timeout applies too.
+      const sendSignal = AbortSignal.any([signal, AbortSignal.timeout(attemptMs)]);
+      timeouts.attempt = sendSignal;
       const headers = new Headers(call.headers);
       if (this.#auth) {
-        await this.#auth.authorize({ method: call.method, url, headers, signal, operation: call.operation }, this.#authContext());
+        await this.#auth.authorize({ method: call.method, url, headers, signal: sendSignal, operation: call.operation }, this.#authContext());
       }
       call.sentHeaders = headers;
-      return this.#ky(url, { method: call.method, headers, body: call.body, signal });
+      return this.#ky(url, { method: call.method, headers, body: call.body, signal: sendSignal });
     };
     const chain = this.#middleware.reduceRight<() => Promise<Response>>((next, mw) => () => mw(context, next), send);
     return chain();
@@ -529,7 +574,10 @@ export class HttpClient {
       }
     }
     if (call.options.schema) {
-      return validate(call.options.schema, data, { connector: this.connector, operation: call.operation, direction: 'response', secrets: this.#secrets() });
+      return validate(call.options.schema, data, {
+        connector: this.connector, operation: call.operation, direction: 'response', secrets: this.#secrets(),
+        ...this.#drift.contextFor(call.operation, call.options.validation?.drift),
+      });
     }
     return data;
   }

@@ -98,33 +98,56 @@ export async function acceptNewEnumValues(
 }
 
 function walkAll(schema: Node, data: unknown): Found[] {
-  const out: Found[] = [];
-  walk(schema, data, [], '', out, 0);
-  return out;
+  const state: WalkState = { at: [], segments: [], out: [], unknownSeen: new Set() };
+  walk(schema, data, state, 0);
+  return state.out;
 }
 
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
+/**
+ * One mutable stack for the concrete location and one for the generalised path, copied only when
+ * something is found: a walk over a 10,000-item page must not allocate a path per field.
+ */
+interface WalkState {
+  at: PropertyKey[];
+  segments: string[];
+  out: Found[];
+  unknownSeen: Set<string>;
+}
+
+const ITEM = '[]';
+
+function pathOf(segments: readonly string[]): string {
+  let path = '';
+  for (const segment of segments) path = segment === ITEM ? `${path}${ITEM}` : path ? `${path}.${segment}` : segment;
+  return path;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function walk(node: Node | undefined, value: unknown, at: PropertyKey[], path: string, out: Found[], depth: number): void {
+function child(node: Node | undefined, value: unknown, key: PropertyKey, segment: string, state: WalkState, depth: number): void {
+  state.at.push(key);
+  state.segments.push(segment);
+  walk(node, value, state, depth + 1);
+  state.at.pop();
+  state.segments.pop();
+}
+
+function walk(node: Node | undefined, value: unknown, state: WalkState, depth: number): void {
   if (!node || depth > MAX_DEPTH) return;
   const type = node.type ?? '';
-  if (OBJECTS.has(type)) return walkObject(node.entries ?? {}, type === 'object', type === 'object_with_rest' ? node.rest : undefined, value, at, path, out, depth);
+  if (OBJECTS.has(type)) return walkObject(node.entries ?? {}, type === 'object', type === 'object_with_rest' ? node.rest : undefined, value, state, depth);
   if (WRAPPERS.has(type)) {
-    if (value !== undefined && value !== null) walk(node.wrapped, value, at, path, out, depth + 1);
+    if (value !== undefined && value !== null) walk(node.wrapped, value, state, depth + 1);
     return;
   }
   switch (type) {
     case 'array':
-      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walk(node.item, value[i], [...at, i], `${path}[]`, out, depth + 1);
+      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) child(node.item, value[i], i, ITEM, state, depth);
       return;
     case 'record':
-      if (isRecord(value)) for (const key of Object.keys(value)) walk(node.value, value[key], [...at, key], join(path, '*'), out, depth + 1);
+      if (isRecord(value)) for (const key of Object.keys(value)) child(node.value, value[key], key, '*', state, depth);
       return;
     case 'picklist':
     case 'enum': {
@@ -132,51 +155,49 @@ function walk(node: Node | undefined, value: unknown, at: PropertyKey[], path: s
       // Only a value of a declared type is a new member; a number where strings are declared is a wrong type.
       if ((typeof value === 'string' || typeof value === 'number') && !options.includes(value)) {
         const placeholder = options.find((o) => typeof o === typeof value);
-        if (placeholder !== undefined) out.push({ kind: 'unknown-enum-value', path, value, at, placeholder });
+        if (placeholder !== undefined) state.out.push({ kind: 'unknown-enum-value', path: pathOf(state.segments), value, at: [...state.at], placeholder });
       }
       return;
     }
     case 'lazy':
-      if (node.getter) walk(node.getter(value), value, at, path, out, depth + 1);
+      if (node.getter) walk(node.getter(value), value, state, depth + 1);
       return;
     case 'union':
     case 'variant':
-      walk(chooseOption(node, value), value, at, path, out, depth + 1);
+      walk(chooseOption(node, value), value, state, depth + 1);
       return;
     case 'intersect': {
       const options = (node.options ?? []) as Node[];
       if (options.every((o) => OBJECTS.has(o.type ?? ''))) {
         // A key is unknown only if no part of the intersection declares it.
         const entries = Object.assign({}, ...options.map((o) => o.entries));
-        const strict = options.every((o) => o.type === 'object');
-        walkObject(entries, strict, undefined, value, at, path, out, depth);
+        walkObject(entries, options.every((o) => o.type === 'object'), undefined, value, state, depth);
       }
       return;
     }
     default:
       if (TUPLES.has(type) && Array.isArray(value)) {
         const items = node.items ?? [];
-        for (let i = 0; i < value.length; i++) walk(items[i] ?? node.rest, value[i], [...at, i], join(path, String(i)), out, depth + 1);
+        for (let i = 0; i < value.length; i++) child(items[i] ?? node.rest, value[i], i, String(i), state, depth);
       }
   }
 }
 
-function walkObject(
-  entries: Record<string, Node>,
-  reportUnknown: boolean,
-  rest: Node | undefined,
-  value: unknown,
-  at: PropertyKey[],
-  path: string,
-  out: Found[],
-  depth: number,
-): void {
+function walkObject(entries: Record<string, Node>, reportUnknown: boolean, rest: Node | undefined, value: unknown, state: WalkState, depth: number): void {
   if (!isRecord(value)) return;
   for (const key of Object.keys(value)) {
     const entry = entries[key];
-    if (entry) walk(entry, value[key], [...at, key], join(path, key), out, depth + 1);
-    else if (rest) walk(rest, value[key], [...at, key], join(path, '*'), out, depth + 1);
-    else if (reportUnknown) out.push({ kind: 'unknown-field', path: join(path, key), at: [...at, key] });
+    if (entry) child(entry, value[key], key, key, state, depth);
+    else if (rest) child(rest, value[key], key, '*', state, depth);
+    else if (reportUnknown) {
+      state.segments.push(key);
+      const path = pathOf(state.segments);
+      state.segments.pop();
+      if (!state.unknownSeen.has(path)) {
+        state.unknownSeen.add(path);
+        state.out.push({ kind: 'unknown-field', path, at: [...state.at, key] });
+      }
+    }
   }
 }
 

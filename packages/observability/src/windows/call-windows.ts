@@ -2,6 +2,11 @@ import type { ConnectorEvent } from '@connectors/core';
 import { safeOperation } from '../internal/safe-route.ts';
 import { RollingWindow, type WindowOptions, type WindowStats } from './rolling-window.ts';
 
+/** Distinct operations tracked per connector before new ones are pooled. */
+export const MAX_OPERATIONS = 500;
+/** The operation name that pools operations past `MAX_OPERATIONS`. */
+export const OTHER_OPERATIONS = '(other)';
+
 interface ConnectorWindows {
   all: RollingWindow;
   operations: Map<string, RollingWindow>;
@@ -32,17 +37,18 @@ export class CallWindows {
       const throttled = event.status === 429 || (event.callId !== undefined && event.callId === this.#rateLimitedCall);
       this.#rateLimitedCall = undefined;
       const failed = event.outcome !== 'success';
-      const { all, operation } = this.#windows(event.connector, event.operation);
-      all.recordAttempt(event.time, event.durationMs, failed, throttled);
+      const windows = this.#connector(event.connector);
+      const operation = this.#operation(windows, event.operation);
+      windows.all.recordAttempt(event.time, event.durationMs, failed, throttled);
       operation.recordAttempt(event.time, event.durationMs, failed, throttled);
       if (!failed) {
-        all.recordCall(event.time, false);
+        windows.all.recordCall(event.time, false);
         operation.recordCall(event.time, false);
       }
     } else if (event.type === 'give-up') {
-      const { all, operation } = this.#windows(event.connector, event.operation);
-      all.recordCall(event.time, true);
-      operation.recordCall(event.time, true);
+      const windows = this.#connector(event.connector);
+      windows.all.recordCall(event.time, true);
+      this.#operation(windows, event.operation).recordCall(event.time, true);
     } else if (event.type === 'rate-limited') {
       this.#rateLimitedCall = event.callId;
     }
@@ -66,20 +72,25 @@ export class CallWindows {
     return [...(this.#connectors.get(connector)?.operations.keys() ?? [])];
   }
 
-  #windows(connector: string, operationName: string): { all: RollingWindow; operation: RollingWindow } {
+  #connector(connector: string): ConnectorWindows {
     let windows = this.#connectors.get(connector);
     if (!windows) {
       windows = { all: new RollingWindow(this.#options), operations: new Map() };
       this.#connectors.set(connector, windows);
     }
-    let operation = windows.operations.get(operationName);
+    return windows;
+  }
+
+  #operation(windows: ConnectorWindows, name: string): RollingWindow {
+    const key = safeOperation(name);
+    let operation = windows.operations.get(key);
     if (!operation) {
-      // Keyed by the raw name on the hot path; cleaned once here for what is reported.
-      const clean = safeOperation(operationName);
-      operation = windows.operations.get(clean) ?? new RollingWindow(this.#options);
-      windows.operations.set(operationName, operation);
-      if (clean !== operationName) windows.operations.set(clean, operation);
+      // Operation names come from code, but a default name built from a filled path (IDs in it) would
+      // grow without bound; past the cap, new names share one window.
+      const capped = windows.operations.size >= MAX_OPERATIONS ? OTHER_OPERATIONS : key;
+      operation = windows.operations.get(capped) ?? new RollingWindow(this.#options);
+      windows.operations.set(capped, operation);
     }
-    return { all: windows.all, operation };
+    return operation;
   }
 }

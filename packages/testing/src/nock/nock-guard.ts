@@ -1,5 +1,6 @@
 import { redactUrl } from '@connectors/core';
 import nock from 'nock';
+import { scrubText } from '../fixtures/scrub.ts';
 import { cancelPendingAnswers } from './mock-sequence.ts';
 
 /** A request nock could not answer from any interceptor. */
@@ -73,7 +74,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 /** True for loopback hosts (with or without a port). */
 export function isLoopbackHost(host: string): boolean {
   const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0] ?? host;
-  return LOOPBACK.has(hostname) || hostname.startsWith('127.');
+  return LOOPBACK.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
 /**
@@ -93,7 +94,7 @@ export function createNockGuard(options: NockGuardOptions = {}): NockGuard {
     if (results === undefined && allowed(url.host)) return;
     const entry: UnmatchedRequest = { method: request.method, url: redactUrl(url) };
     const best = results?.[0];
-    if (best) entry.closest = { interceptor: describeInterceptor(best.interceptor), reasons: [...best.reasons] };
+    if (best) entry.closest = { interceptor: describeInterceptor(best.interceptor), reasons: best.reasons.map((reason) => scrubText(reason)) };
     seen.push(entry);
   };
 

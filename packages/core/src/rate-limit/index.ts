@@ -1,0 +1,7 @@
+export { createRateLimiter, type RateLimiter, type RateLimitOptions, type RateBudget, type SharedRateLimiter, type SharedGrant } from './rate-limiter.ts';
+export { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.ts';
+export type { RateLimitParser, RateLimitObservation, RateLimitRequest, RateLimitResponse } from './rate-limit-parser.ts';
+export { standardRateLimit } from './standard-rate-limit.ts';
+export { shopifyCallLimit } from './shopify-call-limit.ts';
+export { githubRateLimit } from './github-rate-limit.ts';
+export { parseDuration } from './parse-duration.ts';

@@ -1,0 +1,192 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AbortedError, RateLimitError } from '../errors/index.ts';
+import { createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
+import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
+import { createTestClock } from '../internal/test-clock.ts';
+import { createManualClock } from './__fixtures__/manual-clock.ts';
+import { type LimitedServer, startLimitedServer } from './__fixtures__/limited-server.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+
+const BASE = 'https://api.acme.test';
+
+function client(baseUrl: string, overrides: Partial<HttpClientOptions> = {}) {
+  const events: ConnectorEvent[] = [];
+  const http = createHttpClient({ connector: 'acme', baseUrl, onEvent: (e) => events.push(e), circuitBreaker: false, ...overrides });
+  const of = <T extends ConnectorEvent['type']>(type: T) => events.filter((e): e is ConnectorEventOf<T> => e.type === type);
+  return { http, of };
+}
+
+/** Sends `count` calls at once and reports what the server saw. */
+async function burst(http: ReturnType<typeof createHttpClient>, count: number) {
+  const results = await Promise.allSettled(Array.from({ length: count }, () => http.request({ path: '/items' })));
+  return { failed: results.filter((r) => r.status === 'rejected') };
+}
+
+describe('rate limiting against a local server that enforces 50 requests per second', () => {
+  const servers: LimitedServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  const start = async (options: Parameters<typeof startLimitedServer>[0]) => {
+    const server = await startLimitedServer(options);
+    servers.push(server);
+    return server;
+  };
+
+  it('paces a burst of 100 calls from X-RateLimit headers: zero 429s', async () => {
+    const server = await start({ limit: 50, windowMs: 1000, headers: 'x-ratelimit' });
+    const { http, of } = client(server.url);
+    const { failed } = await burst(http, 100);
+    expect(failed).toEqual([]);
+    expect(server.stats).toMatchObject({ requests: 100, rejected: 0 });
+    expect(of('rate-limited')).toEqual([]);
+    // Past the first 50 the calls had to wait for the next window, and said so.
+    const waits = of('throttled');
+    expect(waits.length).toBeGreaterThanOrEqual(50);
+    expect(waits.every((e) => e.reason === 'rate-limit-headers' && e.waitMs > 0)).toBe(true);
+  });
+
+  it('paces from the IETF RateLimit and RateLimit-Policy fields too', async () => {
+    const server = await start({ limit: 30, windowMs: 1000, headers: 'ietf' });
+    const { http } = client(server.url);
+    const { failed } = await burst(http, 60);
+    expect(failed).toEqual([]);
+    expect(server.stats).toMatchObject({ requests: 60, rejected: 0 });
+  });
+
+  it('keeps a burst under a sliding window that sends no headers, with a declared budget', async () => {
+    const server = await start({ limit: 50, windowMs: 1000, headers: 'none', mode: 'sliding' });
+    const { http, of } = client(server.url, { rateLimit: { budget: { requests: 50, per: '1s' } } });
+    const { failed } = await burst(http, 100);
+    expect(failed).toEqual([]);
+    expect(server.stats).toMatchObject({ requests: 100, rejected: 0 });
+    expect(of('throttled').filter((e) => e.reason === 'declared-budget')).toHaveLength(50);
+  });
+
+  it('without headers or a budget, the same burst is rejected: the test server does limit', async () => {
+    const server = await start({ limit: 50, windowMs: 1000, headers: 'none', mode: 'sliding' });
+    const { http } = client(server.url, { retry: { maxAttempts: 1 } });
+    const { failed } = await burst(http, 100);
+    expect(server.stats.rejected).toBe(50);
+    expect(failed).toHaveLength(50);
+  });
+
+  it('holds calls to the concurrency limit', async () => {
+    const server = await start({ limit: 1000, windowMs: 1000, headers: 'none', latencyMs: 20 });
+    const { http, of } = client(server.url, { rateLimit: { concurrency: 4 } });
+    const { failed } = await burst(http, 20);
+    expect(failed).toEqual([]);
+    expect(server.stats.maxInFlight).toBe(4);
+    expect(of('throttled').some((e) => e.reason === 'concurrency')).toBe(true);
+  });
+});
+
+describe('rate limiting: bounded waits', () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending, 'every mocked response should have been used').toEqual([]);
+  });
+  afterAll(() => nock.enableNetConnect());
+
+  it('does not sleep through a reset an hour away: RateLimitError with retryAt, nothing sent', async () => {
+    const clock = createTestClock();
+    const reset = Math.floor(clock.now() / 1000) + 3600;
+    nock(BASE).get('/v1/a').reply(200, {}, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
+    const { http } = client(`${BASE}/v1`, { clock });
+    await http.request({ path: '/a' });
+    const error = await http.request({ path: '/b' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ retryable: true, attempts: 1 });
+    expect((error as RateLimitError).retryAt.getTime()).toBe(reset * 1000);
+    expect((error as RateLimitError).message).toMatch(/longer than rateLimit\.maxWaitMs \(60000 ms\)/);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('waits for a reset within maxWaitMs, then sends', async () => {
+    const clock = createTestClock();
+    const reset = Math.floor(clock.now() / 1000) + 20;
+    nock(BASE)
+      .get('/v1/a').reply(200, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) })
+      .get('/v1/b').reply(200, { ok: true });
+    const { http, of } = client(`${BASE}/v1`, { clock });
+    await http.request({ path: '/a' });
+    await expect(http.request({ path: '/b' })).resolves.toEqual({ ok: true });
+    expect(clock.sleeps).toEqual([20_000]);
+    expect(of('throttled')).toEqual([expect.objectContaining({ reason: 'rate-limit-headers', waitMs: 20_000, operation: 'GET /b' })]);
+  });
+
+  it('honours a shorter rateLimit.maxWaitMs, and the call deadline', async () => {
+    const clock = createTestClock();
+    nock(BASE).get('/v1/a').times(2).reply(200, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '20' });
+    const { http } = client(`${BASE}/v1`, { clock, rateLimit: { maxWaitMs: '10s' } });
+    await http.request({ path: '/a' });
+    await expect(http.request({ path: '/b' })).rejects.toThrow(/longer than rateLimit\.maxWaitMs \(10000 ms\)/);
+    const tight = client(`${BASE}/v1`, { clock, timeout: { totalMs: 5000 } });
+    await tight.http.request({ path: '/a' });
+    await expect(tight.http.request({ path: '/b' })).rejects.toThrow(/past the call's total deadline/);
+  });
+
+  it('holds other calls after a 429 with Retry-After instead of letting them hit the wall', async () => {
+    const clock = createTestClock();
+    nock(BASE)
+      .get('/v1/a').reply(429, '', { 'retry-after': '7' })
+      .get('/v1/a').reply(200, {})
+      .get('/v1/b').reply(200, {});
+    const { http, of } = client(`${BASE}/v1`, { clock, random: () => 0 });
+    await http.request({ path: '/a' });
+    expect(clock.sleeps).toEqual([7000]);
+    await http.request({ path: '/b' });
+    expect(of('rate-limited')).toHaveLength(1);
+    expect(clock.sleeps).toEqual([7000]);
+  });
+
+  it('gives up a wait when the caller aborts', async () => {
+    const clock = createManualClock();
+    nock(BASE).get('/v1/a').reply(200, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '30' });
+    const { http } = client(`${BASE}/v1`, { clock });
+    await http.request({ path: '/a' });
+    const controller = new AbortController();
+    const waiting = http.request({ path: '/b', signal: controller.signal }).catch((e: unknown) => e);
+    await clock.advance(1000);
+    controller.abort();
+    expect(await waiting).toBeInstanceOf(AbortedError);
+  });
+
+  it('sends one probe first and lets the rest go once the headers show room', async () => {
+    const clock = createManualClock();
+    let served = 0;
+    nock(BASE).get('/v1/x').times(5).reply(() => {
+      served++;
+      return [200, '{}', { 'content-type': 'application/json', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': String(100 - served), 'x-ratelimit-reset': '60' }];
+    });
+    const { http } = client(`${BASE}/v1`, { clock });
+    const results = await Promise.all(Array.from({ length: 5 }, () => http.request({ path: '/x' })));
+    expect(results).toHaveLength(5);
+    expect(served).toBe(5);
+  });
+
+  it('rejects malformed options with a TypeError that names them', () => {
+    expect(() => client(BASE, { rateLimit: { budget: { requests: 10, per: '10 minutes' } } })).toThrow(/rateLimit\.budget\.per must be a positive duration.*'10s'/);
+    expect(() => client(BASE, { rateLimit: { budget: { requests: 0, per: '1s' } } })).toThrow(/rateLimit\.budget\.requests must be a whole number >= 1; got 0/);
+    expect(() => client(BASE, { rateLimit: { concurrency: 2.5 } })).toThrow(/rateLimit\.concurrency/);
+    expect(() => client(BASE, { rateLimit: { spreadBelow: 2 } })).toThrow(/rateLimit\.spreadBelow/);
+    expect(() => client(BASE, { rateLimit: { maxWaitMs: -1 } })).toThrow(/rateLimit\.maxWaitMs/);
+  });
+
+  it('can be shared by two clients of the same account', async () => {
+    const clock = createTestClock();
+    const limiter = createRateLimiter({ parse: false, budget: { requests: 2, per: '1m' } }, clock);
+    nock(BASE).get('/v1/x').times(3).reply(200, {});
+    const a = client(`${BASE}/v1`, { clock, rateLimit: false, middleware: [limiter.middleware] });
+    const b = client(`${BASE}/v1`, { clock, rateLimit: false, middleware: [limiter.middleware] });
+    await a.http.request({ path: '/x' });
+    await b.http.request({ path: '/x' });
+    await b.http.request({ path: '/x' });
+    // The third call waited for the first slot to free, a minute after its response.
+    expect(clock.sleeps).toEqual([60_000]);
+    expect(b.of('throttled')).toEqual([expect.objectContaining({ reason: 'declared-budget', waitMs: 60_000 })]);
+  });
+});

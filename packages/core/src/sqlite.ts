@@ -1,0 +1,1 @@
+export { sqliteTokenStore, type SqliteTokenStore, type SqliteTokenStoreOptions } from './auth/sqlite-token-store.ts';

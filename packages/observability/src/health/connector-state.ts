@@ -1,0 +1,80 @@
+import type { ConnectorEvent } from '@connectors/core';
+
+/**
+ * Core reports `credential-expiring` at most once per credential per UTC day while calls are made;
+ * a notice older than this has not been repeated, so the credential was rotated (or the client went
+ * quiet) and the notice no longer holds.
+ */
+export const CREDENTIAL_NOTICE_TTL_MS = 26 * 60 * 60 * 1000;
+
+/** What the events say about one connector right now, beyond the rolling windows. */
+export interface ConnectorState {
+  lastSuccessAt: number | undefined;
+  lastFailureAt: number | undefined;
+  /** The last attempt rejected for its credentials (401, or an `AuthError`). */
+  lastAuthFailureAt: number | undefined;
+  /** Open or half-open circuits, by host. */
+  readonly circuits: Map<string, { state: 'open' | 'half-open'; since: number }>;
+  /** Credentials reported as expiring, by name. */
+  readonly credentials: Map<string, { expiresAt: number; reportedAt: number }>;
+}
+
+/** Tracks `ConnectorState` per connector from events (`record` is an event listener). */
+export class ConnectorStates {
+  readonly #states = new Map<string, ConnectorState>();
+
+  readonly record = (event: ConnectorEvent): void => {
+    switch (event.type) {
+      case 'response': {
+        const state = this.get(event.connector);
+        if (event.outcome === 'success') state.lastSuccessAt = event.time;
+        else {
+          state.lastFailureAt = event.time;
+          if (event.status === 401 || event.error === 'AuthError') state.lastAuthFailureAt = event.time;
+        }
+        return;
+      }
+      case 'give-up': {
+        const state = this.get(event.connector);
+        state.lastFailureAt = event.time;
+        if (event.error === 'AuthError') state.lastAuthFailureAt = event.time;
+        return;
+      }
+      case 'circuit': {
+        const circuits = this.get(event.connector).circuits;
+        if (event.state === 'closed') circuits.delete(event.host);
+        else if (circuits.get(event.host)?.state !== event.state) circuits.set(event.host, { state: event.state, since: event.time });
+        return;
+      }
+      case 'credential-expiring': {
+        const expiresAt = Date.parse(event.expiresAt);
+        if (Number.isFinite(expiresAt)) this.get(event.connector).credentials.set(event.credential, { expiresAt, reportedAt: event.time });
+        return;
+      }
+      default:
+    }
+  };
+
+  /** The state of a connector, created empty on first use. */
+  get(connector: string): ConnectorState {
+    let state = this.#states.get(connector);
+    if (!state) {
+      state = { lastSuccessAt: undefined, lastFailureAt: undefined, lastAuthFailureAt: undefined, circuits: new Map(), credentials: new Map() };
+      this.#states.set(connector, state);
+    }
+    return state;
+  }
+
+  /** Credentials of a connector whose expiry notice still holds at `now`. */
+  expiringCredentials(connector: string, now: number): { credential: string; expiresAt: number }[] {
+    const out: { credential: string; expiresAt: number }[] = [];
+    for (const [credential, notice] of this.#states.get(connector)?.credentials ?? []) {
+      if (now - notice.reportedAt < CREDENTIAL_NOTICE_TTL_MS) out.push({ credential, expiresAt: notice.expiresAt });
+    }
+    return out;
+  }
+
+  connectors(): string[] {
+    return [...this.#states.keys()];
+  }
+}

@@ -1,0 +1,84 @@
+import type { AttemptMiddleware } from '@connectors/core';
+import { type Attributes, context, SpanKind, SpanStatusCode, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
+import { safeOperation, safeRoute } from '../internal/safe-route.ts';
+import type { Instrumentation } from '../observe/instrumentation.ts';
+import { errorTypeOf, redactedFullUrl, semanticMethod, serverPort } from './http-semantics.ts';
+
+/** The instrumentation scope name of spans and metrics from this package. */
+export const INSTRUMENTATION_SCOPE = '@connectors/observability';
+
+export interface OpenTelemetryTracingOptions {
+  /** Default: a tracer from `tracerProvider`, or from the global provider your SDK registered. */
+  tracer?: Tracer;
+  tracerProvider?: TracerProvider;
+  /**
+   * Also set `url.full`, with user info removed and every query value replaced by `[REDACTED]`.
+   * Off by default: the filled URL holds IDs, and `url.template` already says which endpoint it was.
+   */
+  fullUrl?: boolean;
+}
+
+/**
+ * One OpenTelemetry CLIENT span per attempt, following the HTTP client semantic conventions: name
+ * `{method} {url.template}`; `http.request.method`, `server.address`, `server.port`, `url.template`,
+ * `http.response.status_code`, `error.type`, `http.request.resend_count` (from the second attempt),
+ * plus `connector.name` and `connector.operation`.
+ *
+ * Spans are made by attempt middleware (`client.use`), not from events, so that the span is the
+ * active context while the request is sent (an instrumented `fetch`, or logs, nest under it), it
+ * times exactly the attempt (after any pacing wait, auth included), and the URL's host and port are
+ * at hand. It ends when the response headers arrive. Only `@opentelemetry/api` is used: register
+ * whatever SDK you like, or none (spans are then no-ops).
+ */
+export function openTelemetryTracing(options: OpenTelemetryTracingOptions = {}): Instrumentation {
+  const tracer = options.tracer ?? (options.tracerProvider ?? trace).getTracer(INSTRUMENTATION_SCOPE);
+  const fullUrl = options.fullUrl ?? false;
+  return {
+    instrument(client) {
+      if (typeof client.use !== 'function') {
+        throw new TypeError(`openTelemetryTracing: the ${client.connector} client has no use(middleware); pass the HttpClient from @connectors/core`);
+      }
+      let active = true;
+      const middleware: AttemptMiddleware = (attempt, next) => {
+        if (!active) return next();
+        const method = semanticMethod(attempt.method);
+        const route = safeRoute(attempt.route);
+        const attributes: Attributes = {
+          'http.request.method': method,
+          'server.address': attempt.url.hostname,
+          'server.port': serverPort(attempt.url),
+          'url.template': route,
+          'connector.name': attempt.connector,
+          'connector.operation': safeOperation(attempt.operation),
+        };
+        if (method === '_OTHER') attributes['http.request.method_original'] = attempt.method;
+        if (attempt.attempt > 1) attributes['http.request.resend_count'] = attempt.attempt - 1;
+        if (fullUrl) attributes['url.full'] = redactedFullUrl(attempt.url);
+        const span = tracer.startSpan(method === '_OTHER' ? `HTTP ${route}` : `${method} ${route}`, { kind: SpanKind.CLIENT, attributes });
+        return context.with(trace.setSpan(context.active(), span), next).then(
+          (response) => {
+            span.setAttribute('http.response.status_code', response.status);
+            if (response.status >= 400) {
+              span.setAttribute('error.type', String(response.status));
+              span.setStatus({ code: SpanStatusCode.ERROR });
+            }
+            span.end();
+            return response;
+          },
+          (error: unknown) => {
+            const type = errorTypeOf(error, attempt.signal);
+            span.setAttribute('error.type', type);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+            span.end();
+            throw error;
+          },
+        );
+      };
+      client.use(middleware);
+      // Core has no way to remove middleware; a detached one passes straight through.
+      return () => {
+        active = false;
+      };
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { redisInboxStore, type RedisInboxStore, type RedisInboxStoreOptions } from './stores/redis-inbox-store.ts';

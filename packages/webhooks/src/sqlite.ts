@@ -1,0 +1,1 @@
+export { sqliteInboxStore, type SqliteInboxStore, type SqliteInboxStoreOptions } from './stores/sqlite-inbox-store.ts';

@@ -1,0 +1,134 @@
+/** A verified delivery, ready to be persisted. */
+export interface NewInboxEvent {
+  /** The inbox source it arrived on (e.g. `github`). No `:` allowed. */
+  source: string;
+  /** The provider's event or delivery id. Deduplication is per source and id. */
+  id: string;
+  type: string | undefined;
+  /** The provider's signed timestamp, epoch ms. */
+  timestamp: number | undefined;
+  /** When the inbox received it, epoch ms. */
+  receivedAt: number;
+  /** Lower-case header names; credentials of the sender's own infrastructure are not included. */
+  headers: Record<string, string>;
+  /** The raw body bytes exactly as received. */
+  body: Uint8Array;
+}
+
+export type PutOutcome = 'stored' | 'duplicate';
+
+export type InboxEventState = 'pending' | 'leased' | 'processed' | 'dead';
+
+/** An event as the store holds it. Processed events keep only their metadata (the body is dropped). */
+export interface StoredInboxEvent {
+  /** `${source}:${id}`: the dedupe key, the idempotency key handed to handlers, the key the DLQ tools take. */
+  key: string;
+  source: string;
+  id: string;
+  type: string | undefined;
+  timestamp: number | undefined;
+  receivedAt: number;
+  headers: Record<string, string>;
+  /** Empty for processed events. */
+  body: Buffer;
+  state: InboxEventState;
+  /** Attempts started so far (a lease counts as one, even when the worker died during it). */
+  attempts: number;
+  /** The error of the last failed attempt. */
+  lastError: string | undefined;
+  /** pending: when it may next run; leased: when the lease expires; dead: when it was dead-lettered; processed: when processed. */
+  stateChangedAt: number | undefined;
+}
+
+/** An event handed to one worker until `leaseUntil`. Every write about it must present `leaseToken`. */
+export interface LeasedInboxEvent extends StoredInboxEvent {
+  leaseToken: string;
+  leaseUntil: number;
+}
+
+/** Which dead letters to list or replay. All given fields must match. */
+export interface DeadLetterFilter {
+  source?: string;
+  type?: string;
+  /** Dead-lettered at or after (epoch ms or Date). */
+  since?: number | Date;
+  /** Dead-lettered before (epoch ms or Date). */
+  until?: number | Date;
+  /** Only these keys (`source:id`). */
+  keys?: readonly string[];
+  /** At most this many, oldest first. Default: all. */
+  limit?: number;
+}
+
+/** Queue depths for health checks and dashboards. */
+export interface InboxStats {
+  /** Waiting to run, including retries scheduled for later. */
+  pending: number;
+  /** Held by a worker right now (or by one that died, until the lease expires). */
+  leased: number;
+  /** In the dead-letter queue. */
+  deadLetters: number;
+}
+
+/**
+ * Where the inbox persists deliveries and workers take them from. `put` must resolve only once the
+ * event is durable (the inbox answers 2xx right after). Every method that changes an event the
+ * worker holds checks the lease token, so a worker whose lease expired cannot overwrite the work of
+ * the worker that took over. Implementations: `sqliteInboxStore` (`@connectors/webhooks/sqlite`),
+ * `redisInboxStore` (`@connectors/webhooks/redis`).
+ */
+export interface InboxStore {
+  /** Persists the event durably, or reports that this source and id are already known. */
+  put(event: NewInboxEvent): Promise<PutOutcome>;
+  /** Takes up to `limit` events that are due (or whose lease expired) and leases them until `now + leaseMs`. */
+  lease(options: { limit: number; leaseMs: number; now: number }): Promise<LeasedInboxEvent[]>;
+  /** Extends a lease. False when the lease is no longer this token's (it expired and another worker took the event). */
+  renewLease(key: string, leaseToken: string, leaseUntil: number): Promise<boolean>;
+  /** Marks the event processed and keeps its key until `now + retainMs` so a redelivery is recognised as a duplicate. */
+  markProcessed(key: string, leaseToken: string, options: { now: number; retainMs: number }): Promise<boolean>;
+  /** Puts the event back in the queue, due at `retryAt`, with the error of this attempt. */
+  scheduleRetry(key: string, leaseToken: string, options: { retryAt: number; error: string }): Promise<boolean>;
+  /** Moves the event to the dead-letter queue with its last error. */
+  deadLetter(key: string, leaseToken: string, options: { now: number; error: string }): Promise<boolean>;
+  /** One event by key, with its body (processed events: metadata only). */
+  get(key: string): Promise<StoredInboxEvent | undefined>;
+  /** Dead letters matching the filter, oldest first, bodies included. */
+  listDeadLetters(filter?: DeadLetterFilter): Promise<StoredInboxEvent[]>;
+  /** Puts matching dead letters back in the queue with their attempts reset. Returns how many. */
+  replayDeadLetters(filter: DeadLetterFilter, options: { now: number }): Promise<number>;
+  stats(): Promise<InboxStats>;
+  /** Flushes pending writes and releases the store's own resources (not a client you passed in). */
+  close(): Promise<void>;
+}
+
+/** Joins source and id into the store key. Sources cannot contain `:`, so the first `:` splits it back. */
+export function eventKey(source: string, id: string): string {
+  return `${source}:${id}`;
+}
+
+export function splitEventKey(key: string): { source: string; id: string } | undefined {
+  const colon = key.indexOf(':');
+  if (colon <= 0 || colon === key.length - 1) return undefined;
+  return { source: key.slice(0, colon), id: key.slice(colon + 1) };
+}
+
+export function toEpochMs(value: number | Date | undefined): number | undefined {
+  return value === undefined ? undefined : typeof value === 'number' ? value : value.getTime();
+}
+
+/** Whether a dead letter matches the filter's source, type and time range (keys and limit are applied by the caller). */
+export function matchesDeadLetterFilter(event: Pick<StoredInboxEvent, 'source' | 'type' | 'stateChangedAt'>, filter: DeadLetterFilter): boolean {
+  if (filter.source !== undefined && event.source !== filter.source) return false;
+  if (filter.type !== undefined && event.type !== filter.type) return false;
+  const at = event.stateChangedAt ?? 0;
+  const since = toEpochMs(filter.since);
+  const until = toEpochMs(filter.until);
+  if (since !== undefined && at < since) return false;
+  if (until !== undefined && at >= until) return false;
+  return true;
+}
+
+/** Truncates a handler error for storage: enough to debug, bounded in size. */
+export function truncateError(text: string, max = 4000): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,6 +1,6 @@
 // Streams 1,000,000 small items over 10,000 cursor pages from a server in another process through
 // http.paginate (valibot schema, drift detection, events: the whole pipeline) and reports items/s,
-// peak RSS and heap growth, against a hand-written fetch loop; each variant streams in a fresh
+// peak RSS and heap growth, against the same client called in a loop and a hand-written fetch loop; each variant streams in a fresh
 // process of its own so each peak RSS is its own. Then, with 20 ms of server latency and 20 ms of
 // consumer work per page, compares the total time with prefetch against without.
 import { fork } from 'node:child_process';
@@ -55,6 +55,18 @@ async function streamChild(variant: string, baseUrl: string): Promise<StreamResu
       if (item.id) count++;
       if (count % 1000 === 0) mark();
     }
+  } else if (variant === 'send') {
+    // The same client and schema, one call after the other: isolates what paginate itself costs.
+    const http = createHttpClient({ connector: 'bench', baseUrl });
+    for (let after: string | undefined, more = true; more; ) {
+      const page = await http.request({ path: '/items', query: { limit: LIMIT, starting_after: after }, schema: List, operation: 'items.list' });
+      for (const item of page.data) {
+        if (item.id) count++;
+        if (count % 1000 === 0) mark();
+      }
+      more = page.has_more;
+      after = page.data.at(-1)?.id;
+    }
   } else {
     // The loop people write by hand: sequential fetch + JSON.parse, no validation, no retries, no abort.
     for (let after: string | undefined, more = true; more; ) {
@@ -100,8 +112,9 @@ const server = await startServer('pagination-server', [String(TOTAL)]);
 
 // 1. Throughput and memory, one fresh process per variant.
 const connectors = await runChild('connectors', server.url);
+const send = await runChild('send', server.url);
 const bare = await runChild('bare', server.url);
-for (const r of [connectors, bare]) if (r.items !== TOTAL) throw new Error(`expected ${TOTAL} items, got ${r.items}`);
+for (const r of [connectors, send, bare]) if (r.items !== TOTAL) throw new Error(`expected ${TOTAL} items, got ${r.items}`);
 
 // 2. Overlap: slow API and slow consumer, with and without prefetch, interleaved rounds.
 const http = createHttpClient({ connector: 'bench', baseUrl: server.url });
@@ -136,6 +149,7 @@ console.log('| variant | items/s | vs hand-written | peak RSS MB | heap after GC
 console.log('|---|---:|---:|---:|---:|');
 for (const [name, r] of [
   ['http.paginate (valibot, drift, prefetch)', connectors],
+  ['http.request loop (same client and schema)', send],
   ['hand-written fetch loop (no validation)', bare],
 ] as const) {
   console.log(`| ${name} | ${fmt(rate(r))} | ${fmt(rate(r) / rate(bare), 2)}x | ${fmt(r.peakRssMb)} | ${fmt(r.heapAt10Mb, 1)} -> ${fmt(r.heapAtEndMb, 1)} |`);
@@ -151,8 +165,10 @@ result('pagination', {
   items: TOTAL,
   pages: TOTAL / LIMIT,
   itemsPerSecond: Math.round(rate(connectors)),
+  sendLoopItemsPerSecond: Math.round(rate(send)),
   bareItemsPerSecond: Math.round(rate(bare)),
   peakRssMb: Math.round(connectors.peakRssMb),
+  sendLoopPeakRssMb: Math.round(send.peakRssMb),
   barePeakRssMb: Math.round(bare.peakRssMb),
   heapAfterGcMb: [Number(connectors.heapAt10Mb.toFixed(1)), Number(connectors.heapAtEndMb.toFixed(1))],
   prefetchMs: Math.round(prefetchMs),

@@ -169,7 +169,9 @@ async function load(url: string, seconds: number, connections: number): Promise<
 // ---------------------------------------------------------------- orchestration (parent)
 
 function child(args: string[]) {
-  const proc = fork(SELF, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--no-warnings'] });
+  // BENCH_PROFILE=inbox writes a CPU profile of that server to BENCH_PROFILE_DIR (default: the temp dir).
+  const profile = args[0] === 'server' && process.env.BENCH_PROFILE === args[1] ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? tmpdir()}`] : [];
+  const proc = fork(SELF, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--no-warnings', ...profile] });
   const next = <T>(): Promise<T> =>
     new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`child ${args.join(' ')} exited with ${code}`));

@@ -1,3 +1,3 @@
 import { definePackageBuild } from '@connectors/tooling/tsup';
 
-export default definePackageBuild();
+export default definePackageBuild({ entry: { index: 'src/index.ts', sandbox: 'src/sandbox/index.ts' } });

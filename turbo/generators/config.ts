@@ -52,6 +52,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         'tsup.config.ts',
         'vitest.config.ts',
         'README.md',
+        'LICENSE',
         'src/index.ts',
         'src/connector.ts',
         'src/connector.test.ts',

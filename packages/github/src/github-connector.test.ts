@@ -46,6 +46,20 @@ describe('github connector: requests', () => {
     scope.done();
   });
 
+  it('lets a new enum value through and reports it as schema drift, but fails a wrong type', async () => {
+    const events: ConnectorEvent[] = [];
+    nock(API)
+      .get('/repos/o/r/issues/1')
+      .reply(200, { ...issue, state_reason: 'resolved_by_bot' })
+      .get('/repos/o/r/issues/2')
+      .reply(200, { ...issue, number: 'two' });
+    const { gh } = setup({ events });
+    const got = await gh.issues.get({ owner: 'o', repo: 'r', issue_number: 1 });
+    expect(got.state_reason).toBe('resolved_by_bot');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'schema-drift', kind: 'unknown-enum-value', path: 'state_reason', value: 'resolved_by_bot' }));
+    await expect(gh.issues.get({ owner: 'o', repo: 'r', issue_number: 2 })).rejects.toMatchObject({ name: 'SchemaValidationError', issues: [expect.objectContaining({ path: 'number' })] });
+  });
+
   it('reads GITHUB_TOKEN when no token is given, and says which variable is missing', async () => {
     const previous = process.env['GITHUB_TOKEN'];
     try {
@@ -91,6 +105,16 @@ describe('github connector: rate limits', () => {
     expect(clock.sleeps).toEqual([60_000]);
     expect(events.some((e) => e.type === 'rate-limited' && e.status === 403)).toBe(true);
     scope.done();
+  });
+
+  it('defers a secondary limit as RateLimitError when 60 s is more than the caller lets it sleep', async () => {
+    nock(API).get('/user').reply(403, { message: 'You have exceeded a secondary rate limit.' });
+    const clock = createFakeClock();
+    const gh = github.create({ token: TOKEN, clock, random: () => 0, retry: { maxRetryAfterMs: 10_000 } });
+    const error = await gh.users.getAuthenticated().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAt.getTime()).toBe(clock.now() + 60_000);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('honours retry-after on a secondary limit', async () => {

@@ -13,7 +13,7 @@ import { StripeError } from './errors/stripe-error.ts';
 import { STRIPE_API_VERSION, stripe } from './stripe-connector.ts';
 
 const API = 'https://api.stripe.com';
-const KEY = 'sk_test_connectors0000000000000000000000';
+const KEY = 'sk_test_connectors-key';
 
 function setup(options: { apiVersion?: string; stripeAccount?: string } = {}) {
   const clock = createFakeClock();
@@ -155,7 +155,7 @@ describe('stripe connector: credentials', () => {
     const verified = await client.verifyCredentials();
     expect(verified.identity).toBe('test mode, secret key');
     nock(API).get('/v1/balance').reply(200, { ...balance, livemode: true });
-    const restricted = stripe.create({ secretKey: 'rk_live_connectors00000000000000000000' });
+    const restricted = stripe.create({ secretKey: 'rk_live_connectors-key' });
     expect((await restricted.verifyCredentials()).identity).toBe('live mode, restricted key');
   });
 
@@ -164,7 +164,7 @@ describe('stripe connector: credentials', () => {
     try {
       delete process.env['STRIPE_SECRET_KEY'];
       expect(() => stripe.create({})).toThrow(/STRIPE_SECRET_KEY is not set/);
-      process.env['STRIPE_SECRET_KEY'] = 'pk_test_connectors0000000000000000000000';
+      process.env['STRIPE_SECRET_KEY'] = 'pk_test_connectors-key';
       expect(() => stripe.create({})).toThrow(AuthError);
       expect(() => stripe.create({})).toThrow(/publishable key/);
       expect(() => stripe.create({ secretKey: 'whsec_connectors' })).toThrow(/webhook signing secret/);

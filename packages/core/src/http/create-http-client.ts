@@ -683,6 +683,9 @@ export class HttpClient {
       source = 'backoff';
     }
     if (verdict.minDelayMs !== undefined && delayMs < verdict.minDelayMs) {
+      if (verdict.minDelayMs > this.#policy.maxRetryAfterMs) {
+        return give(`the provider needs at least a ${Math.ceil(verdict.minDelayMs / 1000)} s wait, longer than retry.maxRetryAfterMs (${this.#policy.maxRetryAfterMs} ms)`, verdict.minDelayMs);
+      }
       delayMs = verdict.minDelayMs;
       source = 'server';
     }

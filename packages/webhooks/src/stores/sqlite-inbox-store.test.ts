@@ -87,6 +87,8 @@ describe('sqliteInboxStore', () => {
     await expect(store.put(event('late'))).rejects.toBeInstanceOf(InboxStoreError);
     expect(() => sqliteInboxStore({ path: '' })).toThrow(TypeError);
     expect(() => sqliteInboxStore({ path, maxBatch: 0 })).toThrow(/maxBatch/);
+    expect(() => sqliteInboxStore({ path: ':memory:' })).toThrow(/writer thread/);
+    expect(() => sqliteInboxStore({ path: join(path, 'no', 'such', 'dir.db') })).toThrow(InboxStoreError);
     remove();
   });
 });

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../internal/clock.ts';
+import { createManualClock } from './__fixtures__/manual-clock.ts';
+import { type GateVerdict, WaitQueue } from './wait-queue.ts';
+
+const tooLong = (at: number) => new Error(`needs until ${at}`);
+
+describe('WaitQueue', () => {
+  it('serves callers in arrival order and reports who was held', async () => {
+    const clock = createManualClock();
+    let open = 0;
+    const queue = new WaitQueue<number>(clock, { check: (): GateVerdict<number> => (open > 0 ? { ready: true, value: open-- } : { ready: false }) });
+    const order: number[] = [];
+    const waits: number[] = [];
+    const calls = [1, 2, 3].map((id) => queue.acquire(new AbortController().signal, Infinity, tooLong).then((a) => {
+      order.push(id);
+      waits.push(a.waitedMs);
+    }));
+    await clock.advance(500);
+    open = 3;
+    queue.notify();
+    await Promise.all(calls);
+    expect(order).toEqual([1, 2, 3]);
+    expect(waits).toEqual([500, 500, 500]);
+  });
+
+  it('sleeps on one timer until the time the gate names', async () => {
+    const clock = createManualClock();
+    const readyAt = clock.now() + 1000;
+    const queue = new WaitQueue<true>(clock, { check: (now) => (now >= readyAt ? { ready: true, value: true } : { ready: false, at: readyAt }) });
+    const done: number[] = [];
+    for (let i = 0; i < 3; i++) void queue.acquire(new AbortController().signal, Infinity, tooLong).then(() => done.push(clock.now()));
+    await clock.advance(0);
+    expect(clock.pending).toBe(1);
+    await clock.advance(1000);
+    expect(done).toEqual([readyAt, readyAt, readyAt]);
+  });
+
+  it('fails at once the callers who cannot wait until then, keeps the others', async () => {
+    const clock = createManualClock();
+    const readyAt = clock.now() + 10_000;
+    const queue = new WaitQueue<true>(clock, { check: (now) => (now >= readyAt ? { ready: true, value: true } : { ready: false, at: readyAt }) });
+    const patient = queue.acquire(new AbortController().signal, Infinity, tooLong);
+    const hasty = queue.acquire(new AbortController().signal, clock.now() + 5000, tooLong).catch((e: Error) => e.message);
+    await clock.advance(0);
+    expect(await hasty).toBe(`needs until ${readyAt}`);
+    await clock.advance(10_000);
+    await expect(patient).resolves.toMatchObject({ value: true, waitedMs: 10_000 });
+  });
+
+  it('makes progress with a clock whose sleep does not move now()', async () => {
+    const frozen: Clock = { now: () => 1000, sleep: async () => {} };
+    const queue = new WaitQueue<true>(frozen, { check: (now) => (now >= 1500 ? { ready: true, value: true } : { ready: false, at: 1500 }) });
+    await expect(queue.acquire(new AbortController().signal, Infinity, tooLong)).resolves.toMatchObject({ value: true });
+  });
+
+  it('returns a slot an async gate granted to a caller who left meanwhile', async () => {
+    const clock = createManualClock();
+    const cancelled: number[] = [];
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const queue = new WaitQueue<number>(clock, {
+      check: async () => {
+        await slow;
+        return { ready: true, value: 7 };
+      },
+      cancel: (value) => cancelled.push(value),
+    });
+    const controller = new AbortController();
+    const leaving = queue.acquire(controller.signal, Infinity, tooLong).catch((e: unknown) => e);
+    await clock.advance(0);
+    controller.abort('gone');
+    expect(await leaving).toBe('gone');
+    release();
+    await clock.advance(0);
+    expect(cancelled).toEqual([7]);
+  });
+});

@@ -18,7 +18,7 @@ export type PaginationErrorCode =
 export class PaginationError extends ConnectorError {
   override name = 'PaginationError';
   readonly code: PaginationErrorCode;
-  /** The 1-based page (counted from where this run started) whose response caused the stop. */
+  /** The 1-based page (counted from where this run started) whose response caused the stop; 0 when no page was read (a bad checkpoint). */
   readonly page: number;
   /** The checkpoint after the last page that was delivered, when there was one (JSON-serialisable). */
   readonly checkpoint: PaginationCheckpoint | undefined;

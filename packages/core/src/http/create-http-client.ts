@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, type Options } from 'ky';
 import type { AuthContext, AuthRequest, AuthStrategy } from '../auth/auth-strategy.ts';
 import { CredentialExpiryWarning } from '../auth/credential-expiry-warning.ts';
 import {
@@ -50,9 +50,13 @@ export interface AttemptContext {
   readonly route: string;
   readonly url: URL;
   readonly host: string;
+  /** The outgoing headers before credentials are added: middleware may add its own (e.g. `traceparent`). */
+  readonly headers: Headers;
   readonly attempt: number;
   /** Aborts on the caller's abort or the call's total deadline; the attempt timeout starts only at send. */
   readonly signal: AbortSignal;
+  /** True when the caller's own AbortSignal ended the attempt (not a timeout): says nothing about the host. */
+  readonly callerAborted: boolean;
   readonly clock: Clock;
   /** Epoch ms when the whole call times out (`timeout.totalMs`): a wait that would end later should fail now. */
   readonly deadline?: number;
@@ -209,6 +213,68 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What ky forwards to our transport besides the request (see the constructor). */
+interface AttemptInit {
+  attemptSignal?: AbortSignal;
+}
+
+/** Which timer or signal ended an attempt early. */
+type AbortCause = 'caller' | 'total' | 'attempt' | undefined;
+
+/** When the request of an attempt left, for durations that exclude rate-limit waits. */
+interface AttemptTrip {
+  sentAt: number | undefined;
+}
+
+function elapsed(trip: AttemptTrip): number {
+  return trip.sentAt === undefined ? 0 : performance.now() - trip.sentAt;
+}
+
+/**
+ * One AbortController per attempt, fed by the caller's signal, the call's total deadline and the
+ * attempt timer, with every timer and listener released when the attempt settles. Hand-written
+ * because `AbortSignal.timeout()` + `AbortSignal.any()` keep each signal alive until its timer
+ * fires (minutes after the call), which grows the heap by kilobytes per call in long syncs.
+ */
+class AttemptGuard {
+  readonly #controller = new AbortController();
+  readonly #caller: AbortSignal | undefined;
+  readonly #onCallerAbort: (() => void) | undefined;
+  #totalTimer: ReturnType<typeof setTimeout> | undefined;
+  #attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  cause: AbortCause;
+
+  constructor(caller: AbortSignal | undefined, totalMs: number) {
+    this.#caller = caller;
+    if (caller) {
+      this.#onCallerAbort = () => this.#abort('caller', caller.reason);
+      caller.addEventListener('abort', this.#onCallerAbort, { once: true });
+    }
+    this.#totalTimer = setTimeout(() => this.#abort('total', new DOMException('the total deadline passed', 'TimeoutError')), totalMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  startAttemptTimer(ms: number): void {
+    clearTimeout(this.#attemptTimer);
+    this.#attemptTimer = setTimeout(() => this.#abort('attempt', new DOMException('the attempt timed out', 'TimeoutError')), ms);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#totalTimer);
+    clearTimeout(this.#attemptTimer);
+    if (this.#onCallerAbort) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+  }
+
+  #abort(cause: AbortCause, reason: unknown): void {
+    if (this.#controller.signal.aborted) return;
+    this.cause = cause;
+    this.#controller.abort(reason);
+  }
+}
+
 let callCounter = 0;
 
 /** Internal per-call state, kept in one place so the attempt loop reads top to bottom. */
@@ -248,6 +314,10 @@ export class HttpClient {
   readonly #deprecationsSeen = new Set<string>();
   readonly #middleware: AttemptMiddleware[];
   readonly #origin: string;
+  /** `baseUrl` with a trailing slash, parsed once: relative paths resolve against it. */
+  readonly #base: URL;
+  /** Default headers, accept and the version pin, computed once. */
+  readonly #baseHeaders: [string, string][];
   readonly #expiryWarning: CredentialExpiryWarning;
   readonly #drift: DriftReporter;
   #auth: AuthStrategy | undefined;
@@ -265,6 +335,11 @@ export class HttpClient {
     this.#origin = base.origin;
     const pin = options.apiVersion;
     this.baseUrl = pin && 'pathPrefix' in pin ? joinUrl(base.toString(), pin.pathPrefix).toString() : base.toString();
+    this.#base = new URL(this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    const headers = new Headers(options.headers);
+    if (!headers.has('accept')) headers.set('accept', 'application/json');
+    if (pin && 'header' in pin) headers.set(pin.header, pin.value);
+    this.#baseHeaders = [...headers];
     this.#policy = resolveRetryPolicy(options.retry);
     this.#budget = options.retry?.budget === false ? undefined : new RetryBudget(options.retry?.budget);
     this.#clock = options.clock ?? systemClock;
@@ -282,11 +357,15 @@ export class HttpClient {
     const listeners = options.onEvent ? (Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent]) : [];
     for (const listener of listeners as EventListener[]) this.#hub.add(listener);
     // ky is the transport: retries, timeouts and errors are ours, so ky's own are switched off.
+    const transport = options.fetch ?? globalThis.fetch;
     this.#ky = ky.create({
       retry: 0,
       timeout: false,
       throwHttpErrors: false,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // The attempt's signal travels as an extra option, which ky forwards to fetch untouched. Handed
+      // to ky as `signal`, it would be merged with ky's own through AbortSignal.any on every call: the
+      // largest per-request cost ky adds, and one that keeps each signal alive long after the call.
+      fetch: (input, init) => transport(input, { signal: (init as AttemptInit | undefined)?.attemptSignal ?? null }),
     });
     this.#expiryWarning = new CredentialExpiryWarning(options.credentialExpiryWarningMs);
     this.#drift = new DriftReporter({ mode: options.validation?.drift, emit: (event) => this.emit(event), secrets: () => this.#secrets() });
@@ -336,7 +415,10 @@ export class HttpClient {
 
   /** Makes a call and returns the body with status and headers (pagination reads `Link`, for instance). */
   async send<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<HttpResponse<ResponseData<S>>> {
-    const call = await this.#prepare(options as RequestOptions);
+    const call = this.#prepare(options as RequestOptions);
+    if (options.bodySchema && options.body !== undefined) {
+      await validate(options.bodySchema, options.body, { connector: this.connector, operation: call.operation, direction: 'request', secrets: this.#lazySecrets });
+    }
     this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, (event) => this.emit(event));
     return this.#run(call) as Promise<HttpResponse<ResponseData<S>>>;
   }
@@ -391,25 +473,23 @@ export class HttpClient {
     return this.#auth?.secrets ? [...this.#auth.secrets()] : [];
   }
 
-  async #prepare(options: RequestOptions): Promise<Call> {
+  /** The secrets, read only when a text is actually redacted (most calls never need them). */
+  readonly #lazySecrets: Iterable<string> = { [Symbol.iterator]: () => this.#secrets()[Symbol.iterator]() };
+
+  #prepare(options: RequestOptions): Call {
     const method = (options.method ?? 'GET').toUpperCase() as HttpMethod;
     const route = options.route ?? options.path;
     const operation = options.operation ?? `${method} ${route}`;
     const fail = (message: string) => new InvalidRequestError(`${this.connector} ${operation}: ${message}`, { connector: this.connector, operation });
     const { path, missing } = fillPath(options.path, options.params);
     if (missing.length) throw fail(`missing path parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${route}`);
-    const url = appendQuery(joinUrl(this.baseUrl, path), options.query);
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.startsWith('/') ? path.slice(1) : path, this.#base);
+    if (options.query) appendQuery(url, options.query);
     if (url.origin !== this.#origin) {
       throw fail(`refusing to send credentials to ${url.origin}; this client is configured for ${this.#origin}`);
     }
-    if (options.bodySchema && options.body !== undefined) {
-      await validate(options.bodySchema, options.body, { connector: this.connector, operation, direction: 'request', secrets: this.#secrets() });
-    }
-    const headers = new Headers(this.#options.headers);
-    headers.set('accept', headers.get('accept') ?? 'application/json');
-    const pin = this.#options.apiVersion;
-    if (pin && 'header' in pin) headers.set(pin.header, pin.value);
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+    const headers = new Headers(this.#baseHeaders);
+    if (options.headers) for (const name in options.headers) headers.set(name, options.headers[name]!);
     let body: string | undefined;
     if (options.body !== undefined) {
       const encoded = this.#bodyEncoder(options.body);
@@ -447,20 +527,15 @@ export class HttpClient {
       const remaining = call.deadline - this.#clock.now();
       if (remaining <= 0) throw this.#totalTimeout(call, attempt - 1, lastError);
 
-      this.emit({ type: 'request', ...base, method, route, attempt });
-      const started = performance.now();
+      const attemptMs = Math.min(this.#attemptMs, remaining);
+      const guard = new AttemptGuard(call.options.signal, remaining);
+      const trip: AttemptTrip = { sentAt: undefined };
       let response: Response | undefined;
       let failure: ConnectorError | undefined;
       let verdict: RetryVerdict | undefined;
       let data: unknown;
-
-      const attemptTimeout = Math.min(this.#attemptMs, remaining);
-      // The attempt's own timer starts at send (see #attempt): waiting for rate-limit budget must not
-      // eat timeout.attemptMs. Until then only the caller and the total deadline can cut it short.
-      const timeouts: { total: AbortSignal; attempt?: AbortSignal } = { total: AbortSignal.timeout(remaining) };
-      const signal = call.options.signal ? AbortSignal.any([call.options.signal, timeouts.total]) : timeouts.total;
       try {
-        response = await this.#attempt(call, attempt, signal, attemptTimeout, timeouts);
+        response = await this.#attempt(call, attempt, guard, attemptMs, trip);
         if (response.ok) {
           data = await this.#readBody(call, response);
         } else if (response.status === 401 && !refreshedAfter401 && this.#auth?.onUnauthorized) {
@@ -469,7 +544,9 @@ export class HttpClient {
           refreshedAfter401 = true;
           const authRequest: AuthRequest = { method, url: call.url, headers: call.sentHeaders ?? call.headers, operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
           const refreshed = await this.#auth.onUnauthorized(authRequest, this.#authContext());
-          this.emit({ type: 'response', ...base, method, route, attempt, status: 401, durationMs: performance.now() - started, outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
+          if (this.#hub.size) {
+            this.emit({ type: 'response', ...base, method, route, attempt, status: 401, durationMs: elapsed(trip), outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
+          }
           if (refreshed) continue;
           throw this.#unauthorized(call, response, attempt, 'the credentials were rejected and could not be refreshed');
         } else {
@@ -479,16 +556,18 @@ export class HttpClient {
           failure = this.#httpFailure(call, response, attempt, verdict, text);
         }
       } catch (error) {
-        failure = this.#toConnectorError(error, call, attempt, timeouts.attempt ?? timeouts.total, attemptTimeout);
+        failure = this.#toConnectorError(error, call, attempt, guard.cause, attemptMs);
         verdict = { retryable: failure.retryable, reason: failure.reason ?? failure.message };
+      } finally {
+        guard.dispose();
       }
 
-      const durationMs = performance.now() - started;
-      const requestId = response ? this.#requestIdField(response) : {};
       if (!failure) {
         this.#budget?.recordSuccess();
-        this.emit({ type: 'response', ...base, method, route, attempt, status: response!.status, durationMs, outcome: 'success', ...requestId });
-        this.#checkDeprecation(call, response!.headers);
+        if (this.#hub.size) {
+          this.emit({ type: 'response', ...base, method, route, attempt, status: response!.status, durationMs: elapsed(trip), outcome: 'success', ...this.#requestIdField(response!) });
+          this.#checkDeprecation(call, response!.headers);
+        }
         return { data, status: response!.status, headers: response!.headers, url: call.url, attempts: attempt };
       }
 
@@ -497,10 +576,13 @@ export class HttpClient {
       // refused again, and the error's retryAt already says when to come back.
       const refused = failure instanceof CircuitOpenError || (failure instanceof RateLimitError && !response);
       const plan = failure instanceof AbortedError || refused ? undefined : this.#planRetry(call, attempt, failure, verdict!, response);
-      this.emit({
-        type: 'response', ...base, method, route, attempt, durationMs, outcome: plan?.retry ? 'retry' : 'failed', error: failure.name,
-        ...(response ? { status: response.status } : {}), ...requestId,
-      });
+      // An attempt refused before sending produced no request, so it gets no `response` record either.
+      if (trip.sentAt !== undefined) {
+        this.emit({
+          type: 'response', ...base, method, route, attempt, durationMs: elapsed(trip), outcome: plan?.retry ? 'retry' : 'failed', error: failure.name,
+          ...(response ? { status: response.status, ...this.#requestIdField(response) } : {}),
+        });
+      }
       if (!plan?.retry) {
         const final = plan?.error ?? failure;
         final.attempts = attempt;
@@ -520,8 +602,24 @@ export class HttpClient {
   }
 
   /** Runs middleware, then authorizes and sends. */
-  async #attempt(call: Call, attempt: number, signal: AbortSignal, attemptMs: number, timeouts: { attempt?: AbortSignal }): Promise<Response> {
-    const url = new URL(call.url);
+  async #attempt(call: Call, attempt: number, guard: AttemptGuard, attemptMs: number, trip: AttemptTrip): Promise<Response> {
+    // A copy only when something may change it per attempt (an API key in the query).
+    const url = this.#auth ? new URL(call.url) : call.url;
+    // Shared across attempts: credentials and middleware headers are set (overwritten) on every attempt.
+    const headers = call.headers;
+    const send = async (): Promise<Response> => {
+      // The attempt timeout starts here: waiting for rate-limit budget must not eat timeout.attemptMs.
+      guard.startAttemptTimer(attemptMs);
+      if (this.#auth) {
+        await this.#auth.authorize({ method: call.method, url, headers, signal: guard.signal, operation: call.operation }, this.#authContext());
+      }
+      call.sentHeaders = headers;
+      if (this.#hub.size) this.emit({ type: 'request', operation: call.operation, callId: call.callId, method: call.method, route: call.route, attempt });
+      trip.sentAt = performance.now();
+      const init: Options & AttemptInit = { method: call.method, headers, body: call.body, attemptSignal: guard.signal };
+      return this.#ky(url, init);
+    };
+    if (this.#middleware.length === 0) return send();
     const context: AttemptContext = {
       connector: this.connector,
       operation: call.operation,
@@ -529,25 +627,22 @@ export class HttpClient {
       route: call.route,
       url,
       host: url.host,
+      headers,
       attempt,
-      signal,
+      signal: guard.signal,
+      get callerAborted() {
+        return guard.cause === 'caller';
+      },
       clock: this.#clock,
       deadline: call.deadline,
       emit: (event) => this.emit({ ...event, callId: call.callId } as EventInput),
     };
-    const send = async (): Promise<Response> => {
-      // From the send on, the attempt timeout applies too.
-      const sendSignal = AbortSignal.any([signal, AbortSignal.timeout(attemptMs)]);
-      timeouts.attempt = sendSignal;
-      const headers = new Headers(call.headers);
-      if (this.#auth) {
-        await this.#auth.authorize({ method: call.method, url, headers, signal: sendSignal, operation: call.operation }, this.#authContext());
-      }
-      call.sentHeaders = headers;
-      return this.#ky(url, { method: call.method, headers, body: call.body, signal: sendSignal });
+    let index = 0;
+    const next = (): Promise<Response> => {
+      const middleware = this.#middleware[index++];
+      return middleware ? middleware(context, next) : send();
     };
-    const chain = this.#middleware.reduceRight<() => Promise<Response>>((next, mw) => () => mw(context, next), send);
-    return chain();
+    return next();
   }
 
   async #readBody(call: Call, response: Response): Promise<unknown> {
@@ -575,7 +670,7 @@ export class HttpClient {
     }
     if (call.options.schema) {
       return validate(call.options.schema, data, {
-        connector: this.connector, operation: call.operation, direction: 'response', secrets: this.#secrets(),
+        connector: this.connector, operation: call.operation, direction: 'response', secrets: this.#lazySecrets,
         ...this.#drift.contextFor(call.operation, call.options.validation?.drift),
       });
     }
@@ -608,7 +703,7 @@ export class HttpClient {
     });
   }
 
-  #toConnectorError(error: unknown, call: Call, attempt: number, timeoutSignal: AbortSignal, timeoutMs: number): ConnectorError {
+  #toConnectorError(error: unknown, call: Call, attempt: number, timedOut: AbortCause, timeoutMs: number): ConnectorError {
     const { operation } = call;
     if (error instanceof ConnectorError) {
       error.attempts = attempt;
@@ -618,9 +713,8 @@ export class HttpClient {
       return new AbortedError(`${this.connector} ${operation}: aborted by the caller`, { connector: this.connector, operation, attempts: attempt, cause: call.options.signal.reason });
     }
     const idempotent = this.#isRetrySafe(call);
-    if (timeoutSignal.aborted) {
-      const total = call.deadline - this.#clock.now() <= 0;
-      if (total) return this.#totalTimeout(call, attempt, undefined);
+    if (timedOut === 'total') return this.#totalTimeout(call, attempt, undefined);
+    if (timedOut === 'attempt') {
       return new TimeoutError(`${this.connector} ${operation}: attempt ${attempt} timed out after ${timeoutMs} ms`, {
         connector: this.connector, operation, timeout: 'attempt', timeoutMs, attempts: attempt, retryable: true,
         reason: idempotent ? 'the attempt timed out' : 'the attempt timed out after the request may have been applied',

@@ -25,7 +25,8 @@ function threePages(scope = nock(BASE), delayMs = 0) {
 function spyFetch() {
   const signals: AbortSignal[] = [];
   const fetch: typeof globalThis.fetch = (input, init) => {
-    const signal = input instanceof Request ? input.signal : init?.signal;
+    // As with the real fetch, a signal in `init` overrides the Request's own.
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     if (signal) signals.push(signal);
     return globalThis.fetch(input, init);
   };

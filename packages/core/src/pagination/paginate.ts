@@ -143,7 +143,8 @@ class Listing implements Paginated<unknown> {
     const signal = this.#o.signal ? AbortSignal.any([this.#o.signal, controller.signal]) : controller.signal;
     const seen = new Set<string>();
     if (typeof position === 'string') seen.add(position);
-    let pending: Promise<Fetched> | undefined = this.#fetch(this.#requestFor(position, 0, this.#checkpointAt(position, false)), signal, 1, this.#checkpointAt(position, false));
+    const first = this.#checkpointAt(position, false);
+    let pending: Promise<Fetched> | undefined = this.#fetch(this.#requestFor(position, 0, first), signal, 1, first);
     let number = 0;
     let delivered = 0;
     let previousSignature: string | undefined;

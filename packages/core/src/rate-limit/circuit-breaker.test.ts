@@ -86,7 +86,8 @@ describe('circuit breaker', () => {
     // A scripted transport: each call takes the next behaviour. Waiting ones end only when aborted.
     const script: Array<'reset' | 'hang'> = ['reset', 'hang', 'hang', 'reset'];
     const fetch: typeof globalThis.fetch = (input, init) => {
-      const signal = (input instanceof Request ? input.signal : init?.signal) ?? undefined;
+      // As with the real fetch, a signal in `init` overrides the Request's own.
+      const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
       const step = script.shift();
       if (step === 'reset') return Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }));
       return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));

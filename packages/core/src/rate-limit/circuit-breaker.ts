@@ -53,7 +53,7 @@ type Outcome = 'success' | 'failure' | 'neutral';
  */
 function outcomeOf(response: Response | undefined, error: unknown, context: AttemptContext): Outcome {
   if (response) return response.status >= 500 && response.status !== 501 ? 'failure' : 'success';
-  if (error instanceof ConnectorError || context.signal.aborted) return 'neutral';
+  if (error instanceof ConnectorError || context.callerAborted) return 'neutral';
   return 'failure';
 }
 

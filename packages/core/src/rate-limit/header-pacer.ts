@@ -47,13 +47,34 @@ interface Bucket {
   queue: WaitQueue<PacerTicket>;
 }
 
+/** What the pacer currently believes about one provider budget. */
+export interface RateLimitBucketState {
+  /** `unknown`: waiting for a first answer (or a new window); `none`: the provider sends no limits; `known`: paced. */
+  mode: 'unknown' | 'none' | 'known';
+  /** Calls the pacer reckons are left now, calls in flight already taken off. */
+  remaining?: number;
+  limit?: number;
+  /** Epoch ms of the window reset, for window budgets. */
+  resetAt?: number;
+  inFlight: number;
+  /** Epoch ms until which a Retry-After holds every call. */
+  pausedUntil?: number;
+}
+
 /** A call the pacer let through; hand it back with the response. */
 export interface PacerTicket {
   readonly bucket: string;
   readonly index: number;
   readonly epoch: number;
   readonly probe: boolean;
-  readonly routeKey: string;
+  /** The call, whose route learns its bucket from the answer (the route key is built only then). */
+  readonly request: RateLimitRequest | undefined;
+}
+
+type OpenTicket = { -readonly [K in keyof PacerTicket]: PacerTicket[K] };
+
+function routeKeyOf(request: RateLimitRequest): string {
+  return `${request.method} ${request.route}`;
 }
 
 export interface HeaderPacerOptions {
@@ -96,10 +117,27 @@ export class HeaderPacer {
 
   /** Waits until the provider's budget allows this call; see `WaitQueue.acquire` for the limits. */
   async acquire(request: RateLimitRequest, signal: AbortSignal, limitAt: number, tooLong: (at: number) => Error): Promise<Admission<PacerTicket>> {
-    const routeKey = `${request.method} ${request.route}`;
-    const name = this.#learned.get(routeKey) ?? this.#parser.bucketFor?.(request) ?? DEFAULT_BUCKET;
-    const admission = await this.#bucket(name).queue.acquire(signal, limitAt, tooLong);
-    return { ...admission, value: { ...admission.value, routeKey } };
+    const admission = await this.#bucket(this.#bucketNameFor(request)).queue.acquire(signal, limitAt, tooLong);
+    (admission.value as OpenTicket).request = request;
+    return admission;
+  }
+
+  /**
+   * Lets the call through at once when its bucket has room and no call is queued on it (the common
+   * case: a provider with budget to spare, or one that sends no limits); undefined means the call
+   * must `acquire` and wait its turn. Costs no promise.
+   */
+  tryAcquire(request: RateLimitRequest): PacerTicket | undefined {
+    const verdict = this.#bucket(this.#bucketNameFor(request)).queue.tryNow();
+    if (!verdict) return undefined;
+    (verdict.value as OpenTicket).request = request;
+    return verdict.value;
+  }
+
+  #bucketNameFor(request: RateLimitRequest): string {
+    // Most clients never learn a route's bucket: then no route key is built per call.
+    const learned = this.#learned.size ? this.#learned.get(routeKeyOf(request)) : undefined;
+    return learned ?? this.#parser.bucketFor?.(request) ?? DEFAULT_BUCKET;
   }
 
   /** Hands back a ticket with the response (or none when the attempt failed without one). */
@@ -122,7 +160,7 @@ export class HeaderPacer {
         this.#apply(bucket, observation, now, ticket.index, ticket.epoch);
       } else {
         if (this.#learned.size >= MAX_LEARNED_ROUTES) this.#learned.clear();
-        this.#learned.set(ticket.routeKey, target.name);
+        if (ticket.request) this.#learned.set(routeKeyOf(ticket.request), target.name);
         // The guess was wrong: stop holding its queue behind a probe that will never report on it.
         if (bucket.mode === 'unknown' && ticket.probe) bucket.mode = 'none';
         // The call is not in the right bucket's order: count every call there as unseen by the answer.
@@ -137,8 +175,8 @@ export class HeaderPacer {
   }
 
   /** The model of each bucket (remaining now by the pacer's count, reset, calls in flight), for tests and health pages. */
-  snapshot(): Record<string, { mode: Bucket['mode']; remaining?: number; limit?: number; resetAt?: number; inFlight: number; pausedUntil?: number }> {
-    const out: ReturnType<HeaderPacer['snapshot']> = {};
+  snapshot(): Record<string, RateLimitBucketState> {
+    const out: Record<string, RateLimitBucketState> = {};
     const now = this.#clock.now();
     for (const b of this.#buckets.values()) {
       const paused = Math.max(b.pausedUntil, this.#pausedUntil);
@@ -163,7 +201,11 @@ export class HeaderPacer {
         lastSendAt: Number.NEGATIVE_INFINITY,
         queue: undefined as unknown as WaitQueue<PacerTicket>,
       };
-      created.queue = new WaitQueue(this.#clock, { check: (now) => this.#check(created, now) });
+      created.queue = new WaitQueue(this.#clock, {
+        check: (now) => this.#check(created, now),
+        // A caller that left between the gate letting it through and hearing so must not hold the slot.
+        cancel: (ticket) => this.complete(ticket, undefined),
+      });
       this.#buckets.set(name, created);
       bucket = created;
     }
@@ -188,7 +230,8 @@ export class HeaderPacer {
     bucket.inFlight.add(index);
     if (probe) bucket.probes++;
     bucket.lastSendAt = now;
-    return { ready: true, value: { bucket: bucket.name, index, epoch: bucket.epoch, probe, routeKey: '' } };
+    const ticket: OpenTicket = { bucket: bucket.name, index, epoch: bucket.epoch, probe, request: undefined };
+    return { ready: true, value: ticket };
   }
 
   #check(bucket: Bucket, now: number): GateVerdict<PacerTicket> {

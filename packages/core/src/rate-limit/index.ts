@@ -1,4 +1,5 @@
 export { createRateLimiter, type RateLimiter, type RateLimitOptions, type RateBudget, type SharedRateLimiter, type SharedGrant } from './rate-limiter.ts';
+export type { RateLimitBucketState } from './header-pacer.ts';
 export { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.ts';
 export type { RateLimitParser, RateLimitObservation, RateLimitRequest, RateLimitResponse } from './rate-limit-parser.ts';
 export { standardRateLimit } from './standard-rate-limit.ts';

@@ -3,7 +3,7 @@ import type { AttemptContext, AttemptMiddleware } from '../http/create-http-clie
 import type { ConnectorEventOf } from '../http/events.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
-import { HeaderPacer } from './header-pacer.ts';
+import { HeaderPacer, type RateLimitBucketState } from './header-pacer.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
 import { SlidingWindowBudget } from './sliding-window-budget.ts';
@@ -75,7 +75,7 @@ const WHAT: Record<ThrottleReason, string> = {
 export interface RateLimiter {
   readonly middleware: AttemptMiddleware;
   /** What the pacer knows of each provider bucket (remaining, reset, calls in flight). */
-  snapshot(): ReturnType<HeaderPacer['snapshot']>;
+  snapshot(): Record<string, RateLimitBucketState>;
 }
 
 function toParser(parse: RateLimitOptions['parse']): RateLimitParser | undefined {

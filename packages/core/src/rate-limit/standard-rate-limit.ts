@@ -88,9 +88,17 @@ export function readPause(response: RateLimitResponse, now: number): Pick<RateLi
 export const standardRateLimit: RateLimitParser = {
   name: 'standard',
   read(response, now) {
+    const { headers } = response;
+    // Every form below carries the budget left in one of these three fields; most providers send
+    // none of them, and then the dozen other reads are skipped.
+    if (!headers.has('ratelimit') && !headers.has('x-ratelimit-remaining') && !headers.has('ratelimit-remaining')) {
+      if (response.status !== 429) return undefined;
+      const pause = readPause(response, now);
+      return pause.retryAfterMs !== undefined ? pause : undefined;
+    }
     const pause = readPause(response, now);
-    const ietf = readIetf(response.headers, now);
-    const generic = ietf ? undefined : readRateLimitHeaders(response.headers, now);
+    const ietf = readIetf(headers, now);
+    const generic = ietf ? undefined : readRateLimitHeaders(headers, now);
     const state = ietf ?? generic;
     if (state?.remaining === undefined) return pause.retryAfterMs !== undefined ? pause : undefined;
     const observation: RateLimitObservation = { ...pause };

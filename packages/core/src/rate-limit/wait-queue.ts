@@ -64,6 +64,24 @@ export class WaitQueue<T> {
   }
 
   /**
+   * The fast path for a gate whose `check` is synchronous: with nobody queued, asks the gate once and
+   * returns its verdict when it lets the caller through (the slot is then taken). Undefined means
+   * "wait your turn with `acquire`". It allocates no promise, listener or waiter, which is most of
+   * the cost of a call that does not have to wait.
+   * @throws TypeError when the gate answers with a promise: such a gate can only be used with `acquire`.
+   */
+  tryNow(): { ready: true; value: T } | undefined {
+    if (this.#queue.length) return undefined;
+    const verdict = this.#gate.check(this.now());
+    if (verdict instanceof Promise) {
+      // The slot such a check may have granted cannot be held here; give it back once known.
+      void verdict.then((late) => late.ready && this.#gate.cancel?.(late.value), () => undefined);
+      throw new TypeError('WaitQueue.tryNow needs a gate whose check is synchronous; use acquire()');
+    }
+    return verdict.ready ? verdict : undefined;
+  }
+
+  /**
    * Waits for the gate. Rejects with `tooLong(at)` as soon as the gate names a time after `limitAt`,
    * and with the signal's reason on abort.
    */
@@ -120,7 +138,10 @@ export class WaitQueue<T> {
       const now = this.now();
       let verdict: GateVerdict<T>;
       try {
-        verdict = await this.#gate.check(now);
+        // A synchronous answer is acted on in the same turn: no caller can leave between the gate
+        // taking the slot and the slot reaching its caller.
+        const answer = this.#gate.check(now);
+        verdict = answer instanceof Promise ? await answer : answer;
       } catch (error) {
         if (this.#remove(head)) head.reject(error);
         continue;

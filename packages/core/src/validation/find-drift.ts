@@ -17,6 +17,7 @@ export interface DriftFinding {
 interface Node {
   kind?: string;
   type?: string;
+  expects?: string;
   async?: boolean;
   entries?: Record<string, Node>;
   item?: Node;
@@ -243,4 +244,23 @@ function setAt(data: unknown, at: readonly PropertyKey[], next: unknown): unknow
   }
   const record = (data ?? {}) as Record<PropertyKey, unknown>;
   return { ...record, [key]: setAt(record[key], rest, next) };
+}
+
+/**
+ * What the schema expects at a path (valibot's `expects`, e.g. `string`), for messages about a missing
+ * field, where valibot itself only names the key. Undefined where the path is ambiguous (unions).
+ */
+export function expectsAt(schema: unknown, keys: readonly PropertyKey[]): string | undefined {
+  let node = schema as Node | undefined;
+  for (const key of keys) {
+    while (node && WRAPPERS.has(node.type ?? '')) node = node.wrapped;
+    if (!node) return undefined;
+    const type = node.type ?? '';
+    if (OBJECTS.has(type)) node = node.entries?.[String(key)] ?? node.rest;
+    else if (type === 'array') node = node.item;
+    else if (type === 'record') node = node.value;
+    else if (TUPLES.has(type)) node = node.items?.[Number(key)] ?? node.rest;
+    else return undefined;
+  }
+  return node?.expects;
 }

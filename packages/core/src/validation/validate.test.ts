@@ -35,11 +35,12 @@ describe('validate: valibot', () => {
     );
     expect(error.issues).toEqual([
       expect.objectContaining({ path: 'id', expected: 'number', received: '"1"' }),
-      expect.objectContaining({ path: 'login', expected: '"login"', received: 'undefined' }),
+      expect.objectContaining({ path: 'login', expected: 'string', received: 'undefined', message: 'missing required field (expected string)' }),
       expect.objectContaining({ path: 'emails.1.address', expected: 'string', received: 'null' }),
     ]);
     expect(error.message).toContain('acme users.get: the response does not match its schema (3 issues)');
     expect(error.message).toContain('emails.1.address: expected string, received null');
+    expect(error.message).toContain('login: expected string, received undefined');
     expect(error).toMatchObject({ retryable: false, direction: 'response', connector: 'acme', operation: 'users.get' });
   });
 

@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { SchemaValidationError, type SchemaIssue } from '../errors/index.ts';
 import { excerpt, redactText } from '../internal/redact.ts';
-import { acceptNewEnumValues, findDrift, isValibotSchema, type DriftFinding } from './find-drift.ts';
+import { acceptNewEnumValues, expectsAt, findDrift, isValibotSchema, type DriftFinding } from './find-drift.ts';
 
 /** Any Standard Schema v1 validator: valibot (natively), zod, arktype... */
 export type Schema<Output = unknown> = StandardSchemaV1<unknown, Output>;
@@ -115,6 +115,11 @@ function toSchemaIssues(issues: readonly StandardSchemaV1.Issue[], data: unknown
       // The value of a password-like field is never echoed, only its type.
       if (out.expected !== undefined) out.received = typeName(value);
       out.message = out.expected !== undefined ? `expected ${out.expected}, received ${typeName(value)}` : 'invalid value';
+    } else if (valibot && (raw as { kind?: string }).kind === 'schema' && raw.received === 'undefined' && typeof raw.expected === 'string' && raw.expected.startsWith('"') && OBJECT_TYPES.has((raw as { type?: string }).type ?? '')) {
+      // valibot words a missing key as `expected "name"`; say what the field should have held.
+      out.expected = safeText(expectsAt(schema, keys) ?? 'a value', context.secrets);
+      out.received = 'undefined';
+      out.message = `missing required field (expected ${out.expected})`;
     } else if (valibot && typeof raw.received === 'string') {
       out.received = safeText(raw.received, context.secrets);
     } else if (out.expected !== undefined) {
@@ -156,6 +161,8 @@ function safeText(text: string, secrets: Iterable<string> | undefined): string {
   const clean = redactText(text, secrets ?? []);
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
+
+const OBJECT_TYPES = new Set(['object', 'loose_object', 'strict_object', 'object_with_rest']);
 
 /** Keys whose values never appear in an excerpt, whatever the auth strategy knows about. */
 const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|session|credential|private[-_]?key|signature|^auth$/i;

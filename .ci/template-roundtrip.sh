@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Generates a throwaway connector from the template, builds and tests it, then deletes it,
-# so the template can never rot. Skipped until the generator exists.
+# Generates a throwaway connector from the template (`turbo gen connector`), builds, typechecks and
+# tests it, then removes it and restores the lockfile, so the template can never rot unnoticed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f turbo/generators/config.ts ]; then
-  echo "template round-trip: no generator yet"
-  exit 0
-fi
 name="ci-roundtrip-$$"
-trap 'rm -rf "packages/$name"; pnpm install --offline >/dev/null 2>&1 || true' EXIT
-pnpm turbo gen connector --args "$name" "https://api.$name.test/v1" bearer cursor
-pnpm install --offline
+cp pnpm-lock.yaml "/tmp/$name.lock"
+cleanup() {
+  rm -rf "packages/$name" ".changeset/$name-initial.md"
+  cp "/tmp/$name.lock" pnpm-lock.yaml && rm -f "/tmp/$name.lock"
+  pnpm install --offline --frozen-lockfile >/dev/null 2>&1 || pnpm install --frozen-lockfile >/dev/null
+}
+trap cleanup EXIT
+pnpm turbo gen connector --args "$name" "https://api.$name.test/v1" oauth2 cursor
+pnpm install --offline >/dev/null 2>&1 || pnpm install >/dev/null
 pnpm --filter "@connectors/$name" build
 pnpm --filter "@connectors/$name" typecheck
 pnpm --filter "@connectors/$name" test
+echo "template round-trip: generated, built, typechecked and tested @connectors/$name"

@@ -88,12 +88,18 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}, clock:
     return circuit;
   };
 
-  const count = (circuit: HostCircuit, now: number, failed: boolean): { calls: number; failures: number } => {
+  /** Counts one outcome in the current time slice. */
+  const count = (circuit: HostCircuit, now: number, failed: boolean): number => {
     const slice = Math.floor(now / sliceMs);
     const slot = slice % SLICES;
     const entry = circuit.slices[slot];
     if (!entry || entry[0] !== slice) circuit.slices[slot] = [slice, failed ? 0 : 1, failed ? 1 : 0];
     else entry[failed ? 2 : 1]++;
+    return slice;
+  };
+
+  /** The window's totals, read only after a failure: the only time the rate can trip. */
+  const totals = (circuit: HostCircuit, slice: number): { calls: number; failures: number } => {
     let calls = 0;
     let failures = 0;
     for (const entry of circuit.slices) {
@@ -135,7 +141,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}, clock:
     }
     circuit.consecutive++;
     if (probe) return open(circuit, now, context, circuit.consecutive, 'the probe call failed');
-    const { calls, failures } = count(circuit, now, true);
+    const { calls, failures } = totals(circuit, count(circuit, now, true));
     if (circuit.consecutive >= consecutiveFailures) open(circuit, now, context, circuit.consecutive, `${circuit.consecutive} failures in a row`);
     else if (calls >= minimumCalls && failures / calls >= failureRate) {
       open(circuit, now, context, failures, `${failures} of the last ${calls} attempts failed`);
@@ -150,16 +156,18 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}, clock:
 
   const middleware: AttemptMiddleware = async (context, next) => {
     const circuit = circuitOf(context.host);
-    const now = clock.now();
     let probe = false;
-    if (circuit.state === 'open') {
-      if (now < circuit.openUntil) throw refuse(context, circuit, circuit.openUntil, `open (${circuit.why})`);
-      transition(circuit, 'half-open', context);
-    }
-    if (circuit.state === 'half-open') {
-      if (circuit.probing) throw refuse(context, circuit, now + Math.min(openMs, 1000), 'half-open and a probe call is in flight');
-      circuit.probing = true;
-      probe = true;
+    if (circuit.state !== 'closed') {
+      const now = clock.now();
+      if (circuit.state === 'open') {
+        if (now < circuit.openUntil) throw refuse(context, circuit, circuit.openUntil, `open (${circuit.why})`);
+        transition(circuit, 'half-open', context);
+      }
+      if (circuit.state === 'half-open') {
+        if (circuit.probing) throw refuse(context, circuit, now + Math.min(openMs, 1000), 'half-open and a probe call is in flight');
+        circuit.probing = true;
+        probe = true;
+      }
     }
     let response: Response | undefined;
     try {

@@ -18,4 +18,9 @@ export class ConcurrencyLimit implements Gate<true> {
   complete(): void {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
   }
+
+  /** A slot granted to a caller that left before hearing so. */
+  cancel(): void {
+    this.complete();
+  }
 }

@@ -3,12 +3,12 @@ import type { AttemptContext, AttemptMiddleware } from '../http/create-http-clie
 import type { ConnectorEventOf } from '../http/events.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
-import { HeaderPacer, type RateLimitBucketState } from './header-pacer.ts';
+import { HeaderPacer, type PacerTicket, type RateLimitBucketState } from './header-pacer.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
 import { SlidingWindowBudget } from './sliding-window-budget.ts';
 import { standardRateLimit } from './standard-rate-limit.ts';
-import { WaitQueue } from './wait-queue.ts';
+import { type Admission, WaitQueue } from './wait-queue.ts';
 
 /** A budget you declare because the provider documents it but does not send headers: `{ requests: 100, per: '10s' }`. */
 export interface RateBudget {
@@ -104,88 +104,138 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   const maxWaitMs = options.maxWaitMs === 0 ? 0 : parseDuration(options.maxWaitMs ?? 60_000, 'rateLimit.maxWaitMs');
   const parser = toParser(options.parse);
   const pacer = parser ? new HeaderPacer({ parser, clock, ...(options.spreadBelow !== undefined ? { spreadBelow: options.spreadBelow } : {}) }) : undefined;
-  const concurrency = options.concurrency === undefined ? undefined : new ConcurrencyLimit(wholeNumber(options.concurrency, 'rateLimit.concurrency'));
-  const concurrencyQueue = concurrency && new WaitQueue(clock, concurrency);
+  const steps: Step[] = [];
+  if (options.concurrency !== undefined) {
+    const limit = new ConcurrencyLimit(wholeNumber(options.concurrency, 'rateLimit.concurrency'));
+    const queue = new WaitQueue(clock, limit);
+    steps.push({
+      reason: 'concurrency',
+      now: () => (queue.tryNow() ? true : WAIT),
+      // Waiting for a call to finish is bounded by that call's own timeout, not by maxWaitMs.
+      wait: (context, _limitAt, tooLong) => queue.acquire(context.signal, Number.POSITIVE_INFINITY, tooLong),
+      release: () => {
+        limit.complete();
+        queue.notify();
+      },
+    });
+  }
   const budgetList = options.budget === undefined ? [] : Array.isArray(options.budget) ? options.budget : [options.budget as RateBudget];
-  const budgets = budgetList.map((budget, i) => {
+  budgetList.forEach((budget, i) => {
     const what = `rateLimit.budget${budgetList.length > 1 ? `[${i}]` : ''}`;
     if (typeof budget !== 'object' || budget === null) throw new TypeError(`${what} must look like { requests: 100, per: '10s' }; got ${JSON.stringify(budget)}`);
     const gate = new SlidingWindowBudget(wholeNumber(budget.requests, `${what}.requests`), parseDuration(budget.per, `${what}.per`));
-    return { gate, queue: new WaitQueue(clock, gate) };
+    const queue = new WaitQueue(clock, gate);
+    steps.push({
+      reason: 'declared-budget',
+      now: () => (queue.tryNow() ? true : WAIT),
+      wait: (context, limitAt, tooLong) => queue.acquire(context.signal, limitAt, tooLong),
+      release: () => {
+        gate.complete(clock.now());
+        queue.notify();
+      },
+    });
   });
   const shared = options.shared;
   if (shared !== undefined && typeof shared.tryAcquire !== 'function') throw new TypeError('rateLimit.shared must be a SharedRateLimiter such as redisRateLimiter(...)');
-  const sharedQueue = shared && new WaitQueue<() => void>(clock, {
-    check: async (now) => {
-      const grant = await shared.tryAcquire();
-      return grant.granted ? { ready: true, value: grant.release } : { ready: false, at: now + Math.max(1, grant.retryAfterMs) };
-    },
-    cancel: (release) => release(),
-  });
-
-  const middleware: AttemptMiddleware = async (context, next) => {
-    const now = clock.now();
-    const limitAt = Math.min(now + maxWaitMs, context.deadline ?? Number.POSITIVE_INFINITY);
-    const tooLong = (reason: ThrottleReason) => (at: number) => waitTooLong(context, reason, at, clock.now(), maxWaitMs);
-    const throttled = (reason: ThrottleReason, waitedMs: number) => {
-      if (waitedMs >= 1) context.emit({ type: 'throttled', operation: context.operation, waitMs: Math.round(waitedMs), reason });
-    };
-    const releases: Array<(response: Response | undefined) => void> = [];
-    const releaseAll = (response: Response | undefined) => {
-      for (const release of releases.splice(0).reverse()) release(response);
-    };
-    try {
-      if (concurrency && concurrencyQueue) {
-        const { waitedMs } = await concurrencyQueue.acquire(context.signal, Number.POSITIVE_INFINITY, tooLong('concurrency'));
-        releases.push(() => {
-          concurrency.complete();
-          concurrencyQueue.notify();
-        });
-        throttled('concurrency', waitedMs);
-      }
-      for (const { gate, queue } of budgets) {
-        const { waitedMs } = await queue.acquire(context.signal, limitAt, tooLong('declared-budget'));
-        releases.push(() => {
-          gate.complete(clock.now());
-          queue.notify();
-        });
-        throttled('declared-budget', waitedMs);
-      }
-      if (sharedQueue) {
-        let admission;
+  if (shared) {
+    const queue = new WaitQueue<() => void>(clock, {
+      check: async (now) => {
+        const grant = await shared.tryAcquire();
+        return grant.granted ? { ready: true, value: grant.release } : { ready: false, at: now + Math.max(1, grant.retryAfterMs) };
+      },
+      cancel: (release) => release(),
+    });
+    steps.push({
+      reason: 'shared-budget',
+      // The store answers asynchronously: there is no answer to act on at once.
+      now: () => WAIT,
+      wait: async (context, limitAt, tooLong) => {
         try {
-          admission = await sharedQueue.acquire(context.signal, limitAt, tooLong('shared-budget'));
+          return await queue.acquire(context.signal, limitAt, tooLong);
         } catch (error) {
           if (error instanceof ConnectorError || context.signal.aborted) throw error;
-          throw new RateLimitError(`${context.connector} ${context.operation}: the shared rate limiter ${shared!.name} failed, so the call was not sent`, {
+          throw new RateLimitError(`${context.connector} ${context.operation}: the shared rate limiter ${shared.name} failed, so the call was not sent`, {
             connector: context.connector, operation: context.operation, retryable: true, retryAt: new Date(clock.now() + 1000),
             reason: 'the shared rate limiter is unavailable', cause: error,
           });
         }
-        const release = admission.value;
-        releases.push(() => release());
-        throttled('shared-budget', admission.waitedMs);
-      }
-      if (pacer) {
-        const request = { method: context.method, url: context.url, route: context.route };
-        const { value: ticket, waitedMs } = await pacer.acquire(request, context.signal, limitAt, tooLong('rate-limit-headers'));
-        releases.push((response) => pacer.complete(ticket, response));
-        throttled('rate-limit-headers', waitedMs);
-      }
-    } catch (error) {
-      releaseAll(undefined);
-      throw error;
-    }
+      },
+      release: (release) => (release as () => void)(),
+    });
+  }
+  if (pacer) {
+    // The context is itself a RateLimitRequest (method, url, route): no per-call copy.
+    steps.push({
+      reason: 'rate-limit-headers',
+      now: (context) => pacer.tryAcquire(context) ?? WAIT,
+      wait: (context, limitAt, tooLong) => pacer.acquire(context, context.signal, limitAt, tooLong),
+      release: (ticket, response) => pacer.complete(ticket as PacerTicket, response),
+    });
+  }
+
+  /** Gives back what was taken, last taken first. */
+  const releaseAll = (held: readonly unknown[], response: Response | undefined) => {
+    for (let i = held.length - 1; i >= 0; i--) steps[i]!.release(held[i], response);
+  };
+
+  const send = async (next: () => Promise<Response>, held: readonly unknown[]): Promise<Response> => {
     let response: Response | undefined;
     try {
       response = await next();
       return response;
     } finally {
-      releaseAll(response);
+      releaseAll(held, response);
     }
   };
 
+  /** From step `from` on, waits at each gate in turn, then sends; `held` has what the steps before took. */
+  const admitThenSend = async (context: AttemptContext, next: () => Promise<Response>, from: number, held: unknown[]): Promise<Response> => {
+    const limitAt = Math.min(clock.now() + maxWaitMs, context.deadline ?? Number.POSITIVE_INFINITY);
+    try {
+      for (let i = from; i < steps.length; i++) {
+        const { reason } = steps[i]!;
+        const { value, waitedMs } = await steps[i]!.wait(context, limitAt, (at) => waitTooLong(context, reason, at, clock.now(), maxWaitMs));
+        held.push(value);
+        if (waitedMs >= 1) context.emit({ type: 'throttled', operation: context.operation, waitMs: Math.round(waitedMs), reason });
+      }
+    } catch (error) {
+      releaseAll(held, undefined);
+      throw error;
+    }
+    return send(next, held);
+  };
+
+  /**
+   * Every gate is asked synchronously first: when all are open and nobody is queued (a provider with
+   * budget to spare, or one that sends no limits) the call goes straight on, with no promise, timer
+   * or listener of its own. The first gate that says "not now" hands the call to the waiting path.
+   */
+  const middleware: AttemptMiddleware = steps.length === 0 ? (_context, next) => next() : (context, next) => {
+    const held: unknown[] = [];
+    // An aborted call takes the waiting path, which rejects it with the signal's reason.
+    if (context.signal.aborted) return admitThenSend(context, next, 0, held);
+    for (let i = 0; i < steps.length; i++) {
+      const value = steps[i]!.now(context);
+      if (value === WAIT) return admitThenSend(context, next, i, held);
+      held.push(value);
+    }
+    return send(next, held);
+  };
+
   return { middleware, snapshot: () => pacer?.snapshot() ?? {} };
+}
+
+/** A step's answer when its gate cannot let the call through at once. */
+const WAIT: unique symbol = Symbol('wait');
+
+/** One gate of the middleware, in the order calls pass them. */
+interface Step {
+  readonly reason: ThrottleReason;
+  /** Takes a slot now if the gate is open and nobody waits at it; `WAIT` otherwise (nothing taken). */
+  now(context: AttemptContext): unknown;
+  wait(context: AttemptContext, limitAt: number, tooLong: (at: number) => Error): Promise<Admission<unknown>>;
+  /** Gives the slot back once the attempt is over, with its response when there is one. */
+  release(held: unknown, response: Response | undefined): void;
 }
 
 function waitTooLong(context: AttemptContext, reason: ThrottleReason, at: number, now: number, maxWaitMs: number): RateLimitError {

@@ -30,6 +30,11 @@ export class SlidingWindowBudget implements Gate<true> {
     return this.#frees.length ? { ready: false, at: this.#frees[0]! } : { ready: false };
   }
 
+  /** A slot granted to a caller that left before sending: nothing was sent, so it frees at once. */
+  cancel(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+  }
+
   /** The call's response arrived (or it failed): its slot frees `perMs` from now. */
   complete(now: number): void {
     this.#inFlight = Math.max(0, this.#inFlight - 1);

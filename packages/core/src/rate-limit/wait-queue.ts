@@ -138,10 +138,7 @@ export class WaitQueue<T> {
       const now = this.now();
       let verdict: GateVerdict<T>;
       try {
-        // A synchronous answer is acted on in the same turn: no caller can leave between the gate
-        // taking the slot and the slot reaching its caller.
-        const answer = this.#gate.check(now);
-        verdict = answer instanceof Promise ? await answer : answer;
+        verdict = await this.#gate.check(now);
       } catch (error) {
         if (this.#remove(head)) head.reject(error);
         continue;

@@ -3,8 +3,10 @@ import { redactText } from '../internal/redact.ts';
 import type { DriftFinding } from './find-drift.ts';
 import type { DriftMode, ValidationContext } from './validate.ts';
 
-/** Bounds memory when a misdeclared enum sees endless distinct values. */
+/** Bounds memory when a misdeclared enum sees endless distinct values (or a client endless operation names). */
 const MAX_REMEMBERED = 10_000;
+const STRICT: Readonly<Pick<ValidationContext, 'drift'>> = Object.freeze({ drift: 'strict' });
+const OFF: Readonly<Pick<ValidationContext, 'drift'>> = Object.freeze({ drift: 'off' });
 
 /**
  * Turns drift findings into `schema-drift` events, each (operation, field) once for the life of the
@@ -13,6 +15,7 @@ const MAX_REMEMBERED = 10_000;
  */
 export class DriftReporter {
   readonly #seen = new Set<string>();
+  readonly #contexts = new Map<string, Readonly<Pick<ValidationContext, 'drift' | 'onDrift'>>>();
   readonly #mode: DriftMode;
   readonly #emit: (event: EventInput) => void;
   readonly #secrets: () => Iterable<string>;
@@ -30,7 +33,16 @@ export class DriftReporter {
   /** The drift fields of the validation context for one call; `mode` overrides the client's default. */
   contextFor(operation: string, mode?: DriftMode): Pick<ValidationContext, 'drift' | 'onDrift'> {
     const drift = mode ?? this.#mode;
-    return drift === 'report' ? { drift, onDrift: (finding) => this.report(operation, finding) } : { drift };
+    if (drift === 'off') return OFF;
+    if (drift !== 'report') return drift === 'strict' ? STRICT : { drift };
+    // One context per operation instead of a closure per call; the same object is handed out again.
+    let context = this.#contexts.get(operation);
+    if (!context) {
+      if (this.#contexts.size >= MAX_REMEMBERED) this.#contexts.clear();
+      context = Object.freeze({ drift, onDrift: (finding: DriftFinding) => this.report(operation, finding) });
+      this.#contexts.set(operation, context);
+    }
+    return context;
   }
 
   report(operation: string, finding: DriftFinding): void {

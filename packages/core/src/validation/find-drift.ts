@@ -55,6 +55,10 @@ export function isValibotSchema(schema: unknown): boolean {
  */
 export function findDrift(schema: unknown, data: unknown): DriftFinding[] {
   if (!isValibotSchema(schema)) return [];
+  // Almost every response has no drift: a cheap screen answers that, and only data it flags gets the
+  // full walk that builds paths.
+  const plan = planOf(schema as Node);
+  if (plan === null || !screen(plan, data, 0)) return [];
   const seen = new Set<string>();
   const out: DriftFinding[] = [];
   for (const found of walkAll(schema as Node, data)) {
@@ -225,6 +229,149 @@ function flattenOptions(node: Node): Node[] {
     else out.push(option);
   }
   return out;
+}
+
+/**
+ * A schema compiled once for the drift screen: only what can drift is kept. A subtree that can never
+ * yield a finding (scalars, `looseObject`s of scalars, arrays of those...) compiles to `null` and is
+ * never visited, and object keys are looked up in a Map instead of re-reading the schema per call.
+ */
+type Plan =
+  | { readonly op: 'object'; readonly entries: ReadonlyMap<string, Plan | null>; readonly report: boolean; readonly rest: Plan | null }
+  | { readonly op: 'wrapper'; readonly inner: Plan }
+  | { readonly op: 'array' | 'record'; readonly item: Plan }
+  | { readonly op: 'tuple'; readonly items: readonly (Plan | null)[]; readonly rest: Plan | null }
+  | { readonly op: 'enum'; readonly options: ReadonlySet<unknown>; readonly string: boolean; readonly number: boolean }
+  | { readonly op: 'lazy'; readonly getter: (input: unknown) => Node }
+  | { readonly op: 'union'; readonly node: Node }
+  /** A schema met again while it was being compiled (a cycle): looked up when walked. */
+  | { readonly op: 'ref'; readonly node: Node };
+
+/** Compiled plans by schema object; valibot schemas are immutable once built. */
+const plans = new WeakMap<Node, Plan | null | typeof COMPILING>();
+const COMPILING = Symbol('compiling');
+
+function planOf(node: Node | undefined): Plan | null {
+  if (!node || typeof node !== 'object') return null;
+  const cached = plans.get(node);
+  if (cached === COMPILING) return { op: 'ref', node };
+  if (cached !== undefined) return cached;
+  plans.set(node, COMPILING);
+  const plan = compile(node);
+  plans.set(node, plan);
+  return plan;
+}
+
+/**
+ * Mirrors `walk` case by case: a plan is `null` only where `walk` could never find anything, and
+ * every level that `walk` counts towards MAX_DEPTH is a level here too.
+ */
+function compile(node: Node): Plan | null {
+  const type = node.type ?? '';
+  if (OBJECTS.has(type)) return objectPlan(node.entries ?? {}, type === 'object', type === 'object_with_rest' ? planOf(node.rest) : null);
+  if (WRAPPERS.has(type)) {
+    const inner = planOf(node.wrapped);
+    return inner && { op: 'wrapper', inner };
+  }
+  switch (type) {
+    case 'array':
+    case 'record': {
+      const item = planOf(type === 'array' ? node.item : node.value);
+      return item && { op: type, item };
+    }
+    case 'picklist':
+    case 'enum': {
+      const options = node.options ?? [];
+      const string = options.some((o) => typeof o === 'string');
+      const number = options.some((o) => typeof o === 'number');
+      return string || number ? { op: 'enum', options: new Set(options), string, number } : null;
+    }
+    case 'lazy':
+      return node.getter ? { op: 'lazy', getter: node.getter } : null;
+    case 'union':
+    case 'variant':
+      // When no member can drift, whichever member the data matches finds nothing.
+      return flattenOptions(node).some((option) => planOf(option) !== null) ? { op: 'union', node } : null;
+    case 'intersect': {
+      const options = (node.options ?? []) as Node[];
+      if (!options.every((o) => OBJECTS.has(o.type ?? ''))) return null;
+      return objectPlan(Object.assign({}, ...options.map((o) => o.entries)) as Record<string, Node>, options.every((o) => o.type === 'object'), null);
+    }
+    default: {
+      if (!TUPLES.has(type)) return null;
+      const items = (node.items ?? []).map((item) => planOf(item));
+      const rest = planOf(node.rest);
+      return rest || items.some((item) => item !== null) ? { op: 'tuple', items, rest } : null;
+    }
+  }
+}
+
+function objectPlan(entries: Record<string, Node>, report: boolean, rest: Plan | null): Plan | null {
+  const compiled = new Map<string, Plan | null>();
+  let inert = !report && !rest;
+  for (const key of Object.keys(entries)) {
+    // A key without a schema is unknown to `walk` too: leave it out so the screen reports it.
+    if (!entries[key]) continue;
+    const plan = planOf(entries[key]);
+    compiled.set(key, plan);
+    if (plan) inert = false;
+  }
+  return inert ? null : { op: 'object', entries: compiled, report, rest };
+}
+
+/**
+ * True when `walk` may find drift in `value`; false means it finds none. It may say true where the
+ * walk then finds nothing (a key that only `for...in` lists, a key like `constructor` that the walk
+ * resolves through the prototype), never the reverse, and it allocates nothing on the way.
+ */
+function screen(plan: Plan, value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  switch (plan.op) {
+    case 'object': {
+      if (!isRecord(value)) return false;
+      // for...in lists every own enumerable key without the array Object.keys allocates, and more.
+      for (const key in value) {
+        const entry = plan.entries.get(key);
+        if (entry === undefined) {
+          if (plan.rest) {
+            if (screen(plan.rest, value[key], depth + 1)) return true;
+          } else if (plan.report) return true;
+        } else if (entry !== null && screen(entry, value[key], depth + 1)) return true;
+      }
+      return false;
+    }
+    case 'wrapper':
+      return value !== undefined && value !== null && screen(plan.inner, value, depth + 1);
+    case 'array':
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) if (screen(plan.item, value[i], depth + 1)) return true;
+      return false;
+    case 'record':
+      if (!isRecord(value)) return false;
+      for (const key in value) if (screen(plan.item, value[key], depth + 1)) return true;
+      return false;
+    case 'tuple':
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) {
+        const item = i < plan.items.length ? plan.items[i]! : plan.rest;
+        if (item && screen(item, value[i], depth + 1)) return true;
+      }
+      return false;
+    case 'enum':
+      return (typeof value === 'string' ? plan.string : typeof value === 'number' && plan.number) && !plan.options.has(value);
+    case 'lazy': {
+      const next = planOf(plan.getter(value));
+      return next !== null && screen(next, value, depth + 1);
+    }
+    case 'union': {
+      const next = planOf(chooseOption(plan.node, value));
+      return next !== null && screen(next, value, depth + 1);
+    }
+    case 'ref': {
+      const next = planOf(plan.node);
+      return next !== null && screen(next, value, depth);
+    }
+  }
 }
 
 function getAt(data: unknown, at: readonly PropertyKey[]): unknown {

@@ -52,7 +52,9 @@ export async function validate<S extends Schema>(schema: S, data: unknown, conte
   }
   const mode = context.drift ?? 'off';
   const introspectable = mode !== 'off' && isValibotSchema(schema);
-  let result = await run(schema, data);
+  // No await for a synchronous validator (valibot, zod): each await costs the call a turn.
+  const answer = schema['~standard'].validate(data);
+  let result = answer instanceof Promise ? await answer : answer;
   if (result.issues && introspectable && mode === 'report') {
     // A new enum value is drift, not breakage: accept it when it is the only thing wrong.
     const accepted = await acceptNewEnumValues(schema, data, result.issues);
@@ -74,11 +76,6 @@ export async function validate<S extends Schema>(schema: S, data: unknown, conte
     for (const finding of findings) context.onDrift?.(finding);
   }
   return result.value as InferOutput<S>;
-}
-
-async function run(schema: Schema, data: unknown): Promise<StandardSchemaV1.Result<unknown>> {
-  const result = schema['~standard'].validate(data);
-  return result instanceof Promise ? await result : result;
 }
 
 /** Builds the error: one line per issue (first five in the message), a redacted excerpt around the first. */

@@ -90,6 +90,8 @@ const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 const STORED_BODY = '{"status":"stored"}';
 const DUPLICATE_BODY = '{"status":"duplicate"}';
+// The answer to nearly every request, as a raw header list Node writes without iterating an object.
+const STORED_HEADERS = ['content-type', 'application/json', 'content-length', String(STORED_BODY.length)];
 
 function jsonResponse(status: number, outcome: InboxResponse['outcome'], body: unknown, extra?: Record<string, string>): InboxResponse {
   return { status, outcome, headers: extra ? { ...JSON_HEADERS, ...extra } : JSON_HEADERS, body: JSON.stringify(body) };
@@ -128,6 +130,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   if (options.onEvent) listeners.add(options.onEvent);
 
   function emit(event: WebhookInboxEvent): void {
+    if (listeners.size === 0) return;
     for (const listener of listeners) {
       try {
         listener(event);
@@ -189,7 +192,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       return jsonResponse(503, 'unavailable', { error: 'unavailable', message: 'The event could not be stored; deliver it again later.' }, { 'retry-after': '5' });
     }
     if (outcome === 'stored') {
-      emit({ type: 'stored', time: receivedAt, source: source.name, key, eventType: verified.type, secretIndex: verified.secretIndex });
+      if (listeners.size > 0) emit({ type: 'stored', time: receivedAt, source: source.name, key, eventType: verified.type, secretIndex: verified.secretIndex });
       return { status: 200, outcome, headers: JSON_HEADERS, body: STORED_BODY };
     }
     emit({ type: 'duplicate', time: receivedAt, source: source.name, key });
@@ -218,6 +221,11 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
 
   function send(res: ServerResponse, response: InboxResponse): void {
     if (res.headersSent || res.destroyed) return;
+    if (response.status === 200 && response.body === STORED_BODY) {
+      res.writeHead(200, STORED_HEADERS);
+      res.end(STORED_BODY);
+      return;
+    }
     res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
     res.end(response.body);
   }

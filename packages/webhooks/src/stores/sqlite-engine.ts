@@ -100,6 +100,9 @@ function asBuffer(bytes: Uint8Array): Buffer {
 export function openInboxDatabase(options: SqliteConnectionOptions): Database.Database {
   const db = new Database(options.path, { timeout: options.busyTimeoutMs });
   try {
+    // Only takes effect on a new file. A 2-3 KB event fills half a 4 KiB page and leaves the rest
+    // unused; with 8 KiB pages three fit, so a commit writes (and fsyncs) about a third fewer bytes.
+    db.pragma('page_size = 8192');
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous}`);
     db.exec(SCHEMA);

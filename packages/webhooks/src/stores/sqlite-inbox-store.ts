@@ -1,10 +1,12 @@
+import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { InboxStoreError } from '../errors/inbox-store-error.ts';
 import type { DeadLetterFilter, InboxStats, InboxStore, LeasedInboxEvent, NewInboxEvent, PutOutcome, StoredInboxEvent } from './inbox-store.ts';
-import { openInboxDatabase, SqliteInboxReader, type SqliteConnectionOptions, type WriteOp } from './sqlite-engine.ts';
-import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
+import type { CheckpointerData } from './sqlite-checkpointer.ts';
+import { openInboxDatabase, SqliteInboxReader, SqliteInboxWriter, type WriteOp } from './sqlite-engine.ts';
 
 /** Options of the embedded SQLite inbox store. */
 export interface SqliteInboxStoreOptions {
@@ -15,10 +17,11 @@ export interface SqliteInboxStoreOptions {
   /** How long a write waits for another process holding the lock. Default 5000 ms. */
   busyTimeoutMs?: number;
   /**
-   * `FULL` (default) fsyncs every commit before the inbox answers 2xx. `NORMAL` is faster in WAL mode
-   * but a power loss (not a process crash) can lose the last acknowledged events.
+   * `true` (default): every write is fsynced before its promise resolves, so the inbox answers 2xx
+   * only for events on disk. `false` skips the fsync: a process crash loses nothing, a power loss
+   * can lose the last acknowledged events.
    */
-  synchronous?: 'FULL' | 'NORMAL';
+  durable?: boolean;
 }
 
 /** The SQLite store, with the file it writes to. */
@@ -32,126 +35,178 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
-// In the published package the writer is dist/sqlite-writer.js beside this chunk; from source it is the .ts file.
-const WRITER_URL = new URL(import.meta.url.endsWith('.ts') ? './sqlite-writer.ts' : './sqlite-writer.js', import.meta.url);
+interface CommittedWrite {
+  write: PendingWrite;
+  result: unknown;
+}
+
+// In the published package the checkpointer is dist/sqlite-checkpointer.js beside this chunk; from source it is the .ts file.
+const CHECKPOINTER_URL = new URL(import.meta.url.endsWith('.ts') ? './sqlite-checkpointer.ts' : './sqlite-checkpointer.js', import.meta.url);
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
- * Group commit, hand-written because it is the whole point of this store. All writes go to one
- * writer thread. While it commits a batch (and the disk syncs it), new writes queue up here; the
- * moment the commit returns, everything queued goes in the next transaction. Requests that arrive
- * together therefore share one fsync, the event loop never waits for the disk, and each caller's
- * promise settles only after its transaction is durable. Reads use a second connection on this
- * thread: WAL lets them run while the writer commits.
+ * Group commit with an asynchronous fsync, hand-written because it is the whole point of this store
+ * and no SQLite binding offers it:
+ * 1. Writes that arrive in the same event-loop turn run in one transaction at `setImmediate`
+ *    (`synchronous=NORMAL`: the commit reaches the OS, without an fsync on this thread).
+ * 2. The WAL is then fsynced (`fdatasync`) on libuv's thread pool, and only when that returns are the
+ *    writes' promises resolved. The event loop never waits for the disk.
+ * 3. While one fsync is in flight, the next transactions commit and wait; one fsync then covers all
+ *    of them. The slower the disk, the more requests share each fsync.
+ * This is what `synchronous=FULL` guarantees (the commit is on disk before anyone is told), without
+ * blocking the event loop. SQLite keeps the file consistent in WAL mode with `NORMAL`; the explicit
+ * fsync adds the durability. Checkpoints run in a separate thread (see sqlite-checkpointer.ts).
  */
 class SqliteInboxStoreImpl implements SqliteInboxStore {
   readonly path: string;
-  readonly #connection: SqliteConnectionOptions;
+  readonly #walPath: string;
+  readonly #durable: boolean;
   readonly #maxBatch: number;
   readonly #db: Database.Database;
   readonly #reader: SqliteInboxReader;
-  #worker: Worker | undefined;
+  readonly #writer: SqliteInboxWriter;
+  readonly #checkpointer: Worker;
+  #walFd: number | undefined;
   #queue: PendingWrite[] = [];
-  #inFlight: { batch: number; writes: PendingWrite[] } | undefined;
-  #batchSeq = 0;
   #scheduled = false;
+  /** Committed, waiting for the next fsync. */
+  #unsynced: CommittedWrite[] = [];
+  #syncing = false;
+  /** Set when an fsync failed: the OS may have dropped the data, so nothing is acknowledged any more. */
+  #broken: InboxStoreError | undefined;
   #closed = false;
-  #idle: (() => void) | undefined;
+  #drained: (() => void) | undefined;
 
   constructor(options: SqliteInboxStoreOptions) {
     if (typeof options.path !== 'string' || options.path === '') throw new TypeError('sqliteInboxStore: `path` (the database file) is required.');
+    if (options.path === ':memory:') throw new TypeError('sqliteInboxStore: `:memory:` is not durable and cannot be shared with the checkpointer; use a file (a temporary one in tests).');
     const maxBatch = options.maxBatch ?? 1024;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new TypeError(`sqliteInboxStore: maxBatch must be a whole number >= 1; got ${String(options.maxBatch)}.`);
-    if (options.path === ':memory:') throw new TypeError('sqliteInboxStore: `:memory:` cannot be shared with the writer thread; use a file (a temporary one in tests).');
     this.path = options.path;
+    this.#walPath = `${options.path}-wal`;
+    this.#durable = options.durable ?? true;
     this.#maxBatch = maxBatch;
-    this.#connection = { path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000, synchronous: options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL' };
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     try {
-      // Opened here, synchronously, so a bad path fails at construction; it also creates the schema the writer expects.
-      this.#db = openInboxDatabase(this.#connection);
+      this.#db = openInboxDatabase({ path: options.path, busyTimeoutMs, synchronous: 'NORMAL' });
+      this.#db.pragma('wal_autocheckpoint = 0');
+      this.#reader = new SqliteInboxReader(this.#db);
+      this.#writer = new SqliteInboxWriter(this.#db);
+      // A read creates the WAL (and the shared-memory lock that keeps other processes from deleting it while we are open).
+      this.#reader.stats();
+      this.#openWal();
     } catch (cause) {
       throw new InboxStoreError(`Cannot open the SQLite inbox at ${options.path}: ${cause instanceof Error ? cause.message : String(cause)}`, { store: 'sqlite', operation: 'open', cause });
     }
-    this.#reader = new SqliteInboxReader(this.#db);
+    this.#checkpointer = new Worker(CHECKPOINTER_URL, {
+      workerData: { path: options.path, busyTimeoutMs, everyMs: 100, restartAtFrames: 4096 } satisfies CheckpointerData,
+    });
+    this.#checkpointer.unref();
+    this.#checkpointer.on('error', () => {
+      // Without it, fall back to SQLite's own checkpoints so the WAL cannot grow without bound.
+      if (!this.#closed) this.#db.pragma('wal_autocheckpoint = 1000');
+    });
   }
 
-  #writer(): Worker {
-    if (this.#worker) return this.#worker;
-    const worker = new Worker(WRITER_URL, { workerData: this.#connection });
-    worker.unref();
-    worker.on('message', (reply: WriterReply | 'ready') => {
-      if (reply !== 'ready') this.#settle(reply);
-    });
-    const fail = (cause: unknown): void => {
-      if (this.#worker !== worker) return;
-      this.#worker = undefined;
-      const error = new InboxStoreError(`The SQLite inbox writer stopped: ${cause instanceof Error ? cause.message : String(cause)}`, { store: 'sqlite', operation: 'commit', cause });
-      const lost = this.#inFlight?.writes ?? [];
-      this.#inFlight = undefined;
-      for (const write of lost) write.reject(error);
-      // Writes queued meanwhile go to a new writer, unless the store is closing.
-      if (this.#closed) {
-        const queued = this.#queue;
-        this.#queue = [];
-        for (const write of queued) write.reject(error);
-      }
-      if (this.#queue.length > 0) this.#flush();
-      else this.#idle?.();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`writer thread exited with code ${code}`)));
-    this.#worker = worker;
-    return worker;
+  #openWal(): void {
+    if (!this.#durable) return;
+    this.#walFd = openSync(this.#walPath, 'r');
+    // The WAL's directory entry must be durable too, once.
+    const dir = openSync(dirname(this.#walPath), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 
   #write<T>(op: WriteOp): Promise<T> {
     if (this.#closed) return Promise.reject(new InboxStoreError('The SQLite inbox store is closed.', { store: 'sqlite', operation: op.op }));
+    if (this.#broken) return Promise.reject(this.#broken);
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
-      // Idle: wait one turn so everything that arrives in this poll phase shares the commit.
-      // Busy: the writer's reply sends the queue right away.
-      if (this.#inFlight === undefined && !this.#scheduled) {
+      if (this.#queue.length >= this.#maxBatch) this.#commit();
+      else if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(this.#flushScheduled);
+        setImmediate(this.#commitScheduled);
       }
     });
   }
 
-  readonly #flushScheduled = (): void => {
+  readonly #commitScheduled = (): void => {
     this.#scheduled = false;
-    this.#flush();
+    this.#commit();
   };
 
-  #flush(): void {
-    if (this.#inFlight !== undefined || this.#queue.length === 0) return;
-    const writes = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
-    this.#queue = writes === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
-    const batch = ++this.#batchSeq;
-    this.#inFlight = { batch, writes };
-    const worker = this.#writer();
-    // Referenced only while a commit is pending: an idle store does not keep the process alive.
-    worker.ref();
-    worker.postMessage({ batch, ops: writes.map((w) => w.op) } satisfies WriterRequest);
+  #commit(): void {
+    if (this.#queue.length === 0) return;
+    const writes = this.#queue;
+    this.#queue = [];
+    let results: unknown[];
+    try {
+      results = this.#writer.runBatch(writes.map((w) => w.op));
+    } catch (cause) {
+      const error = new InboxStoreError(`The SQLite inbox could not commit ${writes.length} write(s): ${cause instanceof Error ? cause.message : String(cause)}`, { store: 'sqlite', operation: 'commit', cause });
+      for (const write of writes) write.reject(error);
+      this.#notifyDrained();
+      return;
+    }
+    if (!this.#durable) {
+      for (let i = 0; i < writes.length; i++) writes[i]!.resolve(results[i]);
+      this.#notifyDrained();
+      return;
+    }
+    for (let i = 0; i < writes.length; i++) this.#unsynced.push({ write: writes[i]!, result: results[i] });
+    this.#sync();
   }
 
-  #settle(reply: WriterReply): void {
-    const inFlight = this.#inFlight;
-    if (inFlight === undefined || inFlight.batch !== reply.batch) return;
-    this.#inFlight = undefined;
-    if ('error' in reply) {
-      const error = new InboxStoreError(`The SQLite inbox could not commit ${inFlight.writes.length} write(s): ${reply.error}`, { store: 'sqlite', operation: 'commit' });
-      for (const write of inFlight.writes) write.reject(error);
+  #sync(): void {
+    if (this.#syncing || this.#unsynced.length === 0) return;
+    const group = this.#unsynced;
+    this.#unsynced = [];
+    this.#syncing = true;
+    let fd: number;
+    try {
+      fd = this.#currentWalFd();
+    } catch (cause) {
+      this.#syncDone(group, cause);
+      return;
+    }
+    fdatasync(fd, (error) => this.#syncDone(group, error ?? undefined));
+  }
+
+  /** Our descriptor of the WAL, reopened if the file was replaced (it never is while we hold a connection, but a wrong fsync would be silent). */
+  #currentWalFd(): number {
+    const fd = this.#walFd!;
+    if (fstatSync(fd).ino !== statSync(this.#walPath).ino) {
+      closeSync(fd);
+      this.#walFd = undefined;
+      this.#openWal();
+    }
+    return this.#walFd!;
+  }
+
+  #syncDone(group: CommittedWrite[], cause: unknown): void {
+    this.#syncing = false;
+    if (cause !== undefined) {
+      // After a failed fsync the kernel may have dropped the dirty pages: acknowledging anything
+      // later could acknowledge lost data. Fail this group and every later write (503s) until a
+      // restart lets SQLite recover from what is really on disk.
+      this.#broken = new InboxStoreError(`fsync of the SQLite inbox WAL failed; restart the process: ${cause instanceof Error ? cause.message : String(cause)}`, { store: 'sqlite', operation: 'fsync', cause });
+      for (const { write } of [...group, ...this.#unsynced]) write.reject(this.#broken);
+      this.#unsynced = [];
     } else {
-      for (let i = 0; i < inFlight.writes.length; i++) inFlight.writes[i]!.resolve(reply.results[i]);
+      for (const { write, result } of group) write.resolve(result);
     }
-    if (this.#queue.length > 0) this.#flush();
-    else {
-      this.#worker?.unref();
-      this.#idle?.();
-    }
+    if (this.#unsynced.length > 0) this.#sync();
+    else this.#notifyDrained();
+  }
+
+  #notifyDrained(): void {
+    if (this.#drained && !this.#syncing && this.#unsynced.length === 0 && this.#queue.length === 0) this.#drained();
   }
 
   #read<T>(operation: string, run: () => T): Promise<T> {
@@ -166,15 +221,12 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
   put(event: NewInboxEvent): Promise<PutOutcome> {
     return this.#write({
       op: 'put',
-      event: [event.source, event.id, event.type ?? null, event.timestamp ?? null, event.receivedAt, JSON.stringify(event.headers), event.body],
+      event: [event.source, event.id, event.type ?? null, event.timestamp ?? null, event.receivedAt, JSON.stringify(event.headers), toBuffer(event.body)],
     });
   }
 
-  async lease({ limit, leaseMs, now }: { limit: number; leaseMs: number; now: number }): Promise<LeasedInboxEvent[]> {
-    const token = `${now.toString(36)}-${randomBytes(6).toString('hex')}`;
-    const events = await this.#write<LeasedInboxEvent[]>({ op: 'lease', limit, leaseMs, now, token });
-    for (const event of events) event.body = toBuffer(event.body);
-    return events;
+  lease({ limit, leaseMs, now }: { limit: number; leaseMs: number; now: number }): Promise<LeasedInboxEvent[]> {
+    return this.#write({ op: 'lease', limit, leaseMs, now, token: `${now.toString(36)}-${randomBytes(6).toString('hex')}` });
   }
 
   renewLease(key: string, leaseToken: string, leaseUntil: number): Promise<boolean> {
@@ -212,32 +264,22 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#flush();
-    if (this.#inFlight !== undefined || this.#queue.length > 0) {
-      await new Promise<void>((resolve) => {
-        this.#idle = () => {
-          if (this.#inFlight === undefined && this.#queue.length === 0) resolve();
-        };
-      });
-    }
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker) {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.ref();
-      worker.postMessage('close');
-      await exited;
-    }
+    this.#commit();
+    if (this.#syncing || this.#unsynced.length > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    const exited = new Promise((resolve) => this.#checkpointer.once('exit', resolve));
+    this.#checkpointer.ref();
+    this.#checkpointer.postMessage('close');
+    await exited;
+    if (this.#walFd !== undefined) closeSync(this.#walFd);
     this.#db.close();
   }
 }
 
 /**
- * The embedded inbox store: one SQLite file in WAL mode with `synchronous=FULL`, so an event is on
- * disk before the inbox acknowledges it. Concurrent deliveries are committed together (group commit)
- * by a writer thread: one transaction and one fsync per batch, without blocking the event loop.
- * Several processes may share the file (workers in other processes, the CLI); for several machines
- * use the Redis store.
+ * The embedded inbox store: one SQLite file in WAL mode. An event is fsynced before `put` resolves,
+ * so the inbox answers 2xx only for events on disk. Writes that arrive together share one commit
+ * and one fsync (group commit), and the fsync runs off the event loop. Several processes may share
+ * the file (workers in other processes, the CLI); for several machines use the Redis store.
  */
 export function sqliteInboxStore(options: SqliteInboxStoreOptions): SqliteInboxStore {
   return new SqliteInboxStoreImpl(options);

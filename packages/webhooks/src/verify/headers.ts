@@ -53,7 +53,17 @@ export function headersToRecord(headers: HeadersInput): Record<string, string> {
     }
     return out;
   }
-  for (const [key, value] of Object.entries(headers as Record<string, string | readonly string[] | undefined>)) {
+  const record = headers as Record<string, string | readonly string[] | undefined>;
+  // Node's IncomingHttpHeaders is usually already the right shape: keep it without copying.
+  let usable = true;
+  for (const key in record) {
+    if (typeof record[key] !== 'string' || NOT_STORED.has(key) || key !== key.toLowerCase()) {
+      usable = false;
+      break;
+    }
+  }
+  if (usable) return record as Record<string, string>;
+  for (const [key, value] of Object.entries(record)) {
     if (value === undefined) continue;
     const lower = key.toLowerCase();
     if (!NOT_STORED.has(lower)) out[lower] = out[lower] === undefined ? joinValue(value) : `${out[lower]}, ${joinValue(value)}`;

@@ -1,0 +1,117 @@
+import type { Server } from 'node:http';
+import type { EventListener } from '@connectors/core';
+import { createObservability, DEFAULT_ALERT_RULES, type Logger, type Observability } from '@connectors/observability';
+import { prometheusExporter } from '@connectors/observability/prometheus';
+import type { WebhookInboxEvent, WebhookWorkerEvent } from '@connectors/webhooks';
+import { Registry } from 'prom-client';
+import { type CredentialCheck, checkCredentials } from './check-credentials.ts';
+import type { AppConfig } from './config.ts';
+import { type Connectors, createGitHub, createStripe } from './connectors.ts';
+import { type AppDatabase, openDatabase } from './db.ts';
+import { closeServer, createAppServer, listen } from './server.ts';
+import { syncGitHubIssues } from './sync/github-issues.ts';
+import type { ListingResult, ListingRunOptions } from './sync/run-listing.ts';
+import { syncStripe } from './sync/stripe.ts';
+import { createWebhooks, type Webhooks } from './webhooks.ts';
+
+export interface AppOptions {
+  /** The call log and app events go here (pino). */
+  logger: Logger;
+  /** More listeners for the connectors' events (the demo counts them). */
+  onEvent?: EventListener[];
+  onInboxEvent?: (event: WebhookInboxEvent) => void;
+  onWorkerEvent?: (event: WebhookWorkerEvent) => void;
+}
+
+/** A running app: both connectors checked, the database open, webhooks and observability wired. */
+export interface App extends Connectors {
+  readonly config: AppConfig;
+  readonly db: AppDatabase;
+  readonly webhooks: Webhooks;
+  readonly observability: Observability;
+  readonly registry: Registry;
+  readonly identities: { github: string | undefined; stripe: string | undefined };
+  /** GitHub issues, then Stripe customers and payment intents; each resumes an interrupted run. */
+  sync(options?: ListingRunOptions): Promise<ListingResult[]>;
+  /** Starts the HTTP server and the webhook worker; resolves with the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export type StartResult = { ok: true; app: App } | { ok: false; checks: CredentialCheck[] };
+
+/**
+ * Opens the database and checks both credentials; refuses to start (returns the checks) when one is
+ * wrong. Nothing is synced and no port is opened before that.
+ */
+export async function startApp(config: AppConfig, options: AppOptions): Promise<StartResult> {
+  const db = openDatabase(config.databasePath);
+  const registry = new Registry();
+  let webhooks: Webhooks | undefined;
+  const observability = createObservability({
+    logger: options.logger,
+    metrics: prometheusExporter({ registry }),
+    // The defaults, plus: any dead letter makes /health "degraded" until someone replays or drops it.
+    alerts: { rules: [...DEFAULT_ALERT_RULES, { kind: 'dead-letter-queue', queue: 'webhooks', above: 0, recoverForMs: 0 }] },
+    deadLetterQueues: { webhooks: async () => (webhooks?.worker ? (await webhooks.worker.stats()).deadLetters : 0) },
+  });
+  const listeners = options.onEvent ?? [];
+  const startup = await checkCredentials(config, {
+    github: () => observed(observability, createGitHub(config, db, listeners)),
+    stripe: () => observed(observability, createStripe(config, listeners)),
+  });
+  if (!startup.ok || !startup.connectors) {
+    observability.close();
+    db.close();
+    return { ok: false, checks: startup.checks };
+  }
+  const { github, stripe } = startup.connectors;
+  const logger = options.logger;
+  webhooks = createWebhooks(config, db, {
+    onInboxEvent: (event) => {
+      if (event.type === 'rejected') logger.warn({ event: 'webhook-rejected', source: event.source, status: event.status, reason: event.reason }, 'webhook rejected');
+      options.onInboxEvent?.(event);
+    },
+    onWorkerEvent: (event) => {
+      if (event.type === 'dead-lettered') logger.error({ event: 'webhook-dead-lettered', key: event.key, reason: event.reason, error: event.error }, 'webhook dead-lettered');
+      else if (event.type === 'retried') logger.warn({ event: 'webhook-retried', key: event.key, attempt: event.attempt, error: event.error }, 'webhook will be retried');
+      options.onWorkerEvent?.(event);
+    },
+  });
+  let server: Server | undefined;
+  const identity = (name: 'github' | 'stripe') => startup.checks.find((check) => check.connector === name)?.identity;
+
+  const app: App = {
+    config,
+    db,
+    github,
+    stripe,
+    webhooks,
+    observability,
+    registry,
+    identities: { github: identity('github'), stripe: identity('stripe') },
+    async sync(syncOptions = {}) {
+      const issues = await syncGitHubIssues(github, db, config.github.repo, { ...syncOptions, ...(config.github.perPage ? { perPage: config.github.perPage } : {}) });
+      const stripeResults = await syncStripe(stripe, db, { ...syncOptions, ...(config.stripe.pageSize ? { pageSize: config.stripe.pageSize } : {}) });
+      return [issues, ...stripeResults];
+    },
+    async listen(port = config.port, host = '127.0.0.1') {
+      server = createAppServer({ inbox: webhooks!.inbox, health: observability, registry });
+      const url = await listen(server, port, host);
+      webhooks!.worker?.start();
+      return url;
+    },
+    async close() {
+      if (server) await closeServer(server);
+      await webhooks!.close();
+      observability.close();
+      db.close();
+    },
+  };
+  return { ok: true, app };
+}
+
+function observed<T extends { http: Parameters<Observability['observe']>[0] }>(observability: Observability, connector: T): T {
+  observability.observe(connector.http);
+  return connector;
+}

@@ -1,0 +1,234 @@
+import { mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AbortedError } from '@connectors/core';
+import type { WebhookDeliveryResult } from '@connectors/testing/sandbox';
+import { pino } from 'pino';
+import { type App, startApp } from './app.ts';
+import { formatStartupFailure } from './check-credentials.ts';
+import { faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
+import { DEMO_FAULTS, DEMO_SEED, startDemoSandbox } from './demo/demo-sandbox.ts';
+import { syncedRows } from './demo/expected-state.ts';
+import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
+import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
+import type { ListingResult, PageProgress } from './sync/run-listing.ts';
+
+export type { DemoReport } from './report.ts';
+
+export interface DemoOptions {
+  /** Default: a fresh temporary directory. */
+  databasePath?: string;
+  /** Also write the report as JSON here. */
+  reportPath?: string;
+  seed?: number;
+  /** Pages the first sync commits before it is interrupted. Default 3. */
+  interruptAfterPages?: number;
+  print?: (line: string) => void;
+}
+
+const WEBHOOK_DUPLICATE_RATE = 0.2;
+const WEBHOOK_BAD_SIGNATURE_RATE = 0.12;
+
+/**
+ * `pnpm demo`: the whole app against the local sandbox with faults switched on. It starts the app,
+ * interrupts a sync, restarts and resumes it, sends a burst of webhooks, reads /health and /metrics,
+ * then prints what happened and checks the database against the sandbox.
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
+  const started = performance.now();
+  const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const databasePath = resolve(options.databasePath ?? join(mkdtempSync(join(tmpdir(), 'connectors-demo-')), 'example.db'));
+  const logPath = join(dirname(databasePath), 'app.log');
+  const logger = pino({ name: 'connectors-example' }, pino.destination({ dest: logPath, sync: true, mkdir: true }));
+  const tally = new Tally();
+  const seed = options.seed ?? DEMO_SEED;
+  const interruptAfter = options.interruptAfterPages ?? 3;
+  const { sandbox, configFor } = await startDemoSandbox(seed);
+  const config = configFor(databasePath);
+  const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
+  const retryAfter = typeof DEMO_FAULTS.rateLimit === 'object' ? (DEMO_FAULTS.rateLimit.retryAfterSeconds ?? 1) : 1;
+
+  const finish = async (checks: Check[], extra: Partial<DemoReport> = {}): Promise<DemoReport> => {
+    const report: DemoReport = {
+      ok: checks.every((check) => check.ok),
+      checks,
+      counts: structuredClone(tally.counts),
+      sandbox: sandbox.stats(),
+      resume,
+      webhooks: { events: 0, deliveries: 0, accepted: 0, duplicates: 0, rejected: 0, deadLettered: 0, applied: 0 },
+      health: { status: 0, body: undefined },
+      databasePath,
+      logPath,
+      elapsedMs: Math.round(performance.now() - started),
+      ...extra,
+    };
+    await sandbox.stop();
+    print('');
+    print('Report');
+    for (const line of summaryLines(report)) print(`  ${line}`);
+    print('');
+    print('Checks');
+    for (const line of formatChecks(checks)) print(line);
+    if (options.reportPath) await writeFile(options.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    return report;
+  };
+
+  print('connectors example: GitHub issues, Stripe customers and payment intents -> SQLite; webhooks through a durable inbox.');
+  print('No accounts, no network: a local sandbox plays GitHub and Stripe, with faults switched on:');
+  print(`429s with Retry-After ${retryAfter} s, 503 bursts, OAuth access tokens revoked mid-run, duplicate and badly signed webhooks.`);
+  print('');
+  print(`  sandbox   ${sandbox.url} (seed ${seed})`);
+  print(`  database  ${databasePath}`);
+  print(`  log       ${logPath} (pino: one line per HTTP attempt)`);
+
+  // Progress: one line per committed page, with what its calls went through since the line before.
+  const pages: PageRecord[] = [];
+  let mark = tally.mark();
+  const notes = (): string => {
+    const text = tally.notesSince(mark);
+    mark = tally.mark();
+    return text;
+  };
+  const onPage = (run: number) => (page: PageProgress) => {
+    pages.push({ ...page, run });
+    if (run === 2 && page.first && page.resumed && page.listing === resume.listing) resume.resumedAtPage = page.page;
+    const note = [page.resumed && page.first ? 'resumed from the saved checkpoint' : '', notes()].filter(Boolean).join('; ');
+    print(`   ${page.label.padEnd(24)} page ${String(page.page).padStart(2)}  ${String(page.rows).padStart(3)} rows${note ? `   (${note})` : ''}`);
+  };
+  const open = async (): Promise<App | undefined> => {
+    notes();
+    const result = await startApp(config, { logger, onEvent: [tally.onEvent], onInboxEvent: tally.onInboxEvent, onWorkerEvent: tally.onWorkerEvent });
+    if (!result.ok) {
+      print(formatStartupFailure(result.checks));
+      return undefined;
+    }
+    print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in SQLite)`);
+    print(`   ✓ stripe  ${result.app.identities.stripe ?? ''}`);
+    const note = notes();
+    if (note) print(`     (on the way: ${note})`);
+    return result.app;
+  };
+  /** A sync that fails for good (e.g. the circuit opens) is reported, not thrown: its checkpoint is saved. */
+  const sync = async (app: App, run: number, options: { signal?: AbortSignal; afterPage?: (page: PageProgress) => void } = {}): Promise<ListingResult[] | Check> => {
+    const progress = onPage(run);
+    try {
+      return await app.sync({ ...(options.signal ? { signal: options.signal } : {}), onPage: (page) => (progress(page), options.afterPage?.(page)) });
+    } catch (error) {
+      if (error instanceof AbortedError && options.signal?.aborted) return [];
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      print(`   ✗ the sync stopped: ${message}`);
+      await app.close();
+      return { ok: false, label: `sync: stopped with ${message}` };
+    }
+  };
+
+  print('');
+  print('1. Start: credentials are checked before anything else');
+  let app = await open();
+  if (!app) return finish([{ ok: false, label: 'startup: the credentials were refused' }]);
+
+  print('');
+  print(`2. Sync, interrupted after ${interruptAfter} pages (as if the process were killed)`);
+  const interrupt = new AbortController();
+  const first = await sync(app, 1, {
+    signal: interrupt.signal,
+    afterPage: (page) => {
+      if (pages.length !== interruptAfter) return;
+      resume.interruptedAfterPage = page.page;
+      resume.listing = page.listing;
+      interrupt.abort(new Error('demo: simulated crash'));
+    },
+  });
+  if (!Array.isArray(first)) return finish([first]);
+  if (resume.listing) print(`   -- interrupted. Rows and checkpoint of each page were committed together; page ${resume.interruptedAfterPage} is the last one saved.`);
+  await app.close();
+
+  print('');
+  print('3. Restart: a new app on the same database syncs again and resumes from the checkpoint');
+  app = await open();
+  if (!app) return finish([{ ok: false, label: 'startup (after the restart): the credentials were refused' }]);
+  const second = await sync(app, 2);
+  if (!Array.isArray(second)) return finish([second]);
+  const syncChecks = rowChecks(app.db, syncedRows());
+
+  print('');
+  const url = await app.listen(0);
+  const bursts = { github: githubBurst(), stripe: stripeBurst() };
+  const events = [...bursts.github, ...bursts.stripe];
+  print(`4. Webhooks: ${events.length} events POSTed to ${url}/webhooks/github and /webhooks/stripe`);
+  const deliveries: WebhookDeliveryResult[] = [];
+  for (const source of ['github', 'stripe'] as const) {
+    const sent = await sandbox.sendWebhooks({
+      provider: source,
+      url: `${url}/webhooks/${source}`,
+      events: bursts[source].map((b) => b.event),
+      duplicateRate: WEBHOOK_DUPLICATE_RATE,
+      badSignatureRate: WEBHOOK_BAD_SIGNATURE_RATE,
+    });
+    deliveries.push(...sent);
+    const good = sent.filter((r) => !r.badSignature);
+    const stored = good.filter((r) => !r.duplicate && r.status === 200).length;
+    const refused = sent.filter((r) => r.badSignature);
+    const statuses = [...new Set(refused.map((r) => r.status))].join(', ');
+    print(`   ${source.padEnd(7)} ${String(sent.length).padStart(2)} deliveries of ${bursts[source].length} events: ${stored} stored, ${plural(good.filter((r) => r.duplicate).length, 'duplicate')} answered 200 and dropped, ${refused.length} badly signed and refused${statuses ? ` (${statuses})` : ''}`);
+  }
+  await waitForWorker(app);
+  const counts = tally.counts;
+  print(`   worker  applied ${counts.worker.processed} events to the database, dead-lettered ${counts.worker.deadLettered}${counts.worker.deadLettered ? " (a payload that does not match GitHub's schema: kept for inspection and replay)" : ''}`);
+
+  print('');
+  print('5. Health and metrics');
+  const healthResponse = await fetch(`${url}/health`);
+  const health = (await healthResponse.json()) as { status: string; reasons?: { message: string }[] };
+  print(`   /health   ${healthResponse.status} ${health.status}${health.reasons?.length ? ` - ${health.reasons.map((r) => r.message).join('; ')}` : ''}`);
+  const metricsResponse = await fetch(`${url}/metrics`);
+  const metrics = await metricsResponse.text();
+  print(`   /metrics  ${metricsResponse.status}, ${metrics.split('\n').filter((line) => line.startsWith('connector_requests_total{')).length} connector_requests_total series (Prometheus text format)`);
+
+  const stats = sandbox.stats();
+  const checks = [
+    ...syncChecks,
+    resumeCheck(pages, resume.listing, resume.interruptedAfterPage, resume.resumedAtPage),
+    faultsCheck(counts, stats),
+    refreshCheck(counts, stats),
+    ...(await webhookChecks(app.db, app.webhooks.store!, events, deliveries, counts)),
+    healthCheck(healthResponse.status, health.status, counts.worker.deadLettered),
+    metricsCheck(metricsResponse.status, metrics),
+  ];
+  await app.close();
+  return finish(checks, {
+    webhooks: {
+      events: events.length,
+      deliveries: deliveries.length,
+      accepted: counts.inbox.stored,
+      duplicates: counts.inbox.duplicate,
+      rejected: counts.inbox.rejected,
+      deadLettered: counts.worker.deadLettered,
+      applied: counts.worker.processed,
+    },
+    health: { status: healthResponse.status, body: health },
+  });
+}
+
+/** Waits until the worker has applied (or dead-lettered) everything the inbox stored. */
+async function waitForWorker(app: App, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await app.webhooks.worker!.stats();
+    if (stats.pending === 0 && stats.leased === 0 && stats.running === 0) return;
+    if (Date.now() > deadline) throw new Error(`the webhook worker still has ${stats.pending} pending and ${stats.running} running events after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { db: { type: 'string' }, report: { type: 'string' }, seed: { type: 'string' } } });
+  const report = await runDemo({
+    ...(values.db ? { databasePath: values.db } : {}),
+    ...(values.report ? { reportPath: values.report } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+  });
+  process.exitCode = report.ok ? 0 : 1;
+}

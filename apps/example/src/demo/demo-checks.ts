@@ -1,0 +1,134 @@
+import type { InboxStore } from '@connectors/webhooks';
+import type { SandboxStats, WebhookDeliveryResult } from '@connectors/testing/sandbox';
+import type { AppDatabase } from '../db.ts';
+import { type Check, compareRows, type Counts, plural, sum } from '../report.ts';
+import type { PageProgress } from '../sync/run-listing.ts';
+import { type ExpectedRows, rowsAfterWebhooks } from './expected-state.ts';
+import type { BurstEvent } from './webhook-burst.ts';
+
+/** A page the demo saw committed, and in which run (1: before the interruption, 2: after the restart). */
+export type PageRecord = PageProgress & { run: number };
+
+/** Every table equal to what the sandbox serves: nothing missing, nothing extra, every column the same. */
+export function rowChecks(db: AppDatabase, expected: ExpectedRows, prefix = ''): Check[] {
+  return [
+    compareRows(`${prefix}github issues`, expected.issues, db.issues(), (row) => row.id),
+    compareRows(`${prefix}stripe customers`, expected.customers, db.customers(), (row) => row.id),
+    compareRows(`${prefix}stripe payment intents`, expected.paymentIntents, db.paymentIntents(), (row) => row.id),
+  ];
+}
+
+/** The restart read on from the page after the last saved one, and no page was read twice or skipped. */
+export function resumeCheck(pages: readonly PageRecord[], listing: string | undefined, stoppedAt: number | undefined, resumedAt: number | undefined): Check {
+  if (!listing || stoppedAt === undefined) return { ok: false, label: 'resume: the first sync was never interrupted, so resuming was not shown' };
+  const urls = pages.map((page) => `${page.listing} ${page.url}`);
+  const repeated = urls.filter((url, i) => urls.indexOf(url) !== i);
+  const listingPages = pages.filter((page) => page.listing === listing);
+  const numbers = listingPages.map((page) => page.page);
+  const contiguous = numbers.every((n, i) => n === i + 1);
+  const ok = resumedAt === stoppedAt + 1 && repeated.length === 0 && contiguous && listingPages.at(-1)?.last === true;
+  return {
+    ok,
+    label: `resume: the restart resumed ${listing} at page ${resumedAt ?? '?'} after the saved page ${stoppedAt}; all ${pages.length} pages read once each, none twice, none skipped`,
+    ...(ok ? {} : { detail: `resumed at ${String(resumedAt)}, pages ${numbers.join(',')}, repeated: ${repeated.join(' | ') || 'none'}` }),
+  };
+}
+
+/** What the sandbox says it injected matches what the client's events saw, and no call failed. */
+export function faultsCheck(c: Counts, stats: SandboxStats): Check {
+  const injected429 = stats.faults.rateLimit + stats.rateLimited;
+  const injected5xx = stats.faults.serverError;
+  const injected401 = stats.faults.tokenExpiry;
+  const seen5xx = c.retriesAfter5xx + Object.entries(c.failures).filter(([status]) => status.startsWith('5')).reduce((a, [, n]) => a + n, 0);
+  // A request cut off by the simulated crash may have been answered with a fault the client never read.
+  const within = (seen: number, injected: number) => seen <= injected && injected - seen <= c.aborted;
+  const ok = sum(c.failures) === 0 && within(c.rateLimited, injected429) && within(seen5xx, injected5xx) && within(c.retriedAfter401, injected401);
+  return {
+    ok,
+    label: `faults absorbed: the sandbox sent ${injected429} × 429, ${injected5xx} × 503 and revoked ${plural(injected401, 'access token')}; the client retried every one and no call failed`,
+    ...(ok ? {} : { detail: `client saw ${c.rateLimited} × 429, ${seen5xx} × 5xx, ${c.retriedAfter401} × 401; failed calls ${JSON.stringify(c.failures)}` }),
+  };
+}
+
+/** Every refresh rotated the refresh token, and the sandbox never saw a spent one again (which would revoke them all). */
+export function refreshCheck(c: Counts, stats: SandboxStats): Check {
+  const refreshes = sum(c.refreshes);
+  const ok = refreshes > 0 && stats.oauth.refreshes === refreshes && stats.oauth.invalidGrants === 0 && c.rotations === refreshes;
+  return {
+    ok,
+    label: `token refresh: ${plural(refreshes, 'refresh', 'refreshes')}, each rotated the refresh token and stored it first; the sandbox saw no spent token reused (${stats.oauth.invalidGrants} invalid_grant)`,
+    ...(ok ? {} : { detail: `sandbox refreshes ${stats.oauth.refreshes}, client ${refreshes}, rotations ${c.rotations}, invalid_grant ${stats.oauth.invalidGrants}` }),
+  };
+}
+
+/** An event counts as accepted when at least one of its deliveries was correctly signed and answered 200. */
+export function acceptedEvents(events: readonly BurstEvent[], deliveries: readonly WebhookDeliveryResult[]): BurstEvent[] {
+  const ok = new Set(deliveries.filter((d) => !d.badSignature && d.status === 200).map((d) => d.id));
+  return events.filter((event) => ok.has(String(event.event.id)));
+}
+
+/**
+ * The webhook burst left exactly the effects of the accepted events, each applied once; badly signed
+ * deliveries left no trace at all; the dead-letter queue holds the malformed payload and nothing else.
+ */
+export async function webhookChecks(
+  db: AppDatabase,
+  store: InboxStore,
+  events: readonly BurstEvent[],
+  deliveries: readonly WebhookDeliveryResult[],
+  c: Counts,
+): Promise<Check[]> {
+  const accepted = acceptedEvents(events, deliveries);
+  const effects = db.webhookEffects();
+  const applied = accepted.filter((e) => e.effect.kind !== 'dead-letter');
+  const poison = accepted.filter((e) => e.effect.kind === 'dead-letter').map((e) => e.key);
+  const effectKeys = effects.map((e) => e.key).sort();
+  const appliedKeys = applied.map((e) => e.key).sort();
+  const goodDuplicates = deliveries.filter((d) => d.duplicate && !d.badSignature).length;
+  const bad = deliveries.filter((d) => d.badSignature);
+  const traces: string[] = [];
+  for (const event of events.filter((e) => !accepted.includes(e))) {
+    if (effects.some((e) => e.key === event.key)) traces.push(`${event.key} applied`);
+    if (await store.get(event.key)) traces.push(`${event.key} stored`);
+  }
+  const onceOk = JSON.stringify(effectKeys) === JSON.stringify(appliedKeys) && c.worker.processed === applied.length && c.inbox.duplicate === goodDuplicates;
+  const rejectedOk = c.inbox.rejected === bad.length && bad.every((d) => d.status === 401) && traces.length === 0;
+  const deadOk = JSON.stringify([...c.deadLetteredKeys].sort()) === JSON.stringify([...poison].sort());
+  const rows = rowChecks(db, rowsAfterWebhooks(accepted), 'after the webhooks, ').map((check) =>
+    check.ok ? { ...check, label: check.label.replace("each equal to the sandbox's", "each equal to the sandbox's data plus the effect of every accepted event") } : check,
+  );
+  return [
+    ...rows,
+    {
+      ok: onceOk,
+      label: `idempotent: ${applied.length} accepted events applied exactly once each; ${plural(goodDuplicates, 'duplicate delivery', 'duplicate deliveries')} acknowledged and dropped`,
+      ...(onceOk ? {} : { detail: `effects ${effectKeys.length}, expected ${appliedKeys.length}, processed ${c.worker.processed}, duplicates ${c.inbox.duplicate} of ${goodDuplicates}` }),
+    },
+    {
+      ok: rejectedOk,
+      label: `signatures: ${plural(bad.length, 'badly signed delivery', 'badly signed deliveries')} refused with 401; none was stored or applied`,
+      ...(rejectedOk ? {} : { detail: `rejected ${c.inbox.rejected} of ${bad.length}; ${traces.join(', ') || `statuses ${bad.map((d) => d.status).join(',')}`}` }),
+    },
+    {
+      ok: deadOk,
+      label: `dead letters: exactly the ${plural(poison.length, 'malformed payload')} sent, nothing else`,
+      ...(deadOk ? {} : { detail: `dead-lettered ${c.deadLetteredKeys.join(', ') || 'none'}; expected ${poison.join(', ') || 'none'}` }),
+    },
+  ];
+}
+
+/** A dead letter needs a person: /health says degraded (still 200), not down. */
+export function healthCheck(status: number, healthStatus: string, deadLetters: number): Check {
+  const want = deadLetters > 0 ? 'degraded' : 'ok';
+  const ok = status === 200 && healthStatus === want;
+  return {
+    ok,
+    label: `/health answers 200 "${want}"${deadLetters > 0 ? ' (the dead letter needs a person: degraded, not down)' : ''}`,
+    ...(ok ? {} : { detail: `got ${status} "${healthStatus}"` }),
+  };
+}
+
+export function metricsCheck(status: number, text: string): Check {
+  const ok = status === 200 && /connector_requests_total\{[^}]*connector="github"/.test(text) && /connector_requests_total\{[^}]*connector="stripe"/.test(text);
+  return { ok, label: '/metrics exposes connector_requests_total for github and stripe', ...(ok ? {} : { detail: `status ${status}` }) };
+}

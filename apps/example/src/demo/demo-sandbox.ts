@@ -1,0 +1,67 @@
+import { githubSandboxProvider, GITHUB_SANDBOX_REPO, GITHUB_SANDBOX_WEBHOOK_SECRET } from '@connectors/github/sandbox';
+import { STRIPE_SANDBOX_SECRET_KEY, STRIPE_SANDBOX_WEBHOOK_SECRET, stripeSandboxProvider } from '@connectors/stripe/sandbox';
+import { type Sandbox, type SandboxFaults, type SandboxProvider, startSandbox } from '@connectors/testing/sandbox';
+import type { AppConfig } from '../config.ts';
+
+/** Same seed, same faults on the same requests: the demo tells the same story every time. */
+export const DEMO_SEED = 8;
+
+/**
+ * Frequent enough that a short run meets each kind of failure, short enough (Retry-After 1 s, a small
+ * backoff) that the demo finishes in seconds.
+ */
+export const DEMO_FAULTS: SandboxFaults = {
+  rateLimit: { rate: 0.1, retryAfterSeconds: 1 },
+  serverError: { rate: 0.06, burst: 2, status: 503 },
+  tokenExpiry: 0.1,
+};
+
+const CLIENT_ID = 'demo-github-app';
+const CLIENT_SECRET = 'demo-github-app-secret';
+const FIRST_REFRESH_TOKEN = 'demo-refresh-token-0';
+
+/**
+ * GitHub as a GitHub App acting for a user: access tokens that expire and refresh tokens that rotate
+ * on every use (and revoke the whole family when a spent one is presented again), served from the
+ * GitHub sandbox's seeded data. The `tokenExpiry` fault applies to it.
+ */
+export const githubAppUserProvider: SandboxProvider = {
+  ...githubSandboxProvider,
+  auth: { kind: 'oauth2', clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], accessTokenTtlSeconds: 8 * 3600, refreshTokens: [FIRST_REFRESH_TOKEN] },
+};
+
+/** What the sandbox serves, for comparing the database with it. The sandbox copies these at start and the demo only reads. */
+export const seeded = {
+  issues: githubSandboxProvider.data!['issues']! as readonly Record<string, unknown>[],
+  customers: stripeSandboxProvider.data!['customers']! as readonly Record<string, unknown>[],
+  paymentIntents: stripeSandboxProvider.data!['payment_intents']! as readonly Record<string, unknown>[],
+};
+
+export interface DemoSandbox {
+  sandbox: Sandbox;
+  /** The app's configuration pointed at the sandbox. */
+  configFor(databasePath: string): AppConfig;
+}
+
+export async function startDemoSandbox(seed = DEMO_SEED, faults: SandboxFaults = DEMO_FAULTS): Promise<DemoSandbox> {
+  const sandbox = await startSandbox({ providers: [githubAppUserProvider, stripeSandboxProvider], faults, seed });
+  return {
+    sandbox,
+    configFor: (databasePath) => ({
+      databasePath,
+      port: 0,
+      syncIntervalMs: 15 * 60_000,
+      github: {
+        repo: { ...GITHUB_SANDBOX_REPO },
+        baseUrl: sandbox.urlFor('github'),
+        auth: { kind: 'oauth', tokenUrl: `${sandbox.urlFor('github')}/oauth/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: FIRST_REFRESH_TOKEN },
+        webhookSecret: GITHUB_SANDBOX_WEBHOOK_SECRET,
+        // Small pages, so the listing has pages to interrupt and resume.
+        perPage: 20,
+      },
+      stripe: { secretKey: STRIPE_SANDBOX_SECRET_KEY, baseUrl: sandbox.urlFor('stripe'), webhookSecret: STRIPE_SANDBOX_WEBHOOK_SECRET, pageSize: 10 },
+      // Production backoff starts at 1 s; the demo's faults are frequent, so it retries sooner and a little longer.
+      retry: { baseDelayMs: 200, maxAttempts: 6 },
+    }),
+  };
+}

@@ -1,0 +1,220 @@
+import type { ConnectorEvent, EventListener } from '@connectors/core';
+import type { SandboxStats } from '@connectors/testing/sandbox';
+import type { WebhookInboxEvent, WebhookWorkerEvent } from '@connectors/webhooks';
+
+/** Everything the report counts, from the connectors' typed events and the inbox's and worker's events. */
+export interface Counts {
+  /** Calls made (first attempts), by connector. */
+  calls: Record<string, number>;
+  /** HTTP attempts that got an answer or failed, by connector. */
+  attempts: Record<string, number>;
+  retries: number;
+  retriesAfter429: number;
+  retriesAfter5xx: number;
+  /** Milliseconds slept before retries the server timed (Retry-After). */
+  serverDelayMs: number;
+  /** 429s received (`rate-limited` events). */
+  rateLimited: number;
+  /** Calls that waited for rate-limit budget before being sent. */
+  throttled: number;
+  throttledMs: number;
+  /** Token refreshes by reason (`missing`: the first token, `unauthorized`: after a 401, `expiring`: before expiry). */
+  refreshes: Record<string, number>;
+  /** Refreshes that rotated the refresh token (the new one was stored before use). */
+  rotations: number;
+  /** 401s answered by refreshing the token and retrying once. */
+  retriedAfter401: number;
+  /** Calls that failed for good, by status (`none`: no response), aborts excluded. */
+  failures: Record<string, number>;
+  aborted: number;
+  inbox: { stored: number; duplicate: number; rejected: number; storeFailed: number };
+  worker: { processed: number; retried: number; deadLettered: number; duplicate: number };
+  deadLetteredKeys: string[];
+}
+
+function emptyCounts(): Counts {
+  return {
+    calls: {}, attempts: {}, retries: 0, retriesAfter429: 0, retriesAfter5xx: 0, serverDelayMs: 0, rateLimited: 0, throttled: 0, throttledMs: 0,
+    refreshes: {}, rotations: 0, retriedAfter401: 0, failures: {}, aborted: 0,
+    inbox: { stored: 0, duplicate: 0, rejected: 0, storeFailed: 0 },
+    worker: { processed: 0, retried: 0, deadLettered: 0, duplicate: 0 },
+    deadLetteredKeys: [],
+  };
+}
+
+const bump = (record: Record<string, number>, key: string, by = 1) => {
+  record[key] = (record[key] ?? 0) + by;
+};
+
+export const sum = (record: Record<string, number>): number => Object.values(record).reduce((a, b) => a + b, 0);
+
+/**
+ * Counts what happened, only from events: nothing is inferred from timings or guessed from the
+ * sandbox's side. `mark()`/`since()` give what happened between two progress lines.
+ */
+export class Tally {
+  readonly counts: Counts = emptyCounts();
+
+  readonly onEvent: EventListener = (event: ConnectorEvent) => {
+    const c = this.counts;
+    switch (event.type) {
+      case 'request':
+        if (event.attempt === 1) bump(c.calls, event.connector);
+        break;
+      case 'response':
+        bump(c.attempts, event.connector);
+        if (event.status === 401 && event.outcome === 'retry') c.retriedAfter401++;
+        break;
+      case 'retry':
+        c.retries++;
+        if (event.status === 429) c.retriesAfter429++;
+        else if (event.status !== undefined && event.status >= 500) c.retriesAfter5xx++;
+        if (event.delaySource === 'server') c.serverDelayMs += event.delayMs;
+        break;
+      case 'rate-limited':
+        c.rateLimited++;
+        break;
+      case 'throttled':
+        c.throttled++;
+        c.throttledMs += event.waitMs;
+        break;
+      case 'token-refreshed':
+        if (!event.shared) bump(c.refreshes, event.reason);
+        if (event.rotated) c.rotations++;
+        break;
+      case 'give-up':
+        // core's AbortedError is named like the platform's AbortError.
+        if (event.error === 'AbortError') c.aborted++;
+        else bump(c.failures, event.status === undefined ? 'none' : String(event.status));
+        break;
+      default:
+        break;
+    }
+  };
+
+  readonly onInboxEvent = (event: WebhookInboxEvent): void => {
+    const inbox = this.counts.inbox;
+    if (event.type === 'stored') inbox.stored++;
+    else if (event.type === 'duplicate') inbox.duplicate++;
+    else if (event.type === 'rejected') inbox.rejected++;
+    else if (event.type === 'store-failed') inbox.storeFailed++;
+  };
+
+  readonly onWorkerEvent = (event: WebhookWorkerEvent): void => {
+    const worker = this.counts.worker;
+    if (event.type === 'processed') worker.processed++;
+    else if (event.type === 'retried') worker.retried++;
+    else if (event.type === 'duplicate') worker.duplicate++;
+    else if (event.type === 'dead-lettered') {
+      worker.deadLettered++;
+      this.counts.deadLetteredKeys.push(event.key);
+    }
+  };
+
+  mark(): Counts {
+    return structuredClone(this.counts);
+  }
+
+  /** A short note of what the calls went through since `mark`, e.g. `1 × 429 waited out, 2 × 503 retried`. */
+  notesSince(mark: Counts): string {
+    const c = this.counts;
+    const notes: string[] = [];
+    const d429 = c.retriesAfter429 - mark.retriesAfter429;
+    const d5xx = c.retriesAfter5xx - mark.retriesAfter5xx;
+    const d401 = c.retriedAfter401 - mark.retriedAfter401;
+    const dThrottled = c.throttled - mark.throttled;
+    if (d429) notes.push(`${d429} × 429, waited ${seconds(c.serverDelayMs - mark.serverDelayMs)} as told`);
+    if (d5xx) notes.push(`${d5xx} × 503 retried`);
+    if (d401) notes.push(`token revoked → refreshed, retried`);
+    if (dThrottled) notes.push(`${dThrottled} paced (${seconds(c.throttledMs - mark.throttledMs)})`);
+    return notes.join('; ');
+  }
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** One line of the report's verdict. */
+export interface Check {
+  ok: boolean;
+  label: string;
+  /** Why it failed, when it did. */
+  detail?: string;
+}
+
+/** Compares rows by key, every column; says what differs first. */
+export function compareRows<K, R extends object>(label: string, expected: ReadonlyMap<K, R>, actual: readonly R[], keyOf: (row: R) => K): Check {
+  const problems: string[] = [];
+  const seen = new Set<K>();
+  for (const row of actual) {
+    const key = keyOf(row);
+    seen.add(key);
+    const want = expected.get(key);
+    if (!want) {
+      problems.push(`unexpected row ${String(key)}`);
+      continue;
+    }
+    for (const [column, value] of Object.entries(want)) {
+      const got = (row as Record<string, unknown>)[column];
+      if (got !== value) problems.push(`${String(key)}.${column}: expected ${JSON.stringify(value)}, got ${JSON.stringify(got)}`);
+    }
+  }
+  for (const key of expected.keys()) if (!seen.has(key)) problems.push(`missing row ${String(key)}`);
+  return problems.length === 0
+    ? { ok: true, label: `${label}: ${actual.length} rows, each equal to the sandbox's, none missing, none extra` }
+    : { ok: false, label: `${label}: ${problems.length} difference${problems.length > 1 ? 's' : ''}`, detail: problems.slice(0, 5).join('; ') };
+}
+
+export function formatChecks(checks: readonly Check[]): string[] {
+  const lines = checks.map((check) => `  ${check.ok ? '✓' : '✗'} ${check.label}${check.ok || !check.detail ? '' : `\n      ${check.detail}`}`);
+  const failed = checks.filter((check) => !check.ok).length;
+  lines.push('', failed === 0 ? `All ${checks.length} checks passed.` : `${failed} of ${checks.length} checks FAILED.`);
+  return lines;
+}
+
+/** What the demo found; `ok` is true when every check passed. Written as JSON with `--report`. */
+export interface DemoReport {
+  ok: boolean;
+  checks: Check[];
+  counts: Counts;
+  sandbox: SandboxStats;
+  resume: { interruptedAfterPage: number | undefined; resumedAtPage: number | undefined; listing: string | undefined };
+  webhooks: { events: number; deliveries: number; accepted: number; duplicates: number; rejected: number; deadLettered: number; applied: number };
+  health: { status: number; body: unknown };
+  databasePath: string;
+  logPath: string;
+  elapsedMs: number;
+}
+
+const REFRESH_REASONS: Record<string, string> = {
+  missing: 'for the first token',
+  unauthorized: 'after the access token was revoked mid-run',
+  expiring: 'before expiry',
+  forced: 'on request',
+};
+
+/** The numbers a person reads first. */
+export function summaryLines(report: DemoReport): string[] {
+  const c = report.counts;
+  const byConnector = Object.keys(c.calls).sort().map((name) => `${name} ${c.calls[name]}`).join(', ');
+  const refreshes = sum(c.refreshes);
+  const reasons = Object.entries(c.refreshes).map(([reason, n]) => `${n} ${REFRESH_REASONS[reason] ?? reason}`).join(', ');
+  const w = report.webhooks;
+  const r = report.resume;
+  return [
+    `API calls         ${sum(c.calls)} calls (${byConnector}), ${sum(c.attempts)} HTTP attempts`,
+    `retries           ${c.retries + c.retriedAfter401} (${c.retriesAfter429} after a 429, ${c.retriesAfter5xx} after a 503, ${c.retriedAfter401} after a 401 with a fresh token)`,
+    `429s absorbed     ${c.rateLimited - (c.failures['429'] ?? 0)} of ${c.rateLimited} (waited ${seconds(c.serverDelayMs)} in total, as Retry-After asked)`,
+    `throttled waits   ${c.throttled}${c.throttled ? ` (${seconds(c.throttledMs)} waiting for rate-limit budget before sending)` : ' (one call at a time stayed within every limit; the pacer never had to hold one back)'}`,
+    `token refreshes   ${refreshes}${reasons ? ` (${reasons})` : ''}; the refresh token rotated ${plural(c.rotations, 'time')}`,
+    `failed calls      ${sum(c.failures)}${c.aborted ? ` (plus ${c.aborted} cut short by the simulated crash)` : ''}`,
+    `webhooks          ${w.events} events in ${w.deliveries} deliveries: ${w.accepted} accepted, ${plural(w.duplicates, 'duplicate')}, ${w.rejected} rejected (bad signature), ${w.deadLettered} dead-lettered; ${w.applied} applied`,
+    `resume            ${r.listing ? `stopped after page ${r.interruptedAfterPage} of ${r.listing}; the restart resumed at page ${r.resumedAtPage ?? '?'}` : 'the sync was not interrupted'}`,
+    `elapsed           ${seconds(report.elapsedMs)}`,
+  ];
+}

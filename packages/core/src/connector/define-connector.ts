@@ -30,6 +30,8 @@ export interface CommonConnectorOptions {
   rateLimit?: HttpClientOptions['rateLimit'];
   /** Response validation, e.g. `{ drift: 'strict' }` in CI. */
   validation?: HttpClientOptions['validation'];
+  /** Tunes the per-host circuit breaker, or `false` to turn it off (e.g. behind your own breaker). */
+  circuitBreaker?: HttpClientOptions['circuitBreaker'];
 }
 
 /** What every connector instance exposes, whatever else it adds. */
@@ -68,7 +70,7 @@ export function defineConnector<TOptions, TApi>(definition: ConnectorDefinition<
       const http = createHttpClient({
         ...base,
         connector: definition.name,
-        ...pick(common, ['baseUrl', 'auth', 'fetch', 'clock', 'random', 'onEvent', 'validation']),
+        ...pick(common, ['baseUrl', 'auth', 'fetch', 'clock', 'random', 'onEvent', 'validation', 'circuitBreaker']),
         ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit === false || base.rateLimit === false ? options.rateLimit : { ...base.rateLimit, ...options.rateLimit } }),
         retry: { ...base.retry, ...options.retry },
         timeout: { ...base.timeout, ...options.timeout },

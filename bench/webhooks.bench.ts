@@ -2,7 +2,7 @@
 // distinct event id (nothing is deduplicated), against three servers, each in its own process:
 //   bare   a node:http server that reads the body and answers 200 (the ceiling)
 //   naive  verifies, then one INSERT (its own fsync) per request before answering (orientation)
-//   inbox  @connectors/webhooks: verify, persist to SQLite (WAL, synchronous=FULL, group commit), then 200
+//   inbox  @connectors/webhooks: verify, persist to SQLite (WAL, group commit, fsync), then 200
 // The load generator (autocannon) runs in a separate process too. After each run the rows on disk are
 // counted: every 2xx of the inbox must be a stored row.
 //   node bench/webhooks.bench.ts            (BENCH_SECONDS=5, BENCH_ROUNDS=3, BENCH_CONNECTIONS=64)
@@ -176,10 +176,10 @@ async function load(url: string, seconds: number, connections: number): Promise<
 
 // ---------------------------------------------------------------- orchestration (parent)
 
-function child(args: string[], env: Record<string, string> = {}) {
+function child(args: string[]) {
   // BENCH_PROFILE=inbox writes a CPU profile of that server to BENCH_PROFILE_DIR (default: the temp dir).
   const profile = args[0] === 'server' && process.env.BENCH_PROFILE === args[1] ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? tmpdir()}`] : [];
-  const proc = fork(SELF, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--no-warnings', ...profile], env: { ...process.env, ...env } });
+  const proc = fork(SELF, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--no-warnings', ...profile] });
   const next = <T>(): Promise<T> =>
     new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`child ${args.join(' ')} exited with ${code}`));
@@ -200,8 +200,8 @@ interface RunningServer {
   stop(): Promise<{ stored: number; served: number; cpuMs: number }>;
 }
 
-async function startServer(kind: Kind, dir: string, env: Record<string, string> = {}, tag = ''): Promise<RunningServer> {
-  const server = child(['server', kind, join(dir, `${kind}${tag}.db`)], env);
+async function startServer(kind: Kind, dir: string): Promise<RunningServer> {
+  const server = child(['server', kind, join(dir, `${kind}.db`)]);
   const { port } = await server.next<{ port: number }>();
   return {
     kind,
@@ -240,34 +240,7 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-async function experiment(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'webhooks-bench-'));
-  const variants: [string, Record<string, string>][] = process.env.BENCH_VARIANTS!.split(';').map((v) => {
-    const [name, ...pairs] = v.split(',');
-    return [name!, Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))];
-  });
-  const bare = await startServer('bare', dir);
-  const servers = [] as [string, RunningServer][];
-  for (const [name, env] of variants) servers.push([name, await startServer('inbox', dir, env, name)]);
-  await loadRun(bare, WARMUP_SECONDS);
-  for (const [, s] of servers) await loadRun(s, WARMUP_SECONDS);
-  const rows: Record<string, string[]> = { bare: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const b = await loadRun(bare, SECONDS);
-    rows.bare!.push(`${fmt(b.rps)}`);
-    for (const [name, s] of servers) {
-      const r = await loadRun(s, SECONDS);
-      (rows[name] ??= []).push(`${fmt(r.rps)} (${fmt(r.rps / b.rps, 2)}x p99 ${r.p99})`);
-    }
-  }
-  for (const [name, cells] of Object.entries(rows)) console.log(name.padEnd(12), cells.join(' | '));
-  await finish(bare);
-  for (const [, s] of servers) await finish(s);
-  rmSync(dir, { recursive: true, force: true });
-}
-
 async function main(): Promise<void> {
-  if (process.env.BENCH_VARIANTS) return experiment();
   const dir = mkdtempSync(join(tmpdir(), 'webhooks-bench-'));
   try {
     // Orientation: the naive receiver, once.

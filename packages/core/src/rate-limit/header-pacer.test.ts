@@ -158,4 +158,68 @@ describe('HeaderPacer', () => {
     await clock.advance(0);
     expect(after.admitted).toHaveLength(1);
   });
+
+  it('lets calls through at once, without a promise, only while nothing holds the bucket', async () => {
+    const { pacer, clock } = setup();
+    const probe = pacer.tryAcquire(request());
+    expect(probe).toMatchObject({ probe: true });
+    // The probe is out: the next call has to wait for its headers.
+    expect(pacer.tryAcquire(request())).toBeUndefined();
+    pacer.complete(probe!, { status: 200, headers: new Headers() });
+    // The provider sends no limits: every call goes at once, however many are in flight.
+    const free = [pacer.tryAcquire(request()), pacer.tryAcquire(request()), pacer.tryAcquire(request())];
+    expect(free.every((t) => t !== undefined && !t.probe)).toBe(true);
+    expect(pacer.snapshot().default).toMatchObject({ mode: 'none', inFlight: 3 });
+    // Then headers appear, and the budget they report is spent: calls wait for the reset again.
+    pacer.complete(free[0]!, xrl(0, 60));
+    expect(pacer.snapshot().default).toMatchObject({ mode: 'known', remaining: 0, inFlight: 2 });
+    expect(pacer.tryAcquire(request())).toBeUndefined();
+    const waiting = pending(pacer, 1);
+    await clock.advance(59_000);
+    expect(waiting.admitted).toHaveLength(0);
+    await clock.advance(1000);
+    expect(waiting.admitted).toHaveLength(1);
+  });
+
+  it('does not let a call jump the queue when the bucket frees up while others wait', async () => {
+    const { pacer, clock } = setup();
+    const probe = pacer.tryAcquire(request())!;
+    const queued = pending(pacer, 2);
+    await clock.advance(0);
+    expect(queued.admitted).toHaveLength(0);
+    // The answer shows room; until the queue is served, a newcomer is sent to the back of it.
+    pacer.complete(probe, xrl(50, 60));
+    const late = pacer.tryAcquire(request());
+    await clock.advance(0);
+    expect(queued.admitted).toHaveLength(2);
+    expect(late).toBeUndefined();
+    expect(pacer.snapshot().default).toMatchObject({ inFlight: 2 });
+  });
+
+  it('learns the bucket of a route from the answers, when the parser cannot tell it before sending', async () => {
+    const parser: RateLimitParser = {
+      name: 'by-resource',
+      read: ({ headers }) => (headers.has('x-remaining') ? { bucket: headers.get('x-resource')!, remaining: Number(headers.get('x-remaining')), resetAt: Date.parse('2026-01-01T00:01:00Z') } : undefined),
+    };
+    const { pacer } = setup(parser);
+    const first = pacer.tryAcquire(request('/search'))!;
+    expect(first.bucket).toBe('default');
+    pacer.complete(first, { status: 200, headers: new Headers({ 'x-resource': 'search', 'x-remaining': '5' }) });
+    // The same route now draws from the search budget; another route still starts in the default one.
+    expect(pacer.tryAcquire(request('/search'))).toMatchObject({ bucket: 'search' });
+    expect(pacer.tryAcquire(request('/other'))).toMatchObject({ bucket: 'default' });
+    expect(pacer.snapshot()).toMatchObject({ search: { mode: 'known', inFlight: 1 }, default: { mode: 'none', inFlight: 1 } });
+  });
+
+  it('does not keep the probe of a caller that left in the same turn as it was let through', async () => {
+    const { pacer, clock } = setup();
+    const controller = new AbortController();
+    const leaving = pacer.acquire(request(), controller.signal, Number.POSITIVE_INFINITY, tooLong).catch((e: unknown) => e);
+    controller.abort(new Error('gone'));
+    expect(await leaving).toEqual(new Error('gone'));
+    await clock.advance(0);
+    // Had the ticket stayed out, every later call would wait for an answer that never comes.
+    expect(pacer.tryAcquire(request())).toMatchObject({ probe: true });
+    expect(pacer.snapshot().default).toMatchObject({ inFlight: 1 });
+  });
 });

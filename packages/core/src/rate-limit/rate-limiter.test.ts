@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, RateLimitError } from '../errors/index.ts';
-import { createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
+import { type AttemptContext, createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
 import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
 import { createTestClock } from '../internal/test-clock.ts';
 import { createManualClock } from './__fixtures__/manual-clock.ts';
@@ -188,5 +188,104 @@ describe('rate limiting: bounded waits', () => {
     // The third call waited for the first slot to free, a minute after its response.
     expect(clock.sleeps).toEqual([60_000]);
     expect(b.of('throttled')).toEqual([expect.objectContaining({ reason: 'declared-budget', waitMs: 60_000 })]);
+  });
+});
+
+describe('rate limiting: calls that need not wait', () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending, 'every mocked response should have been used').toEqual([]);
+  });
+  afterAll(() => nock.enableNetConnect());
+
+  const events: ConnectorEvent[] = [];
+  const attempt = (clock: AttemptContext['clock'], signal = new AbortController().signal): AttemptContext => {
+    const url = new URL(`${BASE}/v1/x`);
+    return {
+      connector: 'acme', operation: 'op', method: 'GET', route: '/x', url, host: url.host, headers: new Headers(), attempt: 1, signal,
+      callerAborted: false, clock, emit: (event) => events.push(event as ConnectorEvent),
+    };
+  };
+  /** A send that the test finishes by hand. */
+  const deferredSend = () => {
+    let finish!: (response: Response) => void;
+    let fail!: (error: unknown) => void;
+    const sent = { called: false };
+    const promise = new Promise<Response>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    return { sent, finish, fail, next: () => ((sent.called = true), promise) };
+  };
+
+  it('sends at once while every gate is open, and queues in order behind the first gate that is not', async () => {
+    events.length = 0;
+    const clock = createManualClock();
+    const limiter = createRateLimiter({ concurrency: 1, budget: { requests: 2, per: '1m' } }, clock);
+    const [a, b, c, d] = [deferredSend(), deferredSend(), deferredSend(), deferredSend()];
+    const done = [a, b, c].map((s) => limiter.middleware(attempt(clock), s.next));
+    // Nothing to wait for: the call is sent in the same turn.
+    expect([a.sent.called, b.sent.called, c.sent.called]).toEqual([true, false, false]);
+    a.finish(new Response('{}'));
+    await clock.advance(0);
+    expect([b.sent.called, c.sent.called]).toEqual([true, false]);
+    b.finish(new Response('{}'));
+    await clock.advance(0);
+    // C has the concurrency slot but both budget slots free only a minute after A's and B's answers.
+    expect(c.sent.called).toBe(false);
+    await clock.advance(60_000);
+    expect(c.sent.called).toBe(true);
+    c.finish(new Response('{}'));
+    await Promise.all(done);
+    expect(events).toEqual([expect.objectContaining({ type: 'throttled', reason: 'declared-budget', waitMs: 60_000 })]);
+    // The queue is empty again: the next call goes at once.
+    void limiter.middleware(attempt(clock), d.next);
+    expect(d.sent.called).toBe(true);
+    d.finish(new Response('{}'));
+  });
+
+  it('gives every slot back when the send fails, at once or later', async () => {
+    const clock = createManualClock();
+    const limiter = createRateLimiter({ concurrency: 1 }, clock);
+    const failing = deferredSend();
+    const first = limiter.middleware(attempt(clock), failing.next).catch((e: unknown) => e);
+    failing.fail(new Error('reset by peer'));
+    expect(await first).toEqual(new Error('reset by peer'));
+    const throwing = limiter.middleware(attempt(clock), () => {
+      throw new Error('bad request');
+    });
+    await expect(throwing).rejects.toThrow('bad request');
+    expect(limiter.snapshot().default).toMatchObject({ inFlight: 0 });
+    const next = deferredSend();
+    void limiter.middleware(attempt(clock), next.next);
+    expect(next.sent.called).toBe(true);
+    next.finish(new Response('{}'));
+  });
+
+  it('refuses a call whose signal has already aborted, without sending it', async () => {
+    const clock = createManualClock();
+    const limiter = createRateLimiter({}, clock);
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    const send = deferredSend();
+    await expect(limiter.middleware(attempt(clock, controller.signal), send.next)).rejects.toThrow('stop');
+    expect(send.sent.called).toBe(false);
+  });
+
+  it('paces from rate-limit headers that appear after calls that had none', async () => {
+    const clock = createTestClock();
+    const reset = Math.floor(clock.now() / 1000) + 3600;
+    nock(BASE)
+      .get('/v1/a').times(2).reply(200, {})
+      .get('/v1/b').reply(200, {}, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
+    const { http } = client(`${BASE}/v1`, { clock });
+    await http.request({ path: '/a' });
+    await http.request({ path: '/a' });
+    await http.request({ path: '/b' });
+    const error = await http.request({ path: '/a' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAt.getTime()).toBe(reset * 1000);
   });
 });

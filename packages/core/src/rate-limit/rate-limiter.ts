@@ -78,6 +78,30 @@ export interface RateLimiter {
   snapshot(): Record<string, RateLimitBucketState>;
 }
 
+/** A step's answer when its gate cannot let the call through at once. */
+const WAIT: unique symbol = Symbol('wait');
+
+/** One gate of the middleware, in the order calls pass them. */
+interface Step {
+  readonly reason: ThrottleReason;
+  /** Takes a slot now if the gate is open and nobody waits at it; `WAIT` otherwise (nothing taken). */
+  now(context: AttemptContext): unknown;
+  wait(context: AttemptContext, limitAt: number, tooLong: (at: number) => Error): Promise<Admission<unknown>>;
+  /** Gives the slot back once the attempt is over, with its response when there is one. */
+  release(held: unknown, response: Response | undefined): void;
+}
+
+function waitTooLong(context: AttemptContext, reason: ThrottleReason, at: number, now: number, maxWaitMs: number): RateLimitError {
+  const waitMs = Math.max(0, at - now);
+  const pastDeadline = context.deadline !== undefined && at > context.deadline && waitMs <= maxWaitMs;
+  const limit = pastDeadline ? 'past the call\'s total deadline (timeout.totalMs)' : `longer than rateLimit.maxWaitMs (${maxWaitMs} ms)`;
+  const retryAt = new Date(at);
+  return new RateLimitError(
+    `${context.connector} ${context.operation}: ${WHAT[reason]} would hold this call for ${Math.ceil(waitMs / 1000)} s, ${limit}; it was not sent. Try again after ${retryAt.toISOString()}`,
+    { connector: context.connector, operation: context.operation, retryable: true, retryAt, reason: `${WHAT[reason]} would hold the call ${limit}` },
+  );
+}
+
 function toParser(parse: RateLimitOptions['parse']): RateLimitParser | undefined {
   if (parse === false) return undefined;
   if (parse === undefined) return standardRateLimit;
@@ -223,28 +247,4 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   };
 
   return { middleware, snapshot: () => pacer?.snapshot() ?? {} };
-}
-
-/** A step's answer when its gate cannot let the call through at once. */
-const WAIT: unique symbol = Symbol('wait');
-
-/** One gate of the middleware, in the order calls pass them. */
-interface Step {
-  readonly reason: ThrottleReason;
-  /** Takes a slot now if the gate is open and nobody waits at it; `WAIT` otherwise (nothing taken). */
-  now(context: AttemptContext): unknown;
-  wait(context: AttemptContext, limitAt: number, tooLong: (at: number) => Error): Promise<Admission<unknown>>;
-  /** Gives the slot back once the attempt is over, with its response when there is one. */
-  release(held: unknown, response: Response | undefined): void;
-}
-
-function waitTooLong(context: AttemptContext, reason: ThrottleReason, at: number, now: number, maxWaitMs: number): RateLimitError {
-  const waitMs = Math.max(0, at - now);
-  const pastDeadline = context.deadline !== undefined && at > context.deadline && waitMs <= maxWaitMs;
-  const limit = pastDeadline ? 'past the call\'s total deadline (timeout.totalMs)' : `longer than rateLimit.maxWaitMs (${maxWaitMs} ms)`;
-  const retryAt = new Date(at);
-  return new RateLimitError(
-    `${context.connector} ${context.operation}: ${WHAT[reason]} would hold this call for ${Math.ceil(waitMs / 1000)} s, ${limit}; it was not sent. Try again after ${retryAt.toISOString()}`,
-    { connector: context.connector, operation: context.operation, retryable: true, retryAt, reason: `${WHAT[reason]} would hold the call ${limit}` },
-  );
 }

@@ -22,6 +22,13 @@ describe('SlidingWindowBudget', () => {
     budget.complete(200);
     expect(budget.check(600)).toEqual({ ready: false, at: 1200 });
   });
+
+  it('frees a cancelled slot at once: the call was never sent', () => {
+    const budget = new SlidingWindowBudget(1, 1000);
+    budget.check(0);
+    budget.cancel();
+    expect(budget.check(0)).toEqual({ ready: true, value: true });
+  });
 });
 
 describe('ConcurrencyLimit', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../internal/clock.ts';
 import { createManualClock } from './__fixtures__/manual-clock.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { type GateVerdict, WaitQueue } from './wait-queue.ts';
 
 const tooLong = (at: number) => new Error(`needs until ${at}`);
@@ -76,5 +77,43 @@ describe('WaitQueue', () => {
     release();
     await clock.advance(0);
     expect(cancelled).toEqual([7]);
+  });
+
+  it('tryNow lets a caller through at once only while nobody is queued', async () => {
+    const clock = createManualClock();
+    let open = 1;
+    const queue = new WaitQueue<number>(clock, { check: (): GateVerdict<number> => (open > 0 ? { ready: true, value: open-- } : { ready: false }) });
+    expect(queue.tryNow()).toEqual({ ready: true, value: 1 });
+    expect(queue.tryNow()).toBeUndefined();
+    const first = queue.acquire(new AbortController().signal, Infinity, tooLong);
+    await clock.advance(0);
+    // Room appears, but someone is waiting for it: a newcomer neither takes it nor jumps the queue.
+    open = 1;
+    expect(queue.tryNow()).toBeUndefined();
+    expect(open).toBe(1);
+    queue.notify();
+    await expect(first).resolves.toMatchObject({ value: 1 });
+  });
+
+  it('tryNow refuses a gate that answers asynchronously, and gives back what it granted', async () => {
+    const clock = createManualClock();
+    const cancelled: number[] = [];
+    const queue = new WaitQueue<number>(clock, { check: async () => ({ ready: true, value: 3 }), cancel: (value) => cancelled.push(value) });
+    expect(() => queue.tryNow()).toThrow(TypeError);
+    await clock.advance(0);
+    expect(cancelled).toEqual([3]);
+  });
+
+  it('gives back a slot a synchronous gate granted to a caller who left in the same turn', async () => {
+    const clock = createManualClock();
+    const limit = new ConcurrencyLimit(1);
+    const queue = new WaitQueue(clock, limit);
+    const controller = new AbortController();
+    const leaving = queue.acquire(controller.signal, Infinity, tooLong).catch((e: unknown) => e);
+    controller.abort('gone');
+    expect(await leaving).toBe('gone');
+    await clock.advance(0);
+    // The slot did not leak: the only one there is, is free again.
+    expect(queue.tryNow()).toEqual({ ready: true, value: true });
   });
 });

@@ -12,9 +12,8 @@ import {
 } from './inbox-store.ts';
 
 /*
- * The SQL of the SQLite inbox, shared by the writer thread (all writes, batched in one transaction)
- * and the calling thread (reads, which WAL lets run beside the writer). Loaded in a worker thread,
- * so it imports nothing but better-sqlite3 and pure helpers.
+ * The SQL of the SQLite inbox: the schema, the reads, and the writes that the store batches into
+ * one transaction. No I/O policy here (fsync, threads): that is sqlite-inbox-store.ts.
  */
 
 const SCHEMA = `
@@ -46,7 +45,7 @@ export interface SqliteConnectionOptions {
   synchronous: 'FULL' | 'NORMAL';
 }
 
-/** A put as sent to the writer: a tuple, because it is cloned across threads for every event. */
+/** A put, as a tuple: one is built for every request. */
 export type PutTuple = [source: string, id: string, type: string | null, timestamp: number | null, receivedAt: number, headersJson: string, body: Uint8Array];
 
 export type WriteOp =
@@ -113,7 +112,7 @@ export function openInboxDatabase(options: SqliteConnectionOptions): Database.Da
   return db;
 }
 
-/** Reads: safe on any connection, beside a writer in another thread. */
+/** Reads: plain statements on the store's connection (WAL lets other processes write meanwhile). */
 export class SqliteInboxReader {
   readonly #get: Database.Statement;
   readonly #deadList: Database.Statement;
@@ -171,7 +170,7 @@ export class SqliteInboxReader {
   }
 }
 
-/** Writes: run by the writer thread, a whole batch in one IMMEDIATE transaction (one fsync). */
+/** Writes: a whole batch in one IMMEDIATE transaction (IMMEDIATE: take the write lock up front, so a reader-to-writer upgrade can never fail with SQLITE_BUSY_SNAPSHOT). */
 export class SqliteInboxWriter {
   readonly #reader: SqliteInboxReader;
   readonly #stmt: Record<'insert' | 'leaseExpired' | 'leasePending' | 'renew' | 'processed' | 'retry' | 'dead' | 'replay' | 'purge', Database.Statement>;

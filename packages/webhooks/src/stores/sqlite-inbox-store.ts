@@ -145,6 +145,13 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
     if (this.#queue.length === 0) return;
     const writes = this.#queue;
     this.#queue = [];
+    if (this.#broken) {
+      // SQLite's recovery stops at the first WAL frame that did not reach the disk, so nothing
+      // written after a failed fsync can be acknowledged either.
+      for (const write of writes) write.reject(this.#broken);
+      this.#notifyDrained();
+      return;
+    }
     let results: unknown[];
     try {
       results = this.#writer.runBatch(writes.map((w) => w.op));

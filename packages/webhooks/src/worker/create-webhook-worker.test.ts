@@ -147,11 +147,11 @@ describe('createWebhookWorker', () => {
   it('hands an event held by a dead worker to another once the lease expires', async () => {
     await store.put(event('orphaned', { receivedAt: now() }));
     // A worker took it and died: nobody renews the lease.
-    await store.lease({ limit: 1, leaseMs: 40, now: now() });
+    await store.lease({ limit: 1, leaseMs: 300, now: now() });
     const attempts: number[] = [];
     const worker = createWebhookWorker({ store, handlers: { github: (_e, ctx) => void attempts.push(ctx.attempt) }, leaseMs: 1000 });
     expect(await worker.drain()).toEqual({ processed: 0, retried: 0, deadLettered: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 350));
     expect(await worker.drain()).toEqual({ processed: 1, retried: 0, deadLettered: 0 });
     expect(attempts).toEqual([2]);
   });
@@ -169,11 +169,12 @@ describe('createWebhookWorker', () => {
   it('renews the lease while a long handler runs, so no other worker takes the event', async () => {
     await store.put(event('long', { receivedAt: now() }));
     let runs = 0;
-    const slow = createWebhookWorker({ store, handlers: { github: async () => { runs++; await new Promise((r) => setTimeout(r, 300)); } }, leaseMs: 90 });
-    const other = createWebhookWorker({ store, handlers: { github: () => { runs++; } }, leaseMs: 90 });
+    // A lease of 300 ms, renewed every 100 ms, around a handler that takes 800 ms.
+    const slow = createWebhookWorker({ store, handlers: { github: async () => { runs++; await new Promise((r) => setTimeout(r, 800)); } }, leaseMs: 300 });
+    const other = createWebhookWorker({ store, handlers: { github: () => { runs++; } }, leaseMs: 300 });
     const draining = slow.drain();
-    for (let i = 0; i < 6; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 40));
+    for (let i = 0; i < 7; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await other.drain();
     }
     expect(await draining).toEqual({ processed: 1, retried: 0, deadLettered: 0 });
@@ -183,7 +184,8 @@ describe('createWebhookWorker', () => {
   it('aborts the handler’s signal when the lease is lost, and discards that attempt', async () => {
     await store.put(event('lost', { receivedAt: now() }));
     const losing: InboxStore = Object.assign(Object.create(null), {
-      lease: store.lease.bind(store),
+      // The real lease is long, so only the failing renewal can end this attempt.
+      lease: (options: Parameters<InboxStore['lease']>[0]) => store.lease({ ...options, leaseMs: 60_000 }),
       renewLease: async () => false,
       markProcessed: store.markProcessed.bind(store),
       scheduleRetry: store.scheduleRetry.bind(store),
@@ -237,6 +239,7 @@ describe('createWebhookWorker', () => {
     expect(response.status).toBe(200);
     for (let i = 0; i < 100 && processed.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(processed).toEqual(['wake-1']);
+    await expect(worker.drain()).rejects.toThrow(/stop\(\) first/);
     await worker.stop();
     expect(await worker.stats()).toEqual({ pending: 0, leased: 0, deadLetters: 0, running: 0 });
   });

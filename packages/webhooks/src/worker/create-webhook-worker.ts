@@ -91,7 +91,7 @@ export interface WebhookWorker {
   start(): void;
   /** Stops taking events and waits for running handlers; after `timeoutMs` their signals are aborted (their leases expire and they run again elsewhere). */
   stop(options?: { timeoutMs?: number }): Promise<void>;
-  /** Processes every event that is due now, waits for the handlers, and resolves (tests, cron-style jobs). */
+  /** Processes every event that is due now, waits for the handlers, and resolves (tests, cron-style jobs). Not while started. */
   drain(): Promise<DrainResult>;
   /** Queue depths plus this worker's running handlers, for health checks. */
   stats(): Promise<WebhookWorkerStats>;
@@ -336,6 +336,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     },
 
     async drain() {
+      if (running) throw new TypeError('createWebhookWorker: drain() is for a worker that was not started; this one is running (call stop() first).');
       counts = { processed: 0, retried: 0, deadLettered: 0 };
       for (;;) {
         const { taken } = await fill();

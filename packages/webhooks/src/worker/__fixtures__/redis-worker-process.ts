@@ -19,7 +19,7 @@ const worker = createWebhookWorker({
   handlers: {
     github: async (_event, { idempotencyKey }) => {
       await redis.rpush(runs, `${idempotencyKey}|${process.pid}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     },
   },
 });

@@ -91,17 +91,6 @@ interface Step {
   release(held: unknown, response: Response | undefined): void;
 }
 
-function waitTooLong(context: AttemptContext, reason: ThrottleReason, at: number, now: number, maxWaitMs: number): RateLimitError {
-  const waitMs = Math.max(0, at - now);
-  const pastDeadline = context.deadline !== undefined && at > context.deadline && waitMs <= maxWaitMs;
-  const limit = pastDeadline ? 'past the call\'s total deadline (timeout.totalMs)' : `longer than rateLimit.maxWaitMs (${maxWaitMs} ms)`;
-  const retryAt = new Date(at);
-  return new RateLimitError(
-    `${context.connector} ${context.operation}: ${WHAT[reason]} would hold this call for ${Math.ceil(waitMs / 1000)} s, ${limit}; it was not sent. Try again after ${retryAt.toISOString()}`,
-    { connector: context.connector, operation: context.operation, retryable: true, retryAt, reason: `${WHAT[reason]} would hold the call ${limit}` },
-  );
-}
-
 function toParser(parse: RateLimitOptions['parse']): RateLimitParser | undefined {
   if (parse === false) return undefined;
   if (parse === undefined) return standardRateLimit;
@@ -247,4 +236,15 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   };
 
   return { middleware, snapshot: () => pacer?.snapshot() ?? {} };
+}
+
+function waitTooLong(context: AttemptContext, reason: ThrottleReason, at: number, now: number, maxWaitMs: number): RateLimitError {
+  const waitMs = Math.max(0, at - now);
+  const pastDeadline = context.deadline !== undefined && at > context.deadline && waitMs <= maxWaitMs;
+  const limit = pastDeadline ? 'past the call\'s total deadline (timeout.totalMs)' : `longer than rateLimit.maxWaitMs (${maxWaitMs} ms)`;
+  const retryAt = new Date(at);
+  return new RateLimitError(
+    `${context.connector} ${context.operation}: ${WHAT[reason]} would hold this call for ${Math.ceil(waitMs / 1000)} s, ${limit}; it was not sent. Try again after ${retryAt.toISOString()}`,
+    { connector: context.connector, operation: context.operation, retryable: true, retryAt, reason: `${WHAT[reason]} would hold the call ${limit}` },
+  );
 }

@@ -3,7 +3,7 @@ import { redactText } from '../internal/redact.ts';
 import type { DriftFinding } from './find-drift.ts';
 import type { DriftMode, ValidationContext } from './validate.ts';
 
-/** Bounds memory when a misdeclared enum sees endless distinct values (or a client endless operation names). */
+/** Bounds memory when a misdeclared enum sees endless distinct values, or a client endless operation names. */
 const MAX_REMEMBERED = 10_000;
 const STRICT: Readonly<Pick<ValidationContext, 'drift'>> = Object.freeze({ drift: 'strict' });
 const OFF: Readonly<Pick<ValidationContext, 'drift'>> = Object.freeze({ drift: 'off' });

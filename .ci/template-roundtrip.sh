@@ -12,7 +12,8 @@ cleanup() {
 }
 trap cleanup EXIT
 pnpm turbo gen connector --args "$name" "https://api.$name.test/v1" oauth2 cursor
-pnpm install --offline >/dev/null 2>&1 || pnpm install >/dev/null
+# The throwaway package is not in the lockfile: this one install may change it (restored on exit).
+pnpm install --no-frozen-lockfile --offline >/dev/null 2>&1 || pnpm install --no-frozen-lockfile >/dev/null
 pnpm --filter "@connectors/$name" build
 pnpm --filter "@connectors/$name" typecheck
 pnpm --filter "@connectors/$name" test

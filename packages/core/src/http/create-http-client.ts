@@ -240,8 +240,11 @@ class AttemptGuard {
   readonly #controller = new AbortController();
   readonly #caller: AbortSignal | undefined;
   readonly #onCallerAbort: (() => void) | undefined;
-  #totalTimer: ReturnType<typeof setTimeout> | undefined;
-  #attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the call's total deadline passes, in `performance.now()` time. */
+  readonly #totalAt: number;
+  // One timer at a time: the total deadline until send, then whichever of the attempt timeout and
+  // the total deadline comes first.
+  #timer: ReturnType<typeof setTimeout>;
   cause: AbortCause;
 
   constructor(caller: AbortSignal | undefined, totalMs: number) {
@@ -250,7 +253,8 @@ class AttemptGuard {
       this.#onCallerAbort = () => this.#abort('caller', caller.reason);
       caller.addEventListener('abort', this.#onCallerAbort, { once: true });
     }
-    this.#totalTimer = setTimeout(() => this.#abort('total', new DOMException('the total deadline passed', 'TimeoutError')), totalMs);
+    this.#totalAt = performance.now() + totalMs;
+    this.#timer = setTimeout(this.#onTotal, totalMs);
   }
 
   get signal(): AbortSignal {
@@ -258,15 +262,18 @@ class AttemptGuard {
   }
 
   startAttemptTimer(ms: number): void {
-    clearTimeout(this.#attemptTimer);
-    this.#attemptTimer = setTimeout(() => this.#abort('attempt', new DOMException('the attempt timed out', 'TimeoutError')), ms);
+    if (performance.now() + ms >= this.#totalAt) return; // the total deadline comes first anyway
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(this.#onAttempt, ms);
   }
 
   dispose(): void {
-    clearTimeout(this.#totalTimer);
-    clearTimeout(this.#attemptTimer);
+    clearTimeout(this.#timer);
     if (this.#onCallerAbort) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
   }
+
+  readonly #onTotal = (): void => this.#abort('total', new DOMException('the total deadline passed', 'TimeoutError'));
+  readonly #onAttempt = (): void => this.#abort('attempt', new DOMException('the attempt timed out', 'TimeoutError'));
 
   #abort(cause: AbortCause, reason: unknown): void {
     if (this.#controller.signal.aborted) return;

@@ -250,11 +250,11 @@ class AttemptGuard {
   constructor(caller: AbortSignal | undefined, totalMs: number) {
     this.#caller = caller;
     if (caller) {
-      this.#onCallerAbort = () => this.#abort('caller', caller.reason);
+      this.#onCallerAbort = () => this.abort('caller', caller.reason);
       caller.addEventListener('abort', this.#onCallerAbort, { once: true });
     }
     this.#totalAt = performance.now() + totalMs;
-    this.#timer = setTimeout(this.#onTotal, totalMs);
+    this.#timer = setTimeout(abortOnTotal, totalMs, this);
   }
 
   get signal(): AbortSignal {
@@ -264,7 +264,7 @@ class AttemptGuard {
   startAttemptTimer(ms: number): void {
     if (performance.now() + ms >= this.#totalAt) return; // the total deadline comes first anyway
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(this.#onAttempt, ms);
+    this.#timer = setTimeout(abortOnAttempt, ms, this);
   }
 
   dispose(): void {
@@ -272,14 +272,19 @@ class AttemptGuard {
     if (this.#onCallerAbort) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
   }
 
-  readonly #onTotal = (): void => this.#abort('total', new DOMException('the total deadline passed', 'TimeoutError'));
-  readonly #onAttempt = (): void => this.#abort('attempt', new DOMException('the attempt timed out', 'TimeoutError'));
-
-  #abort(cause: AbortCause, reason: unknown): void {
+  abort(cause: AbortCause, reason: unknown): void {
     if (this.#controller.signal.aborted) return;
     this.cause = cause;
     this.#controller.abort(reason);
   }
+}
+
+// Module-level timer callbacks (the guard rides as the timer argument): no closures per attempt.
+function abortOnTotal(guard: AttemptGuard): void {
+  guard.abort('total', new DOMException('the total deadline passed', 'TimeoutError'));
+}
+function abortOnAttempt(guard: AttemptGuard): void {
+  guard.abort('attempt', new DOMException('the attempt timed out', 'TimeoutError'));
 }
 
 let callCounter = 0;
@@ -536,7 +541,8 @@ export class HttpClient {
     const fail = (message: string) => new InvalidRequestError(`${this.connector} ${operation}: ${message}`, { connector: this.connector, operation });
     const { path, missing } = fillPath(options.path, options.params);
     if (missing.length) throw fail(`missing path parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${route}`);
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.startsWith('/') ? path.slice(1) : path, this.#base);
+    // Joined as text: parsing one absolute string is cheaper than resolving against a base URL.
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(this.#base.href + (path.startsWith('/') ? path.slice(1) : path));
     if (options.query) appendQuery(url, options.query);
     if (url.origin !== this.#origin) {
       throw fail(`refusing to send credentials to ${url.origin}; this client is configured for ${this.#origin}`);

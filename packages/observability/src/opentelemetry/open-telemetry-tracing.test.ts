@@ -1,5 +1,5 @@
 import { createHttpClient } from '@connectors/core';
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, type Span, SpanKind, SpanStatusCode, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ afterEach(() => {
   nock.cleanAll();
   trace.disable();
   context.disable();
+  propagation.disable();
 });
 
 describe('openTelemetryTracing', () => {
@@ -95,6 +96,30 @@ describe('openTelemetryTracing', () => {
     const attemptSpan = exporter.getFinishedSpans().find((s) => s.name === 'GET /user');
     expect(activeDuringFetch?.spanContext().spanId).toBe(attemptSpan!.spanContext().spanId);
     expect(attemptSpan!.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+  });
+
+  it('injects the attempt span into the outgoing headers through the registered propagator', async () => {
+    const { exporter, tracerProvider } = tracing();
+    // A minimal W3C-style propagator: enough to see which span the provider would join.
+    const traceparent: TextMapPropagator = {
+      inject(ctx, carrier, setter) {
+        const span = trace.getSpanContext(ctx);
+        if (span) setter.set(carrier, 'traceparent', `00-${span.traceId}-${span.spanId}-01`);
+      },
+      extract: (ctx) => ctx,
+      fields: () => ['traceparent'],
+    };
+    propagation.setGlobalPropagator(traceparent);
+    const client = createHttpClient({ connector: 'github', baseUrl: 'https://api.github.test' });
+    openTelemetryTracing({ tracerProvider }).instrument(client);
+    const sent: string[] = [];
+    nock('https://api.github.test')
+      .get('/user')
+      .matchHeader('traceparent', (value) => (sent.push(String(value)), true))
+      .reply(200, {});
+    await client.request({ path: '/user' });
+    const [span] = exporter.getFinishedSpans();
+    expect(sent).toEqual([`00-${span!.spanContext().traceId}-${span!.spanContext().spanId}-01`]);
   });
 
   it('passes straight through once detached', async () => {

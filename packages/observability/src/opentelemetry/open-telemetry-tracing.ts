@@ -1,11 +1,13 @@
 import type { AttemptMiddleware } from '@connectors/core';
-import { type Attributes, context, SpanKind, SpanStatusCode, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
+import { type Attributes, context, propagation, SpanKind, SpanStatusCode, type TextMapSetter, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
 import { safeOperation, safeRoute } from '../internal/safe-route.ts';
 import type { Instrumentation } from '../observe/instrumentation.ts';
 import { errorTypeOf, redactedFullUrl, semanticMethod, serverPort } from './http-semantics.ts';
 
 /** The instrumentation scope name of spans and metrics from this package. */
 export const INSTRUMENTATION_SCOPE = '@connectors/observability';
+
+const headerSetter: TextMapSetter<Headers> = { set: (headers, key, value) => headers.set(key, value) };
 
 export interface OpenTelemetryTracingOptions {
   /** Default: a tracer from `tracerProvider`, or from the global provider your SDK registered. */
@@ -55,7 +57,11 @@ export function openTelemetryTracing(options: OpenTelemetryTracingOptions = {}):
         if (attempt.attempt > 1) attributes['http.request.resend_count'] = attempt.attempt - 1;
         if (fullUrl) attributes['url.full'] = redactedFullUrl(attempt.url);
         const span = tracer.startSpan(method === '_OTHER' ? `HTTP ${route}` : `${method} ${route}`, { kind: SpanKind.CLIENT, attributes });
-        return context.with(trace.setSpan(context.active(), span), next).then(
+        const spanContext = trace.setSpan(context.active(), span);
+        // The provider (or a proxy in between) can join its trace to ours: `traceparent` and whatever
+        // else the app's registered propagator writes. Without one registered this is a no-op.
+        propagation.inject(spanContext, attempt.headers, headerSetter);
+        return context.with(spanContext, next).then(
           (response) => {
             span.setAttribute('http.response.status_code', response.status);
             if (response.status >= 400) {

@@ -1,0 +1,14 @@
+import { createHttpClient } from '@connectors/core';
+import * as v from 'valibot';
+import { closedLoop, median, startServer } from './lib.ts';
+import { setupEverything, type Part } from './observability-setup.ts';
+const server = await startServer('json-server');
+const schema = v.object({ data: v.array(v.object({ id: v.number(), login: v.string(), name: v.string(), active: v.boolean(), score: v.number(), tags: v.array(v.string()) })), total: v.number() });
+const mk = (parts: Part[] | null) => { const c = createHttpClient({ connector: 'b', baseUrl: server.url }); if (parts) setupEverything(c, parts); return () => c.request({ path: '/users', schema, operation: 'u' }); };
+const variants: Record<string, () => Promise<unknown>> = { none: mk(null), empty: mk([]), log: mk(['log']), prom: mk(['prometheus']), otelm: mk(['otel-metrics']), trace: mk(['tracing']), all: mk(['log', 'prometheus', 'otel-metrics', 'tracing']) };
+for (const f of Object.values(variants)) await closedLoop(f, 32, 400);
+const s: Record<string, number[]> = {};
+for (let r = 0; r < 8; r++) for (const [k, f] of Object.entries(variants)) (s[k] ??= []).push(await closedLoop(f, 32, 600));
+const none = s.none!;
+for (const [k, vals] of Object.entries(s)) console.log(k.padEnd(8), Math.round(median(vals)), (median(vals.map((x, i) => x / none[i]!))).toFixed(3));
+server.stop(); process.exit(0);

@@ -54,3 +54,4 @@ export {
   type ConnectorDefinition,
   type ConnectorInstance,
 } from './connector/define-connector.ts';
+export { systemErrorCode } from './internal/system-error-code.ts';

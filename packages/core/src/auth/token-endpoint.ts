@@ -1,6 +1,7 @@
 import { AuthError } from '../errors/auth-error.ts';
 import { redactText, redactUrl } from '../internal/redact.ts';
 import type { TokenRecord } from './token-store.ts';
+import { systemErrorCode } from '../internal/system-error-code.ts';
 
 /** How the client proves itself to the token endpoint (RFC 6749 2.3.1). */
 export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
@@ -67,7 +68,7 @@ export async function requestToken(
     response = await endpoint.fetch(endpoint.tokenUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(endpoint.timeoutMs), redirect: 'error' });
   } catch (error) {
     const timedOut = (error as { name?: string } | null)?.name === 'TimeoutError';
-    const code = systemCode(error);
+    const code = systemErrorCode(error);
     // The cause is dropped on purpose: some fetch implementations put the request (and so the form body) in it.
     throw fail(
       timedOut
@@ -147,12 +148,3 @@ function parsePayload(text: string, contentType: string | null): Record<string, 
   }
 }
 
-function systemCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}

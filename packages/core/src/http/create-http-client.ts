@@ -35,6 +35,7 @@ import { readDeprecation } from './deprecation.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
 import { createCircuitBreaker, type CircuitBreakerOptions } from '../rate-limit/circuit-breaker.ts';
 import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.ts';
+import { systemErrorCode } from '../internal/system-error-code.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -202,16 +203,6 @@ const DEFAULT_REQUEST_ID_HEADERS = [
 /** System error codes that prove the request never left: safe to retry even a POST. */
 const BEFORE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** Finds a system error code anywhere in an error's cause chain (fetch nests them). */
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /** What ky forwards to our transport besides the request (see the constructor). */
 interface AttemptInit {
@@ -763,7 +754,7 @@ export class HttpClient {
         reason: idempotent ? 'the attempt timed out' : 'the attempt timed out after the request may have been applied',
       });
     }
-    const code = errorCode(error);
+    const code = systemErrorCode(error);
     const beforeSend = code !== undefined && BEFORE_SEND_CODES.has(code);
     return new NetworkError(`${this.connector} ${operation}: network error${code ? ` (${code})` : ''}`, {
       connector: this.connector, operation, attempts: attempt, beforeSend, retryable: true, cause: error,

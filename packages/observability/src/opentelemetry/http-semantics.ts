@@ -1,4 +1,5 @@
 import { REDACTED } from '@connectors/core';
+import { systemErrorCode } from '@connectors/core';
 
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
 
@@ -22,21 +23,11 @@ export function redactedFullUrl(url: URL): string {
   return copy.toString();
 }
 
-/** Finds a system error code (`ECONNREFUSED`...) in an error's cause chain; fetch nests them. */
-function systemCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /** `error.type` for an attempt that threw: low-cardinality, never a message. */
 export function errorTypeOf(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'timeout' : 'aborted';
-  const code = systemCode(error);
+  const code = systemErrorCode(error);
   if (code) return code;
   const name = (error as { name?: unknown } | undefined)?.name;
   if (name === 'TimeoutError') return 'timeout';

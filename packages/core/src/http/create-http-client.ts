@@ -35,6 +35,7 @@ import { readDeprecation } from './deprecation.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
 import { createCircuitBreaker, type CircuitBreakerOptions } from '../rate-limit/circuit-breaker.ts';
 import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.ts';
+import type { AttemptGate } from '../rate-limit/attempt-gate.ts';
 import { systemErrorCode } from '../internal/system-error-code.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -362,6 +363,7 @@ export class HttpClient {
   readonly #requestIdHeaders: readonly string[];
   readonly #deprecationsSeen = new Set<string>();
   readonly #middleware: AttemptMiddleware[];
+  readonly #gates: AttemptGate[];
   readonly #origin: string;
   /** `baseUrl` with a trailing slash, parsed once: relative paths resolve against it. */
   readonly #base: URL;
@@ -397,12 +399,13 @@ export class HttpClient {
     this.#totalMs = options.timeout?.totalMs ?? 120_000;
     this.#bodyEncoder = options.bodyEncoder ?? jsonBody;
     this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
-    // The breaker is outermost so an open circuit fails fast without waiting for rate-limit budget.
-    this.#middleware = [
-      ...(options.circuitBreaker === false ? [] : [createCircuitBreaker(options.circuitBreaker, this.#clock).middleware]),
-      ...(options.rateLimit === false ? [] : [createRateLimiter(options.rateLimit, this.#clock).middleware]),
-      ...(options.middleware ?? []),
+    // Run in order around every attempt, before user middleware: the breaker first, so an open
+    // circuit fails fast without waiting for rate-limit budget.
+    this.#gates = [
+      ...(options.circuitBreaker === false ? [] : [createCircuitBreaker(options.circuitBreaker, this.#clock).gate]),
+      ...(options.rateLimit === false ? [] : [createRateLimiter(options.rateLimit, this.#clock).gate]),
     ];
+    this.#middleware = [...(options.middleware ?? [])];
     const listeners = options.onEvent ? (Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent]) : [];
     for (const listener of listeners as EventListener[]) this.#hub.add(listener);
     // ky is the transport: retries, timeouts and errors are ours, so ky's own are switched off.
@@ -669,14 +672,36 @@ export class HttpClient {
       const init: Options & AttemptInit = { method: call.method, headers, body: call.body, attemptSignal: guard.signal };
       return this.#ky(url, init);
     };
-    if (this.#middleware.length === 0) return send();
+    if (this.#gates.length === 0 && this.#middleware.length === 0) return send();
     const context = new Attempt(this, this.#clock, call, url, attempt, guard);
+    const gates = this.#gates;
+    const tickets: unknown[] = [];
+    const leave = (response: Response | undefined, error: unknown) => {
+      for (let i = tickets.length - 1; i >= 0; i--) gates[i]!.leave(context, tickets[i], response, error);
+    };
+    try {
+      for (const gate of gates) {
+        const ticket = gate.enter(context);
+        tickets.push(ticket instanceof Promise ? await ticket : ticket);
+      }
+    } catch (error) {
+      leave(undefined, error);
+      throw error;
+    }
     let index = 0;
     const next = (): Promise<Response> => {
       const middleware = this.#middleware[index++];
       return middleware ? middleware(context, next) : send();
     };
-    return next();
+    let response: Response;
+    try {
+      response = await next();
+    } catch (error) {
+      leave(undefined, error);
+      throw error;
+    }
+    leave(response, undefined);
+    return response;
   }
 
   async #readBody(call: Call, response: Response): Promise<unknown> {

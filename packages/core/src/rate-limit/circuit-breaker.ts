@@ -1,4 +1,5 @@
 import { CircuitOpenError, ConnectorError } from '../errors/index.ts';
+import { type AttemptGate, gateMiddleware } from './attempt-gate.ts';
 import type { AttemptContext, AttemptMiddleware } from '../http/create-http-client.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { parseDuration } from './parse-duration.ts';
@@ -22,8 +23,9 @@ export interface CircuitBreakerOptions {
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-/** The middleware that applies `CircuitBreakerOptions`, one circuit per host. */
+/** Applies `CircuitBreakerOptions`, one circuit per host: as a gate the client runs, or as middleware. */
 export interface CircuitBreaker {
+  readonly gate: AttemptGate<boolean>;
   readonly middleware: AttemptMiddleware;
   /** The state of a host's circuit (`api.example.com`), e.g. for a health check. */
   state(host: string): CircuitState;
@@ -154,31 +156,24 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}, clock:
       { connector: context.connector, operation: context.operation, host: context.host, retryAt: new Date(retryAt), reason: `the circuit for ${context.host} is ${circuit.state}` },
     );
 
-  const middleware: AttemptMiddleware = async (context, next) => {
-    const circuit = circuitOf(context.host);
-    let probe = false;
-    if (circuit.state !== 'closed') {
+  /** The ticket says whether this attempt is the half-open probe. */
+  const gate: AttemptGate<boolean> = {
+    enter(context) {
+      const circuit = circuitOf(context.host);
+      if (circuit.state === 'closed') return false;
       const now = clock.now();
       if (circuit.state === 'open') {
         if (now < circuit.openUntil) throw refuse(context, circuit, circuit.openUntil, `open (${circuit.why})`);
         transition(circuit, 'half-open', context);
       }
-      if (circuit.state === 'half-open') {
-        if (circuit.probing) throw refuse(context, circuit, now + Math.min(openMs, 1000), 'half-open and a probe call is in flight');
-        circuit.probing = true;
-        probe = true;
-      }
-    }
-    let response: Response | undefined;
-    try {
-      response = await next();
-    } catch (error) {
-      record(circuit, outcomeOf(undefined, error, context), probe, context);
-      throw error;
-    }
-    record(circuit, outcomeOf(response, undefined, context), probe, context);
-    return response;
+      if (circuit.probing) throw refuse(context, circuit, now + Math.min(openMs, 1000), 'half-open and a probe call is in flight');
+      circuit.probing = true;
+      return true;
+    },
+    leave(context, probe, response, error) {
+      record(circuitOf(context.host), outcomeOf(response, error, context), probe, context);
+    },
   };
 
-  return { middleware, state: (host) => circuits.get(host)?.state ?? 'closed' };
+  return { gate, middleware: gateMiddleware(gate), state: (host) => circuits.get(host)?.state ?? 'closed' };
 }

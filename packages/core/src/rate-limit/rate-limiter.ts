@@ -1,4 +1,5 @@
 import { ConnectorError, RateLimitError } from '../errors/index.ts';
+import { type AttemptGate, gateMiddleware } from './attempt-gate.ts';
 import type { AttemptContext, AttemptMiddleware } from '../http/create-http-client.ts';
 import type { ConnectorEventOf } from '../http/events.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
@@ -73,6 +74,9 @@ const WHAT: Record<ThrottleReason, string> = {
 
 /** The middleware that applies `RateLimitOptions`, with a view of what it has learned. */
 export interface RateLimiter {
+  /** The limiter as a gate the client runs around each attempt; the ticket is what it holds. */
+  readonly gate: AttemptGate<readonly unknown[]>;
+  /** The same as middleware, e.g. to share one limiter between clients of one account. */
   readonly middleware: AttemptMiddleware;
   /** What the pacer knows of each provider bucket (remaining, reset, calls in flight). */
   snapshot(): Record<string, RateLimitBucketState>;
@@ -191,18 +195,8 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
     for (let i = held.length - 1; i >= 0; i--) steps[i]!.release(held[i], response);
   };
 
-  const send = async (next: () => Promise<Response>, held: readonly unknown[]): Promise<Response> => {
-    let response: Response | undefined;
-    try {
-      response = await next();
-      return response;
-    } finally {
-      releaseAll(held, response);
-    }
-  };
-
-  /** From step `from` on, waits at each gate in turn, then sends; `held` has what the steps before took. */
-  const admitThenSend = async (context: AttemptContext, next: () => Promise<Response>, from: number, held: unknown[]): Promise<Response> => {
+  /** From step `from` on, waits at each gate in turn; `held` has what the steps before took. */
+  const admit = async (context: AttemptContext, from: number, held: unknown[]): Promise<readonly unknown[]> => {
     const limitAt = Math.min(clock.now() + maxWaitMs, context.deadline ?? Number.POSITIVE_INFINITY);
     try {
       for (let i = from; i < steps.length; i++) {
@@ -215,7 +209,7 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
       releaseAll(held, undefined);
       throw error;
     }
-    return send(next, held);
+    return held;
   };
 
   /**
@@ -223,19 +217,25 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
    * budget to spare, or one that sends no limits) the call goes straight on, with no promise, timer
    * or listener of its own. The first gate that says "not now" hands the call to the waiting path.
    */
-  const middleware: AttemptMiddleware = steps.length === 0 ? (_context, next) => next() : (context, next) => {
-    const held: unknown[] = [];
-    // An aborted call takes the waiting path, which rejects it with the signal's reason.
-    if (context.signal.aborted) return admitThenSend(context, next, 0, held);
-    for (let i = 0; i < steps.length; i++) {
-      const value = steps[i]!.now(context);
-      if (value === WAIT) return admitThenSend(context, next, i, held);
-      held.push(value);
-    }
-    return send(next, held);
+  const gate: AttemptGate<readonly unknown[]> = {
+    enter(context) {
+      const held: unknown[] = [];
+      if (steps.length === 0) return held;
+      // An aborted call takes the waiting path, which rejects it with the signal's reason.
+      if (context.signal.aborted) return admit(context, 0, held);
+      for (let i = 0; i < steps.length; i++) {
+        const value = steps[i]!.now(context);
+        if (value === WAIT) return admit(context, i, held);
+        held.push(value);
+      }
+      return held;
+    },
+    leave(_context, held, response) {
+      releaseAll(held, response);
+    },
   };
 
-  return { middleware, snapshot: () => pacer?.snapshot() ?? {} };
+  return { gate, middleware: gateMiddleware(gate), snapshot: () => pacer?.snapshot() ?? {} };
 }
 
 function waitTooLong(context: AttemptContext, reason: ThrottleReason, at: number, now: number, maxWaitMs: number): RateLimitError {

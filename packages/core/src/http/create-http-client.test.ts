@@ -371,6 +371,29 @@ describe('createHttpClient: 401 handling', () => {
   });
 });
 
+describe('createHttpClient: rotating credentials', () => {
+  it('uses the new credentials from the next call, and keeps the old ones when the new are misconfigured', async () => {
+    const strategy = (token: string): AuthStrategy => ({ kind: 'test', authorize: (req) => req.headers.set('authorization', `Bearer ${token}`) });
+    nock(BASE)
+      .get('/v1/me').matchHeader('authorization', 'Bearer old-token-1').reply(200, { who: 'old' })
+      .get('/v1/me').matchHeader('authorization', 'Bearer new-token-2').reply(200, { who: 'new' })
+      .get('/v1/me').matchHeader('authorization', 'Bearer new-token-2').reply(200, { who: 'still new' });
+    const { http } = setup({ auth: strategy('old-token-1') });
+    expect(await http.request({ path: '/me' })).toEqual({ who: 'old' });
+    http.rotateCredentials(strategy('new-token-2'));
+    expect(await http.request({ path: '/me' })).toEqual({ who: 'new' });
+    const broken: AuthStrategy = {
+      kind: 'test',
+      init: () => {
+        throw new AuthError('no token: environment variable ACME_TOKEN is not set', { connector: 'acme', operation: 'init', code: 'missing' });
+      },
+      authorize: () => undefined,
+    };
+    expect(() => http.rotateCredentials(broken)).toThrow(AuthError);
+    expect(await http.request({ path: '/me' })).toEqual({ who: 'still new' });
+  });
+});
+
 describe('createHttpClient: deprecation notices', () => {
   it('emits one structured event per operation', async () => {
     const headers = {

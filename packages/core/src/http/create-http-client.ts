@@ -435,8 +435,14 @@ export class HttpClient {
     this.#middleware.push(middleware);
   }
 
-  /** Swaps the credentials at runtime (rotation) without recreating the client. */
-  setAuth(auth: AuthStrategy | undefined): void {
+  /**
+   * Swaps the credentials at runtime (rotation) without recreating the client; calls already in
+   * flight finish with the old ones. The new strategy is checked first (`init`): one with missing
+   * configuration throws `AuthError` and the client keeps the credentials it had. For a key that
+   * merely changes value, a strategy's own `rotate(value)` or editing its environment variable
+   * (re-read on every call) does the same.
+   */
+  rotateCredentials(auth: AuthStrategy | undefined): void {
     auth?.init?.(this.#authContext());
     this.#auth = auth;
   }

@@ -394,6 +394,21 @@ describe('createHttpClient: rotating credentials', () => {
   });
 });
 
+describe('createHttpClient: headers per attempt', () => {
+  it('does not carry one strategy\'s headers into the next attempt after a rotation', async () => {
+    const header: AuthStrategy = { kind: 'header', authorize: (req) => req.headers.set('authorization', 'Bearer header-token-1') };
+    const query: AuthStrategy = { kind: 'query', authorize: (req) => req.url.searchParams.set('api_key', 'query-key-2') };
+    nock(BASE).get('/v1/x').matchHeader('authorization', 'Bearer header-token-1').reply(503);
+    // The retry must carry the new query key and no Authorization header at all.
+    nock(BASE, { badheaders: ['authorization'] }).get('/v1/x').query({ api_key: 'query-key-2' }).reply(200, { ok: true });
+    const { http } = setup({ auth: header });
+    http.subscribe((event) => {
+      if (event.type === 'retry') http.rotateCredentials(query);
+    });
+    await expect(http.request({ path: '/x' })).resolves.toEqual({ ok: true });
+  });
+});
+
 describe('createHttpClient: deprecation notices', () => {
   it('emits one structured event per operation', async () => {
     const headers = {

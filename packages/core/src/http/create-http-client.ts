@@ -301,14 +301,14 @@ class Attempt implements AttemptContext {
   readonly #callId: string;
   readonly #guard: AttemptGuard;
 
-  constructor(client: HttpClient, clock: Clock, call: Call, url: URL, attempt: number, guard: AttemptGuard) {
+  constructor(client: HttpClient, clock: Clock, call: Call, url: URL, headers: Headers, attempt: number, guard: AttemptGuard) {
     this.connector = client.connector;
     this.operation = call.operation;
     this.method = call.method;
     this.route = call.route;
     this.url = url;
     this.host = url.host;
-    this.headers = call.headers;
+    this.headers = headers;
     this.attempt = attempt;
     this.signal = guard.signal;
     this.clock = clock;
@@ -664,8 +664,9 @@ export class HttpClient {
   async #attempt(call: Call, attempt: number, guard: AttemptGuard, attemptMs: number, trip: AttemptTrip): Promise<Response> {
     // A copy only when something may change it per attempt (an API key in the query).
     const url = this.#auth ? new URL(call.url) : call.url;
-    // Shared across attempts: credentials and middleware headers are set (overwritten) on every attempt.
-    const headers = call.headers;
+    // A fresh copy per attempt: a strategy rotated between attempts must not inherit the headers the
+    // previous one set (an old Authorization next to a new query key).
+    const headers = new Headers(call.headers);
     const send = async (): Promise<Response> => {
       // The attempt timeout starts here: waiting for rate-limit budget must not eat timeout.attemptMs.
       guard.startAttemptTimer(attemptMs);
@@ -679,7 +680,7 @@ export class HttpClient {
       return this.#ky(url, init);
     };
     if (this.#gates.length === 0 && this.#middleware.length === 0) return send();
-    const context = new Attempt(this, this.#clock, call, url, attempt, guard);
+    const context = new Attempt(this, this.#clock, call, url, headers, attempt, guard);
     const gates = this.#gates;
     const tickets: unknown[] = [];
     const leave = (response: Response | undefined, error: unknown) => {

@@ -339,7 +339,6 @@ interface Call {
   options: RequestOptions;
   callId: string;
   deadline: number;
-  startedAt: number;
   /** The headers of the last attempt, credentials included, for `onUnauthorized`. */
   sentHeaders?: Headers;
 }
@@ -559,7 +558,7 @@ export class HttpClient {
     let idempotencyKey = options.idempotencyKey;
     if (!idempotencyKey && idem?.auto && (method === 'POST' || method === 'PATCH')) idempotencyKey = crypto.randomUUID();
     if (idempotencyKey) headers.set(idem?.header ?? 'Idempotency-Key', idempotencyKey);
-    const startedAt = this.#clock.now();
+
     return {
       operation,
       method,
@@ -570,8 +569,7 @@ export class HttpClient {
       idempotencyKey,
       options,
       callId: `${this.connector}-${++callCounter}`,
-      deadline: startedAt + this.#totalMs,
-      startedAt,
+      deadline: this.#clock.now() + this.#totalMs,
     };
   }
 

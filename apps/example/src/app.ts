@@ -104,6 +104,8 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     async close() {
       if (server) await closeServer(server);
       await webhooks!.close();
+      // A token refresh still in flight must store its rotated refresh token before the database closes.
+      await Promise.all([github.http.close(), stripe.http.close()]);
       observability.close();
       db.close();
     },

@@ -47,4 +47,9 @@ export interface AuthStrategy {
    * tokens that the strategy renews by itself do not count.
    */
   expiresAt?(): Date | undefined;
+  /**
+   * Waits for work the strategy started that must finish even though no call waits for it any more
+   * (a token refresh whose rotated token must reach the store). `HttpClient.close()` awaits it.
+   */
+  settle?(): Promise<void>;
 }

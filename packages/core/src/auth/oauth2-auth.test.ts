@@ -39,6 +39,23 @@ function setup(options: Partial<OAuth2AuthOptions> & { store: TokenStore; creden
 }
 
 describe('oauth2Auth (refresh_token grant)', () => {
+  it('finishes a refresh its caller abandoned, and close() waits until the rotated token is stored', async () => {
+    await server.close();
+    server = await startOAuthTestServer({ tokenDelayMs: 150 });
+    const clock = manualClock();
+    const { store, credentialId, record } = await connectedStore(clock);
+    const { client } = setup({ store, credentialId }, clock);
+    clock.advance(58 * MIN); // inside the margin: the next call refreshes first
+    const error = await client.request({ path: '/api/me', signal: AbortSignal.timeout(20) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'AbortError' });
+    // The caller gave up, but the provider is rotating the refresh token right now.
+    expect((await store.get(credentialId))!.refreshToken).toBe(record.refreshToken);
+    await client.close();
+    const stored = (await store.get(credentialId))!;
+    expect(stored.refreshToken).not.toBe(record.refreshToken);
+    expect(server.stats.refreshes).toBe(1);
+  });
+
   it('refreshes before the call once the token is inside the default 5-minute margin, not before', async () => {
     const clock = manualClock();
     const { store, credentialId, record } = await connectedStore(clock);

@@ -161,6 +161,7 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2Auth {
       await refresher.replaceRejected(bearerOf(request.headers), call(context, request));
       return true;
     },
+    settle: () => refresher.settle(),
     secrets() {
       return [...refresher.secrets(), ...(clientSecret?.values() ?? []), ...(seedRefreshToken?.values() ?? [])].filter((s) => s !== '');
     },

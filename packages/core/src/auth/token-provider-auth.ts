@@ -105,6 +105,7 @@ export function tokenProviderAuth(options: TokenProviderAuthOptions): TokenProvi
       return true;
     },
     secrets: () => refresher.secrets(),
+    settle: () => refresher.settle(),
     expiresAt: () => declaredExpiry,
     async refresh() {
       if (!attached) throw new TypeError(`${factory}.refresh(): attach the strategy to a client (createHttpClient({ auth })) first`);

@@ -101,6 +101,15 @@ export class TokenRefresher {
     return this.#join(call, () => this.#refresh('forced', this.#current?.accessToken, call));
   }
 
+  /**
+   * Resolves once no refresh is in flight. A refresh outlives the calls that started it (their abort
+   * only stops their wait), because the provider may already have rotated the refresh token: its
+   * result must reach the store. Await this before closing the store.
+   */
+  async settle(): Promise<void> {
+    while (this.#inflight) await this.#inflight.catch(() => undefined);
+  }
+
   /** Token values to redact: the current ones and the few they replaced. */
   secrets(): string[] {
     const out = [...this.#history];

@@ -446,6 +446,15 @@ export class HttpClient {
     this.#auth = auth;
   }
 
+  /**
+   * Call before closing what the client writes to (a token store on a database that is about to
+   * close): waits until no credential refresh is in flight, so a rotated refresh token is never lost
+   * on shutdown. Abort your calls first; the client stays usable afterwards.
+   */
+  async close(): Promise<void> {
+    await this.#auth?.settle?.();
+  }
+
   get auth(): AuthStrategy | undefined {
     return this.#auth;
   }

@@ -364,8 +364,8 @@ export class HttpClient {
   readonly #middleware: AttemptMiddleware[];
   readonly #gates: AttemptGate[];
   readonly #origin: string;
-  /** `baseUrl` with a trailing slash, parsed once: relative paths resolve against it. */
-  readonly #base: URL;
+  /** `baseUrl` with a trailing slash, normalised once: relative paths are joined to it. */
+  readonly #baseHref: string;
   /** Default headers, accept and the version pin, computed once. */
   readonly #baseHeaders: [string, string][];
   readonly #expiryWarning: CredentialExpiryWarning;
@@ -385,7 +385,7 @@ export class HttpClient {
     this.#origin = base.origin;
     const pin = options.apiVersion;
     this.baseUrl = pin && 'pathPrefix' in pin ? joinUrl(base.toString(), pin.pathPrefix).toString() : base.toString();
-    this.#base = new URL(this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    this.#baseHref = this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`;
     const headers = new Headers(options.headers);
     if (!headers.has('accept')) headers.set('accept', 'application/json');
     if (pin && 'header' in pin) headers.set(pin.header, pin.value);
@@ -523,7 +523,7 @@ export class HttpClient {
 
   /** Absolute URL for a path on this client's base, with query. Used by pagination. */
   resolveUrl(path: string, query?: QueryParams): URL {
-    return appendQuery(joinUrl(this.baseUrl, path), query);
+    return appendQuery(joinUrl(this.#baseHref, path), query);
   }
 
   /** True when a URL is on the origin this client was configured for. */
@@ -549,8 +549,7 @@ export class HttpClient {
     const fail = (message: string) => new InvalidRequestError(`${this.connector} ${operation}: ${message}`, { connector: this.connector, operation });
     const { path, missing } = fillPath(options.path, options.params);
     if (missing.length) throw fail(`missing path parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${route}`);
-    // Joined as text: parsing one absolute string is cheaper than resolving against a base URL.
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(this.#base.href + (path.startsWith('/') ? path.slice(1) : path));
+    const url = joinUrl(this.#baseHref, path);
     if (options.query) appendQuery(url, options.query);
     if (url.origin !== this.#origin) {
       throw fail(`refusing to send credentials to ${url.origin}; this client is configured for ${this.#origin}`);

@@ -333,7 +333,8 @@ interface Call {
   method: HttpMethod;
   route: string;
   url: URL;
-  headers: Headers;
+  /** What each attempt's fresh `Headers` starts from: the client's defaults as they are, or a per-call copy. */
+  headers: Record<string, string> | Headers;
   body: string | undefined;
   idempotencyKey: string | undefined;
   options: RequestOptions;
@@ -367,7 +368,10 @@ export class HttpClient {
   /** `baseUrl` with a trailing slash, normalised once: relative paths are joined to it. */
   readonly #baseHref: string;
   /** Default headers, accept and the version pin, computed once. */
-  readonly #baseHeaders: [string, string][];
+  // A record, not a list of pairs: fetch interceptors (nock, via @mswjs/interceptors) keep the pairs
+  // array a Headers was made from as their own and push later `set`s into it, which would leak one
+  // call's Authorization into every later call's defaults.
+  readonly #baseHeaders: Record<string, string>;
   readonly #expiryWarning: CredentialExpiryWarning;
   readonly #drift: DriftReporter;
   #auth: AuthStrategy | undefined;
@@ -389,7 +393,7 @@ export class HttpClient {
     const headers = new Headers(options.headers);
     if (!headers.has('accept')) headers.set('accept', 'application/json');
     if (pin && 'header' in pin) headers.set(pin.header, pin.value);
-    this.#baseHeaders = [...headers];
+    this.#baseHeaders = Object.fromEntries(headers);
     this.#policy = resolveRetryPolicy(options.retry);
     this.#budget = options.retry?.budget === false ? undefined : new RetryBudget(options.retry?.budget);
     this.#clock = options.clock ?? systemClock;
@@ -554,18 +558,24 @@ export class HttpClient {
     if (url.origin !== this.#origin) {
       throw fail(`refusing to send credentials to ${url.origin}; this client is configured for ${this.#origin}`);
     }
-    const headers = new Headers(this.#baseHeaders);
-    if (options.headers) for (const name in options.headers) headers.set(name, options.headers[name]!);
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      const encoded = this.#bodyEncoder(options.body);
-      body = encoded.body;
-      headers.set('content-type', encoded.contentType);
-    }
+    // Most calls send the client's default headers unchanged: they share one list, and only a call
+    // that adds its own (headers, a body, an idempotency key) gets a copy.
     const idem = this.#options.idempotency;
     let idempotencyKey = options.idempotencyKey;
     if (!idempotencyKey && idem?.auto && (method === 'POST' || method === 'PATCH')) idempotencyKey = crypto.randomUUID();
-    if (idempotencyKey) headers.set(idem?.header ?? 'Idempotency-Key', idempotencyKey);
+    let headers: Call['headers'] = this.#baseHeaders;
+    let body: string | undefined;
+    if (options.headers || options.body !== undefined || idempotencyKey) {
+      const own = new Headers(this.#baseHeaders);
+      if (options.headers) for (const name in options.headers) own.set(name, options.headers[name]!);
+      if (options.body !== undefined) {
+        const encoded = this.#bodyEncoder(options.body);
+        body = encoded.body;
+        own.set('content-type', encoded.contentType);
+      }
+      if (idempotencyKey) own.set(idem?.header ?? 'Idempotency-Key', idempotencyKey);
+      headers = own;
+    }
 
     return {
       operation,
@@ -607,7 +617,7 @@ export class HttpClient {
           // One refresh and one retry, never a loop: a second 401 is final.
           await response.body?.cancel();
           refreshedAfter401 = true;
-          const authRequest: AuthRequest = { method, url: call.url, headers: call.sentHeaders ?? call.headers, operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
+          const authRequest: AuthRequest = { method, url: call.url, headers: call.sentHeaders ?? new Headers(call.headers), operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
           const refreshed = await this.#auth.onUnauthorized(authRequest, this.#authContext());
           if (this.#hub.size) {
             this.emit({ type: 'response', ...base, method, route, attempt, status: 401, durationMs: elapsed(trip), outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
@@ -630,7 +640,11 @@ export class HttpClient {
       if (!failure) {
         this.#budget?.recordSuccess();
         if (this.#hub.size) {
-          this.emit({ type: 'response', ...base, method, route, attempt, status: response!.status, durationMs: elapsed(trip), outcome: 'success', ...this.#requestIdField(response!) });
+          // Built whole rather than through emit()'s spread: this runs once per successful call.
+          this.#hub.emit({
+            type: 'response', connector: this.connector, time: this.#clock.now(), operation, callId, method, route, attempt,
+            status: response!.status, durationMs: elapsed(trip), outcome: 'success', requestId: this.#requestId(response!),
+          });
           this.#checkDeprecation(call, response!.headers);
         }
         return { data, status: response!.status, headers: response!.headers, url: call.url, attempts: attempt };
@@ -680,7 +694,9 @@ export class HttpClient {
         await this.#auth.authorize({ method: call.method, url, headers, signal: guard.signal, operation: call.operation }, this.#authContext());
       }
       call.sentHeaders = headers;
-      if (this.#hub.size) this.emit({ type: 'request', operation: call.operation, callId: call.callId, method: call.method, route: call.route, attempt });
+      if (this.#hub.size) {
+        this.#hub.emit({ type: 'request', connector: this.connector, time: this.#clock.now(), operation: call.operation, callId: call.callId, method: call.method, route: call.route, attempt });
+      }
       trip.sentAt = performance.now();
       const init: Options & AttemptInit = { method: call.method, headers, body: call.body, attemptSignal: guard.signal };
       return this.#ky(url, init);
@@ -878,12 +894,17 @@ export class HttpClient {
     }
   }
 
-  #requestIdField(response: Response): { requestId?: string } {
+  #requestId(response: Response): string | undefined {
     for (const name of this.#requestIdHeaders) {
       const value = response.headers.get(name);
-      if (value) return { requestId: value };
+      if (value) return value;
     }
-    return {};
+    return undefined;
+  }
+
+  #requestIdField(response: Response): { requestId?: string } {
+    const requestId = this.#requestId(response);
+    return requestId === undefined ? {} : { requestId };
   }
 
   /** One `deprecation` event per operation for the life of the client, not one per call. */

@@ -30,13 +30,13 @@ export function fakeClient(connector: string, now: () => number): ObservableClie
 export function attempt(
   outcome: 'success' | 'retry' | 'failed',
   durationMs: number,
-  extra: { operation?: string; status?: number; callId?: string; attempt?: number; error?: string } = {},
+  extra: { operation?: string; route?: string; status?: number; callId?: string; attempt?: number; error?: string } = {},
 ): EventInput {
   return {
     type: 'response',
     operation: extra.operation ?? 'issues.list',
     method: 'GET',
-    route: '/repos/{owner}/{repo}/issues',
+    route: extra.route ?? '/repos/{owner}/{repo}/issues',
     attempt: extra.attempt ?? 1,
     durationMs,
     outcome,

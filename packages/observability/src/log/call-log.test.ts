@@ -94,6 +94,32 @@ describe('createCallLog', () => {
   });
 });
 
+describe('call records through child loggers', () => {
+  it('binds the route fields once per route and logs whole records past the limit of distinct routes', () => {
+    const children: Record<string, unknown>[] = [];
+    const { logger, entries } = memoryLogger();
+    const parent = {
+      ...logger,
+      child(bindings: Record<string, unknown>) {
+        children.push(bindings);
+        return { info: (record: object, message: string) => logger.info({ ...bindings, ...record }, message), warn: logger.warn, error: logger.error };
+      },
+    };
+    const clock = manualClock();
+    const client = fakeClient('github', clock.now);
+    client.subscribe(createCallLog(parent));
+    for (let i = 0; i < 3; i++) client.emit(attempt('success', 5, { callId: `c${i}` }));
+    for (let i = 0; i < 1001; i++) client.emit(attempt('success', 5, { route: `https://api.github.test/repositories/${i}/issues?page=2` }));
+
+    expect(children).toHaveLength(1000);
+    expect(children[0]).toEqual({ event: 'call', connector: 'github', operation: 'issues.list', method: 'GET', route: '/repos/{owner}/{repo}/issues' });
+    expect(entries).toHaveLength(1004);
+    expect(entries[2]!.record).toMatchObject({ event: 'call', route: '/repos/{owner}/{repo}/issues', callId: 'c2', outcome: 'success' });
+    // The 1001st distinct route: no new child, the record carries every field itself.
+    expect(entries[1003]!.record).toMatchObject({ event: 'call', connector: 'github', route: '/repositories/1000/issues', status: 200 });
+  });
+});
+
 describe('a real client run logged through pino', () => {
   it('logs every attempt and none of the secrets', async () => {
     // Built at run time, shaped like the real thing: secret scanners must not flag this file.
@@ -134,6 +160,9 @@ describe('a real client run logged through pino', () => {
       ['issues.list', '/repositories/42/issues', 200, 'success', 1],
     ]);
     expect(calls[1]).toMatchObject({ requestId: 'ABCD:1234', msg: CALL_MESSAGE, level: 30 });
+    // Written through a pino child bound to the route's fields: the line still has every field once.
+    expect(lines[0]!.match(/"route":/g)).toHaveLength(1);
+    expect(Object.keys(calls[0]!).sort()).toEqual(['attempt', 'callId', 'connector', 'durationMs', 'error', 'event', 'level', 'method', 'msg', 'operation', 'outcome', 'route', 'status', 'time']);
     expect(records.some((r) => r.event === 'give-up' && r.level === 50)).toBe(true);
     expect(records.some((r) => r.event === 'auth-risk')).toBe(true);
 

@@ -1,5 +1,6 @@
 import type { ConnectorEvent } from '@connectors/core';
 import { type Attributes, type Meter, type MeterProvider, metrics } from '@opentelemetry/api';
+import { RouteCache } from '../internal/route-cache.ts';
 import { safeOperation, safeRoute } from '../internal/safe-route.ts';
 import type { Instrumentation } from '../observe/instrumentation.ts';
 import { semanticMethod, serverPort } from './http-semantics.ts';
@@ -35,15 +36,11 @@ export function openTelemetryMetrics(options: OpenTelemetryMetricsOptions = {}):
         const url = new URL(client.baseUrl);
         server = { 'server.address': url.hostname, 'server.port': serverPort(url) };
       }
-      // operation -> route -> method -> status or error -> attributes: built once, reused per attempt.
-      const cache = new Map<string, Map<string, Map<string, Map<number | string, Attributes>>>>();
+      // Per route, then per status or error: built once, reused per attempt.
+      const routes = new RouteCache<Map<number | string, Attributes>>();
       const attributesFor = (event: Extract<ConnectorEvent, { type: 'response' }>): Attributes => {
-        let byRoute = cache.get(event.operation);
-        if (!byRoute) cache.set(event.operation, (byRoute = new Map()));
-        let byMethod = byRoute.get(event.route);
-        if (!byMethod) byRoute.set(event.route, (byMethod = new Map()));
-        let byResult = byMethod.get(event.method);
-        if (!byResult) byMethod.set(event.method, (byResult = new Map()));
+        const { connector, operation, method, route } = event;
+        const byResult = routes.get(connector, operation, method, route) ?? routes.add(connector, operation, method, route, new Map());
         const key = event.status ?? event.error ?? '';
         let attributes = byResult.get(key);
         if (!attributes) {

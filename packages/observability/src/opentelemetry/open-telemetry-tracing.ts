@@ -1,11 +1,18 @@
-import type { AttemptMiddleware } from '@connectors/core';
+import type { AttemptContext, AttemptMiddleware } from '@connectors/core';
 import { type Attributes, context, propagation, SpanKind, SpanStatusCode, type TextMapSetter, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
+import { RouteCache } from '../internal/route-cache.ts';
 import { safeOperation, safeRoute } from '../internal/safe-route.ts';
 import type { Instrumentation } from '../observe/instrumentation.ts';
 import { errorTypeOf, redactedFullUrl, semanticMethod, serverPort } from './http-semantics.ts';
 
 /** The instrumentation scope name of spans and metrics from this package. */
 export const INSTRUMENTATION_SCOPE = '@connectors/observability';
+
+/** A span's name and the attributes known before it starts. */
+interface SpanTemplate {
+  name: string;
+  attributes: Attributes;
+}
 
 const headerSetter: TextMapSetter<Headers> = { set: (headers, key, value) => headers.set(key, value) };
 
@@ -41,8 +48,10 @@ export function openTelemetryTracing(options: OpenTelemetryTracingOptions = {}):
         throw new TypeError(`openTelemetryTracing: the ${client.connector} client has no use(middleware); pass the HttpClient from @connectors/core`);
       }
       let active = true;
-      const middleware: AttemptMiddleware = (attempt, next) => {
-        if (!active) return next();
+      // Name and attributes per route, built once: one client always talks to one origin, so host
+      // and port are the same for all of them. The SDK copies the attributes into each span.
+      const routes = new RouteCache<SpanTemplate>();
+      const templateFor = (attempt: AttemptContext): SpanTemplate => {
         const method = semanticMethod(attempt.method);
         const route = safeRoute(attempt.route);
         const attributes: Attributes = {
@@ -54,9 +63,19 @@ export function openTelemetryTracing(options: OpenTelemetryTracingOptions = {}):
           'connector.operation': safeOperation(attempt.operation),
         };
         if (method === '_OTHER') attributes['http.request.method_original'] = attempt.method;
-        if (attempt.attempt > 1) attributes['http.request.resend_count'] = attempt.attempt - 1;
-        if (fullUrl) attributes['url.full'] = redactedFullUrl(attempt.url);
-        const span = tracer.startSpan(method === '_OTHER' ? `HTTP ${route}` : `${method} ${route}`, { kind: SpanKind.CLIENT, attributes });
+        return { name: method === '_OTHER' ? `HTTP ${route}` : `${method} ${route}`, attributes };
+      };
+      const middleware: AttemptMiddleware = (attempt, next) => {
+        if (!active) return next();
+        const { connector, operation, method, route } = attempt;
+        const template = routes.get(connector, operation, method, route) ?? routes.add(connector, operation, method, route, templateFor(attempt));
+        let attributes = template.attributes;
+        if (attempt.attempt > 1 || fullUrl) {
+          attributes = { ...attributes };
+          if (attempt.attempt > 1) attributes['http.request.resend_count'] = attempt.attempt - 1;
+          if (fullUrl) attributes['url.full'] = redactedFullUrl(attempt.url);
+        }
+        const span = tracer.startSpan(template.name, { kind: SpanKind.CLIENT, attributes });
         const spanContext = trace.setSpan(context.active(), span);
         // The provider (or a proxy in between) can join its trace to ours: `traceparent` and whatever
         // else the app's registered propagator writes. Without one registered this is a no-op.

@@ -1,5 +1,6 @@
 import type { ConnectorEvent } from '@connectors/core';
 import { Counter, Gauge, Histogram, type Metric, type Registry, register as globalRegistry } from 'prom-client';
+import { RouteCache } from '../internal/route-cache.ts';
 import { safeOperation, safeRoute } from '../internal/safe-route.ts';
 import { statusClass, statusClassIndex } from '../internal/status-class.ts';
 import type { Instrumentation, ObservableClient } from '../observe/instrumentation.ts';
@@ -84,22 +85,16 @@ export function prometheusExporter(options: PrometheusExporterOptions = {}): Pro
   return {
     registry,
     instrument(client: ObservableClient) {
-      // operation -> route -> method -> children
-      const cache = new Map<string, Map<string, Map<string, RouteChildren>>>();
+      const routes = new RouteCache<RouteChildren>();
       let rateLimitedCall: string | undefined;
 
-      const childrenFor = (connector: string, operation: string, route: string, method: string): RouteChildren => {
-        let byRoute = cache.get(operation);
-        if (!byRoute) cache.set(operation, (byRoute = new Map()));
-        let byMethod = byRoute.get(route);
-        if (!byMethod) byRoute.set(route, (byMethod = new Map()));
-        let children = byMethod.get(method);
-        if (!children) {
-          children = { labels: { connector, operation: safeOperation(operation), method, route: safeRoute(route) }, attempts: [], durations: [] };
-          byMethod.set(method, children);
-        }
-        return children;
-      };
+      const childrenFor = (connector: string, operation: string, route: string, method: string): RouteChildren =>
+        routes.get(connector, operation, method, route) ??
+        routes.add(connector, operation, method, route, {
+          labels: { connector, operation: safeOperation(operation), method, route: safeRoute(route) },
+          attempts: [],
+          durations: [],
+        });
 
       const listener = (event: ConnectorEvent) => {
         switch (event.type) {

@@ -547,7 +547,7 @@ export class HttpClient {
   readonly #lazySecrets: Iterable<string> = { [Symbol.iterator]: () => this.#secrets()[Symbol.iterator]() };
 
   #prepare(options: RequestOptions): Call {
-    const method = (options.method ?? 'GET').toUpperCase() as HttpMethod;
+    const method = normalizeMethod(options.method);
     const route = options.route ?? options.path;
     const operation = options.operation ?? `${method} ${route}`;
     const fail = (message: string) => new InvalidRequestError(`${this.connector} ${operation}: ${message}`, { connector: this.connector, operation });
@@ -919,6 +919,16 @@ export class HttpClient {
     this.#deprecationsSeen.add(call.operation);
     this.emit({ type: 'deprecation', operation: call.operation, method: call.method, route: call.route, ...notice });
   }
+}
+
+const METHODS = new Map<string, HttpMethod>(
+  (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).flatMap((m) => [[m, m], [m.toLowerCase(), m]] as [string, HttpMethod][]),
+);
+
+/** The method in capitals, as the same string every time: listeners key caches by it. */
+function normalizeMethod(method: string | undefined): HttpMethod {
+  if (method === undefined) return 'GET';
+  return METHODS.get(method) ?? (method.toUpperCase() as HttpMethod);
 }
 
 function withReason(error: ConnectorError, reason: string): ConnectorError {

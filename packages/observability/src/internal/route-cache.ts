@@ -14,8 +14,27 @@ export class RouteCache<V> {
     this.#limit = limit;
   }
 
+  // The route looked up last, kept field by field (no allocation when routes alternate): a client
+  // busy with one listing asks for the same route call after call.
+  #lastConnector: string | undefined;
+  #lastOperation: string | undefined;
+  #lastMethod: string | undefined;
+  #lastRoute: string | undefined;
+  #lastValue: V | undefined;
+
   get(connector: string, operation: string, method: string, route: string): V | undefined {
-    return this.#byConnector.get(connector)?.get(operation)?.get(method)?.get(route);
+    if (route === this.#lastRoute && operation === this.#lastOperation && method === this.#lastMethod && connector === this.#lastConnector) {
+      return this.#lastValue;
+    }
+    const value = this.#byConnector.get(connector)?.get(operation)?.get(method)?.get(route);
+    if (value !== undefined) {
+      this.#lastConnector = connector;
+      this.#lastOperation = operation;
+      this.#lastMethod = method;
+      this.#lastRoute = route;
+      this.#lastValue = value;
+    }
+    return value;
   }
 
   /** True once `limit` values are kept: callers with an expensive `make` can skip it. */

@@ -126,9 +126,9 @@ for (const [name, us] of costs) {
   console.log(`| ${name} | ${fmt(overhead, 2)} | ${fmt(kept[name]! * 100, 1)} % |`);
 }
 const everything = kept.everything!;
-// The issue's target is >= 0.9x bare ky with everything on (client.bench.ts); this package's share
-// of that budget is at most 5 % of a connectors call.
-console.log(`target: everything on keeps >= 95 % of connectors throughput -> ${everything >= 0.95 ? 'met' : 'MISSED'} (${fmt(everything * 100, 1)} %)`);
+// The issue's target (>= 0.9x bare ky with everything on) is checked over HTTP by client.bench.ts.
+// In-process costs are a floor: inside a real request loop the same work costs 3-4x more.
+console.log(`everything on, in-process: ${fmt(everything * 100, 1)} % of connectors throughput kept (a floor; client.bench.ts measures the real cost)`);
 result('observability', {
   usPerCall: Object.fromEntries([...costs].filter(([n]) => n !== 'empty harness').map(([n, us]) => [n, Math.max(0, us - empty)])),
   connectorsCallUs: callUs,

@@ -209,14 +209,18 @@ describe('createHttpClient: timeouts and abort', () => {
 
   it('times out one attempt and retries it', async () => {
     let hits = 0;
+    let stuck: { end(body: string): void } | undefined;
     const server = await localServer((_req, res) => {
       hits++;
-      if (hits === 1) setTimeout(() => res.end('{}'), 500);
+      // The first answer never comes while the test runs; the second is immediate. The attempt
+      // timeout leaves a loaded CI machine plenty of time for the immediate one.
+      if (hits === 1) stuck = res;
       else res.setHeader('content-type', 'application/json').end('{"second":true}');
     });
-    const { http, of } = setup({ baseUrl: server.url, timeout: { attemptMs: 50 } });
+    const { http, of } = setup({ baseUrl: server.url, timeout: { attemptMs: 400 } });
     await expect(http.request({ path: '/slow' })).resolves.toEqual({ second: true });
     expect(of('response')[0]).toMatchObject({ outcome: 'retry', error: 'TimeoutError' });
+    stuck?.end('{}');
     server.close();
   });
 

@@ -60,6 +60,19 @@ export type ConnectorEvent =
   | (EventBase & { type: 'rate-limited'; status: number; retryAfterMs?: number })
   | (EventBase & { type: 'circuit'; state: 'open' | 'half-open' | 'closed'; host: string; failures?: number })
   | (EventBase & {
+      /**
+       * A shared (cross-process) rate-limit budget stopped answering (`unavailable`: calls go out
+       * paced by this process alone, or fail if the limiter fails closed) or answers again
+       * (`recovered`). Reported on each change, not per call.
+       */
+      type: 'shared-budget';
+      state: 'unavailable' | 'recovered';
+      /** The limiter's name (e.g. its Redis key); never a secret. */
+      budget: string;
+      /** Why it is unavailable, e.g. `Redis did not answer within 1000 ms`. */
+      reason?: string;
+    })
+  | (EventBase & {
       type: 'token-refreshed';
       reason: 'expiring' | 'unauthorized' | 'missing' | 'forced';
       expiresAt?: string;

@@ -92,7 +92,7 @@ describe('circuit breaker', () => {
       if (step === 'reset') return Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }));
       return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
     };
-    const { circuit, call, http } = setup({ fetch, circuitBreaker: { consecutiveFailures: 3 }, timeout: { attemptMs: 30 } });
+    const { circuit, call, http } = setup({ fetch, circuitBreaker: { consecutiveFailures: 3 }, timeout: { attemptMs: 300 } });
     expect(await call()).toBeInstanceOf(NetworkError);
     expect(await call()).toMatchObject({ name: 'TimeoutError', timeout: 'attempt' });
     const controller = new AbortController();

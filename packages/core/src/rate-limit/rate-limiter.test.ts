@@ -6,7 +6,7 @@ import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
 import { createTestClock } from '../internal/test-clock.ts';
 import { createManualClock } from './__fixtures__/manual-clock.ts';
 import { type LimitedServer, startLimitedServer } from './__fixtures__/limited-server.ts';
-import { createRateLimiter } from './rate-limiter.ts';
+import { createRateLimiter, type SharedRateLimiter } from './rate-limiter.ts';
 
 const BASE = 'https://api.acme.test';
 
@@ -289,5 +289,48 @@ describe('rate limiting: calls that need not wait', () => {
     const error = await http.request({ path: '/a' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAt.getTime()).toBe(reset * 1000);
+  });
+});
+
+describe('rate limiting: a shared budget that stops answering', () => {
+  afterEach(() => {
+    nock.cleanAll();
+  });
+
+  it('reports the outage once when it starts and once when it ends, while calls go on (fail open)', async () => {
+    let down = true;
+    const shared: SharedRateLimiter = {
+      name: 'ratelimit:acme',
+      tryAcquire: async () => (down ? { granted: true, release: () => {}, unavailable: 'Redis did not answer within 1000 ms' } : { granted: true, release: () => {} }),
+    };
+    nock(BASE).get('/v1/items').times(5).reply(200, {});
+    const { http, of } = client(`${BASE}/v1`, { rateLimit: { parse: false, shared } });
+    for (let i = 0; i < 3; i++) await http.request({ path: '/items' });
+    down = false;
+    for (let i = 0; i < 2; i++) await http.request({ path: '/items' });
+    expect(of('shared-budget').map((e) => [e.state, e.budget, e.reason])).toEqual([
+      ['unavailable', 'ratelimit:acme', 'Redis did not answer within 1000 ms'],
+      ['recovered', 'ratelimit:acme', undefined],
+    ]);
+  });
+
+  it('reports it too when the limiter fails closed and the calls are refused', async () => {
+    let down = true;
+    const shared: SharedRateLimiter = {
+      name: 'ratelimit:acme',
+      tryAcquire: async () => {
+        if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+        return { granted: true, release: () => {} };
+      },
+    };
+    nock(BASE).get('/v1/items').reply(200, {});
+    const { http, of } = client(`${BASE}/v1`, { rateLimit: { parse: false, shared }, retry: { maxAttempts: 1 } });
+    for (let i = 0; i < 2; i++) await expect(http.request({ path: '/items' })).rejects.toBeInstanceOf(RateLimitError);
+    down = false;
+    await http.request({ path: '/items' });
+    expect(of('shared-budget').map((e) => [e.state, e.reason])).toEqual([
+      ['unavailable', 'connect ECONNREFUSED 127.0.0.1:6379'],
+      ['recovered', undefined],
+    ]);
   });
 });

@@ -21,8 +21,12 @@ export interface RateBudget {
 
 /** The answer of a shared (cross-process) limiter. */
 export type SharedGrant =
-  /** `release` marks the call done (the slot then frees `per` later); call it once. */
-  | { granted: true; release(): void }
+  /**
+   * `release` marks the call done (the slot then frees `per` later); call it once. `unavailable` is
+   * set by a limiter that fails open: its store could not be reached, the call goes without the
+   * shared budget, and this says why (no secrets).
+   */
+  | { granted: true; release(): void; unavailable?: string }
   | { granted: false; retryAfterMs: number };
 
 /**
@@ -155,27 +159,38 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   const shared = options.shared;
   if (shared !== undefined && typeof shared.tryAcquire !== 'function') throw new TypeError('rateLimit.shared must be a SharedRateLimiter such as redisRateLimiter(...)');
   if (shared) {
-    const queue = new WaitQueue<() => void>(clock, {
+    const queue = new WaitQueue<Extract<SharedGrant, { granted: true }>>(clock, {
       check: async (now) => {
         const grant = await shared.tryAcquire();
-        return grant.granted ? { ready: true, value: grant.release } : { ready: false, at: now + Math.max(1, grant.retryAfterMs) };
+        return grant.granted ? { ready: true, value: grant } : { ready: false, at: now + Math.max(1, grant.retryAfterMs) };
       },
-      cancel: (release) => release(),
+      cancel: (grant) => grant.release(),
     });
+    // Whether the store answered last time: an outage is reported once when it starts and once when it ends.
+    let available = true;
+    const report = (context: AttemptContext, unavailable: string | undefined) => {
+      if ((unavailable === undefined) === available) return;
+      available = unavailable === undefined;
+      context.emit({ type: 'shared-budget', operation: context.operation, budget: shared.name, state: available ? 'recovered' : 'unavailable', ...(unavailable ? { reason: unavailable } : {}) });
+    };
     steps.push({
       reason: 'shared-budget',
       // The store answers asynchronously: there is no answer to act on at once.
       now: () => WAIT,
       wait: async (context, limitAt, tooLong) => {
+        let admission: Admission<Extract<SharedGrant, { granted: true }>>;
         try {
-          return await queue.acquire(context.signal, limitAt, tooLong);
+          admission = await queue.acquire(context.signal, limitAt, tooLong);
         } catch (error) {
           if (error instanceof ConnectorError || context.signal.aborted) throw error;
+          report(context, error instanceof Error ? error.message : String(error));
           throw new RateLimitError(`${context.connector} ${context.operation}: the shared rate limiter ${shared.name} failed, so the call was not sent`, {
             connector: context.connector, operation: context.operation, retryable: true, retryAt: new Date(clock.now() + 1000),
             reason: 'the shared rate limiter is unavailable', cause: error,
           });
         }
+        report(context, admission.value.unavailable);
+        return { value: admission.value.release, waitedMs: admission.waitedMs };
       },
       release: (release) => (release as () => void)(),
     });

@@ -25,7 +25,10 @@ export interface RedisRateLimiterOptions {
   failOpen?: boolean;
   /** How long to wait for Redis. Default 1 s. */
   timeoutMs?: number;
-  /** Told about Redis failures (for logs); the limiter itself never logs. */
+  /**
+   * Told about every Redis failure. The client also reports each outage once as a `shared-budget`
+   * event (`unavailable`, then `recovered`), which `@connectors/observability` logs and shows in health.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -76,6 +79,12 @@ async function runScript(redis: Redis | Cluster, script: string, digest: string,
   }
 }
 
+/** A short, secret-free account of a Redis failure: ioredis messages name the host and the error, never the password. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 200 ? `${message.slice(0, 200)}...` : message;
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, key: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -123,7 +132,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): SharedRateLi
         answer = await withTimeout(runScript(redis, ACQUIRE, ACQUIRE_SHA, key, [options.requests, per, hold, member]), timeoutMs, key);
       } catch (error) {
         failed(error);
-        if (failOpen) return { granted: true, release: () => {} };
+        if (failOpen) return { granted: true, release: () => {}, unavailable: describe(error) };
         throw error;
       }
       const [granted, waitMs] = answer as [number, number];

@@ -15,6 +15,8 @@ export interface ConnectorState {
   lastAuthFailureAt: number | undefined;
   /** Open or half-open circuits, by host. */
   readonly circuits: Map<string, { state: 'open' | 'half-open'; since: number }>;
+  /** Shared rate-limit budgets that stopped answering, by name, with why. */
+  readonly sharedBudgets: Map<string, { since: number; reason: string | undefined }>;
   /** Credentials reported as expiring, by name. */
   readonly credentials: Map<string, { expiresAt: number; reportedAt: number }>;
 }
@@ -46,6 +48,12 @@ export class ConnectorStates {
         else if (circuits.get(event.host)?.state !== event.state) circuits.set(event.host, { state: event.state, since: event.time });
         return;
       }
+      case 'shared-budget': {
+        const budgets = this.get(event.connector).sharedBudgets;
+        if (event.state === 'recovered') budgets.delete(event.budget);
+        else if (!budgets.has(event.budget)) budgets.set(event.budget, { since: event.time, reason: event.reason });
+        return;
+      }
       case 'credential-expiring': {
         const expiresAt = Date.parse(event.expiresAt);
         if (Number.isFinite(expiresAt)) this.get(event.connector).credentials.set(event.credential, { expiresAt, reportedAt: event.time });
@@ -59,7 +67,7 @@ export class ConnectorStates {
   get(connector: string): ConnectorState {
     let state = this.#states.get(connector);
     if (!state) {
-      state = { lastSuccessAt: undefined, lastFailureAt: undefined, lastAuthFailureAt: undefined, circuits: new Map(), credentials: new Map() };
+      state = { lastSuccessAt: undefined, lastFailureAt: undefined, lastAuthFailureAt: undefined, circuits: new Map(), sharedBudgets: new Map(), credentials: new Map() };
       this.#states.set(connector, state);
     }
     return state;

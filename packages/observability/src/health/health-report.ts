@@ -8,6 +8,7 @@ export type HealthReasonCode =
   | 'auth-failing'
   | 'circuit-open'
   | 'circuit-half-open'
+  | 'shared-budget-unavailable'
   | 'no-recent-success'
   | 'error-rate'
   | 'latency'
@@ -98,6 +99,14 @@ export function connectorHealth(
         ? { code: 'circuit-open', severity: 'down', connector, message: `${connector}: circuit open for ${host} since ${iso(circuit.since)}; calls fail fast` }
         : { code: 'circuit-half-open', severity: 'degraded', connector, message: `${connector}: circuit half-open for ${host}; probing whether it recovered` },
     );
+  }
+  for (const [budget, outage] of state.sharedBudgets) {
+    reasons.push({
+      code: 'shared-budget-unavailable',
+      severity: 'degraded',
+      connector,
+      message: `${connector}: the shared rate-limit budget ${budget} has not answered since ${iso(outage.since)}${outage.reason ? ` (${outage.reason})` : ''}; each process paces itself alone, so together they may exceed the provider's limit`,
+    });
   }
   const minFailures = options.noSuccessAfterFailures ?? 5;
   if (window && window.failedCalls >= minFailures && window.failedCalls === window.calls) {

@@ -40,6 +40,7 @@ export const NOTABLE_EVENTS: readonly ConnectorEventType[] = [
   'give-up',
   'deprecation',
   'circuit',
+  'shared-budget',
   'auth-risk',
   'credential-expiring',
   'schema-drift',
@@ -164,6 +165,12 @@ function notableRecord(event: ConnectorEvent): NotableEntry | undefined {
         level: event.state === 'open' ? 'error' : event.state === 'half-open' ? 'warn' : 'info',
         message: `circuit ${event.state}`,
         record: { ...base, state: event.state, host: event.host, failures: event.failures },
+      };
+    case 'shared-budget':
+      return {
+        level: event.state === 'unavailable' ? 'warn' : 'info',
+        message: `shared rate-limit budget ${event.state}`,
+        record: { ...base, budget: scrubSecrets(event.budget), state: event.state, reason: event.reason === undefined ? undefined : scrubSecrets(event.reason) },
       };
     case 'auth-risk':
       return { level: 'warn', message: 'auth risk', record: { ...base, message: scrubSecrets(event.message) } };

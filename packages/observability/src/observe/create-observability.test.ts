@@ -79,6 +79,28 @@ describe('createObservability', () => {
     expect(observability.health().connectors.github).toMatchObject({ status: 'degraded', reasons: [expect.objectContaining({ code: 'circuit-half-open' })] });
   });
 
+  it('is degraded while a shared rate-limit budget does not answer, with the reason, and logs both changes', () => {
+    const clock = manualClock();
+    const entries: { level: string; record: Record<string, unknown>; message: string }[] = [];
+    const log = (level: string) => (record: object, message: string) => void entries.push({ level, record: record as Record<string, unknown>, message });
+    const observability = createObservability({ ...quiet, clock, logger: { info: log('info'), warn: log('warn'), error: log('error') } });
+    const github = fakeClient('github', clock.now);
+    observability.observe(github);
+    github.emit(attempt('success', 50));
+    github.emit({ type: 'shared-budget', operation: 'issues.list', state: 'unavailable', budget: 'ratelimit:github', reason: 'Redis did not answer within 1000 ms' });
+    expect(observability.health()).toMatchObject({
+      status: 'degraded',
+      reasons: [expect.objectContaining({ code: 'shared-budget-unavailable', connector: 'github', message: expect.stringContaining('ratelimit:github has not answered since') })],
+    });
+    expect(observability.health().reasons[0]!.message).toContain('(Redis did not answer within 1000 ms)');
+    github.emit({ type: 'shared-budget', operation: 'issues.list', state: 'recovered', budget: 'ratelimit:github' });
+    expect(observability.health().status).toBe('ok');
+    expect(entries.filter((e) => e.record.event === 'shared-budget').map((e) => [e.level, e.message, e.record.state])).toEqual([
+      ['warn', 'shared rate-limit budget unavailable', 'unavailable'],
+      ['info', 'shared rate-limit budget recovered', 'recovered'],
+    ]);
+  });
+
   it('is down when every call in the window failed', () => {
     const clock = manualClock();
     const observability = createObservability({ ...quiet, clock, alerts: false });

@@ -93,6 +93,7 @@ describe('prometheusExporter', () => {
     client.emit({ type: 'deprecation', operation: 'charges.create', method: 'POST', route: '/v1/charges', sunset: '2026-09-01T00:00:00.000Z' });
     client.emit({ type: 'schema-drift', operation: 'charges.create', kind: 'unknown-field', path: 'charge.foo' });
     client.emit({ type: 'throttled', operation: 'charges.create', waitMs: 1500, reason: 'rate-limit-headers' });
+    client.emit({ type: 'shared-budget', operation: 'charges.create', state: 'unavailable', budget: 'ratelimit:stripe', reason: 'down' });
     await observability.evaluate();
 
     const samples = parseExposition(await registry.metrics());
@@ -103,6 +104,9 @@ describe('prometheusExporter', () => {
     expect(find(samples, 'app_throttle_waits_total', { reason: 'rate-limit-headers' })[0]?.value).toBe(1);
     expect(find(samples, 'app_throttle_wait_seconds_total', { reason: 'rate-limit-headers' })[0]?.value).toBe(1.5);
     expect(find(samples, 'app_dead_letter_queue_depth', { queue: 'webhooks' })[0]?.value).toBe(7);
+    expect(find(samples, 'app_shared_budget_available', { connector: 'stripe', budget: 'ratelimit:stripe' })[0]?.value).toBe(0);
+    client.emit({ type: 'shared-budget', operation: 'charges.create', state: 'recovered', budget: 'ratelimit:stripe' });
+    expect(find(parseExposition(await registry.metrics()), 'app_shared_budget_available', { budget: 'ratelimit:stripe' })[0]?.value).toBe(1);
   });
 
   it('lets two exporters share a registry, and stops counting on detach', async () => {

@@ -46,6 +46,7 @@ interface RouteChildren {
  * - `connector_rate_limited_total{connector,operation}` provider refusals (429 and the like)
  * - `connector_throttle_waits_total` / `connector_throttle_wait_seconds_total{connector,operation,reason}` client-side pacing
  * - `connector_circuit_state{connector,host}` 0 closed, 1 half-open, 2 open
+ * - `connector_shared_budget_available{connector,budget}` 0 while a shared rate-limit budget's store does not answer
  * - `connector_credential_expiry_timestamp_seconds{connector,credential}`
  * - `connector_deprecation_notices_total{connector,operation}`, `connector_schema_drift_total{connector,operation,kind}`
  * - `connector_dead_letter_queue_depth{queue}` (from `createObservability`'s `deadLetterQueues` probes)
@@ -75,6 +76,9 @@ export function prometheusExporter(options: PrometheusExporterOptions = {}): Pro
   const throttleWaits = metric('throttle_waits_total', () => new Counter({ name: `${prefix}throttle_waits_total`, help: 'Times the client paced itself before sending.', labelNames: ['connector', 'operation', 'reason'], registers }));
   const throttleSeconds = metric('throttle_wait_seconds_total', () => new Counter({ name: `${prefix}throttle_wait_seconds_total`, help: 'Time spent pacing before sending, in seconds.', labelNames: ['connector', 'operation', 'reason'], registers }));
   const circuit = metric('circuit_state', () => new Gauge({ name: `${prefix}circuit_state`, help: 'Circuit breaker state per host: 0 closed, 1 half-open, 2 open.', labelNames: ['connector', 'host'], registers }));
+  const sharedBudget = metric('shared_budget_available', () =>
+    new Gauge({ name: `${prefix}shared_budget_available`, help: 'Whether a shared (cross-process) rate-limit budget answers: 1 yes, 0 no.', labelNames: ['connector', 'budget'], registers }),
+  );
   const credentialExpiry = metric('credential_expiry_timestamp_seconds', () =>
     new Gauge({ name: `${prefix}credential_expiry_timestamp_seconds`, help: 'When a credential reported as expiring expires (Unix seconds).', labelNames: ['connector', 'credential'], registers }),
   );
@@ -137,6 +141,9 @@ export function prometheusExporter(options: PrometheusExporterOptions = {}): Pro
           }
           case 'circuit':
             circuit.set({ connector: event.connector, host: event.host }, event.state === 'open' ? 2 : event.state === 'half-open' ? 1 : 0);
+            return;
+          case 'shared-budget':
+            sharedBudget.set({ connector: event.connector, budget: event.budget }, event.state === 'recovered' ? 1 : 0);
             return;
           case 'credential-expiring': {
             const expiresAt = Date.parse(event.expiresAt);

@@ -85,6 +85,16 @@ describe('connectors-webhooks CLI (SQLite)', () => {
     expect((await cli(['dlq', 'replay', '--all', '--since', new Date(Date.now() + 60_000).toISOString(), '--db', path])).stdout).toBe('Replayed 0 dead letter(s).\n');
   });
 
+  it('discards dead letters for good: they leave the queue, and a redelivery stays a duplicate', async () => {
+    await poison(store, ['b-1', 'b-2', 'inv-3'], { value: false });
+    expect(await cli(['dlq', 'discard', 'github:b-1', '--db', path])).toMatchObject({ code: 0, stdout: 'Discarded 1 dead letter(s).\n' });
+    expect(await store.get('github:b-1')).toMatchObject({ state: 'discarded' });
+    expect(await store.put(event('b-1', { receivedAt: Date.now() }))).toBe('duplicate');
+    expect((await cli(['dlq', 'discard', '--all', '--yes', '--type', 'push', '--retain', '12h', '--db', path, '--json'])).stdout).toBe('{"discarded":1}\n');
+    expect((await cli(['stats', '--db', path, '--json'])).stdout).toBe('{"pending":0,"leased":0,"deadLetters":1}\n');
+    expect((await cli(['dlq', 'list', '--db', path, '--json'])).stdout).toContain('github:inv-3');
+  });
+
   it('explains usage errors with exit code 2', async () => {
     expect(await cli([])).toMatchObject({ code: 2, stdout: expect.stringContaining('Usage: connectors-webhooks') });
     expect((await cli(['--help'])).code).toBe(0);
@@ -92,6 +102,9 @@ describe('connectors-webhooks CLI (SQLite)', () => {
     expect(await cli(['dlq', 'replay', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('--all') });
     expect(await cli(['dlq', 'list', '--db', path, '--since', 'yesterday'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--since') });
     expect(await cli(['dlq', 'purge', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command') });
+    expect(await cli(['dlq', 'discard', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('--all') });
+    expect(await cli(['dlq', 'discard', '--all', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('--yes') });
+    expect(await cli(['dlq', 'discard', 'github:x', '--retain', 'a week', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('--retain must be a positive duration') });
     expect(await cli(['dlq', 'list', '--db', path, '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining('bogus') });
   });
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@connectors/core';
 import type { DeadLetterFilter, InboxStore, StoredInboxEvent } from '../stores/inbox-store.ts';
 
 /** Where the CLI writes; injectable so tests can capture it. */
@@ -14,6 +15,8 @@ Commands:
   dlq show <key>           Show one event: metadata, headers, body, last error
   dlq replay <key>...      Put these dead letters back in the queue
   dlq replay --all         Put every dead letter matching the filters back in the queue
+  dlq discard <key>...     Drop these dead letters for good (keys kept for dedupe, bodies deleted)
+  dlq discard --all --yes  Drop every dead letter matching the filters
   stats                    Queue depths: pending, leased, dead letters
 
 Store (one of):
@@ -24,11 +27,19 @@ Store (one of):
 Filters (list, replay --all):
   --source <name>  --type <type>  --since <ISO date|epoch ms>  --until <ISO date|epoch ms>  --limit <n>
 
+Discard:
+  --retain <duration>      How long a discarded key still marks redeliveries as duplicates
+                           (default 3d, as the worker keeps processed keys; e.g. 12h, 7d)
+  --yes                    Required with discard --all: it cannot be undone
+
 Output:
   --json                   Machine-readable output
 `;
 
 class UsageError extends Error {}
+
+/** What the worker keeps processed keys for (`processedRetentionMs`): a discarded event is deduplicated as long. */
+const DEFAULT_RETAIN_MS = 3 * 24 * 60 * 60 * 1000;
 
 function parseTime(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -90,7 +101,7 @@ function table(rows: string[][]): string {
 }
 
 /**
- * The `connectors-webhooks` command line: inspect and replay dead letters of a SQLite or Redis inbox.
+ * The `connectors-webhooks` command line: inspect, replay and discard dead letters of a SQLite or Redis inbox.
  * Returns the exit code (0 ok, 1 failure, 2 usage error).
  */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
@@ -109,6 +120,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
         until: { type: 'string' },
         limit: { type: 'string' },
         all: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        retain: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -135,10 +148,23 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
       limit,
     };
     const action = group === 'stats' ? 'stats' : group === 'dlq' ? command : undefined;
-    if (action === undefined || !['list', 'show', 'replay', 'stats'].includes(action)) throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
+    if (action === undefined || !['list', 'show', 'replay', 'discard', 'stats'].includes(action)) throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
     if (action === 'show' && rest.length !== 1) throw new UsageError('dlq show takes exactly one event key (source:id), as printed by dlq list.');
-    if (action === 'replay' && rest.length === 0 && !values.all) throw new UsageError('dlq replay needs event keys, or --all (with optional filters) to replay every matching dead letter.');
-    if (action === 'replay' && rest.length > 0 && values.all) throw new UsageError('dlq replay takes event keys or --all, not both.');
+    if ((action === 'replay' || action === 'discard') && rest.length === 0 && !values.all) {
+      throw new UsageError(`dlq ${action} needs event keys, or --all (with optional filters) to ${action} every matching dead letter.`);
+    }
+    if ((action === 'replay' || action === 'discard') && rest.length > 0 && values.all) throw new UsageError(`dlq ${action} takes event keys or --all, not both.`);
+    if (action === 'discard' && values.all && !values.yes) {
+      throw new UsageError('dlq discard --all drops every matching dead letter for good; add --yes to confirm (dlq list with the same filters shows which).');
+    }
+    let retainMs = DEFAULT_RETAIN_MS;
+    if (values.retain !== undefined) {
+      try {
+        retainMs = parseDuration(values.retain, '--retain');
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
     opened = await openStore(values);
     const { store } = opened;
 
@@ -177,7 +203,13 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
       }
       return 0;
     }
-    const replayed = await store.replayDeadLetters(rest.length > 0 ? { ...filter, keys: rest } : filter, { now: Date.now() });
+    const selected = rest.length > 0 ? { ...filter, keys: rest } : filter;
+    if (action === 'discard') {
+      const discarded = await store.discardDeadLetters(selected, { now: Date.now(), retainMs });
+      io.stdout(values.json ? `${JSON.stringify({ discarded })}\n` : `Discarded ${discarded} dead letter(s).\n`);
+      return 0;
+    }
+    const replayed = await store.replayDeadLetters(selected, { now: Date.now() });
     io.stdout(values.json ? `${JSON.stringify({ replayed })}\n` : `Replayed ${replayed} dead letter(s).\n`);
     return 0;
   } catch (error) {

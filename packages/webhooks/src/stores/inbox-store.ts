@@ -17,9 +17,10 @@ export interface NewInboxEvent {
 
 export type PutOutcome = 'stored' | 'duplicate';
 
-export type InboxEventState = 'pending' | 'leased' | 'processed' | 'dead';
+/** `discarded`: a dead letter an operator dropped for good; like `processed`, only its key is kept, for dedupe. */
+export type InboxEventState = 'pending' | 'leased' | 'processed' | 'dead' | 'discarded';
 
-/** An event as the store holds it. Processed events keep only their metadata (the body is dropped). */
+/** An event as the store holds it. Processed and discarded events keep only their key and when (the body is dropped). */
 export interface StoredInboxEvent {
   /** `${source}:${id}`: the dedupe key, the idempotency key handed to handlers, the key the DLQ tools take. */
   key: string;
@@ -29,14 +30,14 @@ export interface StoredInboxEvent {
   timestamp: number | undefined;
   receivedAt: number;
   headers: Record<string, string>;
-  /** Empty for processed events. */
+  /** Empty for processed and discarded events. */
   body: Buffer;
   state: InboxEventState;
   /** Attempts started so far (a lease counts as one, even when the worker died during it). */
   attempts: number;
   /** The error of the last failed attempt. */
   lastError: string | undefined;
-  /** pending: when it may next run; leased: when the lease expires; dead: when it was dead-lettered; processed: when processed. */
+  /** pending: when it may next run; leased: when the lease expires; dead: when it was dead-lettered; processed / discarded: when. */
   stateChangedAt: number | undefined;
 }
 
@@ -96,6 +97,11 @@ export interface InboxStore {
   listDeadLetters(filter?: DeadLetterFilter): Promise<StoredInboxEvent[]>;
   /** Puts matching dead letters back in the queue with their attempts reset. Returns how many. */
   replayDeadLetters(filter: DeadLetterFilter, options: { now: number }): Promise<number>;
+  /**
+   * Drops matching dead letters for good: bodies deleted, state `discarded`, keys kept until
+   * `now + retainMs` so a redelivery of the same event is still a duplicate. Returns how many.
+   */
+  discardDeadLetters(filter: DeadLetterFilter, options: { now: number; retainMs: number }): Promise<number>;
   stats(): Promise<InboxStats>;
   /** Flushes pending writes and releases the store's own resources (not a client you passed in). */
   close(): Promise<void>;

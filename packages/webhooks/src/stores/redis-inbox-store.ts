@@ -37,7 +37,7 @@ export interface RedisInboxStore extends InboxStore {
  *   p:leased  zset  key -> lease expiry (ms)
  *   p:dead    zset  key -> dead-letter time (ms)
  *   p:e:<key> hash  the event: source, id, type, ts, receivedAt, headers, body, attempts, state, lease, lastError
- *   p:seen:<key>    dedupe marker: `pending` while the event exists; `processed:<ms>` with a TTL afterwards
+ *   p:seen:<key>    dedupe marker: `pending` while the event exists; `processed:<ms>` or `discarded:<ms>` with a TTL afterwards
  * Every state change is one Lua script, so a crash between two commands cannot leave an event in two
  * queues or in none.
  */
@@ -132,6 +132,21 @@ for i = 3, #ARGV do
   if redis.call('ZREM', KEYS[1], m) == 1 then
     redis.call('ZADD', KEYS[2], ARGV[1], m)
     redis.call('HSET', ARGV[2] .. m, 'state', 'pending', 'attempts', 0, 'dueAt', ARGV[1])
+    n = n + 1
+  end
+end
+return n`,
+  },
+  // KEYS: dead. ARGV: now, retainMs, event key prefix, seen key prefix, keys...
+  cwDiscard: {
+    numberOfKeys: 1,
+    lua: `
+local n = 0
+for i = 5, #ARGV do
+  local m = ARGV[i]
+  if redis.call('ZREM', KEYS[1], m) == 1 then
+    redis.call('DEL', ARGV[3] .. m)
+    redis.call('SET', ARGV[4] .. m, 'discarded:' .. ARGV[1], 'PX', ARGV[2])
     n = n + 1
   end
 end
@@ -247,12 +262,13 @@ class RedisInboxStoreImpl implements RedisInboxStore {
       const values = await this.#redis.hmgetBuffer(this.#k.event + key, ...FIELDS);
       if (values[0] != null) return fromFields(key, values);
       const seen = await this.#redis.get(this.#k.seen + key);
-      if (seen === null || !seen.startsWith('processed:')) return undefined;
+      const state = seen?.startsWith('processed:') ? 'processed' : seen?.startsWith('discarded:') ? 'discarded' : undefined;
+      if (state === undefined) return undefined;
       const colon = key.indexOf(':');
-      const processedAt = Number(seen.slice('processed:'.length));
+      const changedAt = Number(seen!.slice(state.length + 1));
       return {
         key, source: key.slice(0, colon), id: key.slice(colon + 1), type: undefined, timestamp: undefined, receivedAt: 0,
-        headers: {}, body: Buffer.alloc(0), state: 'processed', attempts: 0, lastError: undefined, stateChangedAt: processedAt,
+        headers: {}, body: Buffer.alloc(0), state, attempts: 0, lastError: undefined, stateChangedAt: changedAt,
       } satisfies StoredInboxEvent;
     });
   }
@@ -288,6 +304,15 @@ class RedisInboxStoreImpl implements RedisInboxStore {
       const events = await this.#deadEvents(filter);
       if (events.length === 0) return 0;
       return (await this.#redis.cwReplay(this.#k.dead, this.#k.ready, now, this.#k.event, ...events.map((e) => e.key))) as number;
+    });
+  }
+
+  discardDeadLetters(filter: DeadLetterFilter, { now, retainMs }: { now: number; retainMs: number }): Promise<number> {
+    return this.#call('discardDeadLetters', async () => {
+      const events = await this.#deadEvents(filter);
+      if (events.length === 0) return 0;
+      const retain = Math.max(1, Math.round(retainMs));
+      return (await this.#redis.cwDiscard(this.#k.dead, now, retain, this.#k.event, this.#k.seen, ...events.map((e) => e.key))) as number;
     });
   }
 

@@ -53,6 +53,7 @@ export type WriteOp =
   | { op: 'lease'; limit: number; leaseMs: number; now: number; token: string }
   | { op: 'renew'; key: string; token: string; leaseUntil: number }
   | { op: 'processed'; key: string; token: string; now: number; retainMs: number }
+  | { op: 'discard'; filter: DeadLetterFilter; now: number; retainMs: number }
   | { op: 'retry'; key: string; token: string; retryAt: number; error: string }
   | { op: 'dead'; key: string; token: string; now: number; error: string }
   | { op: 'replay'; filter: DeadLetterFilter; now: number };
@@ -87,7 +88,7 @@ function toEvent(row: Row): StoredInboxEvent {
     state: row.state,
     attempts: row.attempts,
     lastError: row.last_error ?? undefined,
-    stateChangedAt: row.state === 'processed' ? (row.changed_at ?? undefined) : row.due_at,
+    stateChangedAt: row.state === 'processed' || row.state === 'discarded' ? (row.changed_at ?? undefined) : row.due_at,
   };
 }
 
@@ -173,7 +174,7 @@ export class SqliteInboxReader {
 /** Writes: a whole batch in one IMMEDIATE transaction (IMMEDIATE: take the write lock up front, so a reader-to-writer upgrade can never fail with SQLITE_BUSY_SNAPSHOT). */
 export class SqliteInboxWriter {
   readonly #reader: SqliteInboxReader;
-  readonly #stmt: Record<'insert' | 'leaseExpired' | 'leasePending' | 'renew' | 'processed' | 'retry' | 'dead' | 'replay' | 'purge', Database.Statement>;
+  readonly #stmt: Record<'insert' | 'leaseExpired' | 'leasePending' | 'renew' | 'processed' | 'retry' | 'dead' | 'replay' | 'discard' | 'purge', Database.Statement>;
   readonly #batch: (ops: readonly WriteOp[]) => unknown[];
   #lastPurge = 0;
 
@@ -208,7 +209,10 @@ export class SqliteInboxWriter {
          WHERE source = @source AND event_id = @id AND state = 'leased' AND lease_token = @token`,
       ),
       replay: db.prepare(`UPDATE webhook_inbox SET state = 'pending', attempts = 0, due_at = @now WHERE seq = @seq AND state = 'dead'`),
-      purge: db.prepare(`DELETE FROM webhook_inbox WHERE seq IN (SELECT seq FROM webhook_inbox WHERE state = 'processed' AND due_at <= ? LIMIT 5000)`),
+      discard: db.prepare(
+        `UPDATE webhook_inbox SET state = 'discarded', body = X'', due_at = @expiresAt, changed_at = @now WHERE seq = @seq AND state = 'dead'`,
+      ),
+      purge: db.prepare(`DELETE FROM webhook_inbox WHERE seq IN (SELECT seq FROM webhook_inbox WHERE state IN ('processed', 'discarded') AND due_at <= ? LIMIT 5000)`),
     };
     this.#batch = db.transaction((ops: readonly WriteOp[]) => ops.map((op) => this.#run(op))).immediate;
   }
@@ -247,6 +251,12 @@ export class SqliteInboxWriter {
         let replayed = 0;
         for (const { seq } of this.#reader.deadRows(op.filter)) replayed += this.#stmt.replay.run({ seq, now: op.now }).changes;
         return replayed;
+      }
+      case 'discard': {
+        let discarded = 0;
+        const expiresAt = op.now + op.retainMs;
+        for (const { seq } of this.#reader.deadRows(op.filter)) discarded += this.#stmt.discard.run({ seq, now: op.now, expiresAt }).changes;
+        return discarded;
       }
     }
   }

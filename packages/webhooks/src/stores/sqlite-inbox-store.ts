@@ -256,6 +256,10 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
     return this.#write({ op: 'replay', filter, now });
   }
 
+  discardDeadLetters(filter: DeadLetterFilter, { now, retainMs }: { now: number; retainMs: number }): Promise<number> {
+    return this.#write({ op: 'discard', filter, now, retainMs });
+  }
+
   get(key: string): Promise<StoredInboxEvent | undefined> {
     return this.#read('get', () => this.#reader.get(key));
   }

@@ -130,6 +130,24 @@ export function describeInboxStoreContract(name: string, create: () => Promise<S
       expect(await store.stats()).toEqual({ pending: 2, leased: 1, deadLetters: 0 });
     });
 
+    it('discards dead letters for good while still recognising their redeliveries', async () => {
+      for (const id of ['d1', 'd2', 'd3']) await store.put(event(id, { receivedAt: T0, type: id === 'd3' ? 'issues' : 'push' }));
+      const leased = await store.lease({ limit: 10, leaseMs: 1000, now: T0 });
+      for (const e of leased) await store.deadLetter(e.key, e.leaseToken, { now: T0 + 100, error: `Error: poison ${e.id}` });
+      expect(await store.discardDeadLetters({ type: 'push', keys: ['github:d1', 'github:d3'] }, { now: T0 + 500, retainMs: 60_000 })).toBe(1);
+      expect(await store.discardDeadLetters({ keys: ['github:d1'] }, { now: T0 + 600, retainMs: 60_000 })).toBe(0);
+      expect((await store.listDeadLetters()).map((e) => e.id)).toEqual(['d2', 'd3']);
+      expect(await store.stats()).toEqual({ pending: 0, leased: 0, deadLetters: 2 });
+      const discarded = await store.get('github:d1');
+      expect(discarded).toMatchObject({ state: 'discarded', stateChangedAt: T0 + 500 });
+      expect(discarded!.body.length).toBe(0);
+      // The provider sends it again: still a duplicate, so nothing runs twice.
+      expect(await store.put(event('d1', { receivedAt: T0 + 700 }))).toBe('duplicate');
+      expect(await store.replayDeadLetters({ keys: ['github:d1'] }, { now: T0 + 800 })).toBe(0);
+      expect(await store.discardDeadLetters({}, { now: T0 + 900, retainMs: 60_000 })).toBe(2);
+      expect(await store.stats()).toEqual({ pending: 0, leased: 0, deadLetters: 0 });
+    });
+
     it('forgets a processed id after the retention, so a much later delivery is new', async () => {
       const now = Date.now();
       await store.put(event('old', { receivedAt: now }));

@@ -89,4 +89,47 @@ describe('cursorPagination', () => {
     expect(() => cursorPagination({ cursorParam: 'c', nextCursor: 'next', limit: 0 })).toThrow(/limit must be a positive integer/);
     expect(() => cursorPagination({ cursorParam: 'c', nextCursor: {} as { lastItem: string } })).toThrow(/nextCursor/);
   });
+
+  it('HubSpot search: the cursor and limit go in the POST body, over the caller\'s filters, and a POST listing is retried like a read', async () => {
+    const filterGroups = [{ filters: [{ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: '*@acme.test' }] }];
+    const seen: unknown[] = [];
+    nock(BASE)
+      .post('/crm/v3/objects/contacts/search', (body) => (seen.push(body), true)).reply(200, { total: 3, results: items(0, 2), paging: { next: { after: '2' } } })
+      .post('/crm/v3/objects/contacts/search').reply(502)
+      .post('/crm/v3/objects/contacts/search', (body) => (seen.push(body), true)).reply(200, { total: 3, results: items(2, 3) });
+    const { http, events } = setup();
+    const pagination = cursorPagination({ in: 'body', cursorParam: 'after', nextCursor: 'paging.next.after', limit: 2 });
+    const listing = http.paginate({ method: 'POST', path: '/crm/v3/objects/contacts/search', body: { filterGroups }, pagination, items: 'results' });
+    expect((await collect(listing)).map((c) => (c as { id: string }).id)).toEqual(['i0', 'i1', 'i2']);
+    expect(seen).toEqual([{ filterGroups, limit: 2 }, { filterGroups, limit: 2, after: '2' }]);
+    expect(events.filter((e) => e.type === 'retry')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'request')).toMatchObject({ operation: 'POST /crm/v3/objects/contacts/search', method: 'POST' });
+    // Resuming sends the saved cursor in the body again.
+    nock(BASE).post('/crm/v3/objects/contacts/search', { filterGroups, limit: 2, after: '2' }).reply(200, { results: items(2, 3) });
+    const resumed = http.paginate({
+      method: 'POST', path: '/crm/v3/objects/contacts/search', body: { filterGroups }, pagination, items: 'results',
+      checkpoint: { strategy: 'cursor', path: '/crm/v3/objects/contacts/search', next: '2', done: false },
+    });
+    expect((await collect(resumed)).map((c) => (c as { id: string }).id)).toEqual(['i2']);
+  });
+
+  it('Notion: start_cursor in the body, has_more decides the stop', async () => {
+    nock(BASE)
+      .post('/v1/databases/db1/query', { page_size: 2 }).reply(200, { object: 'list', results: items(0, 2), has_more: true, next_cursor: 'c2' })
+      .post('/v1/databases/db1/query', { page_size: 2, start_cursor: 'c2' }).reply(200, { object: 'list', results: items(2, 3), has_more: false, next_cursor: null });
+    const { http } = setup();
+    const pagination = cursorPagination({ in: 'body', cursorParam: 'start_cursor', nextCursor: 'next_cursor', hasMore: 'has_more', limit: 2, limitParam: 'page_size' });
+    expect(await collect(http.paginate({ method: 'POST', path: '/v1/databases/db1/query', pagination, items: 'results' }))).toHaveLength(3);
+  });
+
+  it('refuses a body cursor on a GET listing, and malformed POST options, with errors that say what to change', async () => {
+    const { http } = setup();
+    const pagination = cursorPagination({ in: 'body', cursorParam: 'after', nextCursor: 'paging.next.after' });
+    const { error } = await drain(http.paginate({ path: '/crm/v3/objects/contacts/search', pagination, items: 'results' }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/sends its cursor in the request body; read the listing with method: 'POST'/);
+    expect(() => http.paginate({ path: '/x', body: { a: 1 }, pagination })).toThrow(/a `body` needs method: 'POST'/);
+    expect(() => http.paginate({ method: 'PUT' as never, path: '/x', pagination })).toThrow(/method must be 'GET' or 'POST'/);
+    expect(() => cursorPagination({ in: 'header' as never, cursorParam: 'after', nextCursor: 'x' })).toThrow(/in must be 'query' or 'body'/);
+  });
 });

@@ -2,8 +2,13 @@ import { checkLimit, checkParam, type PagePosition, type PageValue, type Paginat
 import { readPath } from './read-path.ts';
 
 export interface CursorPaginationOptions {
-  /** The query parameter that carries the cursor: `starting_after` (Stripe), `cursor` (Slack), `after` (HubSpot). */
+  /** The parameter that carries the cursor: `starting_after` (Stripe), `cursor` (Slack), `after` (HubSpot), `start_cursor` (Notion). */
   cursorParam: string;
+  /**
+   * Where the cursor and the limit are sent: the query string (default), or the JSON body of a
+   * `POST` listing (`paginate({ method: 'POST', body })`), as HubSpot search and Notion queries want.
+   */
+  in?: 'query' | 'body';
   /**
    * Where the next cursor is: a path in the body (`response_metadata.next_cursor`, `paging.next.after`),
    * `{ lastItem: 'id' }` when the cursor is the last item's id (Stripe), or a function of the raw page.
@@ -22,10 +27,12 @@ export interface CursorPaginationOptions {
 }
 
 /**
- * Cursor in the body, sent back as a query parameter.
+ * Cursor in the response body, sent back as a query parameter (or in the request body of a `POST` listing).
  * @example Stripe: `cursorPagination({ cursorParam: 'starting_after', nextCursor: { lastItem: 'id' }, hasMore: 'has_more', limit: 100 })`
  * @example Slack: `cursorPagination({ cursorParam: 'cursor', nextCursor: 'response_metadata.next_cursor' })`
  * @example HubSpot: `cursorPagination({ cursorParam: 'after', nextCursor: 'paging.next.after' })`
+ * @example HubSpot search, Notion: the cursor in a POST body,
+ * `paginate({ method: 'POST', body: { filterGroups }, pagination: cursorPagination({ in: 'body', cursorParam: 'after', nextCursor: 'paging.next.after', limit: 100 }) })`
  */
 export function cursorPagination(options: CursorPaginationOptions): PaginationStrategy {
   const name = 'cursorPagination';
@@ -39,14 +46,18 @@ export function cursorPagination(options: CursorPaginationOptions): PaginationSt
   const readCursor = (page: RawPage): unknown =>
     typeof nextCursor === 'object' ? readPath(page.items.at(-1), nextCursor.lastItem) : readValue(page, nextCursor);
 
+  const where = options.in ?? 'query';
+  if (where !== 'query' && where !== 'body') throw new TypeError(`${name}: in must be 'query' or 'body'; got ${JSON.stringify(where)}`);
+
   return {
     kind: 'cursor',
-    request: (position) => ({
-      query: {
+    request: (position) => {
+      const params = {
         ...(options.limit !== undefined ? { [limitParam]: options.limit } : {}),
         ...(position !== undefined ? { [options.cursorParam]: position } : {}),
-      },
-    }),
+      };
+      return where === 'body' ? { body: params } : { query: params };
+    },
     next(page): PagePosition | undefined {
       const raw = readCursor(page);
       if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {

@@ -13,6 +13,13 @@ export interface PaginateOptions<S extends Schema | undefined = Schema | undefin
   /** Sent with the first page; strategies add their own parameters (cursor, offset, limit) over it. */
   query?: QueryParams;
   headers?: Record<string, string>;
+  /**
+   * `POST` for listings read through a search or query endpoint (HubSpot CRM search, Notion database
+   * queries). Such a read is safe to repeat, so its pages are retried like GETs. Default `GET`.
+   */
+  method?: 'GET' | 'POST';
+  /** The request body of a `POST` listing; strategies with `in: 'body'` add their cursor and limit over it. */
+  body?: Record<string, unknown>;
   /** How to get from one page to the next: `cursorPagination(...)`, `linkHeaderPagination()`... */
   pagination: PaginationStrategy;
   /** Validates each page's body (valibot or any Standard Schema); items are typed from it. */
@@ -107,10 +114,17 @@ class Listing implements Paginated<unknown> {
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new TypeError(`paginate: ${name} must be a positive integer; got ${String(value)}`);
     }
     if (options.items !== undefined && typeof options.items !== 'string') throw new TypeError("paginate: `items` must be a dotted path such as 'data'");
+    if (options.method !== undefined && options.method !== 'GET' && options.method !== 'POST') {
+      throw new TypeError(`paginate: method must be 'GET' or 'POST' (a search endpoint read with a body); got ${JSON.stringify(options.method)}`);
+    }
+    if (options.body !== undefined && (typeof options.body !== 'object' || options.body === null || Array.isArray(options.body))) {
+      throw new TypeError('paginate: `body` must be an object; strategies add their cursor fields to it');
+    }
+    if (options.body !== undefined && options.method !== 'POST') throw new TypeError("paginate: a `body` needs method: 'POST'");
     this.#client = client;
     this.#o = options;
     this.#strategy = options.pagination;
-    this.#operation = options.operation ?? `GET ${options.path}`;
+    this.#operation = options.operation ?? `${options.method ?? 'GET'} ${options.path}`;
     this.#prefetch = options.prefetch ?? true;
     this.#checkpoint = options.checkpoint;
   }
@@ -225,6 +239,9 @@ class Listing implements Paginated<unknown> {
     // A short-lived signal per page, relayed from the listing's. The client composes the signal it is
     // given with AbortSignal.any; Node tracks every composed signal on its source and rescans that set
     // as they are collected, so one source shared by 10,000 pages costs quadratic time.
+    if (request.body !== undefined && o.method !== 'POST') {
+      throw new TypeError(`paginate ${this.#operation}: the ${this.#strategy.kind} strategy sends its cursor in the request body; read the listing with method: 'POST'`);
+    }
     const pageAbort = new AbortController();
     const relay = () => pageAbort.abort(signal.reason);
     if (signal.aborted) relay();
@@ -234,6 +251,7 @@ class Listing implements Paginated<unknown> {
       response = await this.#client.send({
         path: request.url ?? o.path,
         ...(request.url === undefined ? { params: o.params, query: { ...o.query, ...request.query } } : {}),
+        ...(o.method === 'POST' ? { method: 'POST', idempotent: true, body: { ...o.body, ...request.body } } : {}),
         ...(o.headers ? { headers: o.headers } : {}),
         ...(o.validation ? { validation: o.validation } : {}),
         schema: tapInput(o.schema, (input) => {

@@ -11,6 +11,8 @@ export interface PageRequest {
   query?: QueryParams;
   /** An absolute URL to fetch instead of `path` + `query` (next links). Refused unless on the client's origin. */
   url?: string;
+  /** Merged over the caller's `body`, for `POST` listings (a cursor in a search request). */
+  body?: Record<string, unknown>;
 }
 
 /** A page as received, before any schema ran: stop decisions are made from this, never from filtered items. */

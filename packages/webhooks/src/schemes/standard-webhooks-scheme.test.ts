@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../verify/verify-webhook.ts';
 import { standardWebhooksScheme } from './standard-webhooks-scheme.ts';
@@ -80,5 +80,58 @@ describe('standardWebhooksScheme', () => {
     const id = 'm'.repeat(300);
     const signed = signWebhook(standardWebhooksScheme, { body: DOC_BODY, secret: DOC_SECRET, id, timestamp: DOC_NOW });
     expect(verifyWebhook(standardWebhooksScheme, { body: DOC_BODY, headers: signed, secret: DOC_SECRET, now: DOC_NOW })).toMatchObject({ ok: false, reason: 'malformed-id' });
+  });
+
+  describe('asymmetric v1a (Ed25519)', () => {
+    const pair = () => {
+      const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+      return { publicKey: `whpk_${Buffer.from(jwk.x!, 'base64url').toString('base64')}`, signingKey: `whsk_${Buffer.from(jwk.d!, 'base64url').toString('base64')}` };
+    };
+    const body = '{"type":"contact.created","data":{"id":"1f81eb52"}}';
+    const now = 1_714_000_000_000;
+
+    it('signs with a whsk_ key and verifies with the whpk_ public key; the signature is plain Ed25519', () => {
+      const { publicKey, signingKey } = pair();
+      const signed = signWebhook(standardWebhooksScheme, { body, secret: signingKey, id: 'msg_1', timestamp: now });
+      expect(signed['webhook-signature']).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: signed, secret: publicKey, now })).toEqual({
+        ok: true, id: 'msg_1', type: 'contact.created', timestamp: new Date(now), secretIndex: 0,
+      });
+      const raw = Buffer.from(publicKey.slice(5), 'base64');
+      const key = { key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' } as const;
+      expect(verify(null, Buffer.from(`msg_1.${now / 1000}.${body}`), key, Buffer.from(signed['webhook-signature']!.slice(4), 'base64'))).toBe(true);
+    });
+
+    it('refuses another key, a tampered body and a changed id', () => {
+      const { signingKey } = pair();
+      const other = pair().publicKey;
+      const signed = signWebhook(standardWebhooksScheme, { body, secret: signingKey, id: 'msg_1', timestamp: now });
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: signed, secret: other, now })).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+      const mine = pair();
+      const ok = signWebhook(standardWebhooksScheme, { body, secret: mine.signingKey, id: 'msg_1', timestamp: now });
+      expect(verifyWebhook(standardWebhooksScheme, { body: `${body} `, headers: ok, secret: mine.publicKey, now })).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: { ...ok, 'webhook-id': 'msg_2' }, secret: mine.publicKey, now })).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+    });
+
+    it('accepts either kind while moving from a whsec_ secret to a whpk_ key, and reports which matched', () => {
+      const { publicKey, signingKey } = pair();
+      const v1a = signWebhook(standardWebhooksScheme, { body, secret: signingKey, id: 'msg_1', timestamp: now })['webhook-signature'];
+      const v1 = signWebhook(standardWebhooksScheme, { body, secret: DOC_SECRET, id: 'msg_1', timestamp: now })['webhook-signature'];
+      const both = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(now / 1000), 'webhook-signature': `${v1} ${v1a}` };
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: both, secrets: [publicKey, DOC_SECRET], now })).toMatchObject({ ok: true, secretIndex: 0 });
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: both, secrets: [pair().publicKey, DOC_SECRET], now })).toMatchObject({ ok: true, secretIndex: 1 });
+      const onlyV1a = { ...both, 'webhook-signature': v1a! };
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: onlyV1a, secret: DOC_SECRET, now })).toMatchObject({
+        ok: false, reason: 'missing-signature', message: expect.stringContaining('`v1,` (for the whsec_ secrets)'),
+      });
+    });
+
+    it('rejects a malformed v1a value and a public key of the wrong size', () => {
+      const { publicKey } = pair();
+      const hs = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(now / 1000), 'webhook-signature': 'v1a,AAAA' };
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: hs, secret: publicKey, now })).toMatchObject({ ok: false, reason: 'malformed-signature' });
+      const signed = signWebhook(standardWebhooksScheme, { body, secret: pair().signingKey, id: 'msg_1', timestamp: now });
+      expect(verifyWebhook(standardWebhooksScheme, { body, headers: signed, secret: 'whpk_c2hvcnQ=', now })).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+    });
   });
 });

@@ -8,12 +8,6 @@ import {
   type Connector,
   type HttpClient,
   type HttpClientOptions,
-  type ItemAt,
-  type Paginated,
-  type PaginateOptions,
-  type RequestOptions,
-  type ResponseData,
-  type Schema,
 } from '@connectors/core';
 import { githubAppAuth, type GitHubAppCredentials } from './github-app-auth.ts';
 import { createIssuesApi, type IssuesApi } from './issues/issues-api.ts';
@@ -51,21 +45,15 @@ export interface GitHubApi {
   issues: IssuesApi;
   pulls: PullsApi;
   users: UsersApi;
-  /**
-   * Any other route, with the same auth, version pin, retries, rate limiting and events:
-   * `gh.request({ path: '/repos/{owner}/{repo}/releases/latest', params: { owner, repo }, schema })`.
-   */
-  request<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<ResponseData<S>>;
-  /**
-   * Any other listing, following the `Link` header (100 per page unless `query.per_page` says otherwise):
-   * `for await (const release of gh.paginate({ path: '/repos/{owner}/{repo}/releases', params }))`.
-   */
-  paginate<S extends Schema | undefined = undefined>(
-    options: Omit<PaginateOptions<S, ''>, 'pagination'> & { pagination?: PaginateOptions['pagination'] },
-  ): Paginated<ItemAt<ResponseData<S>, ''>, ResponseData<S>>;
 }
 
-/** A GitHub connector instance: the typed surface plus `http`, `name` and `verifyCredentials()`. */
+/**
+ * A GitHub connector instance: the typed surface plus `http`, `name`, `verifyCredentials()`, and
+ * `request` / `paginate` for any other route, with the same auth, version pin, retries and events:
+ * `gh.request({ path: '/repos/{owner}/{repo}/releases/latest', params: { owner, repo }, schema })`;
+ * `for await (const release of gh.paginate({ path: '/repos/{owner}/{repo}/releases', params }))`
+ * (following the `Link` header, 100 per page unless `query.per_page` says otherwise).
+ */
 export type GitHub = Connector<GitHubApi>;
 
 function resolveAuth(options: GitHubOptions & CommonConnectorOptions, baseUrl: string, apiVersion: string, userAgent: string): AuthStrategy {
@@ -131,9 +119,7 @@ export const github = defineConnector<GitHubOptions & CommonConnectorOptions, Gi
       issues: createIssuesApi(http),
       pulls: createPullsApi(http),
       users: createUsersApi(http),
-      request: (options) => http.request(options),
-      paginate: <S extends Schema | undefined = undefined>(options: Omit<PaginateOptions<S, ''>, 'pagination'> & { pagination?: PaginateOptions['pagination'] }) =>
-        http.paginate<S, ''>({ ...options, pagination: options.pagination ?? linkHeaderPagination({ limit: 100 }) }),
     };
   },
+  listings: { pagination: linkHeaderPagination({ limit: 100 }) },
 });

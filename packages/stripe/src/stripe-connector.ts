@@ -6,12 +6,6 @@ import {
   type Connector,
   type HttpClient,
   type HttpClientOptions,
-  type ItemAt,
-  type Paginated,
-  type PaginateOptions,
-  type RequestOptions,
-  type ResponseData,
-  type Schema,
 } from '@connectors/core';
 import { balanceSchema, type Balance } from './balance/balance-schemas.ts';
 import { createCustomersApi, type CustomersApi } from './customers/customers-api.ts';
@@ -56,22 +50,16 @@ export interface StripeApi {
   subscriptions: SubscriptionsApi;
   events: EventsApi;
   balance: { get(options?: { stripeAccount?: string; signal?: AbortSignal }): Promise<Balance> };
-  /**
-   * Any other route, with the same auth, version pin, form encoding, idempotency keys, retries and events:
-   * `stripe.request({ method: 'POST', path: '/v1/refunds', body: { payment_intent: 'pi_...' }, schema })`.
-   */
-  request<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<ResponseData<S>>;
-  /**
-   * Any other list endpoint, following `starting_after` / `has_more` (100 per page):
-   * `for await (const refund of stripe.paginate({ path: '/v1/refunds' }))`.
-   */
-  paginate<S extends Schema | undefined = undefined>(
-    options: Omit<PaginateOptions<S, 'data'>, 'pagination' | 'items'> & { pagination?: PaginateOptions['pagination'] },
-  ): Paginated<ItemAt<ResponseData<S>, 'data'>, ResponseData<S>>;
 }
 
-/** A Stripe connector instance: the typed surface plus `http`, `name` and `verifyCredentials()`. */
-export type Stripe = Connector<StripeApi>;
+/**
+ * A Stripe connector instance: the typed surface plus `http`, `name`, `verifyCredentials()`, and
+ * `request` / `paginate` for any other route, with the same auth, version pin, form encoding,
+ * idempotency keys, retries and events:
+ * `stripe.request({ method: 'POST', path: '/v1/refunds', body: { payment_intent: 'pi_...' }, schema })`;
+ * `for await (const refund of stripe.paginate({ path: '/v1/refunds' }))` (`starting_after` / `has_more`, 100 per page).
+ */
+export type Stripe = Connector<StripeApi, 'data'>;
 
 function identify(auth: StripeKeyAuth | undefined) {
   return (data: unknown): string | undefined => {
@@ -90,7 +78,7 @@ function identify(auth: StripeKeyAuth | undefined) {
  * await client.verifyCredentials(); // e.g. { identity: 'test mode, secret key' }
  * const customer = await client.customers.create({ email: 'jenny@example.com' }); // safe to retry: Idempotency-Key
  */
-export const stripe = defineConnector<StripeOptions & CommonConnectorOptions, StripeApi>({
+export const stripe = defineConnector<StripeOptions & CommonConnectorOptions, StripeApi, 'data'>({
   name: 'stripe',
   client(options): Omit<HttpClientOptions, 'connector'> {
     const keyAuth = options.auth ? undefined : stripeKeyAuth({ ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}), ...(options.secretKeyEnv !== undefined ? { env: options.secretKeyEnv } : {}) });
@@ -115,15 +103,10 @@ export const stripe = defineConnector<StripeOptions & CommonConnectorOptions, St
       subscriptions: createSubscriptionsApi(http),
       events: createEventsApi(http),
       balance: { get: (options = {}) => http.request({ path: '/v1/balance', schema: balanceSchema, ...callOptions('balance.get', options) }) },
-      request: (options) => http.request(options),
-      paginate: <S extends Schema | undefined = undefined>(
-        options: Omit<PaginateOptions<S, 'data'>, 'pagination' | 'items'> & { pagination?: PaginateOptions['pagination'] },
-      ) =>
-        http.paginate<S, 'data'>({
-          ...options,
-          items: 'data',
-          pagination: options.pagination ?? cursorPagination({ cursorParam: 'starting_after', nextCursor: { lastItem: 'id' }, hasMore: 'has_more', limit: 100 }),
-        }),
     };
+  },
+  listings: {
+    pagination: cursorPagination({ cursorParam: 'starting_after', nextCursor: { lastItem: 'id' }, hasMore: 'has_more', limit: 100 }),
+    items: 'data',
   },
 });

@@ -8,7 +8,12 @@ import {
   type VerifiedCredentials,
 } from '../http/create-http-client.ts';
 import type { EventListener } from '../http/events.ts';
+import type { RequestOptions, ResponseData } from '../http/create-http-client.ts';
+import type { Paginated, PaginateOptions } from '../pagination/paginate.ts';
+import type { PaginationStrategy } from '../pagination/pagination-strategy.ts';
+import type { ItemAt } from '../pagination/read-path.ts';
 import type { RetryOptions } from '../retry/retry-policy.ts';
+import type { Schema } from '../validation/validate.ts';
 
 /**
  * Options every connector accepts on top of its own. They let apps (and the conformance suite and
@@ -34,16 +39,29 @@ export interface CommonConnectorOptions {
   circuitBreaker?: HttpClientOptions['circuitBreaker'];
 }
 
-/** What every connector instance exposes, whatever else it adds. */
-export interface ConnectorInstance {
+/**
+ * What every connector instance exposes, whatever else it adds: `request` and `paginate` reach any
+ * route its typed surface lacks, with the same auth, version pin, retries, rate limits and events.
+ * `P` is where the provider's listings keep their items (`data` for Stripe; `''`: the body is the list).
+ */
+export interface ConnectorInstance<P extends string = string> {
   readonly name: string;
-  /** The pipeline underneath: the escape hatch for any route the typed surface lacks. */
+  /** The pipeline underneath. */
   readonly http: HttpClient;
   verifyCredentials(): Promise<VerifiedCredentials>;
+  /** Any other route: `connector.request({ path: '/things/{id}', params: { id }, schema })`. */
+  request<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<ResponseData<S>>;
+  /**
+   * Any other listing, paged the provider's way (the definition's `listings`) unless `pagination`
+   * says otherwise: `for await (const thing of connector.paginate({ path: '/things' }))`.
+   */
+  paginate<S extends Schema | undefined = undefined>(
+    options: Omit<PaginateOptions<S, P>, 'pagination' | 'items'> & { pagination?: PaginationStrategy },
+  ): Paginated<ItemAt<ResponseData<S>, P>, ResponseData<S>>;
 }
 
 /** The static description of a connector: defaults for its client, plus how to build its typed surface. */
-export interface ConnectorDefinition<TOptions, TApi> {
+export interface ConnectorDefinition<TOptions, TApi, P extends string = ''> {
   name: string;
   /**
    * Client options derived from the connector's own options (auth, version pin, credentials check,
@@ -52,19 +70,21 @@ export interface ConnectorDefinition<TOptions, TApi> {
   client(options: TOptions): Omit<HttpClientOptions, 'connector'>;
   /** The typed operations, built on the client. */
   api(http: HttpClient, options: TOptions): TApi;
+  /** How the provider's listings page and where their items are: the default of the instance's `paginate`. */
+  listings?: { pagination: PaginationStrategy; items?: P };
 }
 
-export type Connector<TApi> = ConnectorInstance & TApi;
+export type Connector<TApi, P extends string = ''> = ConnectorInstance<P> & TApi;
 
 /**
  * Turns a definition into a factory: `const github = defineConnector({...}); const gh = github.create(opts)`.
  * Keeping definitions declarative is what lets the conformance suite and the sandbox drive any connector.
  */
-export function defineConnector<TOptions, TApi>(definition: ConnectorDefinition<TOptions, TApi>) {
+export function defineConnector<TOptions, TApi, P extends string = ''>(definition: ConnectorDefinition<TOptions, TApi, P>) {
   return {
     name: definition.name,
     definition,
-    create(options: TOptions & CommonConnectorOptions): Connector<TApi> {
+    create(options: TOptions & CommonConnectorOptions): Connector<TApi, P> {
       const base = definition.client(options);
       const common: CommonConnectorOptions = options;
       const http = createHttpClient({
@@ -77,11 +97,23 @@ export function defineConnector<TOptions, TApi>(definition: ConnectorDefinition<
         middleware: [...(base.middleware ?? []), ...(options.middleware ?? [])],
       });
       const api = definition.api(http, options);
-      return Object.assign(Object.create(null) as object, api, {
+      const listings = definition.listings;
+      const instance: ConnectorInstance<P> = {
         name: definition.name,
         http,
         verifyCredentials: () => http.verifyCredentials(),
-      }) as Connector<TApi>;
+        request: (request) => http.request(request),
+        paginate<S extends Schema | undefined = undefined>(listing: Omit<PaginateOptions<S, P>, 'pagination' | 'items'> & { pagination?: PaginationStrategy }) {
+          const pagination = listing.pagination ?? listings?.pagination;
+          if (!pagination) {
+            throw new TypeError(`${definition.name}.paginate: this connector declares no default pagination; pass \`pagination\`, e.g. cursorPagination({ ... })`);
+          }
+          const options: PaginateOptions<S, P> = { ...listing, pagination };
+          if (listings?.items !== undefined) options.items = listings.items;
+          return http.paginate<S, P>(options);
+        },
+      };
+      return Object.assign(Object.create(null) as object, api, instance) as Connector<TApi, P>;
     },
   };
 }

@@ -43,7 +43,7 @@ function refreshingAuth(): AuthStrategy & { refreshes: number; token: string } {
 
 function client(baseUrl: string, extra: Partial<Parameters<typeof createHttpClient>[0]> = {}) {
   const clock = createFakeClock();
-  const http = createHttpClient({ connector: 'scenario', baseUrl, clock, random: () => 0, timeout: { attemptMs: 200 }, ...extra });
+  const http = createHttpClient({ connector: 'scenario', baseUrl, clock, random: () => 0, timeout: { attemptMs: 1000 }, ...extra });
   return { http, clock };
 }
 
@@ -92,7 +92,7 @@ function describeScenarios(transport: string, setup: (scenario: Scenario) => Pro
     });
 
     it('a hung request hits the attempt timeout and is retried', async () => {
-      const { http } = client(await setup(scenarios.timeout(THING, 5_000)), { timeout: { attemptMs: 50 } });
+      const { http } = client(await setup(scenarios.timeout(THING, 5_000)), { timeout: { attemptMs: 400 } });
       const events: string[] = [];
       http.subscribe((e) => {
         if (e.type === 'response' && e.error) events.push(e.error);

@@ -1,4 +1,4 @@
-import { checkLimit, checkParam, type PagePosition, type PageValue, type PaginationStrategy, type RawPage, readHasMore, readValue } from './pagination-strategy.ts';
+import { checkIn, checkLimit, checkParam, pageRequest, type PagePosition, type ParamsIn, type PageValue, type PaginationStrategy, type RawPage, readHasMore, readValue } from './pagination-strategy.ts';
 import { readPath } from './read-path.ts';
 
 export interface CursorPaginationOptions {
@@ -8,7 +8,7 @@ export interface CursorPaginationOptions {
    * Where the cursor and the limit are sent: the query string (default), or the JSON body of a
    * `POST` listing (`paginate({ method: 'POST', body })`), as HubSpot search and Notion queries want.
    */
-  in?: 'query' | 'body';
+  in?: ParamsIn;
   /**
    * Where the next cursor is: a path in the body (`response_metadata.next_cursor`, `paging.next.after`),
    * `{ lastItem: 'id' }` when the cursor is the last item's id (Stripe), or a function of the raw page.
@@ -46,18 +46,15 @@ export function cursorPagination(options: CursorPaginationOptions): PaginationSt
   const readCursor = (page: RawPage): unknown =>
     typeof nextCursor === 'object' ? readPath(page.items.at(-1), nextCursor.lastItem) : readValue(page, nextCursor);
 
-  const where = options.in ?? 'query';
-  if (where !== 'query' && where !== 'body') throw new TypeError(`${name}: in must be 'query' or 'body'; got ${JSON.stringify(where)}`);
+  const where = checkIn(name, options.in);
 
   return {
     kind: 'cursor',
-    request: (position) => {
-      const params = {
+    request: (position) =>
+      pageRequest(where, {
         ...(options.limit !== undefined ? { [limitParam]: options.limit } : {}),
         ...(position !== undefined ? { [options.cursorParam]: position } : {}),
-      };
-      return where === 'body' ? { body: params } : { query: params };
-    },
+      }),
     next(page): PagePosition | undefined {
       const raw = readCursor(page);
       if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {

@@ -5,6 +5,7 @@ export {
   type PageValue,
   type PaginationCheckpoint,
   type PaginationStrategy,
+  type ParamsIn,
   type RawPage,
 } from './pagination-strategy.ts';
 export { cursorPagination, type CursorPaginationOptions } from './cursor-pagination.ts';

@@ -64,4 +64,15 @@ describe('offsetPagination', () => {
     expect(() => offsetPagination({ limit: -1 })).toThrow(TypeError);
     expect(() => offsetPagination({ start: 1.5 })).toThrow(/start must be a non-negative integer/);
   });
+
+  it('Elasticsearch-style: from and size in the POST body of a search, total decides the stop', async () => {
+    const query = { match: { status: 'open' } };
+    nock(BASE)
+      .post('/tickets/_search', { query, from: 0, size: 2 }).reply(200, { hits: { total: 3, hits: items(0, 2) } })
+      .post('/tickets/_search', { query, from: 2, size: 2 }).reply(200, { hits: { total: 3, hits: items(2, 3) } });
+    const { http } = setup();
+    const pagination = offsetPagination({ in: 'body', offsetParam: 'from', limitParam: 'size', limit: 2, total: 'hits.total' });
+    const hits = await collect(http.paginate({ method: 'POST', path: '/tickets/_search', body: { query }, pagination, items: 'hits.hits' }));
+    expect(hits).toHaveLength(3);
+  });
 });

@@ -1,4 +1,4 @@
-import { checkLimit, checkParam, type PagePosition, type PageValue, type PaginationStrategy, readCount, readHasMore } from './pagination-strategy.ts';
+import { checkIn, checkLimit, checkParam, pageRequest, type ParamsIn, type PagePosition, type PageValue, type PaginationStrategy, readCount, readHasMore } from './pagination-strategy.ts';
 
 export interface OffsetPaginationOptions {
   /** Page size to ask for. With it, a page shorter than `limit` is the last (see `stopOn`). */
@@ -7,6 +7,8 @@ export interface OffsetPaginationOptions {
   offsetParam?: string;
   /** Default `limit`. */
   limitParam?: string;
+  /** Where offset and limit are sent: the query string (default), or the JSON body of a `POST` listing (Elasticsearch's `from`/`size`). */
+  in?: ParamsIn;
   /** The first offset. Default 0. */
   start?: number;
   /** The total number of items, when the API says (`total`, `meta.total_count`): decides the stop when present. */
@@ -35,12 +37,11 @@ export function offsetPagination(options: OffsetPaginationOptions = {}): Paginat
   const start = options.start ?? 0;
   if (!Number.isInteger(start) || start < 0) throw new TypeError(`${name}: start must be a non-negative integer; got ${String(start)}`);
   const stopOn = options.stopOn ?? 'short-page';
+  const where = checkIn(name, options.in);
 
   return {
     kind: 'offset',
-    request: (position) => ({
-      query: { [offsetParam]: position ?? start, ...(options.limit !== undefined ? { [limitParam]: options.limit } : {}) },
-    }),
+    request: (position) => pageRequest(where, { [offsetParam]: position ?? start, ...(options.limit !== undefined ? { [limitParam]: options.limit } : {}) }),
     next(page, position): PagePosition | undefined {
       const count = page.items.length;
       if (count === 0) return undefined;

@@ -43,4 +43,15 @@ describe('pagePagination', () => {
     const { http } = setup();
     expect(await collect(http.paginate({ path: '/orders', pagination: pagePagination() }))).toHaveLength(2);
   });
+
+  it('Algolia-style: page and hitsPerPage in the POST body, nbPages decides the stop', async () => {
+    nock(BASE)
+      .post('/1/indexes/products/query', { query: 'lamp', page: 0, hitsPerPage: 2 }).reply(200, { hits: items(0, 2), nbPages: 2 })
+      .post('/1/indexes/products/query', { query: 'lamp', page: 1, hitsPerPage: 2 }).reply(200, { hits: items(2, 3), nbPages: 2 });
+    const { http } = setup();
+    const pagination = pagePagination({ in: 'body', firstPage: 0, limit: 2, limitParam: 'hitsPerPage', totalPages: 'nbPages' });
+    const hits = await collect(http.paginate({ method: 'POST', path: '/1/indexes/products/query', body: { query: 'lamp' }, pagination, items: 'hits' }));
+    expect(hits).toHaveLength(3);
+    expect(() => pagePagination({ in: 'form' as never })).toThrow(/in must be 'query' or 'body'/);
+  });
 });

@@ -1,4 +1,4 @@
-import { checkLimit, checkParam, type PagePosition, type PageValue, type PaginationStrategy, readCount, readHasMore } from './pagination-strategy.ts';
+import { checkIn, checkLimit, checkParam, pageRequest, type ParamsIn, type PagePosition, type PageValue, type PaginationStrategy, readCount, readHasMore } from './pagination-strategy.ts';
 
 export interface PagePaginationOptions {
   /** Default `page`. */
@@ -9,6 +9,8 @@ export interface PagePaginationOptions {
   limit?: number;
   /** Default `limit` (GitHub: `per_page`). */
   limitParam?: string;
+  /** Where page and limit are sent: the query string (default), or the JSON body of a `POST` listing (Algolia's `page`/`hitsPerPage`). */
+  in?: ParamsIn;
   /** The number of pages, when the API says (`total_pages`, `meta.pages`): decides the stop when present. */
   totalPages?: PageValue;
   /** An explicit "more pages" flag, when the API has one. */
@@ -28,12 +30,11 @@ export function pagePagination(options: PagePaginationOptions = {}): PaginationS
   const first = options.firstPage ?? 1;
   if (!Number.isInteger(first) || first < 0) throw new TypeError(`${name}: firstPage must be a non-negative integer; got ${String(first)}`);
   const stopOn = options.stopOn ?? 'short-page';
+  const where = checkIn(name, options.in);
 
   return {
     kind: 'page',
-    request: (position) => ({
-      query: { [pageParam]: position ?? first, ...(options.limit !== undefined ? { [limitParam]: options.limit } : {}) },
-    }),
+    request: (position) => pageRequest(where, { [pageParam]: position ?? first, ...(options.limit !== undefined ? { [limitParam]: options.limit } : {}) }),
     next(page, position): PagePosition | undefined {
       const count = page.items.length;
       if (count === 0) return undefined;

@@ -93,6 +93,20 @@ export function checkLimit(name: string, limit: number | undefined): void {
   }
 }
 
+/** Where a strategy sends its parameters: the query string, or the JSON body of a `POST` listing (search endpoints). */
+export type ParamsIn = 'query' | 'body';
+
+export function checkIn(name: string, value: ParamsIn | undefined): ParamsIn {
+  const where = value ?? 'query';
+  if (where !== 'query' && where !== 'body') throw new TypeError(`${name}: in must be 'query' or 'body'; got ${JSON.stringify(where)}`);
+  return where;
+}
+
+/** A page request with the strategy's parameters where it sends them. */
+export function pageRequest(where: ParamsIn, params: Record<string, string | number>): PageRequest {
+  return where === 'body' ? { body: params } : { query: params };
+}
+
 export function checkParam(name: string, option: string, value: unknown): void {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${name}: ${option} must be a non-empty string (the query parameter name)`);
 }

@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useNock } from '../__fixtures__/use-nock.ts';
 import { cursorPagination } from '../pagination/cursor-pagination.ts';
 import { linkHeaderPagination } from '../pagination/link-header-pagination.ts';
 import { defineConnector } from './define-connector.ts';
@@ -13,13 +14,7 @@ const things = defineConnector<{ token?: string }, { ping(): Promise<unknown> },
   listings: { pagination: cursorPagination({ cursorParam: 'after', nextCursor: { lastItem: 'id' }, hasMore: 'has_more', limit: 2 }), items: 'data' },
 });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 describe('defineConnector: the escape hatch every instance gets', () => {
   it('request reaches any route through the connector pipeline', async () => {

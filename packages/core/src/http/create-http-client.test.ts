@@ -2,7 +2,8 @@ import http_ from 'node:http';
 import net from 'node:net';
 import nock from 'nock';
 import * as v from 'valibot';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useNock } from '../__fixtures__/use-nock.ts';
 import type { AuthStrategy } from '../auth/auth-strategy.ts';
 import { AbortedError, AuthError, HttpError, InvalidRequestError, NetworkError, RateLimitError, SchemaValidationError, TimeoutError } from '../errors/index.ts';
 import { createTestClock } from '../internal/test-clock.ts';
@@ -36,15 +37,8 @@ function setup(overrides: Partial<HttpClientOptions> = {}) {
   return { http, events, clock, of };
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked response should have been used').toEqual([]);
-});
+// Local servers on 127.0.0.1 stand in for misbehaving hosts; everything else is mocked.
+useNock({ allow: '127.0.0.1' });
 
 describe('createHttpClient: requests', () => {
   it('fills path templates, sends query and the pinned version header, validates the body', async () => {

@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useNock } from '../__fixtures__/use-nock.ts';
 import { AbortedError, CircuitOpenError, HttpError, NetworkError } from '../errors/index.ts';
 import { createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
 import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
@@ -19,12 +20,7 @@ function setup(overrides: Partial<HttpClientOptions> = {}) {
   return { http, clock, events, circuit, call };
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked response should have been used').toEqual([]);
-});
+useNock();
 
 describe('circuit breaker', () => {
   it('opens after 5 failures in a row, fails fast, half-opens after 30 s and closes on a good probe', async () => {

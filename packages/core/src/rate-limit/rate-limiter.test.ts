@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useNock } from '../__fixtures__/use-nock.ts';
 import { AbortedError, RateLimitError } from '../errors/index.ts';
 import { type AttemptContext, createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
 import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
@@ -85,13 +86,7 @@ describe('rate limiting against a local server that enforces 50 requests per sec
 });
 
 describe('rate limiting: bounded waits', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending, 'every mocked response should have been used').toEqual([]);
-  });
-  afterAll(() => nock.enableNetConnect());
+  useNock();
 
   it('does not sleep through a reset an hour away: RateLimitError with retryAt, nothing sent', async () => {
     const clock = createTestClock();
@@ -194,13 +189,7 @@ describe('rate limiting: bounded waits', () => {
 });
 
 describe('rate limiting: calls that need not wait', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending, 'every mocked response should have been used').toEqual([]);
-  });
-  afterAll(() => nock.enableNetConnect());
+  useNock();
 
   const events: ConnectorEvent[] = [];
   const attempt = (clock: AttemptContext['clock'], signal = new AbortController().signal): AttemptContext => {
@@ -293,9 +282,7 @@ describe('rate limiting: calls that need not wait', () => {
 });
 
 describe('rate limiting: a shared budget that stops answering', () => {
-  afterEach(() => {
-    nock.cleanAll();
-  });
+  useNock();
 
   it('reports the outage once when it starts and once when it ends, while calls go on (fail open)', async () => {
     let down = true;

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import * as v from 'valibot';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useNock } from '../__fixtures__/use-nock.ts';
 import { SchemaValidationError } from '../errors/index.ts';
 import { createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
 import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
@@ -19,14 +20,7 @@ function setup(overrides: Partial<HttpClientOptions> = {}) {
 const Customer = v.object({ id: v.string(), status: v.picklist(['active', 'closed']), address: v.object({ city: v.string() }) });
 const body = (id: string, status = 'active') => ({ id, status, address: { city: 'Oslo', zip: '0150' }, tax_id: null });
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked response should have been used').toEqual([]);
-});
+useNock();
 
 describe('schema drift through the client', () => {
   it('reports each unknown field once per operation, on by default, and returns the declared fields', async () => {

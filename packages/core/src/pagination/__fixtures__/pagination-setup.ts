@@ -1,5 +1,3 @@
-import nock from 'nock';
-import { afterEach, beforeAll, expect } from 'vitest';
 import { createHttpClient, type HttpClientOptions } from '../../http/create-http-client.ts';
 import type { ConnectorEvent } from '../../http/events.ts';
 import { createTestClock } from '../../internal/test-clock.ts';
@@ -44,14 +42,4 @@ export async function drain<T>(iterable: AsyncIterable<T>): Promise<{ delivered:
 }
 
 /** nock on, no real network, and every declared response must have been used. */
-export function useNock(): void {
-  beforeAll(() => {
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.abortPendingRequests();
-    nock.cleanAll();
-    expect(pending, 'every mocked response should have been used').toEqual([]);
-  });
-}
+export { useNock } from '../../__fixtures__/use-nock.ts';

@@ -79,6 +79,11 @@ export function mockSequence(
   resolved.forEach((s, index) => register(index, s, false));
   if (options.repeatLast) register(resolved.length - 1, resolved[resolved.length - 1]!, true);
 
+  return mockedSequence(requests, () => answered.size >= resolved.length);
+}
+
+/** The live view of a mocked sequence: what was asked so far, and whether every step has answered. */
+export function mockedSequence(requests: readonly RecordedRequest[], done: () => boolean): MockedSequence {
   return {
     get requests() {
       return requests;
@@ -87,7 +92,7 @@ export function mockSequence(
       return requests.length;
     },
     get done() {
-      return answered.size >= resolved.length;
+      return done();
     },
   };
 }

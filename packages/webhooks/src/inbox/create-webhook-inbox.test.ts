@@ -263,6 +263,18 @@ describe('inbox.fetch (Web Request)', () => {
     expect(await response.text()).toBe('c-123');
     expect(await store.stats()).toEqual({ pending: 0, leased: 0, deadLetters: 0 });
   });
+
+  it('answers a signed Slack ssl_check with an empty 200 and stores nothing; a slash command is stored', async () => {
+    const check = 'ssl_check=1&token=t';
+    const checked = await inbox.fetch(new Request('https://x.test/webhooks/slack', { method: 'POST', headers: signWebhook(slackScheme, { body: check, secret: SLACK_SECRET }), body: check }));
+    expect(checked.status).toBe(200);
+    expect(await checked.text()).toBe('');
+    expect(await store.stats()).toEqual({ pending: 0, leased: 0, deadLetters: 0 });
+    const command = 'command=%2Fdeploy&text=prod&trigger_id=13345224609.738474920.8088930838d88f008e0';
+    const stored = await inbox.fetch(new Request('https://x.test/webhooks/slack', { method: 'POST', headers: signWebhook(slackScheme, { body: command, secret: SLACK_SECRET }), body: command }));
+    expect(stored.status).toBe(200);
+    expect(await store.stats()).toMatchObject({ pending: 1 });
+  });
 });
 
 describe('inbox with a failing store', () => {

@@ -43,7 +43,7 @@ function identify(body: Buffer): SlackIdentity {
  * timestamp in seconds. The id is the Events API `event_id`, a slash command's or interaction's
  * `trigger_id`, or a hash of the body. The type is the inner event's type (`message`, `app_mention`...),
  * `slash_command`, or the interaction type. A verified `url_verification` request is answered with its
- * challenge by the inbox and not stored.
+ * challenge by the inbox and not stored; so is a slash command URL's `ssl_check=1` (with an empty 200).
  */
 export const slackScheme: WebhookScheme = {
   name: 'slack',
@@ -73,7 +73,10 @@ export const slackScheme: WebhookScheme = {
     };
   },
   handshake(request: WebhookRequest): HandshakeResponse | undefined {
-    if (request.body[0] !== 0x7b) return undefined;
+    // Slack's periodic certificate check on a slash command URL: answered, never stored as an event.
+    if (request.body[0] !== 0x7b) {
+      return new URLSearchParams(request.body.toString('utf8')).get('ssl_check') === '1' ? { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' } : undefined;
+    }
     const identity = identify(request.body);
     if (identity.challenge === undefined) return undefined;
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: identity.challenge };

@@ -9,6 +9,7 @@ export { githubScheme } from './schemes/github-scheme.ts';
 export { stripeScheme } from './schemes/stripe-scheme.ts';
 export { slackScheme } from './schemes/slack-scheme.ts';
 export { shopifyScheme } from './schemes/shopify-scheme.ts';
+export { hubspotLegacyScheme } from './schemes/hubspot-legacy-scheme.ts';
 export { hubspotV3Scheme } from './schemes/hubspot-v3-scheme.ts';
 export { standardWebhooksScheme } from './schemes/standard-webhooks-scheme.ts';
 export { hmacScheme, type HmacSchemeOptions, type HmacSchemeContext } from './schemes/hmac-scheme.ts';

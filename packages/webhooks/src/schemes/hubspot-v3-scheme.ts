@@ -19,7 +19,7 @@ export function hubspotSignedUri(url: string): string {
  * `subscriptionType`) and no delivery id. The id is the single event's id, or a hash of the batch's
  * event ids (stable across HubSpot's retries, whose bodies differ only in `attemptNumber`).
  */
-function identify(body: Buffer): { id: string; type: string | undefined } {
+export function hubspotEventIdentity(body: Buffer): { id: string; type: string | undefined } {
   const json = parseJson(body);
   const events = Array.isArray(json) ? json.filter(isRecord) : isRecord(json) ? [json] : [];
   const ids = events.map((event) => event.eventId).filter((id) => typeof id === 'number' || (typeof id === 'string' && id !== ''));
@@ -56,7 +56,7 @@ export const hubspotV3Scheme: WebhookScheme = {
     if (secretIndex < 0) {
       return fail('signature-mismatch', 'X-HubSpot-Signature-v3 does not match with any configured secret. The URL must be the one HubSpot called, scheme and host included (check the public URL behind a proxy).');
     }
-    return { ok: true, ...identify(request.body), timestamp: new Date(timestampMs), secretIndex };
+    return { ok: true, ...hubspotEventIdentity(request.body), timestamp: new Date(timestampMs), secretIndex };
   },
   sign({ body, secret, timestampMs, method, url }) {
     const t = String(Math.floor(timestampMs));

@@ -44,7 +44,7 @@ export interface HandshakeResponse {
 
 /**
  * How one provider signs its deliveries. The built-in schemes cover GitHub, Stripe, Slack, Shopify,
- * HubSpot v3 and Standard Webhooks; `hmacScheme` describes any other HMAC provider. Implement this
+ * HubSpot (v3, and v1/v2 for legacy apps) and Standard Webhooks; `hmacScheme` describes any other HMAC provider. Implement this
  * interface yourself only for something that is not an HMAC over headers and body.
  */
 export interface WebhookScheme {

@@ -105,6 +105,7 @@ export const github = defineConnector<GitHubOptions & CommonConnectorOptions, Gi
       auth: resolveAuth(options, baseUrl, apiVersion, userAgent),
       apiVersion: { header: 'X-GitHub-Api-Version', value: apiVersion },
       headers: { accept: 'application/vnd.github+json', 'user-agent': userAgent },
+      requestIdHeaders: ['x-github-request-id'],
       retry: { classify: classifyGitHubResponse },
       // Paces on x-ratelimit-* per x-ratelimit-resource (core, search, graphql...) before GitHub refuses.
       rateLimit: { parse: githubRateLimit },

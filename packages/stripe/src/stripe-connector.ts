@@ -88,6 +88,7 @@ export const stripe = defineConnector<StripeOptions & CommonConnectorOptions, St
       apiVersion: { header: 'Stripe-Version', value: options.apiVersion ?? STRIPE_API_VERSION },
       headers: { 'user-agent': USER_AGENT, ...(options.stripeAccount ? { 'stripe-account': options.stripeAccount } : {}) },
       bodyEncoder: formBody,
+      requestIdHeaders: ['request-id'],
       // Every POST gets a key (the same on each retry), so Stripe applies it at most once.
       idempotency: { header: 'Idempotency-Key', auto: true },
       retry: { classify: classifyStripeResponse },

@@ -155,11 +155,12 @@ describe('github connector: rate limits', () => {
   });
 
   it('does not retry a 403 about permissions', async () => {
-    nock(API).get('/repos/o/r/issues/1').reply(403, { message: 'Resource not accessible by personal access token' }, { 'x-ratelimit-remaining': '4990' });
+    nock(API).get('/repos/o/r/issues/1').reply(403, { message: 'Resource not accessible by personal access token' }, { 'x-ratelimit-remaining': '4990', 'x-github-request-id': 'C0DE:1234:5678' });
     const { gh, clock } = setup();
     const error = await gh.issues.get({ owner: 'o', repo: 'r', issue_number: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ status: 403, attempts: 1, retryable: false });
+    // The id GitHub support asks for.
+    expect(error).toMatchObject({ status: 403, attempts: 1, retryable: false, requestId: 'C0DE:1234:5678' });
     expect((error as HttpError).bodyExcerpt).toContain('Resource not accessible');
     expect(clock.sleeps).toEqual([]);
   });

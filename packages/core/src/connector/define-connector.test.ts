@@ -43,4 +43,16 @@ describe('defineConnector: the escape hatch every instance gets', () => {
     const bare = defineConnector<object, object>({ name: 'bare', client: () => ({ baseUrl: BASE }), api: () => ({}) });
     expect(() => bare.create({}).paginate({ path: '/things' })).toThrow(/bare\.paginate: this connector declares no default pagination; pass `pagination`/);
   });
+
+  it('lets a connector bring its own request, but never its own name, http or verifyCredentials', async () => {
+    const custom = defineConnector<object, { request(): string; name: string }>({
+      name: 'custom',
+      client: () => ({ baseUrl: BASE }),
+      api: () => ({ request: () => 'own request', name: 'not the name' }),
+    });
+    const connector = custom.create({});
+    expect(connector.request()).toBe('own request');
+    expect(connector.name).toBe('custom');
+    expect(typeof connector.paginate).toBe('function');
+  });
 });

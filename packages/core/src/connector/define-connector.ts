@@ -113,7 +113,10 @@ export function defineConnector<TOptions, TApi, P extends string = ''>(definitio
           return http.paginate<S, P>(options);
         },
       };
-      return Object.assign(Object.create(null) as object, api, instance) as Connector<TApi, P>;
+      // A connector's api may bring its own request/paginate (with extra options); name, http and
+      // verifyCredentials are always the instance's.
+      const { request, paginate, ...fixed } = instance;
+      return Object.assign(Object.create(null) as object, { request, paginate }, api, fixed) as Connector<TApi, P>;
     },
   };
 }

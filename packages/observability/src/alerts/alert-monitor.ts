@@ -165,6 +165,16 @@ export class AlertMonitor {
             resolvedMessage: `${connector}: circuits closed again`,
           };
         });
+      case 'shared-budget-unavailable':
+        return [...this.#sources.connectors()].map((connector) => {
+          const outages = [...this.#sources.states.get(connector).sharedBudgets];
+          const names = outages.map(([budget, outage]) => `${budget}${outage.reason ? ` (${outage.reason})` : ''}`);
+          return {
+            key: connector, subject: connector, connector, value: outages.length, trip: outages.length > 0, recover: outages.length === 0, threshold: 0, recoverThreshold: 0,
+            firingMessage: `${connector}: shared rate-limit budget ${names.join(', ')} does not answer; each instance paces itself alone and together they may exceed the provider's limit`,
+            resolvedMessage: `${connector}: shared rate-limit budgets answer again`,
+          };
+        });
       case 'credential-expiring': {
         const now = this.#sources.now();
         return [...this.#sources.connectors()].map((connector) => {

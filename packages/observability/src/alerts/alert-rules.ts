@@ -47,6 +47,14 @@ export interface CircuitOpenRule extends RuleBase {
   kind: 'circuit-open';
 }
 
+/**
+ * Fires while a shared (cross-process) rate-limit budget of a connector does not answer (the
+ * client's `shared-budget` events): every instance then paces itself alone.
+ */
+export interface SharedBudgetRule extends RuleBase {
+  kind: 'shared-budget-unavailable';
+}
+
 /** Fires while a connector's credential is reported expiring (the client's `credential-expiring` events). */
 export interface CredentialExpiringRule extends RuleBase {
   kind: 'credential-expiring';
@@ -62,7 +70,7 @@ export interface DeadLetterQueueRule extends RuleBase {
   recoverAt?: number;
 }
 
-export type AlertRule = ErrorRateRule | LatencyRule | CircuitOpenRule | CredentialExpiringRule | DeadLetterQueueRule;
+export type AlertRule = ErrorRateRule | LatencyRule | CircuitOpenRule | SharedBudgetRule | CredentialExpiringRule | DeadLetterQueueRule;
 
 /**
  * The rules used when none are given: they also drive `health()`. Error rate and latency only
@@ -73,6 +81,7 @@ export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
   { kind: 'error-rate', above: 0.1, minCalls: 20 },
   { kind: 'latency', percentile: 95, aboveMs: 5000, minCalls: 20 },
   { kind: 'circuit-open', severity: 'down' },
+  { kind: 'shared-budget-unavailable' },
   { kind: 'credential-expiring' },
 ];
 
@@ -88,7 +97,7 @@ export interface Alert {
   /** Present when the rule watches operations (`by: 'operation'`). */
   operation?: string;
   queue?: string;
-  /** The measured value: a rate (0-1), ms, open circuits, days left or queue depth. */
+  /** The measured value: a rate (0-1), ms, open circuits, unanswering shared budgets, days left or queue depth. */
   value: number;
   /** The threshold the value crossed: the trip threshold when firing, the recovery one when resolved. */
   threshold: number;
@@ -100,7 +109,7 @@ export interface Alert {
   time: number;
 }
 
-const KINDS = new Set<AlertRule['kind']>(['error-rate', 'latency', 'circuit-open', 'credential-expiring', 'dead-letter-queue']);
+const KINDS = new Set<AlertRule['kind']>(['error-rate', 'latency', 'circuit-open', 'shared-budget-unavailable', 'credential-expiring', 'dead-letter-queue']);
 
 /** Checks rules up front so a typo fails at startup, not silently at the first incident. */
 export function validateRules(rules: readonly AlertRule[]): void {

@@ -118,8 +118,8 @@ export function connectorHealth(
     });
   }
   for (const alert of alerts) {
-    // Circuits are reported from their exact state above; the alert only notifies.
-    if (alert.connector !== connector || alert.kind === 'circuit-open') continue;
+    // Circuits and shared budgets are reported from their exact state above; those alerts only notify.
+    if (alert.connector !== connector || alert.kind === 'circuit-open' || alert.kind === 'shared-budget-unavailable') continue;
     const code: HealthReasonCode = alert.kind;
     reasons.push({ code, severity: alert.severity, connector, ...(alert.operation !== undefined ? { operation: alert.operation } : {}), message: alert.message });
   }

@@ -79,15 +79,19 @@ describe('createObservability', () => {
     expect(observability.health().connectors.github).toMatchObject({ status: 'degraded', reasons: [expect.objectContaining({ code: 'circuit-half-open' })] });
   });
 
-  it('is degraded while a shared rate-limit budget does not answer, with the reason, and logs both changes', () => {
+  it('is degraded while a shared rate-limit budget does not answer, with the reason, alerts, and logs both changes', async () => {
     const clock = manualClock();
     const entries: { level: string; record: Record<string, unknown>; message: string }[] = [];
     const log = (level: string) => (record: object, message: string) => void entries.push({ level, record: record as Record<string, unknown>, message });
-    const observability = createObservability({ ...quiet, clock, logger: { info: log('info'), warn: log('warn'), error: log('error') } });
+    const alerts: Alert[] = [];
+    const observability = createObservability({ ...quiet, clock, logger: { info: log('info'), warn: log('warn'), error: log('error') }, alerts: { onAlert: (a) => void alerts.push(a) } });
     const github = fakeClient('github', clock.now);
     observability.observe(github);
     github.emit(attempt('success', 50));
     github.emit({ type: 'shared-budget', operation: 'issues.list', state: 'unavailable', budget: 'ratelimit:github', reason: 'Redis did not answer within 1000 ms' });
+    // Alerted at once, and reported once in health (from the state, not again from the alert).
+    expect(alerts).toMatchObject([{ kind: 'shared-budget-unavailable', state: 'firing', severity: 'degraded', connector: 'github', message: expect.stringContaining('ratelimit:github (Redis did not answer') }]);
+    expect(observability.health().reasons).toHaveLength(1);
     expect(observability.health()).toMatchObject({
       status: 'degraded',
       reasons: [expect.objectContaining({ code: 'shared-budget-unavailable', connector: 'github', message: expect.stringContaining('ratelimit:github has not answered since') })],
@@ -95,6 +99,11 @@ describe('createObservability', () => {
     expect(observability.health().reasons[0]!.message).toContain('(Redis did not answer within 1000 ms)');
     github.emit({ type: 'shared-budget', operation: 'issues.list', state: 'recovered', budget: 'ratelimit:github' });
     expect(observability.health().status).toBe('ok');
+    // The alert resolves once the recovery has held for recoverForMs (60 s), not on the first good answer.
+    expect(alerts).toHaveLength(1);
+    clock.advance(61_000);
+    await observability.evaluate();
+    expect(alerts.map((a) => [a.kind, a.state])).toEqual([['shared-budget-unavailable', 'firing'], ['shared-budget-unavailable', 'resolved']]);
     expect(entries.filter((e) => e.record.event === 'shared-budget').map((e) => [e.level, e.message, e.record.state])).toEqual([
       ['warn', 'shared rate-limit budget unavailable', 'unavailable'],
       ['info', 'shared rate-limit budget recovered', 'recovered'],

@@ -215,8 +215,8 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
         callLog?.(event);
         windows?.record(event);
         states.record(event);
-        // Circuit and credential changes are rare and urgent: judge them now, not at the next tick.
-        if (monitor && (event.type === 'circuit' || event.type === 'credential-expiring')) monitor.evaluate();
+        // Circuit, credential and shared-budget changes are rare and urgent: judge them now, not at the next tick.
+        if (monitor && (event.type === 'circuit' || event.type === 'credential-expiring' || event.type === 'shared-budget')) monitor.evaluate();
       };
       const stops = [client.subscribe(record), ...instrumentations.map((i) => i.instrument(client))];
       observed.set(client.connector, (observed.get(client.connector) ?? 0) + 1);

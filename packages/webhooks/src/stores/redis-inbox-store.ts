@@ -100,25 +100,16 @@ redis.call('DEL', KEYS[1])
 redis.call('SET', KEYS[4], 'processed:' .. ARGV[3], 'PX', ARGV[4])
 return 1`,
   },
-  // KEYS: event, leased, ready. ARGV: key, token, retryAt, error
-  cwRetry: {
+  // A leased event leaves the lease set for the ready set (a retry, state `pending`) or the dead set
+  // (state `dead`), scored by when it is due or died, with the error of its attempt.
+  // KEYS: event, leased, ready or dead. ARGV: key, token, score, error, state
+  cwRelease: {
     numberOfKeys: 3,
     lua: `
 if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[1], 'state', 'pending', 'dueAt', ARGV[3], 'lastError', ARGV[4])
-redis.call('HDEL', KEYS[1], 'lease')
-return 1`,
-  },
-  // KEYS: event, leased, dead. ARGV: key, token, now, error
-  cwDead: {
-    numberOfKeys: 3,
-    lua: `
-if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[2] then return 0 end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[1], 'state', 'dead', 'dueAt', ARGV[3], 'lastError', ARGV[4])
+redis.call('HSET', KEYS[1], 'state', ARGV[5], 'dueAt', ARGV[3], 'lastError', ARGV[4])
 redis.call('HDEL', KEYS[1], 'lease')
 return 1`,
   },
@@ -250,11 +241,11 @@ class RedisInboxStoreImpl implements RedisInboxStore {
   }
 
   scheduleRetry(key: string, leaseToken: string, { retryAt, error }: { retryAt: number; error: string }): Promise<boolean> {
-    return this.#call('scheduleRetry', async () => (await this.#redis.cwRetry(this.#k.event + key, this.#k.leased, this.#k.ready, key, leaseToken, retryAt, error)) === 1);
+    return this.#call('scheduleRetry', async () => (await this.#redis.cwRelease(this.#k.event + key, this.#k.leased, this.#k.ready, key, leaseToken, retryAt, error, 'pending')) === 1);
   }
 
   deadLetter(key: string, leaseToken: string, { now, error }: { now: number; error: string }): Promise<boolean> {
-    return this.#call('deadLetter', async () => (await this.#redis.cwDead(this.#k.event + key, this.#k.leased, this.#k.dead, key, leaseToken, now, error)) === 1);
+    return this.#call('deadLetter', async () => (await this.#redis.cwRelease(this.#k.event + key, this.#k.leased, this.#k.dead, key, leaseToken, now, error, 'dead')) === 1);
   }
 
   get(key: string): Promise<StoredInboxEvent | undefined> {

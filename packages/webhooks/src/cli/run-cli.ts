@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@connectors/core';
 import type { DeadLetterFilter, InboxStore, StoredInboxEvent } from '../stores/inbox-store.ts';
+import { DEFAULT_PROCESSED_RETENTION_MS } from '../worker/create-webhook-worker.ts';
 
 /** Where the CLI writes; injectable so tests can capture it. */
 export interface CliIo {
@@ -37,9 +38,6 @@ Output:
 `;
 
 class UsageError extends Error {}
-
-/** What the worker keeps processed keys for (`processedRetentionMs`): a discarded event is deduplicated as long. */
-const DEFAULT_RETAIN_MS = 3 * 24 * 60 * 60 * 1000;
 
 function parseTime(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -157,7 +155,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
     if (action === 'discard' && values.all && !values.yes) {
       throw new UsageError('dlq discard --all drops every matching dead letter for good; add --yes to confirm (dlq list with the same filters shows which).');
     }
-    let retainMs = DEFAULT_RETAIN_MS;
+    // A discarded event is deduplicated as long as the worker remembers processed ones.
+    let retainMs = DEFAULT_PROCESSED_RETENTION_MS;
     if (values.retain !== undefined) {
       try {
         retainMs = parseDuration(values.retain, '--retain');

@@ -20,16 +20,10 @@ export type PutOutcome = 'stored' | 'duplicate';
 /** `discarded`: a dead letter an operator dropped for good; like `processed`, only its key is kept, for dedupe. */
 export type InboxEventState = 'pending' | 'leased' | 'processed' | 'dead' | 'discarded';
 
-/** An event as the store holds it. Processed and discarded events keep only their key and when (the body is dropped). */
-export interface StoredInboxEvent {
+/** An event as the store holds it. Processed and discarded events keep only their metadata (the body is dropped). */
+export interface StoredInboxEvent extends Omit<NewInboxEvent, 'body'> {
   /** `${source}:${id}`: the dedupe key, the idempotency key handed to handlers, the key the DLQ tools take. */
   key: string;
-  source: string;
-  id: string;
-  type: string | undefined;
-  timestamp: number | undefined;
-  receivedAt: number;
-  headers: Record<string, string>;
   /** Empty for processed and discarded events. */
   body: Buffer;
   state: InboxEventState;

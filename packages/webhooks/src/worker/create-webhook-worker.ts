@@ -97,7 +97,8 @@ export interface WebhookWorker {
   stats(): Promise<WebhookWorkerStats>;
 }
 
-const THREE_DAYS_MS = 3 * 24 * 60 * 60 * 1000;
+/** How long a processed event's key is kept by default, so a redelivery within it is a duplicate. */
+export const DEFAULT_PROCESSED_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
 
 function positive(value: number | undefined, fallback: number, name: string, integer = false): number {
   const v = value ?? fallback;
@@ -134,7 +135,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   const maxAttempts = positive(options.maxAttempts, 8, 'maxAttempts', true);
   const leaseMs = positive(options.leaseMs, 30_000, 'leaseMs');
   const pollIntervalMs = positive(options.pollIntervalMs, 1000, 'pollIntervalMs');
-  const retainMs = positive(options.processedRetentionMs, THREE_DAYS_MS, 'processedRetentionMs');
+  const retainMs = positive(options.processedRetentionMs, DEFAULT_PROCESSED_RETENTION_MS, 'processedRetentionMs');
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const backoff = options.backoff;

@@ -15,10 +15,15 @@ const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
  * digest in that encoding. Node's decoders silently skip bad characters, so the text is checked first.
  */
 export function decodeSignature(text: string, encoding: SignatureEncoding, algorithm: HmacAlgorithm): Buffer | undefined {
+  return decodeBytes(text, encoding, DIGEST_BYTES[algorithm]);
+}
+
+/** Decodes text that must be exactly `length` bytes in that encoding (a signature, a key), or undefined. */
+export function decodeBytes(text: string, encoding: SignatureEncoding, length: number): Buffer | undefined {
   const pattern = encoding === 'hex' ? HEX : encoding === 'base64' ? BASE64 : BASE64URL;
   if (!pattern.test(text)) return undefined;
   const bytes = Buffer.from(text, encoding);
-  return bytes.length === DIGEST_BYTES[algorithm] ? bytes : undefined;
+  return bytes.length === length ? bytes : undefined;
 }
 
 export function hmac(algorithm: HmacAlgorithm, key: WebhookSecret, parts: readonly (string | Buffer)[]): Buffer {

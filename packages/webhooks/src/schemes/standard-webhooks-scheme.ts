@@ -1,12 +1,11 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign as signBytes, verify as verifyBytes } from 'node:crypto';
 import { fail } from '../verify/verify-result.ts';
-import { checkTimestamp, decodeSignature, hmac, isRecord, matchSecret, parseEpoch, parseJson, stringField } from './hmac-tools.ts';
+import { checkTimestamp, decodeBytes, decodeSignature, hmac, isRecord, matchSecret, parseEpoch, parseJson, stringField } from './hmac-tools.ts';
 import type { WebhookScheme, WebhookSecret } from './webhook-scheme.ts';
 
 const SECRET_PREFIX = 'whsec_';
 const PUBLIC_KEY_PREFIX = 'whpk_';
 const SIGNING_KEY_PREFIX = 'whsk_';
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** The PKCS#8 DER header of an Ed25519 private key (RFC 8410): followed by the 32-byte seed. */
 const PKCS8_ED25519_SEED_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -38,9 +37,8 @@ function verifyingKey(secret: string): KeyObject | undefined {
   try {
     if (secret.startsWith(SIGNING_KEY_PREFIX)) key = createPublicKey(signingKey(secret));
     else {
-      const raw = secret.slice(PUBLIC_KEY_PREFIX.length);
-      const bytes = BASE64.test(raw) ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
-      if (bytes.length === 32) key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytes.toString('base64url') }, format: 'jwk' });
+      const bytes = decodeBytes(secret.slice(PUBLIC_KEY_PREFIX.length), 'base64', 32);
+      if (bytes) key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytes.toString('base64url') }, format: 'jwk' });
     }
   } catch {
     key = undefined;
@@ -82,9 +80,8 @@ export const standardWebhooksScheme: WebhookScheme = {
         if (decoded !== undefined) symmetric.push(decoded);
       } else if (hasAsymmetric && item.startsWith('v1a,')) {
         usable++;
-        const text = item.slice(4);
-        const decoded = BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
-        if (decoded?.length === 64) asymmetric.push(decoded);
+        const decoded = decodeBytes(item.slice(4), 'base64', 64);
+        if (decoded !== undefined) asymmetric.push(decoded);
       }
     }
     if (usable === 0) {

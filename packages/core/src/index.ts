@@ -43,6 +43,7 @@ export {
   type ValidationOptions,
 } from './validation/validate.ts';
 export { findDrift, type DriftFinding } from './validation/find-drift.ts';
+export { openEnum } from './validation/open-enum.ts';
 export * from './pagination/index.ts';
 export * from './rate-limit/index.ts';
 export { systemClock, type Clock } from './internal/clock.ts';

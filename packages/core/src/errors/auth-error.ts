@@ -10,6 +10,7 @@ export type AuthErrorCode =
 
 /** Credentials are missing, rejected, expired or could not be refreshed. Never contains the secret itself. */
 export class AuthError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.AuthError';
   override name = 'AuthError';
   readonly code: AuthErrorCode;
   /** The provider's own error code, e.g. OAuth `invalid_grant`. */

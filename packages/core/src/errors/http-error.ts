@@ -2,6 +2,7 @@ import { ConnectorError, type ConnectorErrorOptions } from './connector-error.ts
 
 /** The provider answered with a non-success status. */
 export class HttpError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.HttpError';
   override name = 'HttpError';
   readonly status: number;
   /** The start of the response body, with known secrets removed. */

@@ -8,6 +8,7 @@ import {
   ConnectorError,
   HttpError,
   InvalidRequestError,
+  isConnectorError,
   NetworkError,
   RateLimitError,
   TimeoutError,
@@ -113,10 +114,11 @@ export interface HttpClientOptions {
   /** The lightweight call `verifyCredentials()` makes. */
   credentialsCheck?: CredentialsCheck;
   /**
-   * Builds a provider-specific `HttpError` subclass (e.g. `StripeError`) for a failed response, so
-   * callers get the provider's error code and message as typed fields. Return undefined for the default.
+   * Builds the provider's own error for a failed response: an `HttpError` subclass (e.g. `StripeError`)
+   * so callers get the provider's error code and message as typed fields, or any other
+   * `ConnectorError` (an `AuthError` for a provider's auth failure). Return undefined for the default.
    */
-  httpError?: (failure: HttpErrorFactoryInput) => HttpError | undefined;
+  httpError?: (failure: HttpErrorFactoryInput) => ConnectorError | undefined;
   onEvent?: EventListener | readonly EventListener[];
   /** Runs around every attempt, outermost first, inside the circuit breaker and the rate limiter. */
   middleware?: readonly AttemptMiddleware[];
@@ -511,8 +513,8 @@ export class HttpClient {
       const data = await this.request({ method: check.method ?? 'GET', path: check.path, schema: check.schema, operation });
       return { ok: true, identity: check.identify?.(data), expiresAt: this.#auth?.expiresAt?.() };
     } catch (error) {
-      if (error instanceof AuthError) throw error;
-      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+      if (AuthError.isInstance(error)) throw error;
+      if (HttpError.isInstance(error) && (error.status === 401 || error.status === 403)) {
         const insufficient = error.status === 403;
         throw new AuthError(
           insufficient
@@ -797,7 +799,7 @@ export class HttpClient {
 
   #toConnectorError(error: unknown, call: Call, attempt: number, timedOut: AbortCause, timeoutMs: number): ConnectorError {
     const { operation } = call;
-    if (error instanceof ConnectorError) {
+    if (isConnectorError(error)) {
       error.attempts = attempt;
       return error;
     }

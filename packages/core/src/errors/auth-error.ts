@@ -17,6 +17,10 @@ export class AuthError extends ConnectorError {
   readonly providerError: string | undefined;
   readonly providerErrorDescription: string | undefined;
   readonly status: number | undefined;
+  /** For `insufficient-scope`, when the provider says: the scopes the call needed. */
+  readonly neededScopes: readonly string[] | undefined;
+  /** For `insufficient-scope`, when the provider says: the scopes the credentials have. */
+  readonly providedScopes: readonly string[] | undefined;
 
   constructor(
     message: string,
@@ -26,6 +30,8 @@ export class AuthError extends ConnectorError {
       providerError?: string;
       providerErrorDescription?: string;
       status?: number;
+      neededScopes?: readonly string[];
+      providedScopes?: readonly string[];
     },
   ) {
     super(message, { ...options, retryable: options.retryable ?? false });
@@ -33,6 +39,8 @@ export class AuthError extends ConnectorError {
     this.providerError = options.providerError;
     this.providerErrorDescription = options.providerErrorDescription;
     this.status = options.status;
+    this.neededScopes = options.neededScopes;
+    this.providedScopes = options.providedScopes;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -42,6 +50,8 @@ export class AuthError extends ConnectorError {
       providerError: this.providerError,
       providerErrorDescription: this.providerErrorDescription,
       status: this.status,
+      ...(this.neededScopes ? { neededScopes: this.neededScopes } : {}),
+      ...(this.providedScopes ? { providedScopes: this.providedScopes } : {}),
     };
   }
 }

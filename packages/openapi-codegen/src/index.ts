@@ -1,0 +1,2 @@
+export { generate, type GeneratorConfig, type GenerationResult } from './generate.ts';
+export { loadDescription, type LoadedDescription, type OpenApiDocument } from './load-description.ts';

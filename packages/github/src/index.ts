@@ -1,4 +1,8 @@
 export { github, GITHUB_API_VERSION, GITHUB_BASE_URL, type GitHub, type GitHubApi, type GitHubOptions } from './github-connector.ts';
+export { githubClient, githubClientOptions, type GitHubClient } from './github-client.ts';
+export type { RestApi } from './generated/rest-api.ts';
+export type { BoundOperations, CallOptions, ListOptions as GeneratedListOptions, OperationClient } from './generated/runtime.ts';
+export { listings as githubListings } from './listings.ts';
 export { githubAppAuth, type GitHubAppAuth, type GitHubAppAuthOptions, type GitHubAppCredentials } from './github-app-auth.ts';
 export { classifyGitHubResponse, SECONDARY_LIMIT_FALLBACK_MS } from './rate-limit/classify-github-response.ts';
 export type { ListOptions } from './internal/list-options.ts';

@@ -5,7 +5,7 @@ import { RateLimitError } from '../errors/index.ts';
 import { createHttpClient } from '../http/create-http-client.ts';
 import type { ConnectorEvent } from '../http/events.ts';
 import { startLimitedServer, type LimitedServer } from './__fixtures__/limited-server.ts';
-import { startRedisProcess, type RedisProcess } from './__fixtures__/redis-process.ts';
+import { startRedisProcess, type RedisProcess } from '../__fixtures__/redis-process.ts';
 import { redisRateLimiter } from './redis-rate-limiter.ts';
 
 /*

@@ -4,12 +4,12 @@ export type { VerifyResult, VerifiedWebhook, VerificationFailure, VerificationFa
 export type { HeadersInput } from './verify/headers.ts';
 export type { WebhookBody } from './verify/raw-body.ts';
 export type { WebhookScheme, WebhookSecret, WebhookRequest, SchemeVerifyOptions, SchemeSignInput, HandshakeResponse } from './schemes/webhook-scheme.ts';
-export type { HmacAlgorithm, SignatureEncoding } from './schemes/hmac-tools.ts';
+export { MAX_SIGNATURE_HEADER_LENGTH, MAX_SIGNATURES, type HmacAlgorithm, type SignatureEncoding } from './schemes/hmac-tools.ts';
 export { githubScheme } from './schemes/github-scheme.ts';
 export { stripeScheme } from './schemes/stripe-scheme.ts';
 export { slackScheme } from './schemes/slack-scheme.ts';
 export { shopifyScheme } from './schemes/shopify-scheme.ts';
-export { hubspotLegacyScheme } from './schemes/hubspot-legacy-scheme.ts';
+export { hubspotLegacyScheme, hubspotLegacySchemeFor, type HubspotLegacyVersion } from './schemes/hubspot-legacy-scheme.ts';
 export { hubspotV3Scheme } from './schemes/hubspot-v3-scheme.ts';
 export { standardWebhooksScheme } from './schemes/standard-webhooks-scheme.ts';
 export { hmacScheme, type HmacSchemeOptions, type HmacSchemeContext } from './schemes/hmac-scheme.ts';

@@ -7,41 +7,91 @@ export interface RedisTokenStoreOptions {
   redis: Redis | Cluster;
   /** Prefix for every key. Default `connectors:auth:`. */
   prefix?: string;
+  /**
+   * The longest one store operation waits for Redis. Default 1 s. Past it the operation fails (the
+   * call fails with a retryable `AuthError` and keeps a freshly minted token in memory until it can
+   * be saved) instead of waiting for as long as the client's offline queue holds the command.
+   */
+  timeoutMs?: number;
 }
 
 /** Deletes the lock only if we still own it: after our TTL ran out it may be another process's lock. */
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/*
+ * A write lands only if it is not older than what is stored. A write that timed out can still be sent
+ * by ioredis once Redis is back (its offline queue, or a resend after a reconnect); by then another
+ * process may have saved a newer token pair, and overwriting it would bring back a rotated-out
+ * refresh token. Records carry `updatedAt`, so "older" is well defined.
+ */
+const SET_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, record = pcall(cjson.decode, current)
+  if ok and type(record) == 'table' and tonumber(record.updatedAt) and tonumber(record.updatedAt) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
+/* A delete removes only records written before it was issued, for the same reason. */
+const DELETE_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+local ok, record = pcall(cjson.decode, current)
+if ok and type(record) == 'table' and tonumber(record.updatedAt) and tonumber(record.updatedAt) > tonumber(ARGV[1]) then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redisTokenStore: Redis did not answer ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Keeps tokens in Redis so a fleet shares each credential's tokens and refreshes it once. The
  * refresh lock is `SET NX PX` with a random owner token and a token-checked release (Lua), so a
- * holder that dies mid-refresh blocks the others for at most the TTL.
+ * holder that dies mid-refresh blocks the others for at most the TTL. Every operation waits at most
+ * `timeoutMs`; a write that Redis runs late never replaces a newer record, and a lock taken late
+ * is released.
  */
 export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   const { redis } = options;
   if (!redis || typeof (redis as { set?: unknown }).set !== 'function') throw new TypeError('redisTokenStore: `redis` must be an ioredis client');
   const prefix = options.prefix ?? 'connectors:auth:';
+  const timeoutMs = options.timeoutMs ?? 1000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`redisTokenStore: timeoutMs must be a number of milliseconds > 0; got ${String(options.timeoutMs)}`);
   const tokenKey = (id: string) => `${prefix}token:${id}`;
   const lockKey = (id: string) => `${prefix}lock:${id}`;
   return {
     async get(id) {
-      const text = await redis.get(tokenKey(id));
+      const text = await withTimeout(redis.get(tokenKey(id)), timeoutMs, `GET ${tokenKey(id)}`);
       return text === null ? undefined : parseTokenRecord(text, `redisTokenStore(${tokenKey(id)})`);
     },
     async set(id, record) {
-      await redis.set(tokenKey(id), JSON.stringify(record));
+      await withTimeout(redis.eval(SET_SCRIPT, 1, tokenKey(id), JSON.stringify(record), record.updatedAt), timeoutMs, `a write of ${tokenKey(id)}`);
     },
     async delete(id) {
-      await redis.del(tokenKey(id));
+      await withTimeout(redis.eval(DELETE_SCRIPT, 1, tokenKey(id), Date.now()), timeoutMs, `a delete of ${tokenKey(id)}`);
     },
     async tryLock(id, ttlMs): Promise<TokenLock | undefined> {
       const owner = randomUUID();
       const key = lockKey(id);
-      const taken = await redis.set(key, owner, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+      const release = () => redis.eval(RELEASE_SCRIPT, 1, key, owner);
+      const taking = redis.set(key, owner, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+      let taken: string | null;
+      try {
+        taken = await withTimeout(taking, timeoutMs, `taking the lock ${key}`);
+      } catch (error) {
+        // Taken late, the lock would hold the fleet off until its TTL for nobody: give it back.
+        taking.then((late) => late === 'OK' && release(), () => undefined).catch(() => undefined);
+        throw error;
+      }
       if (taken !== 'OK') return undefined;
       return {
         async release() {
-          await redis.eval(RELEASE_SCRIPT, 1, key, owner);
+          await withTimeout(release(), timeoutMs, `releasing the lock ${key}`);
         },
       };
     },

@@ -320,4 +320,46 @@ describe('rate limiting: a shared budget that stops answering', () => {
       ['recovered', undefined],
     ]);
   });
+
+  it('asks the shared budget for every waiting call at once, not one after another', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const answers: (() => void)[] = [];
+    const shared: SharedRateLimiter = {
+      name: 'ratelimit:acme',
+      tryAcquire: () => {
+        most = Math.max(most, ++inFlight);
+        return new Promise((resolve) => answers.push(() => {
+          inFlight--;
+          resolve({ granted: true, release: () => {} });
+        }));
+      },
+    };
+    nock(BASE).get('/v1/items').times(8).reply(200, {});
+    const { http } = client(`${BASE}/v1`, { rateLimit: { parse: false, shared } });
+    const calls = Array.from({ length: 8 }, () => http.request({ path: '/items' }));
+    for (let turn = 0; turn < 100 && answers.length < 8; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // All eight checks are out before any answer came back (a queue in front of the store asks one at a time).
+    expect(most).toBe(8);
+    for (const answer of answers) answer();
+    await Promise.all(calls);
+  });
+
+  it('gives back a slot granted to a call aborted while the store was answering', async () => {
+    let released = 0;
+    let answer: (() => void) | undefined;
+    const shared: SharedRateLimiter = {
+      name: 'ratelimit:acme',
+      tryAcquire: () => new Promise((resolve) => (answer = () => resolve({ granted: true, release: () => void released++ }))),
+    };
+    const { http } = client(`${BASE}/v1`, { rateLimit: { parse: false, shared } });
+    const controller = new AbortController();
+    const call = http.request({ path: '/items', signal: controller.signal }).catch((e: unknown) => e);
+    while (!answer) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    answer();
+    expect(await call).toBeInstanceOf(AbortedError);
+    expect(released).toBe(1);
+  });
 });
+

@@ -166,13 +166,6 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   const shared = options.shared;
   if (shared !== undefined && typeof shared.tryAcquire !== 'function') throw new TypeError('rateLimit.shared must be a SharedRateLimiter such as redisRateLimiter(...)');
   if (shared) {
-    const queue = new WaitQueue<Extract<SharedGrant, { granted: true }>>(clock, {
-      check: async (now) => {
-        const grant = await shared.tryAcquire();
-        return grant.granted ? { ready: true, value: grant } : { ready: false, at: now + Math.max(1, grant.retryAfterMs) };
-      },
-      cancel: (grant) => grant.release(),
-    });
     // Whether the store answered last time: an outage is reported once when it starts and once when it ends.
     let available = true;
     const report = (context: AttemptContext, unavailable: string | undefined) => {
@@ -180,24 +173,49 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
       available = unavailable === undefined;
       context.emit({ type: 'shared-budget', operation: context.operation, budget: shared.name, state: available ? 'recovered' : 'unavailable', ...(unavailable ? { reason: unavailable } : {}) });
     };
+    /** One question to the store; a slot granted to a call that was aborted meanwhile is given back. */
+    const ask = async (context: AttemptContext): Promise<SharedGrant> => {
+      let grant: SharedGrant;
+      try {
+        grant = await shared.tryAcquire();
+      } catch (error) {
+        if (context.signal.aborted) throw context.signal.reason;
+        if (error instanceof ConnectorError) throw error;
+        report(context, error instanceof Error ? error.message : String(error));
+        throw new RateLimitError(`${context.connector} ${context.operation}: the shared rate limiter ${shared.name} failed, so the call was not sent`, {
+          connector: context.connector, operation: context.operation, retryable: true, retryAt: new Date(clock.now() + 1000),
+          reason: 'the shared rate limiter is unavailable', cause: error,
+        });
+      }
+      if (context.signal.aborted) {
+        if (grant.granted) grant.release();
+        throw context.signal.reason;
+      }
+      report(context, grant.granted ? grant.unavailable : undefined);
+      return grant;
+    };
     steps.push({
       reason: 'shared-budget',
       // The store answers asynchronously: there is no answer to act on at once.
       now: () => WAIT,
+      /*
+       * Every call asks the store itself, concurrently: a queue in front of an asynchronous check
+       * would make N callers wait N round trips (N timeouts while the store is down). Between
+       * refusals a call sleeps until the store says a slot frees, and gives up at once when that is
+       * past its limit, as the other gates do.
+       */
       wait: async (context, limitAt, tooLong) => {
-        let admission: Admission<Extract<SharedGrant, { granted: true }>>;
-        try {
-          admission = await queue.acquire(context.signal, limitAt, tooLong);
-        } catch (error) {
-          if (error instanceof ConnectorError || context.signal.aborted) throw error;
-          report(context, error instanceof Error ? error.message : String(error));
-          throw new RateLimitError(`${context.connector} ${context.operation}: the shared rate limiter ${shared.name} failed, so the call was not sent`, {
-            connector: context.connector, operation: context.operation, retryable: true, retryAt: new Date(clock.now() + 1000),
-            reason: 'the shared rate limiter is unavailable', cause: error,
-          });
+        const started = clock.now();
+        let refused = false;
+        for (;;) {
+          const grant = await ask(context);
+          if (grant.granted) return { value: grant.release, waitedMs: refused ? Math.max(0, clock.now() - started) : 0 };
+          refused = true;
+          const now = clock.now();
+          const at = now + Math.max(1, grant.retryAfterMs);
+          if (at > limitAt) throw tooLong(at);
+          await clock.sleep(at - now, context.signal);
         }
-        report(context, admission.value.unavailable);
-        return { value: admission.value.release, waitedMs: admission.waitedMs };
       },
       release: (release) => (release as () => void)(),
     });

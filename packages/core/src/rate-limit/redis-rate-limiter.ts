@@ -23,8 +23,15 @@ export interface RedisRateLimiterOptions {
    * apply); `false` fails the call with `RateLimitError`.
    */
   failOpen?: boolean;
-  /** How long to wait for Redis. Default 1 s. */
+  /**
+   * The longest a call waits for Redis, per check. Default 1 s. After one failure or timeout the
+   * limiter knows Redis is down and stops asking: later calls get the `failOpen` answer at once,
+   * without waiting, while one call every `probeIntervalMs` asks Redis again (waiting at most
+   * `timeoutMs`). So no call waits longer than `timeoutMs` for Redis, and most wait not at all.
+   */
   timeoutMs?: number;
+  /** While Redis is known down, how often one call probes it. Default 1 s. */
+  probeIntervalMs?: number;
   /**
    * Told about every Redis failure. The client also reports each outage once as a `shared-budget`
    * event (`unavailable`, then `recovered`), which `@connectors/observability` logs and shows in health.
@@ -93,14 +100,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number, key: string): Promise<T
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Members whose cleanup could not be sent (Redis down) and is retried once it answers again; bounded. */
+const MAX_PENDING_CLEANUPS = 10_000;
+
 /**
  * A rate limit shared by every process of an app through Redis, so N instances together stay under
  * one provider limit. Pass it as `rateLimit.shared`.
  *
+ * Under a Redis outage (see the README, "One budget across processes"): no call waits longer than
+ * `timeoutMs`; after the first failure the limiter answers at once (`failOpen`) and probes Redis once
+ * every `probeIntervalMs`; a reservation whose check timed out is removed (ioredis may still send the
+ * check once Redis is back), and a slot whose release could not be sent is released when Redis
+ * answers again, so the budget is whole one window after recovery, not `holdMs` later.
+ *
  * @example
  * import Redis from 'ioredis';
  * import { redisRateLimiter } from '@connectors/core/redis';
- * const shared = redisRateLimiter({ redis: new Redis(), key: 'ratelimit:acme', requests: 100, per: '10s' });
+ * const shared = redisRateLimiter({ redis: new Redis({ enableOfflineQueue: false }), key: 'ratelimit:acme', requests: 100, per: '10s' });
  * createHttpClient({ connector: 'acme', baseUrl, rateLimit: { shared } });
  * @throws TypeError for a malformed option, naming it.
  */
@@ -113,7 +129,8 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): SharedRateLi
   }
   const per = Math.ceil(parseDuration(options.per, `redisRateLimiter(${key}).per`));
   const hold = Math.ceil(parseDuration(options.holdMs ?? 120_000, `redisRateLimiter(${key}).holdMs`));
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const timeoutMs = Math.ceil(parseDuration(options.timeoutMs ?? 1000, `redisRateLimiter(${key}).timeoutMs`));
+  const probeIntervalMs = Math.ceil(parseDuration(options.probeIntervalMs ?? 1000, `redisRateLimiter(${key}).probeIntervalMs`));
   const failOpen = options.failOpen ?? true;
   const failed = (error: unknown) => {
     try {
@@ -123,18 +140,71 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): SharedRateLi
     }
   };
 
+  /*
+   * What the limiter knows of Redis. Hand-written rather than core's circuit breaker: that one counts
+   * HTTP outcomes per host; this is one store, tripped by one failure (a check that timed out has
+   * already cost a call its whole `timeoutMs`), with one probe at a time.
+   */
+  let down: { reason: string; error: unknown; probeAt: number } | undefined;
+  let probing = false;
+  /** Reservations to drop (their check timed out) and releases to resend, once Redis answers. */
+  const cleanups = new Map<string, 'forget' | 'release'>();
+
+  const later = (member: string, what: 'forget' | 'release') => {
+    if (cleanups.size >= MAX_PENDING_CLEANUPS && !cleanups.has(member)) return; // `holdMs` still frees it
+    if (cleanups.get(member) !== 'forget') cleanups.set(member, what);
+  };
+  const forget = (member: string) => {
+    // Sent after the check on the same connection, so it runs after it even when ioredis replays both.
+    withTimeout(Promise.resolve(redis.zrem(key, member)), timeoutMs, key).catch(() => later(member, 'forget'));
+  };
+  const release = (member: string) => {
+    withTimeout(runScript(redis, RELEASE, RELEASE_SHA, key, [member]), timeoutMs, key).catch((error: unknown) => {
+      failed(error);
+      later(member, 'release');
+    });
+  };
+  const flushCleanups = () => {
+    if (cleanups.size === 0) return;
+    const pending = [...cleanups];
+    cleanups.clear();
+    for (const [member, what] of pending) (what === 'forget' ? forget : release)(member);
+  };
+
+  const unavailable = (reason: string, error: unknown): SharedGrant => {
+    if (failOpen) return { granted: true, release: () => {}, unavailable: reason };
+    throw error;
+  };
+
   return {
     name: key,
     async tryAcquire(): Promise<SharedGrant> {
+      if (down !== undefined && (probing || Date.now() < down.probeAt)) {
+        // Known down: answer at once instead of making every call wait `timeoutMs` for nothing.
+        return unavailable(down.reason, down.error);
+      }
+      const probe = down !== undefined;
+      if (probe) probing = true;
       const member = randomUUID();
+      const check = runScript(redis, ACQUIRE, ACQUIRE_SHA, key, [options.requests, per, hold, member]);
       let answer: unknown;
       try {
-        answer = await withTimeout(runScript(redis, ACQUIRE, ACQUIRE_SHA, key, [options.requests, per, hold, member]), timeoutMs, key);
+        answer = await withTimeout(check, timeoutMs, key);
       } catch (error) {
+        // The check may still run (a slow Redis, or ioredis' offline queue replaying it after an
+        // outage): its reservation must not outlive this call.
+        check.then((late) => (late as [number] | undefined)?.[0] === 1 && forget(member), () => undefined);
+        forget(member);
         failed(error);
-        if (failOpen) return { granted: true, release: () => {}, unavailable: describe(error) };
-        throw error;
+        if (probe) probing = false;
+        const reason = describe(error);
+        down = { reason, error, probeAt: Date.now() + probeIntervalMs };
+        return unavailable(reason, error);
       }
+      if (probe) probing = false;
+      // Redis answers: what could not be sent while it did not is sent now.
+      down = undefined;
+      flushCleanups();
       const [granted, waitMs] = answer as [number, number];
       if (granted !== 1) return { granted: false, retryAfterMs: Math.max(1, Number(waitMs)) };
       let released = false;
@@ -143,7 +213,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): SharedRateLi
         release: () => {
           if (released) return;
           released = true;
-          withTimeout(runScript(redis, RELEASE, RELEASE_SHA, key, [member]), timeoutMs, key).catch(failed);
+          release(member);
         },
       };
     },

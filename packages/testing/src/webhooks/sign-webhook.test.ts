@@ -1,6 +1,8 @@
 import {
   githubScheme,
   hmacScheme,
+  hubspotLegacyScheme,
+  hubspotLegacySchemeFor,
   hubspotV3Scheme,
   shopifyScheme,
   slackScheme,
@@ -51,6 +53,18 @@ describe('signWebhookFor', () => {
       });
     });
   }
+
+  it('signs HubSpot legacy v1 without a URL (url: null, or the scheme pinned to v1)', () => {
+    const payload = [{ eventId: 7, subscriptionType: 'contact.creation' }];
+    for (const delivery of [
+      signWebhookFor(hubspotLegacyScheme, { payload, secret: 'hs', url: null }),
+      signWebhookFor(hubspotLegacySchemeFor('v1'), { payload, secret: 'hs' }),
+    ]) {
+      expect(delivery.headers['X-HubSpot-Signature-Version']).toBe('v1');
+      expect(verifyWebhook(hubspotLegacySchemeFor('v1'), { body: delivery.body, headers: delivery.headers, secret: 'hs' })).toMatchObject({ ok: true, id: '7' });
+    }
+    expect(signWebhookFor(hubspotLegacyScheme, { payload, secret: 'hs' }).headers['X-HubSpot-Signature-Version']).toBe('v2');
+  });
 
   it('keeps raw string bodies byte for byte and honours a given timestamp', () => {
     const raw = '{"id":"evt_raw",  "type":"x"}';

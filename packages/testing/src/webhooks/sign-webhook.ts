@@ -41,9 +41,13 @@ export interface SignWebhookOptions {
   type?: string;
   /** When it was signed. Default: now. */
   timestamp?: Date | number;
-  /** Request line, for schemes that sign it (HubSpot v3). Default `POST` and `https://example.com/webhooks`. */
+  /**
+   * Request line, for schemes that sign it (HubSpot v3, v2). Default `POST` and
+   * `https://example.com/webhooks`. `url: null` signs without a URL: HubSpot's legacy scheme then
+   * signs v1 (as does `hubspotLegacySchemeFor('v1')` whatever the URL).
+   */
   method?: string;
-  url?: string;
+  url?: string | null;
   tamper?: WebhookTamper;
 }
 
@@ -82,8 +86,9 @@ export function signWebhookFor(scheme: WebhookSigner, options: SignWebhookOption
   const id = options.id ?? randomUUID();
   const method = (options.method ?? 'POST').toUpperCase();
   const url = options.url ?? 'https://example.com/webhooks';
+  const signedUrl = options.url === null ? undefined : url;
   const secret = options.tamper === 'wrong-secret' ? otherSecret(options.secret) : options.secret;
-  const signed = scheme.sign({ body: Buffer.from(body, 'utf8'), secret, timestampMs, id, type: options.type, method, url });
+  const signed = scheme.sign({ body: Buffer.from(body, 'utf8'), secret, timestampMs, id, type: options.type, method, url: signedUrl });
   const headers: Record<string, string> = { 'content-type': 'application/json', ...signed };
   return { body: options.tamper === 'body' ? tamperBody(body) : body, headers, id, timestampMs, method, url };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isConnectorError } from '@connectors/core';
 import type { WebhookScheme, WebhookSecret } from '../schemes/webhook-scheme.ts';
 import { eventKey, type InboxStore } from '../stores/inbox-store.ts';
+import { storeTimeout, withStoreTimeout } from '../stores/store-timeout.ts';
 import { headerGetter, headersToRecord, type HeadersInput } from '../verify/headers.ts';
 import type { VerificationFailureReason } from '../verify/verify-result.ts';
 import { resolveSecrets, resolveTolerance, verifyNormalised } from '../verify/verify-webhook.ts';
@@ -39,6 +40,13 @@ export interface WebhookInboxOptions {
    */
   publicBaseUrl?: string;
   onEvent?: (event: WebhookInboxEvent) => void;
+  /**
+   * The longest a delivery waits for the store's durable write; past it the inbox answers 503 with
+   * `Retry-After` and the provider delivers again. Default 2000 ms: below the strictest provider's
+   * timeout (Slack waits 3 s; Shopify 5 s, GitHub 10 s), so the provider sees the 503 instead of
+   * counting a timeout. A write that completes after the 503 is kept: the redelivery is a duplicate.
+   */
+  storeTimeoutMs?: number;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
 }
@@ -87,6 +95,8 @@ interface ResolvedSource {
 
 const SOURCE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Below Slack's 3 s, the shortest webhook timeout among the providers this package verifies. */
+const DEFAULT_STORE_TIMEOUT_MS = 2000;
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 const STORED_BODY = '{"status":"stored"}';
 const DUPLICATE_BODY = '{"status":"duplicate"}';
@@ -107,7 +117,8 @@ function first(value: string | string[] | undefined): string | undefined {
  * - 413 for a body over the limit (Content-Length checked first; reading stops at the limit);
  * - 401 with the reason when the signature, timestamp or id check fails (nothing stored);
  * - 200 once the event is durable; 200 for a duplicate too (stored once);
- * - 503 when the store fails, so the provider retries: never 2xx without a durable write.
+ * - 503 with `Retry-After` when the store fails or does not answer within `storeTimeoutMs`, so the
+ *   provider retries: never 2xx without a durable write.
  * Processing happens later, in `createWebhookWorker`.
  */
 export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
@@ -126,6 +137,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const basePath = `/${(options.basePath ?? '/webhooks').replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
   const publicBaseUrl = options.publicBaseUrl?.replace(/\/+$/, '');
   const now = options.now ?? Date.now;
+  const storeTimeoutMs = storeTimeout(options.storeTimeoutMs, DEFAULT_STORE_TIMEOUT_MS, 'createWebhookInbox');
   const listeners = new Set<(event: WebhookInboxEvent) => void>();
   if (options.onEvent) listeners.add(options.onEvent);
 
@@ -178,7 +190,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     const key = eventKey(source.name, verified.id);
     let outcome: 'stored' | 'duplicate';
     try {
-      outcome = await store.put({
+      outcome = await withStoreTimeout('put', storeTimeoutMs, () => store.put({
         source: source.name,
         id: verified.id,
         type: verified.type,
@@ -186,7 +198,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
         receivedAt,
         headers: headersToRecord(delivery.headers),
         body: delivery.body,
-      });
+      }));
     } catch (error) {
       emit({ type: 'store-failed', time: now(), source: source.name, key, error: isConnectorError(error) ? error.message : String(error) });
       return jsonResponse(503, 'unavailable', { error: 'unavailable', message: 'The event could not be stored; deliver it again later.' }, { 'retry-after': '5' });

@@ -1,6 +1,6 @@
 import { fail } from '../verify/verify-result.ts';
 import type { HeaderGetter } from '../verify/headers.ts';
-import { checkTimestamp, contentHashId, decodeSignature, hmac, matchSecret, parseEpoch, parseJson, type HmacAlgorithm, type SignatureEncoding } from './hmac-tools.ts';
+import { checkTimestamp, contentHashId, decodeSignature, headerTooLong, hmac, matchSecret, MAX_SIGNATURES, parseEpoch, parseJson, type HmacAlgorithm, type SignatureEncoding } from './hmac-tools.ts';
 import type { WebhookScheme, WebhookSecret } from './webhook-scheme.ts';
 
 /** What a custom `signedContent`, `id` or `type` function can read. */
@@ -92,11 +92,15 @@ export function hmacScheme(options: HmacSchemeOptions): WebhookScheme {
     verify(request, { secrets, toleranceSec, nowMs }) {
       const header = request.header(signatureHeader);
       if (header === undefined) return fail('missing-signature', `${options.header} is missing.`);
+      const tooLong = headerTooLong(options.header, header);
+      if (tooLong) return tooLong;
       const items = options.separator === undefined ? [header] : header.split(options.separator);
       const signatures: Buffer[] = [];
+      let examined = 0;
       for (const raw of items) {
         const item = raw.trim();
         if (item === '' || !item.startsWith(prefix)) continue;
+        if (++examined > MAX_SIGNATURES) break;
         const decoded = decodeSignature(item.slice(prefix.length), encoding, algorithm);
         if (decoded !== undefined) signatures.push(decoded);
       }
@@ -137,6 +141,7 @@ export function hmacScheme(options: HmacSchemeOptions): WebhookScheme {
       return { ok: true, id, type, timestamp: timestampMs === undefined ? undefined : new Date(timestampMs), secretIndex };
     },
     sign({ body, secret, timestampMs, id, type, method, url }) {
+      if (options.requiresRequestLine && !url) throw new TypeError(`hmacScheme(${name}).sign: this scheme signs the request line; pass \`url\`.`);
       const timestampText = timestampHeader === undefined ? undefined : String(timestampUnit === 's' ? Math.floor(timestampMs / 1000) : Math.floor(timestampMs));
       const headerOf = (name: string): string | undefined => {
         const lower = name.toLowerCase();

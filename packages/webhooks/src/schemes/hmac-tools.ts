@@ -11,6 +11,20 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
 /**
+ * The longest signature header a scheme reads, in characters. Providers send one signature per
+ * active secret (two or three during a rotation): a Standard Webhooks header with 10 Ed25519
+ * signatures is under 1,000 characters. A longer header is refused as malformed before any crypto.
+ */
+export const MAX_SIGNATURE_HEADER_LENGTH = 4096;
+
+/**
+ * The most signatures a scheme examines in one header (Stripe `v1=`, Standard Webhooks `v1`/`v1a`,
+ * an `hmacScheme` with a separator). Later ones are ignored, so a header of well-formed garbage
+ * costs at most this many HMAC comparisons or Ed25519 verifications per configured key.
+ */
+export const MAX_SIGNATURES = 10;
+
+/**
  * Decodes a signature from the header into its bytes, or undefined when it is not exactly one
  * digest in that encoding. Node's decoders silently skip bad characters, so the text is checked first.
  */
@@ -18,12 +32,33 @@ export function decodeSignature(text: string, encoding: SignatureEncoding, algor
   return decodeBytes(text, encoding, DIGEST_BYTES[algorithm]);
 }
 
-/** Decodes text that must be exactly `length` bytes in that encoding (a signature, a key), or undefined. */
+/**
+ * Decodes text that must be exactly `length` bytes in that encoding (a signature, a key), or
+ * undefined. Only one spelling of the bytes is accepted: exactly `2 * length` hex digits (either
+ * case); base64 with its `=` padding and zero unused bits (what every encoder writes); base64url the
+ * same, with or without the padding. A verifier that accepted `sig + 'f'` or other trailing bits
+ * would accept many texts for one signature, which is not what "64 hex digits" promises.
+ */
 export function decodeBytes(text: string, encoding: SignatureEncoding, length: number): Buffer | undefined {
-  const pattern = encoding === 'hex' ? HEX : encoding === 'base64' ? BASE64 : BASE64URL;
-  if (!pattern.test(text)) return undefined;
+  if (encoding === 'hex') {
+    if (text.length !== length * 2 || !HEX.test(text)) return undefined;
+    return Buffer.from(text, 'hex');
+  }
+  const padded = Math.ceil(length / 3) * 4;
+  if (text.length > padded || !(encoding === 'base64' ? BASE64 : BASE64URL).test(text)) return undefined;
   const bytes = Buffer.from(text, encoding);
-  return bytes.length === length ? bytes : undefined;
+  if (bytes.length !== length) return undefined;
+  // Re-encoding gives the canonical spelling: padding where due and the unused bits zero.
+  const canonical = bytes.toString(encoding);
+  if (text === canonical) return bytes;
+  if (encoding === 'base64url' && text === canonical + '='.repeat(padded - canonical.length)) return bytes;
+  return undefined;
+}
+
+/** A refusal for a signature header longer than `MAX_SIGNATURE_HEADER_LENGTH`, or undefined. */
+export function headerTooLong(name: string, header: string): VerificationFailure | undefined {
+  if (header.length <= MAX_SIGNATURE_HEADER_LENGTH) return undefined;
+  return fail('malformed-signature', `${name} is ${header.length} characters long; at most ${MAX_SIGNATURE_HEADER_LENGTH} are read (a few signatures, one per active secret).`);
 }
 
 export function hmac(algorithm: HmacAlgorithm, key: WebhookSecret, parts: readonly (string | Buffer)[]): Buffer {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../verify/verify-webhook.ts';
-import { hubspotLegacyScheme } from './hubspot-legacy-scheme.ts';
+import { hubspotLegacyScheme, hubspotLegacySchemeFor } from './hubspot-legacy-scheme.ts';
 
 // HubSpot's documented examples (v1 and v2 request validation pages).
 const SECRET = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
@@ -40,5 +40,34 @@ describe('hubspotLegacyScheme', () => {
     ['a tampered body', headers(V1_SIGNATURE.replace('2', '3'), 'v1'), 'signature-mismatch'],
   ])('rejects %s', (_name, hs, reason) => {
     expect(verifyWebhook(hubspotLegacyScheme, { body: BODY, headers: hs, secret: SECRET, method: 'POST', url: 'https://x.test/hooks' })).toMatchObject({ ok: false, reason });
+  });
+
+  it('refuses a v2 delivery relabelled v1 with body = method + URL + body (not JSON)', () => {
+    const url = 'https://x.test/hooks';
+    const v2 = signWebhook(hubspotLegacyScheme, { body: BODY, secret: SECRET, method: 'POST', url });
+    const relabelled = { ...v2, 'X-HubSpot-Signature-Version': 'v1' };
+    expect(verifyWebhook(hubspotLegacyScheme, { body: `POST${url}${BODY}`, headers: relabelled, secret: SECRET, method: 'POST', url })).toMatchObject({ ok: false, reason: 'malformed-body' });
+  });
+
+  it('refuses body bytes moved into the URL (v2 joins them without a separator)', () => {
+    const url = 'https://x.test/hooks?portal=1';
+    const signed = signWebhook(hubspotLegacyScheme, { body: BODY, secret: SECRET, method: 'POST', url });
+    expect(verifyWebhook(hubspotLegacyScheme, { body: BODY.slice(2), headers: signed, secret: SECRET, method: 'POST', url: `${url}${BODY.slice(0, 2)}` })).toMatchObject({ ok: false, reason: 'malformed-body' });
+  });
+
+  it('pins a version: hubspotLegacySchemeFor refuses the other one', () => {
+    const v2Only = hubspotLegacySchemeFor('v2');
+    expect(verifyWebhook(v2Only, { body: BODY, headers: headers(V1_SIGNATURE, 'v1'), secret: SECRET, method: 'POST', url: 'https://x.test/hooks' })).toMatchObject({
+      ok: false, reason: 'malformed-signature', message: expect.stringContaining('pinned to v2'),
+    });
+    const v1Only = hubspotLegacySchemeFor('v1');
+    expect(v1Only.requiresRequestLine).toBe(false);
+    expect(verifyWebhook(v1Only, { body: BODY, headers: headers(V1_SIGNATURE, 'v1'), secret: SECRET })).toMatchObject({ ok: true, id: '1' });
+    expect(() => hubspotLegacySchemeFor('v3' as 'v1')).toThrow(/'v1' or 'v2'/);
+  });
+
+  it('signs v1 without a URL, as HubSpot’s documented example', () => {
+    expect(signWebhook(hubspotLegacyScheme, { body: BODY, secret: SECRET })).toEqual({ 'X-HubSpot-Signature': V1_SIGNATURE, 'X-HubSpot-Signature-Version': 'v1' });
+    expect(signWebhook(hubspotLegacySchemeFor('v1'), { body: BODY, secret: SECRET, url: 'https://x.test/ignored' })).toEqual({ 'X-HubSpot-Signature': V1_SIGNATURE, 'X-HubSpot-Signature-Version': 'v1' });
   });
 });

@@ -83,4 +83,16 @@ describe('hubspotV3Scheme', () => {
   ])('rejects %s', (_name, hs, reason) => {
     expect(verifyWebhook(hubspotV3Scheme, { body: BODY, headers: hs, secret: SECRET, method: 'POST', url: URL_CALLED, now: NOW })).toMatchObject({ ok: false, reason });
   });
+
+  it('refuses body bytes moved into the URL, and bodies HubSpot never sends', () => {
+    const signed = (body: string, url: string, method = 'POST') => headers(v3(SECRET, method, url, body, NOW), NOW);
+    // The signed text is the same (method + URI + body + timestamp joined), so only the body check stops it.
+    expect(verifyWebhook(hubspotV3Scheme, { body: BODY.slice(3), headers: signed(BODY, URL_CALLED), secret: SECRET, method: 'POST', url: `${URL_CALLED}${BODY.slice(0, 3)}`, now: NOW })).toMatchObject({
+      ok: false, reason: 'malformed-body',
+    });
+    expect(verifyWebhook(hubspotV3Scheme, { body: ` ${BODY}`, headers: signed(` ${BODY}`, URL_CALLED), secret: SECRET, method: 'POST', url: URL_CALLED, now: NOW })).toMatchObject({ ok: false, reason: 'malformed-body' });
+    expect(verifyWebhook(hubspotV3Scheme, { body: 'a=1', headers: signed('a=1', URL_CALLED), secret: SECRET, method: 'POST', url: URL_CALLED, now: NOW })).toMatchObject({ ok: false, reason: 'malformed-body' });
+    expect(verifyWebhook(hubspotV3Scheme, { body: '', headers: signed('', URL_CALLED, 'GET'), secret: SECRET, method: 'GET', url: URL_CALLED, now: NOW })).toMatchObject({ ok: true });
+    expect(verifyWebhook(hubspotV3Scheme, { body: '[]', headers: signed('[]', URL_CALLED, 'GET'), secret: SECRET, method: 'GET', url: URL_CALLED, now: NOW })).toMatchObject({ ok: false, reason: 'malformed-body' });
+  });
 });

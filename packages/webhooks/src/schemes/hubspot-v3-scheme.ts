@@ -31,6 +31,27 @@ export function hubspotEventIdentity(body: Buffer): { id: string; type: string |
 }
 
 /**
+ * Why this body is not one HubSpot sends, or undefined. HubSpot POSTs JSON (an array of events from
+ * the webhooks API, an object from workflow actions) and sends GET requests (v2 workflow and card
+ * fetches) without a body. The signed text joins method, URL, body (and timestamp) with no
+ * separator, so bytes could move between URL and body and still verify; a body that must parse as a
+ * JSON array or object (or be empty without a POST) leaves no room for that, and a v2 delivery
+ * relabelled v1 (whose body would start with the method and URL) is refused too.
+ */
+export function hubspotBodyProblem(method: string | undefined, body: Buffer): string | undefined {
+  if ((method ?? 'POST') !== 'POST') return body.length === 0 ? undefined : `HubSpot sends ${method} requests without a body; this one has ${body.length} bytes.`;
+  const first = body[0];
+  if ((first !== 0x5b /* [ */ && first !== 0x7b /* { */) || !isJsonContainer(parseJson(body))) {
+    return 'HubSpot POSTs a JSON array or object; this body is not one (nothing before the opening bracket either).';
+  }
+  return undefined;
+}
+
+function isJsonContainer(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
  * HubSpot v3: `X-HubSpot-Signature-v3`, the base64 HMAC-SHA256 (key: the app's client secret) of
  * `method + URI + body + X-HubSpot-Request-Timestamp`, where the timestamp is in MILLISECONDS and the
  * URI is the full URL called, with a few escapes decoded. Needs `method` and `url` in the verify
@@ -56,9 +77,12 @@ export const hubspotV3Scheme: WebhookScheme = {
     if (secretIndex < 0) {
       return fail('signature-mismatch', 'X-HubSpot-Signature-v3 does not match with any configured secret. The URL must be the one HubSpot called, scheme and host included (check the public URL behind a proxy).');
     }
+    const problem = hubspotBodyProblem(method, request.body);
+    if (problem) return fail('malformed-body', problem);
     return { ok: true, ...hubspotEventIdentity(request.body), timestamp: new Date(timestampMs), secretIndex };
   },
   sign({ body, secret, timestampMs, method, url }) {
+    if (!url) throw new TypeError('hubspotV3Scheme.sign: v3 signs the full URL; pass `url`.');
     const t = String(Math.floor(timestampMs));
     return {
       'X-HubSpot-Signature-v3': hmac('sha256', secret, [method ?? 'POST', hubspotSignedUri(url ?? ''), body, t]).toString('base64'),

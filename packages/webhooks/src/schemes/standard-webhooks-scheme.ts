@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign as signBytes, verify as verifyBytes } from 'node:crypto';
 import { fail } from '../verify/verify-result.ts';
-import { checkTimestamp, decodeBytes, decodeSignature, hmac, isRecord, matchSecret, parseEpoch, parseJson, stringField } from './hmac-tools.ts';
+import { checkTimestamp, decodeBytes, decodeSignature, headerTooLong, hmac, isRecord, MAX_SIGNATURES, matchSecret, parseEpoch, parseJson, stringField } from './hmac-tools.ts';
 import type { WebhookScheme, WebhookSecret } from './webhook-scheme.ts';
 
 const SECRET_PREFIX = 'whsec_';
@@ -62,6 +62,8 @@ export const standardWebhooksScheme: WebhookScheme = {
   verify(request, { secrets, toleranceSec, nowMs }) {
     const header = request.header('webhook-signature');
     if (header === undefined) return fail('missing-signature', 'webhook-signature is missing.');
+    const tooLong = headerTooLong('webhook-signature', header);
+    if (tooLong) return tooLong;
     const id = request.header('webhook-id')?.trim();
     if (!id) return fail('missing-id', 'webhook-id is missing.');
     const timestampText = request.header('webhook-timestamp')?.trim();
@@ -74,6 +76,9 @@ export const standardWebhooksScheme: WebhookScheme = {
     const asymmetric: Buffer[] = [];
     let usable = 0;
     for (const item of header.split(' ')) {
+      // Only the first few usable entries are examined (one per active key is what senders send), so
+      // a header of well-formed garbage costs at most MAX_SIGNATURES Ed25519 checks per public key.
+      if (usable >= MAX_SIGNATURES) break;
       if (hasSymmetric && item.startsWith('v1,')) {
         usable++;
         const decoded = decodeSignature(item.slice(3), 'base64', 'sha256');

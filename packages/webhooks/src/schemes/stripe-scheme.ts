@@ -1,5 +1,5 @@
 import { fail } from '../verify/verify-result.ts';
-import { checkTimestamp, decodeSignature, hmac, isRecord, matchSecret, parseEpoch, parseJson, stringField } from './hmac-tools.ts';
+import { checkTimestamp, decodeSignature, headerTooLong, hmac, MAX_SIGNATURES, isRecord, matchSecret, parseEpoch, parseJson, stringField } from './hmac-tools.ts';
 import type { WebhookScheme } from './webhook-scheme.ts';
 
 /**
@@ -14,6 +14,8 @@ export const stripeScheme: WebhookScheme = {
   verify(request, { secrets, toleranceSec, nowMs }) {
     const header = request.header('stripe-signature');
     if (header === undefined) return fail('missing-signature', 'Stripe-Signature is missing.');
+    const tooLong = headerTooLong('Stripe-Signature', header);
+    if (tooLong) return tooLong;
     let timestampText: string | undefined;
     const signatures: Buffer[] = [];
     let v1Count = 0;
@@ -24,7 +26,8 @@ export const stripeScheme: WebhookScheme = {
       const value = item.slice(eq + 1).trim();
       if (key === 't') timestampText ??= value;
       else if (key === 'v1') {
-        v1Count++;
+        // Only the first few are examined: Stripe sends one per active secret.
+        if (++v1Count > MAX_SIGNATURES) continue;
         const decoded = decodeSignature(value, 'hex', 'sha256');
         if (decoded !== undefined) signatures.push(decoded);
       }

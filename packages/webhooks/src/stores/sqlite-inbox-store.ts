@@ -14,7 +14,12 @@ export interface SqliteInboxStoreOptions {
   path: string;
   /** Most writes committed in one transaction. Default 1024. */
   maxBatch?: number;
-  /** How long a write waits for another process holding the lock. Default 5000 ms. */
+  /**
+   * How long a write waits for another process holding the lock. Default 1000 ms. better-sqlite3
+   * waits synchronously (the event loop stands still meanwhile), so this, not the inbox's
+   * `storeTimeoutMs`, bounds a write when another process holds the database: keep it below that
+   * (2 s) so a busy database is a 503 the provider sees, not a timeout.
+   */
   busyTimeoutMs?: number;
   /**
    * `true` (default): every write is fsynced before its promise resolves, so the inbox answers 2xx
@@ -89,7 +94,7 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
     this.#walPath = `${options.path}-wal`;
     this.#durable = options.durable ?? true;
     this.#maxBatch = maxBatch;
-    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const busyTimeoutMs = options.busyTimeoutMs ?? 1000;
     try {
       this.#db = openInboxDatabase({ path: options.path, busyTimeoutMs, synchronous: 'NORMAL' });
       this.#db.pragma('wal_autocheckpoint = 0');

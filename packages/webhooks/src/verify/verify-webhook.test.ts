@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { githubScheme } from '../schemes/github-scheme.ts';
+import { hmacScheme } from '../schemes/hmac-scheme.ts';
+import { hubspotLegacyScheme } from '../schemes/hubspot-legacy-scheme.ts';
+import { hubspotV3Scheme } from '../schemes/hubspot-v3-scheme.ts';
 import { standardWebhooksScheme } from '../schemes/standard-webhooks-scheme.ts';
 import type { WebhookScheme } from '../schemes/webhook-scheme.ts';
 import { DEFAULT_TOLERANCE_SEC, signWebhook, verifyWebhook } from './verify-webhook.ts';
@@ -25,7 +28,10 @@ describe('verifyWebhook', () => {
     expect(() => verifyWebhook(githubScheme, { body: '', headers: {}, secret: 's', toleranceSec: 0 })).toThrow(/toleranceSec/);
     const needsUrl: WebhookScheme = { ...githubScheme, name: 'url-signed', requiresRequestLine: true };
     expect(() => verifyWebhook(needsUrl, { body: '', headers: {}, secret: 's' })).toThrow(/method.*url/);
-    expect(() => signWebhook(needsUrl, { body: '', secret: 's' })).toThrow(/url/);
+    // Signing leaves the URL to the scheme: v3 and v2 need it, HubSpot's legacy v1 does not.
+    expect(() => signWebhook(hubspotV3Scheme, { body: '[]', secret: 's' })).toThrow(/pass `url`/);
+    expect(() => signWebhook(hmacScheme({ header: 'x-sig', requiresRequestLine: true, signedContent: (c) => [c.url ?? '', c.body] }), { body: '', secret: 's' })).toThrow(/pass `url`/);
+    expect(signWebhook(hubspotLegacyScheme, { body: '[]', secret: 's' })).toMatchObject({ 'X-HubSpot-Signature-Version': 'v1' });
   });
 
   it('turns a scheme that throws into a failure: a bad delivery must never become a 500', () => {

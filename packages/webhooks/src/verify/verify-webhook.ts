@@ -101,12 +101,12 @@ export interface SignWebhookInput {
 /**
  * The headers a provider would send for this body, signed with `secret`. Use it to test your
  * endpoint, or to sign payloads in `@connectors/testing` scenarios.
+ * @throws TypeError when the scheme signs the URL (HubSpot v3 and v2, an `hmacScheme` with
+ * `requiresRequestLine`) and no `url` is given.
  */
 export function signWebhook(scheme: WebhookScheme, input: SignWebhookInput): Record<string, string> {
   const [secret] = resolveSecrets({ secret: input.secret }, `signWebhook(${scheme.name})`);
-  if (scheme.requiresRequestLine && !input.url) {
-    throw new TypeError(`signWebhook(${scheme.name}): this scheme signs the full URL; pass \`url\`.`);
-  }
+  // Whether the URL is needed is the scheme's to say: HubSpot's legacy scheme signs v1 without one.
   const timestampMs = input.timestamp === undefined ? Date.now() : typeof input.timestamp === 'number' ? input.timestamp : input.timestamp.getTime();
   return scheme.sign({
     body: toBodyBuffer(input.body),

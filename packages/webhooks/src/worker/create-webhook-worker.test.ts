@@ -267,3 +267,15 @@ describe('createWebhookWorker', () => {
     expect(() => createWebhookWorker({ store, handlers: { github: () => {} }, maxAttempts: 1.5 })).toThrow(/maxAttempts/);
   });
 });
+
+describe('createWebhookWorker with a store that stops answering', () => {
+  it('gives up on a store call after storeTimeoutMs and reports it, instead of hanging', async () => {
+    const seen: WebhookWorkerEvent[] = [];
+    const hanging = { lease: () => new Promise<never>(() => {}) } as unknown as InboxStore;
+    const worker = createWebhookWorker({ store: hanging, handlers: { '*': () => {} }, storeTimeoutMs: 50, onEvent: (e) => seen.push(e) });
+    // drain() leases until nothing is due: a lease that never answers would hold it forever.
+    expect(await worker.drain()).toEqual({ processed: 0, retried: 0, deadLettered: 0 });
+    expect(seen).toMatchObject([{ type: 'store-error', operation: 'lease', error: expect.stringContaining('did not answer lease within 50 ms') }]);
+    expect(() => createWebhookWorker({ store: hanging, handlers: { '*': () => {} }, storeTimeoutMs: -1 })).toThrow(/storeTimeoutMs must be/);
+  });
+});

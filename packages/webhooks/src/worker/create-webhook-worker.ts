@@ -1,6 +1,7 @@
 import { isConnectorError } from '@connectors/core';
 import type { WebhookInbox } from '../inbox/create-webhook-inbox.ts';
 import { truncateError, type InboxStats, type InboxStore, type LeasedInboxEvent } from '../stores/inbox-store.ts';
+import { storeTimeout, withStoreTimeout } from '../stores/store-timeout.ts';
 import { toWebhookEvent, type WebhookEvent } from './webhook-event.ts';
 
 /** What a handler gets besides the event. */
@@ -69,6 +70,12 @@ export interface WebhookWorkerOptions {
   /** How long a processed event's id is kept to recognise redeliveries. Default 3 days (Stripe retries for 3 days). */
   processedRetentionMs?: number;
   onEvent?: (event: WebhookWorkerEvent) => void;
+  /**
+   * The longest one store call (lease, renew, mark processed, retry, dead-letter) may take; past it
+   * the worker reports a `store-error` and goes on (the event's lease expires and it runs again).
+   * Default 5000 ms, so a store that hangs cannot stall the worker loop.
+   */
+  storeTimeoutMs?: number;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
   /** In [0, 1); injectable for tests. */
@@ -138,6 +145,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   const retainMs = positive(options.processedRetentionMs, DEFAULT_PROCESSED_RETENTION_MS, 'processedRetentionMs');
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  const storeTimeoutMs = storeTimeout(options.storeTimeoutMs, 5000, 'createWebhookWorker');
   const backoff = options.backoff;
   const baseDelayMs = typeof backoff === 'object' ? positive(backoff.baseDelayMs, 1000, 'backoff.baseDelayMs') : 1000;
   const maxDelayMs = typeof backoff === 'object' ? positive(backoff.maxDelayMs, 600_000, 'backoff.maxDelayMs') : 600_000;
@@ -171,7 +179,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
 
   async function storeCall<T>(operation: string, run: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await run();
+      return await withStoreTimeout(operation, storeTimeoutMs, run);
     } catch (error) {
       emit({ type: 'store-error', time: now(), operation, error: describeError(error) });
       return undefined;

@@ -8,3 +8,4 @@ export { SchemaValidationError, type SchemaIssue } from './schema-validation-err
 export { CircuitOpenError } from './circuit-open-error.ts';
 export { InvalidRequestError, AbortedError } from './invalid-request-error.ts';
 export { PaginationError, type PaginationErrorCode } from './pagination-error.ts';
+export { TokenEncryptionError, type TokenEncryptionErrorCode } from './token-encryption-error.ts';

@@ -98,7 +98,7 @@ describe('connectors-webhooks CLI (SQLite)', () => {
   it('explains usage errors with exit code 2', async () => {
     expect(await cli([])).toMatchObject({ code: 2, stdout: expect.stringContaining('Usage: connectors-webhooks') });
     expect((await cli(['--help'])).code).toBe(0);
-    expect(await cli(['dlq', 'list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--db <sqlite file> or --redis <url>') });
+    expect(await cli(['dlq', 'list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--db <sqlite file>, --redis <url> or --postgres <url>') });
     expect(await cli(['dlq', 'replay', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('--all') });
     expect(await cli(['dlq', 'list', '--db', path, '--since', 'yesterday'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--since') });
     expect(await cli(['dlq', 'purge', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command') });

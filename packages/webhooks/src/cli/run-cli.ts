@@ -24,6 +24,8 @@ Store (one of):
   --db <path>              The SQLite inbox file
   --redis <url>            Redis URL, e.g. redis://127.0.0.1:6379
   --prefix <prefix>        Redis key prefix (default: webhooks)
+  --postgres <url>         PostgreSQL URL, e.g. postgres://user@127.0.0.1/app
+  --schema <name>          PostgreSQL schema of the inbox table (default: connectors)
 
 Filters (list, replay --all):
   --source <name>  --type <type>  --since <ISO date|epoch ms>  --until <ISO date|epoch ms>  --limit <n>
@@ -46,8 +48,15 @@ function parseTime(value: string | undefined, flag: string): number | undefined 
   return n;
 }
 
-async function openStore(values: { db?: string; redis?: string; prefix?: string }): Promise<{ store: InboxStore; close: () => Promise<void> }> {
-  if ((values.db === undefined) === (values.redis === undefined)) throw new UsageError('Pass exactly one of --db <sqlite file> or --redis <url>.');
+async function openStore(values: { db?: string; redis?: string; prefix?: string; postgres?: string; schema?: string }): Promise<{ store: InboxStore; close: () => Promise<void> }> {
+  if ([values.db, values.redis, values.postgres].filter((v) => v !== undefined).length !== 1) {
+    throw new UsageError('Pass exactly one of --db <sqlite file>, --redis <url> or --postgres <url>.');
+  }
+  if (values.postgres !== undefined) {
+    const { postgresInboxStore } = await import('../stores/postgres-inbox-store.ts');
+    const store = postgresInboxStore({ connectionString: values.postgres, schema: values.schema });
+    return { store, close: () => store.close() };
+  }
   if (values.db !== undefined) {
     // Loaded on demand so a Redis user needs no better-sqlite3, and the other way round.
     const { sqliteInboxStore } = await import('../stores/sqlite-inbox-store.ts');
@@ -99,7 +108,7 @@ function table(rows: string[][]): string {
 }
 
 /**
- * The `connectors-webhooks` command line: inspect, replay and discard dead letters of a SQLite or Redis inbox.
+ * The `connectors-webhooks` command line: inspect, replay and discard dead letters of a SQLite, Redis or PostgreSQL inbox.
  * Returns the exit code (0 ok, 1 failure, 2 usage error).
  */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
@@ -112,6 +121,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
         db: { type: 'string' },
         redis: { type: 'string' },
         prefix: { type: 'string' },
+        postgres: { type: 'string' },
+        schema: { type: 'string' },
         source: { type: 'string' },
         type: { type: 'string' },
         since: { type: 'string' },

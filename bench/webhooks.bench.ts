@@ -28,7 +28,7 @@ const RESPONSE = '{"status":"stored"}';
 
 type Kind = 'bare' | 'naive' | 'inbox' | 'pg';
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const WORKER_EVENTS = Number(process.env.BENCH_WORKER_EVENTS ?? 5000);
+const WORKER_EVENTS = Number(process.env.BENCH_WORKER_EVENTS ?? 2000);
 
 interface LoadResult {
   rps: number;

@@ -55,6 +55,7 @@ export {
   type TransactionalHandlerContext,
 } from './worker/create-transactional-webhook-worker.ts';
 export type { TransactionalInboxStore, TransactionOutcome } from './stores/transactional-inbox-store.ts';
+export type { InboxInspector, InspectedInboxStats, InspectedInboxEvent } from './stores/inbox-inspector.ts';
 
 // Errors
 export { InboxStoreError } from './errors/inbox-store-error.ts';

@@ -34,7 +34,7 @@ describe('connectors-webhooks CLI (PostgreSQL)', () => {
     expect((await cli(['dlq', 'show', 'github:p-1', ...args])).stdout).toContain('"delivery":"p-1"');
     expect((await cli(['dlq', 'replay', 'github:p-1', ...args])).stdout).toBe('Replayed 1 dead letter(s).\n');
     expect((await cli(['dlq', 'discard', '--all', '--yes', ...args])).stdout).toBe('Discarded 1 dead letter(s).\n');
-    expect(JSON.parse((await cli(['stats', ...args, '--json'])).stdout)).toEqual({ pending: 1, leased: 0, deadLetters: 0 });
+    expect(JSON.parse((await cli(['stats', ...args, '--json'])).stdout)).toEqual({ pending: 1, leased: 0, expiredLeases: 0, deadLetters: 0 });
     expect((await cli(['stats', '--postgres', database.url, '--db', 'x.db'])).code).toBe(2);
     await store.close();
   });

@@ -16,6 +16,7 @@ import {
   type StoredInboxEvent,
 } from './inbox-store.ts';
 import type { TransactionalInboxStore, TransactionOutcome } from './transactional-inbox-store.ts';
+import { type InboxInspector, inspectedEvent } from './inbox-inspector.ts';
 
 /** Options of the PostgreSQL inbox store. */
 export interface PostgresInboxStoreOptions extends PostgresConnectionOptions {
@@ -33,6 +34,8 @@ export interface PostgresInboxStore extends TransactionalInboxStore<pg.PoolClien
   readonly table: string;
   /** Resolves once the tables exist (every method waits for it anyway); rejects when the migration failed. */
   ready(): Promise<void>;
+  /** A read-only view on the same pool (plain SELECTs, no LISTEN), reporting leases past their time as expired. */
+  inspector(): InboxInspector;
 }
 
 interface Row {
@@ -407,6 +410,28 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
         const row = rows[0]!;
         return { pending: Number(row.pending), leased: Number(row.leased), deadLetters: Number(row.dead) } satisfies InboxStats;
       });
+    },
+
+    inspector() {
+      return {
+        get: async (key, { now = Date.now() } = {}) => {
+          const event = await store.get(key);
+          return event && inspectedEvent(event, now);
+        },
+        listDeadLetters: (filter) => store.listDeadLetters(filter),
+        stats: ({ now = Date.now() } = {}) =>
+          run('stats', async () => {
+            const { rows } = await pool.query<{ pending: string; leased: string; expired: string; dead: string }>(
+              `SELECT count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'leased' AND due_at > $1) AS leased,
+                      count(*) FILTER (WHERE state = 'leased' AND due_at <= $1) AS expired, count(*) FILTER (WHERE state = 'dead') AS dead
+               FROM ${t} WHERE state IN ('pending', 'leased', 'dead')`,
+              [now],
+            );
+            const row = rows[0]!;
+            return { pending: Number(row.pending), leased: Number(row.leased), expiredLeases: Number(row.expired), deadLetters: Number(row.dead) };
+          }),
+        close: async () => {},
+      };
     },
 
     watch(onReady) {

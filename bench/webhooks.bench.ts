@@ -3,9 +3,12 @@
 //   bare   a node:http server that reads the body and answers 200 (the ceiling)
 //   naive  verifies, then one INSERT (its own fsync) per request before answering (orientation)
 //   inbox  @connectors/webhooks: verify, persist to SQLite (WAL, group commit, fsync), then 200
+//   pg     @connectors/webhooks: verify, persist to PostgreSQL (group commit, the server's WAL flush), then 200
+// Then the worker: events/s of the plain and the transactional (exactly-once effects) worker on PostgreSQL.
 // The load generator (autocannon) runs in a separate process too. After each run the rows on disk are
 // counted: every 2xx of the inbox must be a stored row.
 //   node bench/webhooks.bench.ts            (BENCH_SECONDS=5, BENCH_ROUNDS=3, BENCH_CONNECTIONS=64)
+// PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); a throwaway database is made and dropped.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -23,7 +26,9 @@ const WARMUP_SECONDS = 2;
 const BODY_BYTES = 2048;
 const RESPONSE = '{"status":"stored"}';
 
-type Kind = 'bare' | 'naive' | 'inbox';
+type Kind = 'bare' | 'naive' | 'inbox' | 'pg';
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const WORKER_EVENTS = Number(process.env.BENCH_WORKER_EVENTS ?? 2000);
 
 interface LoadResult {
   rps: number;
@@ -57,7 +62,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 async function serve(kind: Kind, dbPath: string): Promise<void> {
   let handler: http.RequestListener;
-  let count: () => number = () => 0;
+  let count: () => number | Promise<number> = () => 0;
   let close: () => Promise<void> = async () => {};
 
   if (kind === 'bare') {
@@ -92,6 +97,20 @@ async function serve(kind: Kind, dbPath: string): Promise<void> {
         res.end(RESPONSE);
       });
     };
+  } else if (kind === 'pg') {
+    const { createWebhookInbox, standardWebhooksScheme } = await import('@connectors/webhooks');
+    const { postgresInboxStore } = await import('@connectors/webhooks/postgres');
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({ connectionString: dbPath, max: 8 });
+    const store = postgresInboxStore({ pool, schema: 'bench' });
+    await store.ready();
+    const inbox = createWebhookInbox({ store, sources: { bench: { scheme: standardWebhooksScheme, secret: SECRET } } });
+    handler = inbox.nodeHandler();
+    count = async () => Number((await pool.query('SELECT count(*) AS n FROM bench.webhook_inbox')).rows[0].n);
+    close = async () => {
+      await store.close();
+      await pool.end();
+    };
   } else {
     const { createWebhookInbox, standardWebhooksScheme } = await import('@connectors/webhooks');
     const { sqliteInboxStore } = await import('@connectors/webhooks/sqlite');
@@ -121,7 +140,7 @@ async function serve(kind: Kind, dbPath: string): Promise<void> {
   process.on('message', (message: { cmd: string }) => {
     if (message.cmd === 'count') {
       const cpu = process.cpuUsage();
-      process.send?.({ stored: count(), served, cpuMs: (cpu.user + cpu.system) / 1000 });
+      void Promise.resolve(count()).then((stored) => process.send?.({ stored, served, cpuMs: (cpu.user + cpu.system) / 1000 }));
     }
     if (message.cmd === 'stop') {
       server.closeAllConnections();
@@ -200,8 +219,8 @@ interface RunningServer {
   stop(): Promise<{ stored: number; served: number; cpuMs: number }>;
 }
 
-async function startServer(kind: Kind, dir: string): Promise<RunningServer> {
-  const server = child(['server', kind, join(dir, `${kind}.db`)]);
+async function startServer(kind: Kind, dir: string, target = join(dir, `${kind}.db`)): Promise<RunningServer> {
+  const server = child(['server', kind, target]);
   const { port } = await server.next<{ port: number }>();
   return {
     kind,
@@ -234,6 +253,70 @@ async function finish(server: RunningServer): Promise<{ stored: number; cpuUsPer
   return { stored, cpuUsPerRequest: (cpuMs * 1000) / served };
 }
 
+/** A throwaway database for this run, dropped at the end. */
+async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `connectors_bench_${process.pid}_${Date.now()}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/**
+ * Worker throughput on PostgreSQL: WORKER_EVENTS stored events drained by one worker (concurrency 16),
+ * each handler writing one effect row. Plain: the effect is its own statement (idempotent by key), then
+ * the event is marked processed. Transactional: the effect and the processed mark commit in one
+ * transaction (BEGIN, lock the event, INSERT, UPDATE, COMMIT). Alternating rounds; every effect is checked.
+ */
+async function workerBench(url: string): Promise<{ plain: number[]; transactional: number[] }> {
+  const { default: pg } = await import('pg');
+  const { createWebhookWorker, createTransactionalWebhookWorker } = await import('@connectors/webhooks');
+  const { postgresInboxStore } = await import('@connectors/webhooks/postgres');
+  const pool = new pg.Pool({ connectionString: url, max: 24 });
+  const body = Buffer.from(payload());
+  const out = { plain: [] as number[], transactional: [] as number[] };
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of ['plain', 'transactional'] as const) {
+        const schema = `worker_${mode}_${round}`;
+        const store = postgresInboxStore({ pool, schema });
+        await store.ready();
+        await pool.query(`CREATE TABLE ${schema}.effects (event_key text PRIMARY KEY, amount integer NOT NULL)`);
+        await Promise.all(
+          Array.from({ length: WORKER_EVENTS }, (_, i) =>
+            store.put({ source: 'bench', id: `evt_${i}`, type: 'invoice.paid', timestamp: undefined, receivedAt: Date.now(), headers: { 'content-type': 'application/json' }, body }),
+          ),
+        );
+        const insert = `INSERT INTO ${schema}.effects (event_key, amount) VALUES ($1, 1)`;
+        const worker =
+          mode === 'plain'
+            ? createWebhookWorker({ store, concurrency: 16, handlers: { bench: async (_e, { idempotencyKey }) => void (await pool.query(`${insert} ON CONFLICT DO NOTHING`, [idempotencyKey])) } })
+            : createTransactionalWebhookWorker<import('pg').PoolClient>({ store, concurrency: 16, handlers: { bench: async (e, { tx }) => void (await tx.query(insert, [e.key])) } });
+        const started = performance.now();
+        const drained = await worker.drain();
+        const seconds = (performance.now() - started) / 1000;
+        const effects = Number((await pool.query(`SELECT count(*) AS n FROM ${schema}.effects`)).rows[0].n);
+        if (drained.processed !== WORKER_EVENTS || effects !== WORKER_EVENTS) throw new Error(`${mode} worker: ${drained.processed} processed, ${effects} effects, of ${WORKER_EVENTS}`);
+        out[mode].push(WORKER_EVENTS / seconds);
+        await store.close();
+      }
+    }
+  } finally {
+    await pool.end();
+  }
+  return out;
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -242,6 +325,7 @@ const median = (values: number[]): number => {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'webhooks-bench-'));
+  const database = await createBenchDatabase();
   try {
     // Orientation: the naive receiver, once.
     const naive = await startServer('naive', dir);
@@ -252,25 +336,31 @@ async function main(): Promise<void> {
     // The ceiling and the inbox, in alternating rounds so a noisy neighbour (shared disk and CPU) hits both alike.
     const bare = await startServer('bare', dir);
     const inbox = await startServer('inbox', dir);
+    const pgInbox = await startServer('pg', dir, database.url);
     await loadRun(bare, WARMUP_SECONDS);
     await loadRun(inbox, WARMUP_SECONDS);
-    const rounds: { bare: LoadResult; inbox: LoadResult }[] = [];
+    await loadRun(pgInbox, WARMUP_SECONDS);
+    const rounds: { bare: LoadResult; inbox: LoadResult; pg: LoadResult }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const b = await loadRun(bare, SECONDS);
       const i = await loadRun(inbox, SECONDS);
-      rounds.push({ bare: b, inbox: i });
+      const p = await loadRun(pgInbox, SECONDS);
+      rounds.push({ bare: b, inbox: i, pg: p });
     }
     const bareEnd = await finish(bare);
     const inboxEnd = await finish(inbox);
+    const pgEnd = await finish(pgInbox);
+    const workers = await workerBench(database.url);
 
     console.log(`\nwebhook receiving: ${CONNECTIONS} connections, ${BODY_BYTES} B signed events (Standard Webhooks), each a new event id; autocannon in its own process; ${SECONDS} s per run`);
     console.log('| run | server | req/s | vs bare (same round) | p50 ms | p99 ms | max ms | non-2xx | errors |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
     const row = (run: string, name: string, r: LoadResult, ratio: string) =>
       console.log(`| ${run} | ${name} | ${fmt(r.rps)} | ${ratio} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.max, 1)} | ${r.non2xx} | ${r.errors + r.timeouts} |`);
-    rounds.forEach(({ bare: b, inbox: i }, n) => {
+    rounds.forEach(({ bare: b, inbox: i, pg: p }, n) => {
       row(`round ${n + 1}`, 'bare node:http (read body, 200)', b, '1.00x');
       row(`round ${n + 1}`, 'inbox: verify, SQLite group commit, fsync, 200', i, `${fmt(i.rps / b.rps, 2)}x`);
+      row(`round ${n + 1}`, 'inbox: verify, PostgreSQL group commit (commit = WAL flush), 200', p, `${fmt(p.rps / b.rps, 2)}x`);
     });
     const bareMedian = median(rounds.map((r) => r.bare.rps));
     row('once', 'naive: verify, 1 INSERT + fsync per request, 200', naiveRun, `${fmt(naiveRun.rps / bareMedian, 2)}x (of median bare)`);
@@ -283,6 +373,21 @@ async function main(): Promise<void> {
     console.log(`server CPU per request (all threads): bare ${fmt(bareEnd.cpuUsPerRequest)} µs, inbox ${fmt(inboxEnd.cpuUsPerRequest)} µs, naive ${fmt(naiveEnd.cpuUsPerRequest)} µs`);
     console.log(`every 2xx of the inbox is a row on disk: ${inboxEnd.stored} stored, ${inbox.acknowledged} acknowledged (the difference: requests in flight when a run ended)`);
     console.log(`target: inbox >= 0.5x bare with p99 <= 25 ms (medians of ${ROUNDS} rounds) -> ${met ? 'met' : 'MISSED'} (${fmt(ratio, 2)}x, p99 ${fmt(p99, 1)} ms)`);
+    const pgRatios = rounds.map((r) => r.pg.rps / r.bare.rps);
+    const pgRatio = median(pgRatios);
+    const pgP99 = median(rounds.map((r) => r.pg.p99));
+    const pgFailures = rounds.reduce((n, r) => n + r.pg.non2xx + r.pg.errors + r.pg.timeouts, 0);
+    const pgMet = pgRatio >= 0.4 && pgP99 <= 25 && pgFailures === 0;
+    console.log(`server CPU per request (PostgreSQL inbox process; the database server's own CPU not included): ${fmt(pgEnd.cpuUsPerRequest)} µs`);
+    console.log(`every 2xx of the PostgreSQL inbox is a committed row: ${pgEnd.stored} stored, ${pgInbox.acknowledged} acknowledged`);
+    console.log(`target: PostgreSQL inbox >= 0.4x bare with p99 <= 25 ms (medians of ${ROUNDS} rounds) -> ${pgMet ? 'met' : 'MISSED'} (${fmt(pgRatio, 2)}x, p99 ${fmt(pgP99, 1)} ms)`);
+    const plainRate = median(workers.plain);
+    const txRate = median(workers.transactional);
+    console.log(`\nworker on PostgreSQL, ${WORKER_EVENTS} events, concurrency 16, one effect row each (medians of ${ROUNDS} alternating rounds):`);
+    console.log('| worker | events/s | rounds | vs plain |');
+    console.log('|---|---:|---|---:|');
+    console.log(`| plain (effect idempotent by key, then mark processed) | ${fmt(plainRate)} | ${workers.plain.map((x) => fmt(x)).join(', ')} | 1.00x |`);
+    console.log(`| transactional (effect + processed mark in one transaction) | ${fmt(txRate)} | ${workers.transactional.map((x) => fmt(x)).join(', ')} | ${fmt(txRate / plainRate, 2)}x |`);
     result('webhooks', {
       connections: CONNECTIONS,
       seconds: SECONDS,
@@ -292,9 +397,15 @@ async function main(): Promise<void> {
       inbox: { rps: Math.round(median(rounds.map((r) => r.inbox.rps))), p50: median(rounds.map((r) => r.inbox.p50)), p99, ratio: +ratio.toFixed(2), ratios: ratios.map((x) => +x.toFixed(2)), cpuUsPerRequest: Math.round(inboxEnd.cpuUsPerRequest), stored: inboxEnd.stored },
       naive: { rps: Math.round(naiveRun.rps), p99: naiveRun.p99, ratio: +(naiveRun.rps / bareMedian).toFixed(2) },
       target: met ? 'met' : 'missed',
+      postgres: {
+        rps: Math.round(median(rounds.map((r) => r.pg.rps))), p99: pgP99, ratio: +pgRatio.toFixed(2), ratios: pgRatios.map((x) => +x.toFixed(2)),
+        cpuUsPerRequest: Math.round(pgEnd.cpuUsPerRequest), stored: pgEnd.stored, target: pgMet ? 'met' : 'missed',
+      },
+      worker: { events: WORKER_EVENTS, plainPerSecond: Math.round(plainRate), transactionalPerSecond: Math.round(txRate), ratio: +(txRate / plainRate).toFixed(2) },
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 

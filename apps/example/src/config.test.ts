@@ -25,7 +25,9 @@ describe('configFromEnv', () => {
   it('takes a GitHub App user token instead of GITHUB_TOKEN, and says which part is missing', () => {
     const partial = configFromEnv({ GITHUB_REPO: 'o/r', STRIPE_SECRET_KEY: 'sk_test_x', GITHUB_CLIENT_ID: 'Iv1.abc' });
     expect(partial).toEqual({ ok: false, problems: ['GitHub App user token: GITHUB_CLIENT_SECRET, GITHUB_REFRESH_TOKEN are not set (all three are needed, or use GITHUB_TOKEN instead)'] });
-    const full = configFromEnv({ GITHUB_REPO: 'o/r', STRIPE_SECRET_KEY: 'sk_test_x', GITHUB_CLIENT_ID: 'Iv1.abc', GITHUB_CLIENT_SECRET: 's', GITHUB_REFRESH_TOKEN: 'ghr_x' });
-    expect(full).toMatchObject({ ok: true, config: { github: { auth: { kind: 'oauth', tokenUrl: 'https://github.com/login/oauth/access_token', clientId: 'Iv1.abc' } } } });
+    const full = configFromEnv({ GITHUB_REPO: 'o/r', STRIPE_SECRET_KEY: 'sk_test_x', GITHUB_CLIENT_ID: 'Iv1.abc', GITHUB_CLIENT_SECRET: 's', GITHUB_REFRESH_TOKEN: 'ghr_x', CONNECTORS_TOKEN_KEY: 'k' });
+    expect(full).toMatchObject({ ok: true, config: { github: { auth: { kind: 'oauth', tokenUrl: 'https://github.com/login/oauth/access_token', clientId: 'Iv1.abc' } }, tokenEncryption: { keyEnv: 'CONNECTORS_TOKEN_KEY' } } });
+    const unencrypted = configFromEnv({ GITHUB_REPO: 'o/r', STRIPE_SECRET_KEY: 'sk_test_x', GITHUB_CLIENT_ID: 'Iv1.abc', GITHUB_CLIENT_SECRET: 's', GITHUB_REFRESH_TOKEN: 'ghr_x' });
+    expect(unencrypted).toMatchObject({ ok: false, problems: [expect.stringMatching(/^CONNECTORS_TOKEN_KEY is not set/)] });
   });
 });

@@ -1,4 +1,4 @@
-import type { RetryOptions } from '@connectors/core';
+import type { RetryOptions, TokenEncryptionOptions } from '@connectors/core';
 
 /** How the app authenticates to GitHub: a token, or a GitHub App user token that expires and is refreshed. */
 export type GitHubAuthConfig =
@@ -40,6 +40,8 @@ export interface AppConfig {
   syncIntervalMs: number;
   /** Passed to both connectors (the demo shortens the backoff so it finishes quickly). */
   retry?: RetryOptions;
+  /** Encrypts the OAuth tokens the app stores (AES-256-GCM, key from an environment variable). Required with a GitHub App user token. */
+  tokenEncryption?: TokenEncryptionOptions;
 }
 
 /** The result of reading the environment: a config, or every problem at once (never just the first). */
@@ -54,6 +56,8 @@ export const ENVIRONMENT_HELP = [
   'GITHUB_WEBHOOK_SECRET   enables /webhooks/github',
   'STRIPE_WEBHOOK_SECRET   enables /webhooks/stripe (whsec_...)',
   'GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GITHUB_REFRESH_TOKEN   a GitHub App user token (expiring, rotating) instead of GITHUB_TOKEN',
+  'CONNECTORS_TOKEN_KEY    with a GitHub App user token: 32 random bytes, base64 (openssl rand -base64 32); the stored tokens are encrypted with it',
+  'CONNECTORS_TOKEN_KEY_PREVIOUS   while rotating that key: the old one, still accepted for reading',
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
   'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
 ];
@@ -87,6 +91,9 @@ export function configFromEnv(env: Env): EnvConfigResult {
         clientSecret: get('GITHUB_CLIENT_SECRET')!,
         refreshToken: get('GITHUB_REFRESH_TOKEN')!,
       };
+      if (!get('CONNECTORS_TOKEN_KEY')) {
+        problems.push('CONNECTORS_TOKEN_KEY is not set: the rotating GitHub refresh token is stored encrypted; set it to 32 random bytes in base64 (openssl rand -base64 32)');
+      }
     }
   } else {
     const token = get('GITHUB_TOKEN');
@@ -113,6 +120,7 @@ export function configFromEnv(env: Env): EnvConfigResult {
       databasePath: get('DATABASE_PATH') ?? 'data/example.db',
       port,
       syncIntervalMs: minutes * 60_000,
+      ...(get('CONNECTORS_TOKEN_KEY') ? { tokenEncryption: { keyEnv: get('CONNECTORS_TOKEN_KEY_PREVIOUS') ? ['CONNECTORS_TOKEN_KEY', 'CONNECTORS_TOKEN_KEY_PREVIOUS'] : 'CONNECTORS_TOKEN_KEY' } } : {}),
       github: {
         repo: { owner: repoMatch[1]!, repo: repoMatch[2]! },
         auth,

@@ -31,7 +31,8 @@ export function createGitHub(config: AppConfig, db: AppDatabase, onEvent: EventL
             clientSecret: auth.clientSecret,
             grant: 'refresh_token',
             refreshToken: auth.refreshToken,
-            store: sqliteTokenStore({ database: db.sqlite }),
+            // Encrypted at rest: the database file never holds a usable token (config.tokenEncryption names the key's variable).
+            store: sqliteTokenStore({ database: db.sqlite, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) }),
             credentialId: `github:${config.github.repo.owner}:${auth.clientId}`,
           }),
         }),

@@ -9,7 +9,9 @@ import { pino } from 'pino';
 import { type App, startApp } from './app.ts';
 import { formatStartupFailure } from './check-credentials.ts';
 import { faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
-import { DEMO_FAULTS, DEMO_SEED, startDemoSandbox } from './demo/demo-sandbox.ts';
+import { DEMO_FAULTS, DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './demo/demo-sandbox.ts';
+import { tokensAtRestCheck } from './demo/tokens-at-rest-check.ts';
+import { generateTokenKey } from '@connectors/core';
 import { syncedRows } from './demo/expected-state.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
@@ -45,6 +47,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const tally = new Tally();
   const seed = options.seed ?? DEMO_SEED;
   const interruptAfter = options.interruptAfterPages ?? 3;
+  // A throwaway key, so the demo's database holds the GitHub tokens encrypted, as production would.
+  const generatedKey = !process.env[DEMO_TOKEN_KEY_ENV];
+  if (generatedKey) process.env[DEMO_TOKEN_KEY_ENV] = generateTokenKey();
   const { sandbox, configFor } = await startDemoSandbox(seed);
   const config = configFor(databasePath);
   const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
@@ -82,6 +87,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   print(`  sandbox   ${sandbox.url} (seed ${seed})`);
   print(`  database  ${databasePath}`);
   print(`  log       ${logPath} (pino: one line per HTTP attempt)`);
+  print(`  tokens    encrypted at rest (AES-256-GCM) with ${generatedKey ? 'a throwaway key generated for this run' : 'the key'} in ${DEMO_TOKEN_KEY_ENV}`);
 
   // Progress: one line per committed page, with what its calls went through since the line before.
   const pages: PageRecord[] = [];
@@ -198,6 +204,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     metricsCheck(metricsResponse.status, metrics),
   ];
   await app.close();
+  checks.push(tokensAtRestCheck(dirname(databasePath)));
   return finish(checks, {
     webhooks: {
       events: events.length,

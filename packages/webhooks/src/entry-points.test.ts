@@ -35,6 +35,8 @@ describe('entry points', () => {
     // The Redis store only uses the client it is given: ioredis is a type import there.
     expect(runtimeGraph('redis.ts').packages).not.toContain('ioredis');
     expect(runtimeGraph('redis.ts').packages).not.toContain('better-sqlite3');
+    // The PostgreSQL store reaches pg only through @connectors/core/postgres (its migrations and connection handling).
+    expect([...runtimeGraph('postgres.ts').packages].sort()).toEqual(['@connectors/core', '@connectors/core/postgres', 'node:crypto']);
   });
 
   it('the graph walker sees through the re-exports (sanity check)', () => {

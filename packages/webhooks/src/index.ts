@@ -48,6 +48,14 @@ export {
   type DrainResult,
 } from './worker/create-webhook-worker.ts';
 export type { WebhookEvent } from './worker/webhook-event.ts';
+export {
+  createTransactionalWebhookWorker,
+  type TransactionalWebhookWorkerOptions,
+  type TransactionalWebhookHandler,
+  type TransactionalHandlerContext,
+} from './worker/create-transactional-webhook-worker.ts';
+export type { TransactionalInboxStore, TransactionOutcome } from './stores/transactional-inbox-store.ts';
+export type { InboxInspector, InspectedInboxStats, InspectedInboxEvent } from './stores/inbox-inspector.ts';
 
 // Errors
 export { InboxStoreError } from './errors/inbox-store-error.ts';

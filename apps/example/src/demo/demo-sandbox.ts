@@ -19,6 +19,8 @@ export const DEMO_FAULTS: SandboxFaults = {
 const CLIENT_ID = 'demo-github-app';
 const CLIENT_SECRET = 'demo-github-app-secret';
 const FIRST_REFRESH_TOKEN = 'demo-refresh-token-0';
+/** The variable the demo puts a throwaway token-encryption key in (generated per run unless already set). */
+export const DEMO_TOKEN_KEY_ENV = 'CONNECTORS_DEMO_TOKEN_KEY';
 
 /**
  * GitHub as a GitHub App acting for a user: access tokens that expire and refresh tokens that rotate
@@ -62,6 +64,7 @@ export async function startDemoSandbox(seed = DEMO_SEED, faults: SandboxFaults =
       stripe: { secretKey: STRIPE_SANDBOX_SECRET_KEY, baseUrl: sandbox.urlFor('stripe'), webhookSecret: STRIPE_SANDBOX_WEBHOOK_SECRET, pageSize: 10 },
       // Production backoff starts at 1 s; the demo's faults are frequent, so it retries sooner and a little longer.
       retry: { baseDelayMs: 200, maxAttempts: 6 },
+      tokenEncryption: { keyEnv: DEMO_TOKEN_KEY_ENV },
     }),
   };
 }

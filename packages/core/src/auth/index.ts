@@ -17,3 +17,4 @@ export { signJwtRs256 } from './sign-jwt-rs256.ts';
 export { memoryTokenStore, type TokenStore, type TokenRecord, type TokenLock } from './token-store.ts';
 export type { ClientAuthMethod } from './token-endpoint.ts';
 export type { RefreshReason } from './token-refresher.ts';
+export { tokenCipher, generateTokenKey, type TokenCipher, type TokenEncryptionOptions, type ReencryptResult } from './token-cipher.ts';

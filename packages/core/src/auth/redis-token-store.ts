@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { parseTokenRecord, type TokenLock, type TokenStore } from './token-store.ts';
+import { type ReencryptResult, type TokenEncryptionOptions, tokenRecordCodec } from './token-cipher.ts';
+import type { TokenLock, TokenStore } from './token-store.ts';
 
 export interface RedisTokenStoreOptions {
   /** An ioredis client (or cluster). The store never closes it. */
@@ -13,6 +14,32 @@ export interface RedisTokenStoreOptions {
    * be saved) instead of waiting for as long as the client's offline queue holds the command.
    */
   timeoutMs?: number;
+  /** Encrypt tokens at rest (AES-256-GCM) with keys from environment variables; see `TokenEncryptionOptions`. */
+  encryption?: TokenEncryptionOptions;
+}
+
+/** A `TokenStore` in Redis. */
+export interface RedisTokenStore extends TokenStore {
+  /** Rewrites every record under the prefix with the first configured key (records in clear or under an older key). */
+  reencrypt(): Promise<ReencryptResult>;
+}
+
+/** Rewrites a record only if it is still the value that was read, so a concurrent refresh is never overwritten. */
+const REPLACE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 else return 0 end`;
+
+/*
+ * An encrypted record is stored as `{"updatedAt":...,"sealed":"enc:v1:..."}`: the ciphertext for the
+ * tokens, the write time in clear (not a secret) so the scripts below can still refuse a late write
+ * that is older than what is stored. A plain record is its own JSON and carries `updatedAt` already.
+ */
+function seal(encoded: string, updatedAt: number): string {
+  return encoded.startsWith('{') ? encoded : JSON.stringify({ updatedAt, sealed: encoded });
+}
+
+function unseal(stored: string): string {
+  if (!stored.startsWith('{"updatedAt"') || !stored.includes('"sealed"')) return stored;
+  const parsed = JSON.parse(stored) as { sealed?: unknown };
+  return typeof parsed.sealed === 'string' ? parsed.sealed : stored;
 }
 
 /** Deletes the lock only if we still own it: after our TTL ran out it may be another process's lock. */
@@ -56,7 +83,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * `timeoutMs`; a write that Redis runs late never replaces a newer record, and a lock taken late
  * is released.
  */
-export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
+export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStore {
   const { redis } = options;
   if (!redis || typeof (redis as { set?: unknown }).set !== 'function') throw new TypeError('redisTokenStore: `redis` must be an ioredis client');
   const prefix = options.prefix ?? 'connectors:auth:';
@@ -64,16 +91,39 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`redisTokenStore: timeoutMs must be a number of milliseconds > 0; got ${String(options.timeoutMs)}`);
   const tokenKey = (id: string) => `${prefix}token:${id}`;
   const lockKey = (id: string) => `${prefix}lock:${id}`;
+  const codec = tokenRecordCodec(options.encryption, `redisTokenStore(${prefix})`);
   return {
     async get(id) {
       const text = await withTimeout(redis.get(tokenKey(id)), timeoutMs, `GET ${tokenKey(id)}`);
-      return text === null ? undefined : parseTokenRecord(text, `redisTokenStore(${tokenKey(id)})`);
+      return text === null ? undefined : codec.decode(id, unseal(text));
     },
     async set(id, record) {
-      await withTimeout(redis.eval(SET_SCRIPT, 1, tokenKey(id), JSON.stringify(record), record.updatedAt), timeoutMs, `a write of ${tokenKey(id)}`);
+      await withTimeout(redis.eval(SET_SCRIPT, 1, tokenKey(id), seal(codec.encode(id, record), record.updatedAt), record.updatedAt), timeoutMs, `a write of ${tokenKey(id)}`);
     },
     async delete(id) {
       await withTimeout(redis.eval(DELETE_SCRIPT, 1, tokenKey(id), Date.now()), timeoutMs, `a delete of ${tokenKey(id)}`);
+    },
+    async reencrypt() {
+      if (!codec.encrypted) throw new TypeError(`redisTokenStore(${prefix}): reencrypt() needs \`encryption: { keyEnv }\` on the store`);
+      const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
+      const tokenPrefix = tokenKey('');
+      let rewritten = 0;
+      for (const node of nodes) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${tokenPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 200);
+          for (const key of keys) {
+            const text = await redis.get(key);
+            if (text === null) continue;
+            const id = key.slice(tokenPrefix.length);
+            const updatedAt = (codec.decode(id, unseal(text)) as { updatedAt?: number } | undefined)?.updatedAt ?? 0;
+            // A refresh that wrote in between already wrote with the first key: nothing to do then.
+            if (Number(await redis.eval(REPLACE_SCRIPT, 1, key, text, seal(codec.reencode(id, unseal(text)), updatedAt))) === 1) rewritten++;
+          }
+          cursor = next;
+        } while (cursor !== '0');
+      }
+      return { rewritten };
     },
     async tryLock(id, ttlMs): Promise<TokenLock | undefined> {
       const owner = randomUUID();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { parseTokenRecord, type TokenLock, type TokenRecord, type TokenStore } from './token-store.ts';
+import { type ReencryptResult, type TokenEncryptionOptions, tokenRecordCodec } from './token-cipher.ts';
+import type { TokenLock, TokenRecord, TokenStore } from './token-store.ts';
 
 export interface SqliteTokenStoreOptions {
   /** A database file, created if missing. Processes on the same host share tokens through it. */
@@ -9,11 +10,15 @@ export interface SqliteTokenStoreOptions {
   database?: Database.Database;
   /** Table name; the lock table is `<table>_locks`. Default `connector_tokens`. */
   table?: string;
+  /** Encrypt tokens at rest (AES-256-GCM) with keys from environment variables; see `TokenEncryptionOptions`. */
+  encryption?: TokenEncryptionOptions;
 }
 
 /** A `TokenStore` in SQLite, with `close()` for a database it opened itself. */
 export interface SqliteTokenStore extends TokenStore {
   close(): void;
+  /** Rewrites every record with the first configured key (records in clear or under an older key); one transaction. */
+  reencrypt(): Promise<ReencryptResult>;
 }
 
 /**
@@ -27,8 +32,13 @@ export function sqliteTokenStore(options: SqliteTokenStoreOptions): SqliteTokenS
   }
   const table = options.table ?? 'connector_tokens';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new TypeError(`sqliteTokenStore: table must be a plain SQL identifier; got ${JSON.stringify(table)}`);
+  const where = `sqliteTokenStore(${options.path ?? 'database'})`;
+  // Before opening anything: a missing or malformed key fails here, not at the first refresh.
+  const codec = tokenRecordCodec(options.encryption, where);
   const db = options.database ?? new Database(options.path!);
   const owned = options.database === undefined;
+  // Freed pages (a rotated token's old row) are zeroed instead of lingering in the file.
+  db.pragma('secure_delete = ON');
   // WAL lets readers in other processes proceed while one writes; busy_timeout waits out short write locks instead of failing.
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
@@ -47,15 +57,24 @@ export function sqliteTokenStore(options: SqliteTokenStoreOptions): SqliteTokenS
      ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE ${table}_locks.expires_at <= ?`,
   );
   const releaseLock = db.prepare(`DELETE FROM ${table}_locks WHERE id = ? AND owner = ?`);
-  const where = `sqliteTokenStore(${options.path ?? 'database'})`;
+  const selectAll = db.prepare<[], { id: string; record: string }>(`SELECT id, record FROM ${table}`);
+  const updateRecord = db.prepare(`UPDATE ${table} SET record = ? WHERE id = ?`);
+  const reencryptAll = db.transaction(() => {
+    let rewritten = 0;
+    for (const row of selectAll.all()) {
+      updateRecord.run(codec.reencode(row.id, row.record), row.id);
+      rewritten++;
+    }
+    return rewritten;
+  });
 
   return {
     async get(id) {
       const row = selectRecord.get(id);
-      return row ? parseTokenRecord(row.record, where) : undefined;
+      return row ? codec.decode(id, row.record) : undefined;
     },
     async set(id, record: TokenRecord) {
-      upsertRecord.run(id, JSON.stringify(record), record.updatedAt);
+      upsertRecord.run(id, codec.encode(id, record), record.updatedAt);
     },
     async delete(id) {
       deleteRecord.run(id);
@@ -69,6 +88,13 @@ export function sqliteTokenStore(options: SqliteTokenStoreOptions): SqliteTokenS
           releaseLock.run(id, owner);
         },
       };
+    },
+    async reencrypt() {
+      if (!codec.encrypted) throw new TypeError(`${where}: reencrypt() needs \`encryption: { keyEnv }\` on the store`);
+      const rewritten = reencryptAll.immediate();
+      // Old ciphertexts (or plaintext) may still sit in the WAL until a checkpoint copies the new pages over them.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      return { rewritten };
     },
     close() {
       if (owned && db.open) db.close();

@@ -16,3 +16,4 @@ export { nextUrlPagination, type NextUrlPaginationOptions } from './next-url-pag
 export { readPath, type ItemAt, type ValueAt } from './read-path.ts';
 export { resolveListing, type Listing, type Listings } from './listings.ts';
 export type { PageCall, PageResponse, PageSource } from './page-source.ts';
+export { memoryCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';

@@ -70,7 +70,7 @@ describe('connectors-webhooks CLI (SQLite)', () => {
 
     const replay = await cli(['dlq', 'replay', 'github:p-1', '--db', path]);
     expect(replay).toMatchObject({ code: 0, stdout: 'Replayed 1 dead letter(s).\n' });
-    expect((await cli(['stats', '--db', path, '--json'])).stdout).toBe('{"pending":1,"leased":0,"deadLetters":1}\n');
+    expect((await cli(['stats', '--db', path, '--json'])).stdout).toBe('{"pending":1,"leased":0,"deadLetters":1,"expiredLeases":0}\n');
 
     fixed.value = true;
     const worker = createWebhookWorker({ store, handlers: { github: () => {} } });
@@ -91,14 +91,14 @@ describe('connectors-webhooks CLI (SQLite)', () => {
     expect(await store.get('github:b-1')).toMatchObject({ state: 'discarded' });
     expect(await store.put(event('b-1', { receivedAt: Date.now() }))).toBe('duplicate');
     expect((await cli(['dlq', 'discard', '--all', '--yes', '--type', 'push', '--retain', '12h', '--db', path, '--json'])).stdout).toBe('{"discarded":1}\n');
-    expect((await cli(['stats', '--db', path, '--json'])).stdout).toBe('{"pending":0,"leased":0,"deadLetters":1}\n');
+    expect((await cli(['stats', '--db', path, '--json'])).stdout).toBe('{"pending":0,"leased":0,"deadLetters":1,"expiredLeases":0}\n');
     expect((await cli(['dlq', 'list', '--db', path, '--json'])).stdout).toContain('github:inv-3');
   });
 
   it('explains usage errors with exit code 2', async () => {
     expect(await cli([])).toMatchObject({ code: 2, stdout: expect.stringContaining('Usage: connectors-webhooks') });
     expect((await cli(['--help'])).code).toBe(0);
-    expect(await cli(['dlq', 'list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--db <sqlite file> or --redis <url>') });
+    expect(await cli(['dlq', 'list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--db <sqlite file>, --redis <url> or --postgres <url>') });
     expect(await cli(['dlq', 'replay', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('--all') });
     expect(await cli(['dlq', 'list', '--db', path, '--since', 'yesterday'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--since') });
     expect(await cli(['dlq', 'purge', '--db', path])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command') });

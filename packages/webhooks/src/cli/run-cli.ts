@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@connectors/core';
-import type { DeadLetterFilter, InboxStore, StoredInboxEvent } from '../stores/inbox-store.ts';
+import type { DeadLetterFilter, InboxStats, InboxStore, StoredInboxEvent } from '../stores/inbox-store.ts';
 import { DEFAULT_PROCESSED_RETENTION_MS } from '../worker/create-webhook-worker.ts';
 
 /** Where the CLI writes; injectable so tests can capture it. */
@@ -24,6 +24,8 @@ Store (one of):
   --db <path>              The SQLite inbox file
   --redis <url>            Redis URL, e.g. redis://127.0.0.1:6379
   --prefix <prefix>        Redis key prefix (default: webhooks)
+  --postgres <url>         PostgreSQL URL, e.g. postgres://user@127.0.0.1/app
+  --schema <name>          PostgreSQL schema of the inbox table (default: connectors)
 
 Filters (list, replay --all):
   --source <name>  --type <type>  --since <ISO date|epoch ms>  --until <ISO date|epoch ms>  --limit <n>
@@ -46,8 +48,29 @@ function parseTime(value: string | undefined, flag: string): number | undefined 
   return n;
 }
 
-async function openStore(values: { db?: string; redis?: string; prefix?: string }): Promise<{ store: InboxStore; close: () => Promise<void> }> {
-  if ((values.db === undefined) === (values.redis === undefined)) throw new UsageError('Pass exactly one of --db <sqlite file> or --redis <url>.');
+/** What the CLI uses of a store: the inspector's reads (a lease past its time shows as `expired`) and the DLQ writes. */
+type ShownEvent = Omit<StoredInboxEvent, 'state'> & { state: string };
+interface CliStore extends Pick<InboxStore, 'listDeadLetters' | 'replayDeadLetters' | 'discardDeadLetters'> {
+  get(key: string): Promise<ShownEvent | undefined>;
+  stats(): Promise<InboxStats & { expiredLeases?: number }>;
+}
+
+async function openStore(values: { db?: string; redis?: string; prefix?: string; postgres?: string; schema?: string }, readOnly = false): Promise<{ store: CliStore; close: () => Promise<void> }> {
+  if ([values.db, values.redis, values.postgres].filter((v) => v !== undefined).length !== 1) {
+    throw new UsageError('Pass exactly one of --db <sqlite file>, --redis <url> or --postgres <url>.');
+  }
+  if (readOnly && values.db !== undefined) {
+    // Reading needs no writer: no checkpointer thread, no write lock on a file the inbox is using.
+    const { inspectSqliteInbox } = await import('../stores/sqlite-inbox-inspector.ts');
+    const inspector = inspectSqliteInbox({ path: values.db });
+    const refuse = () => Promise.reject(new Error('the read-only inspector cannot change events'));
+    return { store: { ...inspector, replayDeadLetters: refuse, discardDeadLetters: refuse }, close: () => inspector.close() };
+  }
+  if (values.postgres !== undefined) {
+    const { postgresInboxStore } = await import('../stores/postgres-inbox-store.ts');
+    const store = postgresInboxStore({ connectionString: values.postgres, schema: values.schema });
+    return { store: readOnly ? { ...store, ...store.inspector() } : store, close: () => store.close() };
+  }
   if (values.db !== undefined) {
     // Loaded on demand so a Redis user needs no better-sqlite3, and the other way round.
     const { sqliteInboxStore } = await import('../stores/sqlite-inbox-store.ts');
@@ -79,7 +102,7 @@ function bodyForDisplay(body: Buffer): { encoding: 'utf8' | 'base64'; text: stri
   return Buffer.byteLength(text) === body.length && !text.includes('\uFFFD') ? { encoding: 'utf8', text } : { encoding: 'base64', text: body.toString('base64') };
 }
 
-function summary(event: StoredInboxEvent): Record<string, unknown> {
+function summary(event: ShownEvent): Record<string, unknown> {
   return {
     key: event.key,
     source: event.source,
@@ -99,7 +122,7 @@ function table(rows: string[][]): string {
 }
 
 /**
- * The `connectors-webhooks` command line: inspect, replay and discard dead letters of a SQLite or Redis inbox.
+ * The `connectors-webhooks` command line: inspect, replay and discard dead letters of a SQLite, Redis or PostgreSQL inbox.
  * Returns the exit code (0 ok, 1 failure, 2 usage error).
  */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
@@ -112,6 +135,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
         db: { type: 'string' },
         redis: { type: 'string' },
         prefix: { type: 'string' },
+        postgres: { type: 'string' },
+        schema: { type: 'string' },
         source: { type: 'string' },
         type: { type: 'string' },
         since: { type: 'string' },
@@ -164,12 +189,13 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: (t) 
         throw new UsageError((error as Error).message);
       }
     }
-    opened = await openStore(values);
+    opened = await openStore(values, action === 'stats' || action === 'list' || action === 'show');
     const { store } = opened;
 
     if (action === 'stats') {
       const stats = await store.stats();
-      io.stdout(values.json ? `${JSON.stringify(stats)}\n` : `pending: ${stats.pending}\nleased: ${stats.leased}\ndead letters: ${stats.deadLetters}\n`);
+      const expired = stats.expiredLeases === undefined ? '' : `expired leases: ${stats.expiredLeases} (held by a worker that died or hangs; handed out again)\n`;
+      io.stdout(values.json ? `${JSON.stringify(stats)}\n` : `pending: ${stats.pending}\nleased: ${stats.leased}\n${expired}dead letters: ${stats.deadLetters}\n`);
       return 0;
     }
     if (action === 'list') {

@@ -97,6 +97,12 @@ export interface InboxStore {
    */
   discardDeadLetters(filter: DeadLetterFilter, options: { now: number; retainMs: number }): Promise<number>;
   stats(): Promise<InboxStats>;
+  /**
+   * Optional: calls `onReady` when an event may have become ready, also when another process stored
+   * or replayed it (PostgreSQL LISTEN/NOTIFY), so idle workers wake at once instead of at the next poll.
+   * Returns a function that stops the calls.
+   */
+  watch?(onReady: () => void): () => void;
   /** Flushes pending writes and releases the store's own resources (not a client you passed in). */
   close(): Promise<void>;
 }

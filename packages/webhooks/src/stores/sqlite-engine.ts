@@ -56,6 +56,8 @@ export type WriteOp =
   | { op: 'discard'; filter: DeadLetterFilter; now: number; retainMs: number }
   | { op: 'retry'; key: string; token: string; retryAt: number; error: string }
   | { op: 'dead'; key: string; token: string; now: number; error: string }
+  /** Runs inside the batch's transaction (in a savepoint of its own): a transactional handler and its processed mark. */
+  | { op: 'transact'; run: () => unknown }
   | { op: 'replay'; filter: DeadLetterFilter; now: number };
 
 interface Row {
@@ -252,6 +254,8 @@ export class SqliteInboxWriter {
         for (const { seq } of this.#reader.deadRows(op.filter)) replayed += this.#stmt.replay.run({ seq, now: op.now }).changes;
         return replayed;
       }
+      case 'transact':
+        return op.run();
       case 'discard': {
         let discarded = 0;
         const expiresAt = op.now + op.retainMs;

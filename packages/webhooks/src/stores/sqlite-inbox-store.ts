@@ -7,6 +7,8 @@ import { InboxStoreError } from '../errors/inbox-store-error.ts';
 import type { DeadLetterFilter, InboxStats, InboxStore, LeasedInboxEvent, NewInboxEvent, PutOutcome, StoredInboxEvent } from './inbox-store.ts';
 import type { CheckpointerData } from './sqlite-checkpointer.ts';
 import { openInboxDatabase, SqliteInboxReader, SqliteInboxWriter, type WriteOp } from './sqlite-engine.ts';
+import { type SqliteTransactionRunner, sqliteTransactionRunner } from './sqlite-transaction.ts';
+import type { TransactionalInboxStore, TransactionOutcome } from './transactional-inbox-store.ts';
 
 /** Options of the embedded SQLite inbox store. */
 export interface SqliteInboxStoreOptions {
@@ -29,8 +31,11 @@ export interface SqliteInboxStoreOptions {
   durable?: boolean;
 }
 
-/** The SQLite store, with the file it writes to. */
-export interface SqliteInboxStore extends InboxStore {
+/**
+ * The SQLite store, with the file it writes to. Transactional handlers get the store's own
+ * better-sqlite3 connection and must write synchronously (see `createTransactionalWebhookWorker`).
+ */
+export interface SqliteInboxStore extends TransactionalInboxStore<Database.Database> {
   readonly path: string;
 }
 
@@ -74,6 +79,7 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
   readonly #reader: SqliteInboxReader;
   readonly #writer: SqliteInboxWriter;
   readonly #checkpointer: Worker;
+  readonly #transact: SqliteTransactionRunner;
   #walFd: number | undefined;
   #queue: PendingWrite[] = [];
   #scheduled = false;
@@ -100,6 +106,7 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
       this.#db.pragma('wal_autocheckpoint = 0');
       this.#reader = new SqliteInboxReader(this.#db);
       this.#writer = new SqliteInboxWriter(this.#db);
+      this.#transact = sqliteTransactionRunner(this.#db);
       // A read creates the WAL (and the shared-memory lock that keeps other processes from deleting it while we are open).
       this.#reader.stats();
       this.#openWal();
@@ -255,6 +262,11 @@ class SqliteInboxStoreImpl implements SqliteInboxStore {
 
   deadLetter(key: string, leaseToken: string, { now, error }: { now: number; error: string }): Promise<boolean> {
     return this.#write({ op: 'dead', key, token: leaseToken, now, error });
+  }
+
+  /** Runs `work` and the processed mark in the next group commit (its own savepoint), durable like every write before it resolves. */
+  transaction<T>(key: string, leaseToken: string, options: { now: () => number; retainMs: number }, work: (tx: Database.Database) => Promise<T> | T): Promise<TransactionOutcome<T>> {
+    return this.#write({ op: 'transact', run: this.#transact(key, leaseToken, options, work as (tx: Database.Database) => T) });
   }
 
   replayDeadLetters(filter: DeadLetterFilter, { now }: { now: number }): Promise<number> {

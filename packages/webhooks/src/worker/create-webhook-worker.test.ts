@@ -239,9 +239,23 @@ describe('createWebhookWorker', () => {
     expect(response.status).toBe(200);
     for (let i = 0; i < 100 && processed.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(processed).toEqual(['wake-1']);
-    await expect(worker.drain()).rejects.toThrow(/stop\(\) first/);
     await worker.stop();
     expect(await worker.stats()).toEqual({ pending: 0, leased: 0, deadLetters: 0, running: 0 });
+  });
+
+  it('drain() and idle() on a running worker wait for what is due, including events stored by another process', async () => {
+    const processed: string[] = [];
+    // No polling during the test: only drain() makes this worker look at the store.
+    const worker = createWebhookWorker({ store, handlers: { github: async (e) => void processed.push(e.id) }, pollIntervalMs: 60_000 });
+    worker.start();
+    await worker.idle();
+    // Stored straight into the store, as another process would: no inbox wakes this worker.
+    for (const id of ['x1', 'x2', 'x3']) await store.put(event(id, { receivedAt: now() }));
+    expect(processed).toEqual([]);
+    expect(await worker.drain()).toEqual({ processed: 3, retried: 0, deadLettered: 0 });
+    expect(processed.sort()).toEqual(['x1', 'x2', 'x3']);
+    expect(await worker.stats()).toEqual({ pending: 0, leased: 0, deadLetters: 0, running: 0 });
+    await worker.stop();
   });
 
   it('on stop with a timeout, aborts handlers that do not finish', async () => {

@@ -2,6 +2,7 @@ import { isConnectorError } from '@connectors/core';
 import type { WebhookInbox } from '../inbox/create-webhook-inbox.ts';
 import { truncateError, type InboxStats, type InboxStore, type LeasedInboxEvent } from '../stores/inbox-store.ts';
 import { storeTimeout, withStoreTimeout } from '../stores/store-timeout.ts';
+import type { TransactionalInboxStore } from '../stores/transactional-inbox-store.ts';
 import { toWebhookEvent, type WebhookEvent } from './webhook-event.ts';
 
 /** What a handler gets besides the event. */
@@ -80,6 +81,12 @@ export interface WebhookWorkerOptions {
   now?: () => number;
   /** In [0, 1); injectable for tests. */
   random?: () => number;
+  /**
+   * Run each handler inside a transaction of the store (its `tx` in the context) that also marks the
+   * event processed: effects written through `tx` are applied exactly once. Set by
+   * `createTransactionalWebhookWorker`, which types `tx`; the store must be transactional.
+   */
+  transactional?: boolean;
 }
 
 export interface WebhookWorkerStats extends InboxStats {
@@ -98,8 +105,16 @@ export interface WebhookWorker {
   start(): void;
   /** Stops taking events and waits for running handlers; after `timeoutMs` their signals are aborted (their leases expire and they run again elsewhere). */
   stop(options?: { timeoutMs?: number }): Promise<void>;
-  /** Processes every event that is due now, waits for the handlers, and resolves (tests, cron-style jobs). Not while started. */
+  /**
+   * Processes every event that is due now, waits for the handlers, and resolves with what this call
+   * saw done (tests, cron-style jobs). On a started worker it wakes the loop and resolves at `idle()`.
+   */
   drain(): Promise<DrainResult>;
+  /**
+   * Resolves once this worker runs no handler, its last look found nothing due, and no event is leased
+   * by any worker (checked every `pollMs`, default 50). For tests and graceful hand-overs.
+   */
+  idle(options?: { pollMs?: number }): Promise<void>;
   /** Queue depths plus this worker's running handlers, for health checks. */
   stats(): Promise<WebhookWorkerStats>;
 }
@@ -168,9 +183,15 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     }
   }
 
+  const transactional = options.transactional === true ? (store as TransactionalInboxStore<unknown>) : undefined;
+  if (options.transactional === true && typeof transactional?.transaction !== 'function') {
+    throw new TypeError('createWebhookWorker: `transactional` needs a store that runs handlers in its transactions (sqliteInboxStore or postgresInboxStore); this one does not.');
+  }
   const inFlight = new Set<Promise<void>>();
+  /** Whether the last lease found nothing due while nothing ran; cleared by every wake-up. */
+  let foundNothing = false;
   const controllers = new Set<AbortController>();
-  let counts: DrainResult = { processed: 0, retried: 0, deadLettered: 0 };
+  const counts: DrainResult = { processed: 0, retried: 0, deadLettered: 0 };
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -204,6 +225,30 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     } else if (moved === false) emit({ type: 'lease-lost', time: now(), key: leased.key, source: leased.source });
   }
 
+  /** Exactly-once effects: the handler's writes and the processed mark commit in one transaction, or neither does. */
+  async function processInTransaction(leased: LeasedInboxEvent, handler: WebhookHandler, attempt: number): Promise<void> {
+    // No lease renewal: the store locks the event for the transaction, and other workers' leases skip locked events.
+    const controller = new AbortController();
+    controllers.add(controller);
+    const started = now();
+    const outcome = await storeCall('transaction', () =>
+      transactional!.transaction(leased.key, leased.leaseToken, { now, retainMs }, (tx) =>
+        handler(toWebhookEvent(leased), { idempotencyKey: leased.key, attempt, signal: controller.signal, tx } as WebhookHandlerContext),
+      ),
+    );
+    controllers.delete(controller);
+    if (outcome === undefined) return; // store failure: nothing committed, the lease expires and it runs again
+    if (outcome.kind === 'committed') {
+      const finished = now();
+      counts.processed++;
+      emit({ type: 'processed', time: finished, key: leased.key, source: leased.source, eventType: leased.type, attempt, durationMs: finished - started });
+    } else if (outcome.kind === 'lease-lost') {
+      emit({ type: 'lease-lost', time: now(), key: leased.key, source: leased.source });
+    } else {
+      await settleFailure(leased, attempt, describeError(outcome.error), isConnectorError(outcome.error) && !outcome.error.retryable);
+    }
+  }
+
   async function process(leased: LeasedInboxEvent): Promise<void> {
     const attempt = leased.attempts;
     const handler = handlers[leased.source] ?? handlers['*'];
@@ -221,6 +266,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
       await settleFailure(leased, attempt, leased.lastError ?? `The worker stopped during each of ${attempt - 1} attempts (crash or lease expiry).`, false);
       return;
     }
+    if (transactional) return processInTransaction(leased, handler, attempt);
     const controller = new AbortController();
     controllers.add(controller);
     let leaseLost = false;
@@ -277,11 +323,13 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     if (free <= 0) return { taken: 0, free };
     const leased = (await storeCall('lease', () => store!.lease({ limit: free, leaseMs, now: now() }))) ?? [];
     for (const event of leased) track(event);
+    if (leased.length === 0 && inFlight.size === 0) foundNothing = true;
     return { taken: leased.length, free };
   }
 
   /** Wakes the loop now, or makes its next pause return at once when it is busy leasing. */
   function wakeUp(): void {
+    foundNothing = false;
     if (wake) wake();
     else wakePending = true;
   }
@@ -316,9 +364,15 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     start() {
       if (running) return;
       running = true;
-      unsubscribe = options.inbox?.subscribe((event) => {
+      const fromInbox = options.inbox?.subscribe((event) => {
         if (event.type === 'stored') wakeUp();
       });
+      // Events stored or replayed by other processes (PostgreSQL LISTEN/NOTIFY), when the store can tell.
+      const fromStore = store.watch?.(wakeUp);
+      unsubscribe = () => {
+        fromInbox?.();
+        fromStore?.();
+      };
       loop = run();
     },
 
@@ -345,8 +399,13 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     },
 
     async drain() {
-      if (running) throw new TypeError('createWebhookWorker: drain() is for a worker that was not started; this one is running (call stop() first).');
-      counts = { processed: 0, retried: 0, deadLettered: 0 };
+      const before = { ...counts };
+      const since = (): DrainResult => ({ processed: counts.processed - before.processed, retried: counts.retried - before.retried, deadLettered: counts.deadLettered - before.deadLettered });
+      if (running) {
+        wakeUp();
+        await this.idle();
+        return since();
+      }
       for (;;) {
         const { taken } = await fill();
         if (taken === 0) {
@@ -354,7 +413,23 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
           await Promise.race(inFlight);
         }
       }
-      return counts;
+      return since();
+    },
+
+    async idle(idleOptions = {}) {
+      const pollMs = positive(idleOptions.pollMs, 50, 'idle pollMs');
+      for (;;) {
+        if (!running && inFlight.size === 0) {
+          // Not started: look for due work once, as the loop would.
+          const { taken } = await fill();
+          if (taken > 0) await Promise.allSettled([...inFlight]);
+        }
+        if (foundNothing && inFlight.size === 0) {
+          const stats = await storeCall('stats', () => store.stats());
+          if (stats && stats.leased === 0 && foundNothing && inFlight.size === 0) return;
+        }
+        await Promise.race([...inFlight, new Promise((resolve) => setTimeout(resolve, pollMs))]);
+      }
     },
 
     async stats() {

@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Check } from '../report.ts';
+
+/** Tokens the sandbox mints look like `sbx_at_<n>_<random>` / `sbx_rt_<n>_<random>` (packages/testing/src/sandbox/oauth-server.ts). */
+const MINTED = /sbx_(?:at|rt)_\d+_[A-Za-z0-9_-]{8,}/g;
+
+/**
+ * Reads every SQLite file of the demo's database directory (main files, WAL, shared memory) as raw
+ * bytes, after the app closed, and looks for any access or refresh token the sandbox minted.
+ */
+export function tokensAtRestCheck(directory: string, seedRefreshToken = 'demo-refresh-token-0'): Check {
+  const files = readdirSync(directory).filter((name) => /\.db(?:-wal|-shm|-journal)?$/.test(name));
+  const found = new Set<string>();
+  let bytes = 0;
+  for (const name of files) {
+    const text = readFileSync(join(directory, name)).toString('latin1');
+    bytes += text.length;
+    for (const match of text.matchAll(MINTED)) found.add(`${match[0].slice(0, 10)}… in ${name}`);
+    if (text.includes(seedRefreshToken)) found.add(`the seed refresh token in ${name}`);
+  }
+  const ok = files.length > 0 && found.size === 0;
+  return {
+    ok,
+    label: `tokens at rest: no access or refresh token in clear in ${files.length} database file(s) (${Math.round(bytes / 1024)} KiB read raw)`,
+    ...(ok ? {} : { detail: files.length === 0 ? `no database files in ${directory}` : [...found].join(', ') }),
+  };
+}

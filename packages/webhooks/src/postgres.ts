@@ -1,0 +1,1 @@
+export { postgresInboxStore, type PostgresInboxStore, type PostgresInboxStoreOptions } from './stores/postgres-inbox-store.ts';

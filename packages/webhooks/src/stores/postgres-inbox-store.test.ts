@@ -1,0 +1,94 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InboxStoreError } from '../errors/inbox-store-error.ts';
+import { describeInboxStoreContract, event } from './__fixtures__/inbox-store-contract.ts';
+import { createTestDatabase, type TestDatabase } from './__fixtures__/postgres-helpers.ts';
+import { postgresInboxStore } from './postgres-inbox-store.ts';
+
+let database: TestDatabase;
+let pool: pg.Pool;
+let seq = 0;
+beforeAll(async () => {
+  database = await createTestDatabase('inbox');
+  pool = new pg.Pool({ connectionString: database.url, max: 12 });
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+describeInboxStoreContract('postgres', async () => {
+  const store = postgresInboxStore({ pool, schema: `contract_${seq++}` });
+  return { store, cleanup: () => store.close() };
+});
+
+describe('postgresInboxStore', () => {
+  it('commits a burst of puts in few INSERTs (group commit), each answered stored or duplicate', async () => {
+    const own = new pg.Pool({ connectionString: database.url, max: 6 });
+    const store = postgresInboxStore({ pool: own, schema: 'burst', maxConcurrentBatches: 2 });
+    await store.ready();
+    const query = vi.spyOn(own, 'query');
+    const outcomes = await Promise.all(Array.from({ length: 400 }, (_, i) => store.put(event(`e${i % 300}`))));
+    expect(outcomes.filter((o) => o === 'stored')).toHaveLength(300);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(100);
+    // The first of two identical puts in one batch is the stored one.
+    expect(outcomes.slice(0, 300).every((o) => o === 'stored')).toBe(true);
+    const inserts = query.mock.calls.filter(([sql]) => String(sql).includes('INSERT INTO')).length;
+    expect(inserts).toBeGreaterThanOrEqual(1);
+    expect(inserts).toBeLessThanOrEqual(4);
+    expect((await pool.query('SELECT count(*)::int AS n FROM burst.webhook_inbox')).rows[0].n).toBe(300);
+    await store.close();
+    await own.end();
+  });
+
+  it('wakes watchers in another store instance (another process) through LISTEN/NOTIFY', async () => {
+    const writer = postgresInboxStore({ pool, schema: 'notify' });
+    const reader = postgresInboxStore({ connectionString: database.url, schema: 'notify' });
+    await Promise.all([writer.ready(), reader.ready()]);
+    let woken = 0;
+    const stop = reader.watch!(() => woken++);
+    // LISTEN is set up in the background; give it a moment before the first put.
+    for (let i = 0; i < 50 && woken === 0; i++) {
+      await writer.put(event(`n${i}`));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(woken).toBeGreaterThan(0);
+    stop();
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
+  it('runs a handler and the processed mark in one transaction: both commit, or neither', async () => {
+    const store = postgresInboxStore({ pool, schema: 'tx' });
+    await store.ready();
+    await pool.query('CREATE TABLE tx.effects (key text NOT NULL)');
+    await store.put(event('ok'));
+    await store.put(event('boom'));
+    const [ok, boom] = await store.lease({ limit: 2, leaseMs: 10_000, now: Date.now() });
+    const options = { now: Date.now, retainMs: 60_000 };
+    const failed = await store.transaction(boom!.key, boom!.leaseToken, options, async (client) => {
+      await client.query('INSERT INTO tx.effects VALUES ($1)', [boom!.key]);
+      throw new Error('downstream says no');
+    });
+    expect(failed).toMatchObject({ kind: 'failed', error: new Error('downstream says no') });
+    expect((await store.get(boom!.key))!.state).toBe('leased');
+    const committed = await store.transaction(ok!.key, ok!.leaseToken, options, async (client) => {
+      await client.query('INSERT INTO tx.effects VALUES ($1)', [ok!.key]);
+      return 'done';
+    });
+    expect(committed).toEqual({ kind: 'committed', value: 'done' });
+    expect((await store.get(ok!.key))!.state).toBe('processed');
+    expect(await store.transaction(ok!.key, ok!.leaseToken, options, () => 'again')).toEqual({ kind: 'lease-lost' });
+    expect((await pool.query('SELECT key FROM tx.effects')).rows).toEqual([{ key: ok!.key }]);
+    await store.close();
+  });
+
+  it('reports a broken connection as a retryable InboxStoreError, and bad options clearly', async () => {
+    const store = postgresInboxStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none', schema: 'nowhere' });
+    const error = await store.put(event('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InboxStoreError);
+    expect(error).toMatchObject({ retryable: true, store: 'postgres' });
+    await store.close();
+    expect(() => postgresInboxStore({ pool, table: 'no good' })).toThrow(/plain SQL identifier/);
+    expect(() => postgresInboxStore({ pool, maxBatch: 0 })).toThrow(/maxBatch must be a whole number/);
+  });
+});

@@ -95,6 +95,8 @@ function installationIdentity(data: unknown): string | undefined {
  */
 export const github = defineConnector<GitHubOptions & CommonConnectorOptions, GitHubApi>({
   name: 'github',
+  // GitHub's Statuspage (octokit.rb's ServiceStatus reads /api/v2/summary.json there).
+  statusPage: 'https://www.githubstatus.com',
   client(options): Omit<HttpClientOptions, 'connector'> {
     const baseUrl = options.baseUrl ?? GITHUB_BASE_URL;
     const apiVersion = options.apiVersion ?? GITHUB_API_VERSION;

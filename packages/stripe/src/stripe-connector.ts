@@ -80,6 +80,8 @@ function identify(auth: StripeKeyAuth | undefined) {
  */
 export const stripe = defineConnector<StripeOptions & CommonConnectorOptions, StripeApi, 'data'>({
   name: 'stripe',
+  // Stripe's public status site (stripe.com/blog/stripe-status); read as a Statuspage summary.json.
+  statusPage: 'https://status.stripe.com',
   client(options): Omit<HttpClientOptions, 'connector'> {
     const keyAuth = options.auth ? undefined : stripeKeyAuth({ ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}), ...(options.secretKeyEnv !== undefined ? { env: options.secretKeyEnv } : {}) });
     return {

@@ -72,6 +72,11 @@ export interface ConnectorDefinition<TOptions, TApi, P extends string = ''> {
   api(http: HttpClient, options: TOptions): TApi;
   /** How the provider's listings page and where their items are: the default of the instance's `paginate`. */
   listings?: { pagination: PaginationStrategy; items?: P };
+  /**
+   * The provider's public status page (an Atlassian Statuspage with `/api/v2/summary.json`), e.g.
+   * `https://www.githubstatus.com`; watched by `@connectors/observability`'s provider-status watcher.
+   */
+  statusPage?: string;
 }
 
 export type Connector<TApi, P extends string = ''> = ConnectorInstance<P> & TApi;

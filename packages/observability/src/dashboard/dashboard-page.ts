@@ -56,7 +56,7 @@ h3 { font-size: 14px; margin: 0; }
 .card-head { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
 .tiles { display: grid; grid-template-columns: repeat(8, 1fr); gap: 6px; margin-bottom: 8px; }
 .tile { border: 1px solid var(--line); border-radius: 4px; padding: 4px 6px; }
-.tile .v { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.tile .v { white-space: nowrap; font-size: 15px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .tile .k { font-size: 11px; color: var(--muted); }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
 .chart-title { font-size: 12px; color: var(--muted); }

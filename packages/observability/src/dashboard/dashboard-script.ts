@@ -53,7 +53,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     var existing = charts[id];
     if (existing && existing.root.isConnected && existing.width === width) { existing.plot.setData(data); return existing.root; }
     if (existing) existing.plot.destroy();
-    var opts = { width: width, height: 150, legend: { show: true }, scales: { x: { time: true } }, axes: [{}, { size: 55 }], series: [{}].concat(series) };
+    var opts = { width: width, height: 150, legend: { show: true, live: false }, scales: { x: { time: true } }, axes: [{}, { size: 55 }], series: [{}].concat(series) };
     var plot = new uPlot(opts, data, target);
     charts[id] = { plot: plot, root: plot.root, width: width };
     return plot.root;
@@ -122,7 +122,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
         [{ label: 'calls/min', stroke: '#0969da', width: 2 }, { label: 'failed/min', stroke: '#cf222e', width: 2 }],
         [xs, view.points.map(function (p) { return p.calls * view.perMinute; }), view.points.map(function (p) { return p.failedCalls * view.perMinute; })]);
       chart(c.connector + '-latency', view.card.querySelector('[data-chart="' + c.connector + '-latency"]'),
-        [{ label: 'p50', stroke: '#1a7f37', width: 2 }, { label: 'p95', stroke: '#9a6700', width: 2 }, { label: 'p99', stroke: '#cf222e', width: 2 }],
+        [{ label: 'p50', stroke: '#1a7f37', width: 2, points: { show: true, size: 5 } }, { label: 'p95', stroke: '#9a6700', width: 2, points: { show: true, size: 5 } }, { label: 'p99', stroke: '#cf222e', width: 2, points: { show: true, size: 5 } }],
         [xs, view.points.map(function (p) { return p.p50Ms == null ? null : p.p50Ms; }), view.points.map(function (p) { return p.p95Ms == null ? null : p.p95Ms; }), view.points.map(function (p) { return p.p99Ms == null ? null : p.p99Ms; })]);
     });
     Object.keys(charts).forEach(function (id) { if (!charts[id].root.isConnected) { charts[id].plot.destroy(); delete charts[id]; } });

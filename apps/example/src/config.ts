@@ -55,6 +55,7 @@ export const ENVIRONMENT_HELP = [
   'STRIPE_WEBHOOK_SECRET   enables /webhooks/stripe (whsec_...)',
   'GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GITHUB_REFRESH_TOKEN   a GitHub App user token (expiring, rotating) instead of GITHUB_TOKEN',
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
+  'DASHBOARD_TOKEN         lets /dashboard replay and discard dead letters (16+ characters); without it the page is read-only',
   'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
 ];
 

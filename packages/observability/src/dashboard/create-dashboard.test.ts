@@ -99,3 +99,27 @@ describe('createDashboard as a Web handler (Hono, Next.js, Bun, Deno)', () => {
     expect(() => createDashboard({ observability, refreshMs: 10 })).toThrow(/refreshMs must be at least 500 ms/);
   });
 });
+
+describe('createDashboard as a node:http / Express handler', () => {
+  it('answers under an Express-style mount, where req.url lost the mount path and originalUrl kept it', async () => {
+    const { createServer } = await import('node:http');
+    const dashboard = createDashboard({ observability: createObservability({ evaluateEveryMs: 0 }) });
+    const handler = dashboard.nodeHandler();
+    const server = createServer((req, res) => {
+      // What express's app.use('/dashboard', handler) does before calling the handler.
+      Object.assign(req, { originalUrl: req.url, url: req.url!.slice('/dashboard'.length) || '/' });
+      handler(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const state = await fetch(`http://127.0.0.1:${port}/dashboard/api/state`);
+      expect(state.status).toBe(200);
+      expect(await state.json()).toMatchObject({ readOnly: true, connectors: [] });
+      const refused = await fetch(`http://127.0.0.1:${port}/dashboard/api/dead-letters/webhooks/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"keys":["a:b"]}' });
+      expect(refused.status).toBe(404); // no such queue configured
+    } finally {
+      server.close();
+    }
+  });
+});

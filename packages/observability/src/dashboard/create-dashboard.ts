@@ -81,7 +81,7 @@ export interface Dashboard {
   readonly basePath: string;
   /** Web `Request` to `Response`: Hono (`app.all('/dashboard/*', (c) => dashboard.fetch(c.req.raw))`), Next.js, Bun, Deno. */
   fetch(request: Request): Promise<Response>;
-  /** A `(req, res)` handler for node:http and Express (`app.use('/dashboard', ...)` keeps `originalUrl`: mount it without a path instead). */
+  /** A `(req, res)` handler for node:http and Express (`app.use('/dashboard', dashboard.nodeHandler())`: it reads `originalUrl`). */
   nodeHandler(): (req: IncomingMessage, res: ServerResponse) => void;
   /** The framework-free core: what the other two call. */
   handle(request: DashboardRequest): Promise<DashboardResponse>;
@@ -319,8 +319,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
           const value = req.headers[name];
           return Array.isArray(value) ? value[0] : value;
         };
+        // Express strips the mount path from `req.url` (`app.use('/dashboard', handler)`); `originalUrl` keeps it.
+        const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
         const run = (body?: string) =>
-          void handle({ method: req.method ?? 'GET', url: req.url ?? '/', header, ...(body !== undefined ? { body } : {}) })
+          void handle({ method: req.method ?? 'GET', url, header, ...(body !== undefined ? { body } : {}) })
             .catch(internalError)
             .then(send);
         if (req.method !== 'POST') {

@@ -16,7 +16,17 @@ const ok = { code: 0 } as const;
 
 export type Part = 'log' | 'prometheus' | 'otel-metrics' | 'tracing';
 
-export function setupEverything(client: HttpClient, parts: readonly Part[] = ['log', 'prometheus', 'otel-metrics', 'tracing']): () => void {
+/**
+ * The production set: the pino call log and Prometheus. By default successful attempts are counted
+ * in the metrics and not logged one by one (failures, retries, throttling and notable events are
+ * logged); `logSuccesses: true` logs every attempt.
+ */
+export function setupProduction(client: HttpClient, options: { logSuccesses?: boolean; openTelemetry?: boolean } = {}): () => void {
+  const parts: Part[] = ['log', 'prometheus', ...(options.openTelemetry ? (['otel-metrics', 'tracing'] as const) : [])];
+  return setupEverything(client, parts, { successes: options.logSuccesses ?? false });
+}
+
+export function setupEverything(client: HttpClient, parts: readonly Part[] = ['log', 'prometheus', 'otel-metrics', 'tracing'], log: { successes?: boolean } = {}): () => void {
   const spanExporter = { export: (_spans: unknown[], done: (result: typeof ok) => void) => done(ok), shutdown: () => Promise.resolve() };
   const metricExporter = {
     export: (_metrics: unknown, done: (result: typeof ok) => void) => done(ok),
@@ -31,7 +41,7 @@ export function setupEverything(client: HttpClient, parts: readonly Part[] = ['l
     ...(parts.includes('otel-metrics') ? [openTelemetryMetrics({ meterProvider })] : []),
   ];
   return observe(client, {
-    ...(parts.includes('log') ? { logger: pino(pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 })) } : {}),
+    ...(parts.includes('log') ? { logger: pino(pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 })), log } : {}),
     ...(metrics.length ? { metrics } : {}),
     ...(parts.includes('tracing') ? { tracing: openTelemetryTracing({ tracerProvider }) } : {}),
   });

@@ -8,6 +8,7 @@ import { type CredentialCheck, checkCredentials } from './check-credentials.ts';
 import type { AppConfig } from './config.ts';
 import { type Connectors, createGitHub, createStripe } from './connectors.ts';
 import { type AppDatabase, openDatabase } from './db.ts';
+import { createAppDashboard } from './dashboard.ts';
 import { closeServer, createAppServer, listen } from './server.ts';
 import { syncGitHubIssues } from './sync/github-issues.ts';
 import type { ListingResult, ListingRunOptions } from './sync/run-listing.ts';
@@ -21,6 +22,8 @@ export interface AppOptions {
   onEvent?: EventListener[];
   onInboxEvent?: (event: WebhookInboxEvent) => void;
   onWorkerEvent?: (event: WebhookWorkerEvent) => void;
+  /** Enables the dashboard's actions (replay, discard, payload bodies); without it /dashboard is read-only. */
+  dashboardToken?: string;
 }
 
 /** A running app: both connectors checked, the database open, webhooks and observability wired. */
@@ -96,7 +99,8 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
       return [issues, ...stripeResults];
     },
     async listen(port = config.port, host = '127.0.0.1') {
-      server = createAppServer({ inbox: webhooks!.inbox, health: observability, registry });
+      const dashboard = createAppDashboard({ config, observability, deadLetters: webhooks!.store, operatorToken: options.dashboardToken });
+      server = createAppServer({ inbox: webhooks!.inbox, health: observability, registry, dashboard });
       const url = await listen(server, port, host);
       webhooks!.worker?.start();
       return url;

@@ -59,6 +59,7 @@ export const ENVIRONMENT_HELP = [
   'CONNECTORS_TOKEN_KEY    with a GitHub App user token: 32 random bytes, base64 (openssl rand -base64 32); the stored tokens are encrypted with it',
   'CONNECTORS_TOKEN_KEY_PREVIOUS   while rotating that key: the old one, still accepted for reading',
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
+  'DASHBOARD_TOKEN         lets /dashboard replay and discard dead letters (16+ characters); without it the page is read-only',
   'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
 ];
 

@@ -13,6 +13,7 @@ import { DEMO_FAULTS, DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './
 import { tokensAtRestCheck } from './demo/tokens-at-rest-check.ts';
 import { generateTokenKey } from '@connectors/core';
 import { syncedRows } from './demo/expected-state.ts';
+import { dashboardCheck, dashboardLines, demoOperatorToken } from './demo/demo-dashboard.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
@@ -28,6 +29,8 @@ export interface DemoOptions {
   /** Pages the first sync commits before it is interrupted. Default 3. */
   interruptAfterPages?: number;
   print?: (line: string) => void;
+  /** Keep the app's server (and its /dashboard) running after the report until this resolves (`--serve`: until Ctrl-C). */
+  serveUntil?: Promise<unknown>;
 }
 
 const WEBHOOK_DUPLICATE_RATE = 0.2;
@@ -53,6 +56,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const { sandbox, configFor } = await startDemoSandbox(seed);
   const config = configFor(databasePath);
   const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
+  const operatorToken = options.serveUntil ? demoOperatorToken() : undefined;
   const retryAfter = typeof DEMO_FAULTS.rateLimit === 'object' ? (DEMO_FAULTS.rateLimit.retryAfterSeconds ?? 1) : 1;
 
   const finish = async (checks: Check[], extra: Partial<DemoReport> = {}): Promise<DemoReport> => {
@@ -105,7 +109,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   };
   const open = async (): Promise<App | undefined> => {
     notes();
-    const result = await startApp(config, { logger, onEvent: [tally.onEvent], onInboxEvent: tally.onInboxEvent, onWorkerEvent: tally.onWorkerEvent });
+    const result = await startApp(config, { logger, onEvent: [tally.onEvent], onInboxEvent: tally.onInboxEvent, onWorkerEvent: tally.onWorkerEvent, ...(operatorToken ? { dashboardToken: operatorToken } : {}) });
     if (!result.ok) {
       print(formatStartupFailure(result.checks));
       return undefined;
@@ -193,6 +197,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const metrics = await metricsResponse.text();
   print(`   /metrics  ${metricsResponse.status}, ${metrics.split('\n').filter((line) => line.startsWith('connector_requests_total{')).length} connector_requests_total series (Prometheus text format)`);
 
+  const dashboard = await dashboardCheck(url, metrics);
+  print(dashboard.line);
+
   const stats = sandbox.stats();
   const checks = [
     ...syncChecks,
@@ -202,10 +209,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     ...(await webhookChecks(app.db, app.webhooks.store!, events, deliveries, counts)),
     healthCheck(healthResponse.status, health.status, counts.worker.deadLettered),
     metricsCheck(metricsResponse.status, metrics),
+    { ok: dashboard.ok, label: dashboard.label },
   ];
-  await app.close();
+  if (!options.serveUntil) await app.close();
   checks.push(tokensAtRestCheck(dirname(databasePath)));
-  return finish(checks, {
+  const report = await finish(checks, {
     webhooks: {
       events: events.length,
       deliveries: deliveries.length,
@@ -217,6 +225,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     },
     health: { status: healthResponse.status, body: health },
   });
+  print('');
+  for (const line of dashboardLines(url, operatorToken)) print(line);
+  if (options.serveUntil) {
+    await options.serveUntil;
+    await app.close();
+  }
+  return report;
 }
 
 /** Waits until the worker has applied (or dead-lettered) everything the inbox stored. */
@@ -231,8 +246,9 @@ async function waitForWorker(app: App, timeoutMs = 15_000): Promise<void> {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { db: { type: 'string' }, report: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { db: { type: 'string' }, report: { type: 'string' }, seed: { type: 'string' }, serve: { type: 'boolean', default: false } } });
   const report = await runDemo({
+    ...(values.serve ? { serveUntil: new Promise((resolve) => ['SIGINT', 'SIGTERM'].forEach((signal) => process.once(signal, resolve))) } : {}),
     ...(values.db ? { databasePath: values.db } : {}),
     ...(values.report ? { reportPath: values.report } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),

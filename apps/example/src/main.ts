@@ -27,7 +27,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   }
   const config = parsed.config;
   const logger = pino({ name: 'connectors-example' });
-  const started = await startApp(config, { logger });
+  const started = await startApp(config, { logger, ...(env['DASHBOARD_TOKEN'] ? { dashboardToken: env['DASHBOARD_TOKEN'] } : {}) });
   if (!started.ok) {
     process.stderr.write(`${formatStartupFailure(started.checks)}\n`);
     return 1;
@@ -38,7 +38,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     if (!app.webhooks.sources.includes(source)) logger.warn({ source }, `${source.toUpperCase()}_WEBHOOK_SECRET is not set: /webhooks/${source} is not mounted`);
   }
   const url = await app.listen(config.port, env['HOST'] ?? '127.0.0.1');
-  logger.info({ url, routes: [...app.webhooks.sources.map((s) => `/webhooks/${s}`), '/health', '/metrics'] }, 'listening');
+  logger.info({ url, routes: [...app.webhooks.sources.map((s) => `/webhooks/${s}`), '/health', '/metrics', '/dashboard'] }, 'listening');
 
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeHealthHandler, type HealthSource } from '@connectors/observability';
 import type { WebhookInbox } from '@connectors/webhooks';
+import type { Dashboard } from '@connectors/observability/dashboard';
 import type { Registry } from 'prom-client';
 
 export interface ServerParts {
@@ -9,6 +10,8 @@ export interface ServerParts {
   inbox: WebhookInbox | undefined;
   health: HealthSource;
   registry: Registry;
+  /** Mounted at /dashboard when present. */
+  dashboard?: Dashboard;
 }
 
 /**
@@ -18,10 +21,12 @@ export interface ServerParts {
 export function createAppServer(parts: ServerParts): Server {
   const webhooks = parts.inbox?.nodeHandler();
   const health = createNodeHealthHandler(parts.health);
+  const dashboard = parts.dashboard?.nodeHandler();
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path.startsWith('/webhooks/') && webhooks) return webhooks(req, res);
     if (path === '/health') return void health(req, res);
+    if (dashboard && (path === '/dashboard' || path.startsWith('/dashboard/'))) return dashboard(req, res);
     if (path === '/metrics') {
       parts.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': parts.registry.contentType }).end(text),
@@ -30,7 +35,7 @@ export function createAppServer(parts: ServerParts): Server {
       return;
     }
     req.resume();
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not-found', routes: ['/webhooks/github', '/webhooks/stripe', '/health', '/metrics'] }));
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not-found', routes: ['/webhooks/github', '/webhooks/stripe', '/health', '/metrics', ...(dashboard ? ['/dashboard'] : [])] }));
   });
 }
 

@@ -48,6 +48,8 @@ export type GitHub = Connector<GitHubApi>;
  */
 export const github = defineConnector<GitHubOptions & CommonConnectorOptions, GitHubApi>({
   name: 'github',
+  // GitHub's Statuspage (octokit.rb's ServiceStatus reads /api/v2/summary.json there).
+  statusPage: 'https://www.githubstatus.com',
   client: githubClientOptions,
   api(http: HttpClient): GitHubApi {
     const rest = createRestApi({ http });

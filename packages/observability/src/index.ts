@@ -5,7 +5,17 @@ export {
   type DeadLetterProbe,
   type Observability,
   type ObservabilityOptions,
+  type ObservabilitySnapshot,
+  type ConnectorSnapshot,
 } from './observe/create-observability.ts';
+export type { ProviderStatus } from './health/connector-state.ts';
+export type { WindowPoint } from './windows/rolling-window.ts';
+export {
+  createProviderStatusWatcher,
+  parseStatuspageSummary,
+  type ProviderStatusWatcher,
+  type ProviderStatusWatcherOptions,
+} from './provider-status/provider-status-watcher.ts';
 export type { Instrumentation, Logger, LogMethod, ObservableClient } from './observe/instrumentation.ts';
 export { createCallLog, CALL_MESSAGE, NOTABLE_EVENTS, type CallLogOptions, type CallOutcome, type CallRecord } from './log/call-log.ts';
 export { scrubSecrets } from './log/scrub-secrets.ts';

@@ -80,6 +80,9 @@ function identify(auth: StripeKeyAuth | undefined) {
  */
 export const stripe = defineConnector<StripeOptions & CommonConnectorOptions, StripeApi, 'data'>({
   name: 'stripe',
+  // No `statusPage`: status.stripe.com is Stripe's own site (stripe.com/blog/stripe-status), not an
+  // Atlassian Statuspage; status clients read its own JSON (`/current/full`, up/degraded/down), which
+  // the Statuspage watcher does not parse. Naming it here would show "unreachable" for ever.
   client(options): Omit<HttpClientOptions, 'connector'> {
     const keyAuth = options.auth ? undefined : stripeKeyAuth({ ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}), ...(options.secretKeyEnv !== undefined ? { env: options.secretKeyEnv } : {}) });
     return {

@@ -74,6 +74,11 @@ export interface ConnectorDefinition<TOptions, TApi, P extends string = ''> {
    * operation (`routes`): the default of the instance's `paginate` and of `http.paginate`.
    */
   listings?: Listings<P>;
+  /**
+   * The provider's public status page (an Atlassian Statuspage with `/api/v2/summary.json`), e.g.
+   * `https://www.githubstatus.com`; watched by `@connectors/observability`'s provider-status watcher.
+   */
+  statusPage?: string;
 }
 
 export type Connector<TApi, P extends string = ''> = ConnectorInstance<P> & TApi;

@@ -90,6 +90,23 @@ export type ConnectorEvent =
   | (EventBase & { type: 'auth-risk'; message: string })
   | (EventBase & { type: 'credential-expiring'; expiresAt: string; daysLeft: number; credential: string })
   | (EventBase & {
+      /**
+       * What the provider's status page says (Atlassian Statuspage `summary.json`), reported when it
+       * changes. `reachable: false` means the page could not be read: nothing is known, nothing is wrong.
+       */
+      type: 'provider-status';
+      /** The status page's base URL, e.g. `https://www.githubstatus.com`. */
+      page: string;
+      reachable: boolean;
+      /** Statuspage's overall indicator; `unknown` while the page is unreachable. */
+      indicator: 'none' | 'minor' | 'major' | 'critical' | 'maintenance' | 'unknown';
+      description: string;
+      /** Components that are not operational. */
+      components: readonly { name: string; status: string }[];
+      /** Unresolved incidents and maintenances in progress. */
+      incidents: readonly { name: string; status: string; impact: string; url?: string }[];
+    })
+  | (EventBase & {
       type: 'schema-drift';
       kind: 'unknown-field' | 'unknown-enum-value';
       path: string;

@@ -1,4 +1,7 @@
-import type { ConnectorEvent } from '@connectors/core';
+import type { ConnectorEvent, ConnectorEventOf } from '@connectors/core';
+
+/** The last reading of a provider's status page (see `createProviderStatusWatcher`). */
+export type ProviderStatus = Omit<ConnectorEventOf<'provider-status'>, 'type' | 'connector' | 'operation' | 'callId'>;
 
 /**
  * Core reports `credential-expiring` at most once per credential per UTC day while calls are made;
@@ -19,6 +22,12 @@ export interface ConnectorState {
   readonly sharedBudgets: Map<string, { since: number; reason: string | undefined }>;
   /** Credentials reported as expiring, by name. */
   readonly credentials: Map<string, { expiresAt: number; reportedAt: number }>;
+  /** Waits the client's pacer imposed before sending (rate-limit headers, budgets, concurrency), by reason. */
+  readonly pacing: Map<string, { waits: number; waitMs: number }>;
+  /** Responses the provider rate-limited (429 and the like). */
+  rateLimited: number;
+  /** The provider's status page, when watched. */
+  provider: ProviderStatus | undefined;
 }
 
 /** Tracks `ConnectorState` per connector from events (`record` is an event listener). */
@@ -54,6 +63,23 @@ export class ConnectorStates {
         else if (!budgets.has(event.budget)) budgets.set(event.budget, { since: event.time, reason: event.reason });
         return;
       }
+      case 'throttled': {
+        const pacing = this.get(event.connector).pacing;
+        const entry = pacing.get(event.reason);
+        if (entry) {
+          entry.waits++;
+          entry.waitMs += event.waitMs;
+        } else pacing.set(event.reason, { waits: 1, waitMs: event.waitMs });
+        return;
+      }
+      case 'rate-limited':
+        this.get(event.connector).rateLimited++;
+        return;
+      case 'provider-status': {
+        const { type: _type, connector, operation: _operation, callId: _callId, ...status } = event;
+        this.get(connector).provider = status;
+        return;
+      }
       case 'credential-expiring': {
         const expiresAt = Date.parse(event.expiresAt);
         if (Number.isFinite(expiresAt)) this.get(event.connector).credentials.set(event.credential, { expiresAt, reportedAt: event.time });
@@ -67,7 +93,7 @@ export class ConnectorStates {
   get(connector: string): ConnectorState {
     let state = this.#states.get(connector);
     if (!state) {
-      state = { lastSuccessAt: undefined, lastFailureAt: undefined, lastAuthFailureAt: undefined, circuits: new Map(), sharedBudgets: new Map(), credentials: new Map() };
+      state = { lastSuccessAt: undefined, lastFailureAt: undefined, lastAuthFailureAt: undefined, circuits: new Map(), sharedBudgets: new Map(), credentials: new Map(), pacing: new Map(), rateLimited: 0, provider: undefined };
       this.#states.set(connector, state);
     }
     return state;

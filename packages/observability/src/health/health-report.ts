@@ -14,7 +14,8 @@ export type HealthReasonCode =
   | 'latency'
   | 'credential-expiring'
   | 'dead-letter-queue'
-  | 'probe-failed';
+  | 'probe-failed'
+  | 'provider-incident';
 
 /** Why a connector or the app is not `ok`. */
 export interface HealthReason {
@@ -106,6 +107,17 @@ export function connectorHealth(
       severity: 'degraded',
       connector,
       message: `${connector}: the shared rate-limit budget ${budget} has not answered since ${iso(outage.since)}${outage.reason ? ` (${outage.reason})` : ''}; each process paces itself alone, so together they may exceed the provider's limit`,
+    });
+  }
+  const provider = state.provider;
+  // An unreachable status page says nothing about the provider: it never degrades health.
+  if (provider?.reachable && (provider.indicator !== 'none' || provider.incidents.length > 0)) {
+    const what = provider.incidents.length > 0 ? provider.incidents.map((i) => `${i.name} (${i.status})`).join('; ') : provider.description;
+    reasons.push({
+      code: 'provider-incident',
+      severity: 'degraded',
+      connector,
+      message: `${connector}: provider reports an incident: ${what}${provider.components.length > 0 ? `; affected: ${provider.components.map((c) => `${c.name} ${c.status.replaceAll('_', ' ')}`).join(', ')}` : ''} (${provider.page})`,
     });
   }
   const minFailures = options.noSuccessAfterFailures ?? 5;

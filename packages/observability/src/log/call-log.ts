@@ -45,6 +45,7 @@ export const NOTABLE_EVENTS: readonly ConnectorEventType[] = [
   'credential-expiring',
   'schema-drift',
   'token-refreshed',
+  'provider-status',
 ];
 
 export interface CallLogOptions {
@@ -191,6 +192,12 @@ function notableRecord(event: ConnectorEvent): NotableEntry | undefined {
         level: 'info',
         message: 'token refreshed',
         record: { ...base, reason: event.reason, expiresAt: event.expiresAt, rotated: event.rotated, shared: event.shared },
+      };
+    case 'provider-status':
+      return {
+        level: event.reachable && event.indicator !== 'none' ? 'warn' : 'info',
+        message: 'provider status',
+        record: { ...base, page: event.page, reachable: event.reachable, indicator: event.indicator, description: scrubSecrets(event.description), incidents: event.incidents.map((i) => i.name) },
       };
     case 'throttled':
       return { level: 'info', message: 'connector throttled', record: { ...base, waitMs: event.waitMs, reason: event.reason } };

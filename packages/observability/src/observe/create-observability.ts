@@ -1,7 +1,7 @@
-import type { ConnectorEvent } from '@connectors/core';
+import type { ConnectorEvent, EventListener } from '@connectors/core';
 import { AlertMonitor } from '../alerts/alert-monitor.ts';
 import { type Alert, type AlertRule, DEFAULT_ALERT_RULES } from '../alerts/alert-rules.ts';
-import { ConnectorStates } from '../health/connector-state.ts';
+import { ConnectorStates, type ProviderStatus } from '../health/connector-state.ts';
 import {
   type AppHealth,
   type ConnectorHealth,
@@ -14,7 +14,7 @@ import {
 import { type CallLogOptions, createCallLog } from '../log/call-log.ts';
 import { scrubSecrets } from '../log/scrub-secrets.ts';
 import { CallWindows } from '../windows/call-windows.ts';
-import type { WindowOptions, WindowStats } from '../windows/rolling-window.ts';
+import type { WindowOptions, WindowPoint, WindowStats } from '../windows/rolling-window.ts';
 import type { Instrumentation, Logger, ObservableClient } from './instrumentation.ts';
 
 /** Reads how many items a dead-letter queue holds, e.g. `async () => (await worker.stats()).deadLettered`. */
@@ -52,6 +52,43 @@ export interface ObservabilityOptions {
   probeTimeoutMs?: number;
   /** Injectable time source for windows' ends, alerts and health. */
   clock?: { now(): number };
+  /**
+   * Providers' status pages, e.g. `createProviderStatusWatcher(...)`: an incident makes the
+   * connector `degraded` (`provider-incident`); an unreachable status page changes nothing.
+   */
+  providerStatus?: { subscribe(listener: EventListener): () => void };
+}
+
+/** What one connector looks like right now: what a dashboard shows. */
+export interface ConnectorSnapshot {
+  connector: string;
+  health: ConnectorHealth;
+  /** The rolling window slot by slot, oldest first (empty when windows are off). */
+  series: WindowPoint[];
+  /** Each operation's window. */
+  operations: { operation: string; window: WindowStats }[];
+  /** Open and half-open circuits. */
+  circuits: { host: string; state: 'open' | 'half-open'; since: string }[];
+  /** Shared rate-limit budgets that do not answer. */
+  sharedBudgets: { budget: string; since: string; reason: string | undefined }[];
+  /** Waits the pacer imposed before sending, by reason, since the connector was first observed. */
+  pacing: { reason: string; waits: number; waitMs: number }[];
+  /** Responses the provider rate-limited, since first observed. */
+  rateLimited: number;
+  /** Credentials reported as expiring. */
+  expiringCredentials: { credential: string; expiresAt: string }[];
+  provider: ProviderStatus | undefined;
+}
+
+/** Everything `createObservability` knows now, for dashboards. */
+export interface ObservabilitySnapshot {
+  health: AppHealth;
+  connectors: ConnectorSnapshot[];
+  alerts: {
+    firing: Alert[];
+    /** The last alerts raised or resolved, newest first (at most 50). */
+    recent: Alert[];
+  };
 }
 
 /**
@@ -71,11 +108,15 @@ export interface Observability {
   stats(connector: string, operation?: string): WindowStats | undefined;
   /** Alerts currently firing. */
   alerts(): Alert[];
+  /** Health, windows slot by slot, circuits, budgets, pacing, provider status and recent alerts of every observed connector. */
+  snapshot(): ObservabilitySnapshot;
   /** Reads the dead-letter queues and evaluates the rules now. */
   evaluate(): Promise<void>;
   /** Detaches every client and stops the background timer. */
   close(): void;
 }
+
+const RECENT_ALERTS = 50;
 
 interface ProbeResult {
   depth?: number;
@@ -109,6 +150,7 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
   const observed = new Map<string, number>();
   const detachers = new Set<() => void>();
 
+  const recentAlerts: Alert[] = [];
   const alertOptions = options.alerts === false ? undefined : (options.alerts ?? {});
   const logger = options.logger;
   const monitor = alertOptions
@@ -126,6 +168,8 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
           now,
         },
         (alert) => {
+          recentAlerts.unshift(alert);
+          if (recentAlerts.length > RECENT_ALERTS) recentAlerts.length = RECENT_ALERTS;
           if (logger) {
             logger[alert.state === 'resolved' ? 'info' : alert.severity === 'down' ? 'error' : 'warn']({ event: 'alert', ...alert }, `alert ${alert.state}`);
           }
@@ -206,6 +250,34 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     return { status: worstStatus(reasons), checkedAt: new Date(now()).toISOString(), reasons, connectors, deadLetterQueues };
   };
 
+  const stopProviderStatus = options.providerStatus?.subscribe((event) => {
+    if (event.type !== 'provider-status') return;
+    states.record(event);
+    callLog?.(event);
+  });
+
+  const iso = (time: number) => new Date(time).toISOString();
+  const snapshot = (): ObservabilitySnapshot => {
+    const report = health();
+    const connectors: ConnectorSnapshot[] = [];
+    for (const connector of observed.keys()) {
+      const state = states.get(connector);
+      connectors.push({
+        connector,
+        health: report.connectors[connector]!,
+        series: windows?.series(connector) ?? [],
+        operations: (windows?.operations(connector) ?? []).map((operation) => ({ operation, window: windows!.stats(connector, operation)! })),
+        circuits: [...state.circuits].map(([host, c]) => ({ host, state: c.state, since: iso(c.since) })),
+        sharedBudgets: [...state.sharedBudgets].map(([budget, b]) => ({ budget, since: iso(b.since), reason: b.reason })),
+        pacing: [...state.pacing].map(([reason, p]) => ({ reason, waits: p.waits, waitMs: p.waitMs })),
+        rateLimited: state.rateLimited,
+        expiringCredentials: states.expiringCredentials(connector, now()).map((c) => ({ credential: c.credential, expiresAt: iso(c.expiresAt) })),
+        provider: state.provider,
+      });
+    }
+    return { health: report, connectors, alerts: { firing: monitor?.firing() ?? [], recent: [...recentAlerts] } };
+  };
+
   return {
     observe(client) {
       if (!client || typeof client.subscribe !== 'function' || typeof client.connector !== 'string') {
@@ -246,8 +318,10 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     },
     stats: (connector, operation) => windows?.stats(connector, operation),
     alerts: () => monitor?.firing() ?? [],
+    snapshot,
     evaluate,
     close() {
+      stopProviderStatus?.();
       for (const detach of [...detachers]) detach();
       if (timer) clearInterval(timer);
       timer = undefined;

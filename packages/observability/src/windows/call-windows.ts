@@ -1,6 +1,6 @@
 import type { ConnectorEvent } from '@connectors/core';
 import { safeOperation } from '../internal/safe-route.ts';
-import { RollingWindow, type WindowOptions, type WindowStats } from './rolling-window.ts';
+import { RollingWindow, type WindowOptions, type WindowPoint, type WindowStats } from './rolling-window.ts';
 
 /** Distinct operations tracked per connector before new ones are pooled. */
 export const MAX_OPERATIONS = 500;
@@ -60,6 +60,14 @@ export class CallWindows {
     if (!windows) return undefined;
     const window = operation === undefined ? windows.all : windows.operations.get(safeOperation(operation));
     return window?.stats(this.#now());
+  }
+
+  /** The window of a connector (or one of its operations) slot by slot, oldest first; undefined when never seen. */
+  series(connector: string, operation?: string): WindowPoint[] | undefined {
+    const windows = this.#connectors.get(connector);
+    if (!windows) return undefined;
+    const window = operation === undefined ? windows.all : windows.operations.get(safeOperation(operation));
+    return window?.series(this.#now());
   }
 
   /** Connectors seen so far. */

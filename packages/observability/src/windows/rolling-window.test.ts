@@ -27,6 +27,33 @@ describe('RollingWindow', () => {
     expect(window.stats(T0 + 10 * 60_000)).toMatchObject({ calls: 0, attempts: 0, errorRate: 0, p95Ms: undefined });
   });
 
+  it('gives the window slot by slot, oldest first, for charts: counts and percentiles of each slot alone', () => {
+    const window = new RollingWindow({ windowMs: 40_000, slotMs: 10_000 });
+    window.recordAttempt(T0 + 1000, 20, false, false);
+    window.recordCall(T0 + 1000, false);
+    for (let i = 0; i < 4; i++) {
+      window.recordAttempt(T0 + 20_000 + i, 400, i === 0, i === 0);
+      window.recordCall(T0 + 20_000 + i, i === 0);
+    }
+    const series = window.series(T0 + 25_000);
+    expect(series.map((p) => p.time)).toEqual([T0 - 10_000, T0, T0 + 10_000, T0 + 20_000]);
+    expect(series.map((p) => [p.calls, p.failedCalls, p.attempts, p.throttled])).toEqual([
+      [0, 0, 0, 0],
+      [1, 0, 1, 0],
+      [0, 0, 0, 0],
+      [4, 1, 4, 1],
+    ]);
+    expect(series[0]!.p50Ms).toBeUndefined();
+    expect(series[1]!.p99Ms).toBeCloseTo(20, -1);
+    expect(Math.abs(series[3]!.p50Ms! - 400) / 400).toBeLessThanOrEqual(HISTOGRAM_RELATIVE_ERROR);
+    expect(series[3]!.errorRate).toBe(0.25);
+    // The sum of the slots is the window.
+    const stats = window.stats(T0 + 25_000);
+    expect(series.reduce((n, p) => n + p.calls, 0)).toBe(stats.calls);
+    // Slots that slid out read as empty, not as old data.
+    expect(window.series(T0 + 45_000).map((p) => p.calls)).toEqual([0, 4, 0, 0]);
+  });
+
   it('reuses ring slots without mixing periods', () => {
     const window = new RollingWindow({ windowMs: 30_000, slotMs: 10_000 });
     window.recordCall(T0, true);

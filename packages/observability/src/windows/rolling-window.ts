@@ -30,6 +30,21 @@ export interface WindowStats {
   p99Ms: number | undefined;
 }
 
+/** One slot of a window: what happened between `time` and `time + slotMs`. */
+export interface WindowPoint {
+  /** Start of the slot, epoch ms. */
+  time: number;
+  attempts: number;
+  failedAttempts: number;
+  throttled: number;
+  calls: number;
+  failedCalls: number;
+  errorRate: number;
+  p50Ms: number | undefined;
+  p95Ms: number | undefined;
+  p99Ms: number | undefined;
+}
+
 const ATTEMPTS = 0;
 const FAILED_ATTEMPTS = 1;
 const THROTTLED = 2;
@@ -116,6 +131,44 @@ export class RollingWindow {
       p95Ms: attempts === 0 ? undefined : p95,
       p99Ms: attempts === 0 ? undefined : p99,
     };
+  }
+
+  /**
+   * The window slot by slot, oldest first: one point per slot (`slotMs` wide) ending with the slot
+   * that holds `now`, for time-series charts. Empty slots are points with zero calls.
+   */
+  series(now: number): WindowPoint[] {
+    const current = Math.floor(now / this.slotMs);
+    const points: WindowPoint[] = [];
+    const live = new Array<boolean>(this.#slots).fill(false);
+    for (let epoch = current - this.#slots + 1; epoch <= current; epoch++) {
+      const slot = ((epoch % this.#slots) + this.#slots) % this.#slots;
+      const held = this.#epochs[slot] === epoch;
+      const at = (field: number) => (held ? this.#counters[slot * FIELDS + field]! : 0);
+      const attempts = at(ATTEMPTS);
+      let p50: number | undefined;
+      let p95: number | undefined;
+      let p99: number | undefined;
+      if (held && attempts > 0) {
+        live[slot] = true;
+        [p50, p95, p99] = percentilesOf(this.#latency, live, attempts, QUANTILES);
+        live[slot] = false;
+      }
+      const calls = at(CALLS);
+      points.push({
+        time: epoch * this.slotMs,
+        attempts,
+        failedAttempts: at(FAILED_ATTEMPTS),
+        throttled: at(THROTTLED),
+        calls,
+        failedCalls: at(FAILED_CALLS),
+        errorRate: calls === 0 ? 0 : at(FAILED_CALLS) / calls,
+        p50Ms: p50,
+        p95Ms: p95,
+        p99Ms: p99,
+      });
+    }
+    return points;
   }
 
   /** The ring index for a time, resetting a slot that still holds an older period; -1 when too old. */

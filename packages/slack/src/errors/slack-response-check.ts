@@ -1,4 +1,4 @@
-import { bodyEnvelope, parseRetryAfter, type InspectedResponse, type ResponseCheck, type ResponseVerdict } from '@connectors/core';
+import { bodyEnvelope, type EnvelopeCodeRule, type InspectedResponse, type ResponseCheck, type ResponseVerdict } from '@connectors/core';
 
 /**
  * Slack answers almost every failure with HTTP 200 and `{ "ok": false, "error": "<code>" }`
@@ -30,6 +30,7 @@ function field(body: unknown, name: string): unknown {
   return body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
 }
 
+/** `missing_scope` carries the scopes in the body (`needed`, `provided`); the `x-accepted-oauth-scopes`/`x-oauth-scopes` headers say the same. */
 function missingScope(response: InspectedResponse): ResponseVerdict {
   const needed = scopeList(field(response.body, 'needed')) ?? scopeList(response.headers.get('x-accepted-oauth-scopes'));
   const provided = scopeList(field(response.body, 'provided')) ?? scopeList(response.headers.get('x-oauth-scopes'));
@@ -43,44 +44,24 @@ function missingScope(response: InspectedResponse): ResponseVerdict {
   };
 }
 
-function ratelimited(response: InspectedResponse): ResponseVerdict {
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  return { kind: 'rate-limited', providerCode: 'ratelimited', message: `Slack rate-limited ${response.operation}`, notApplied: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-}
-
-const codes: Parameters<typeof bodyEnvelope>[0]['codes'] = {
-  token_expired: { kind: 'auth', code: 'expired', providerCode: 'token_expired', message: 'the access token expired (token rotation); it is refreshed and the call retried once' },
+const codes: Record<string, EnvelopeCodeRule> = {
+  // Rotated tokens: the core refreshes once and retries, as after a 401.
+  token_expired: 'auth-expired',
   missing_scope: missingScope,
-  ratelimited,
-  rate_limited: ratelimited,
+  // HTTP 429 with Retry-After (the core reads the header): rejected before processing, so even
+  // chat.postMessage is retried without posting twice.
+  ratelimited: 'rate-limited',
+  rate_limited: 'rate-limited',
 };
-for (const code of SLACK_AUTH_REJECTED_CODES) codes[code] = { kind: 'auth', code: 'rejected', providerCode: code };
-for (const code of TRANSIENT_AMBIGUOUS) codes[code] = { kind: 'retryable', providerCode: code };
+for (const code of SLACK_AUTH_REJECTED_CODES) codes[code] = 'auth-rejected';
+for (const code of TRANSIENT_AMBIGUOUS) codes[code] = 'retryable';
 for (const code of TRANSIENT_NOT_APPLIED) codes[code] = { kind: 'retryable', providerCode: code, notApplied: true };
 
-const envelope = bodyEnvelope({ ok: 'ok', error: 'error', codes, otherwise: 'permanent' });
-
 /**
- * Warnings Slack attaches to successful (and failed) answers: a top-level `warning` (comma-separated
- * codes such as `missing_charset`, `superfluous_charset`) and `response_metadata.warnings`; `@slack/web-api`
- * logs both. Here they become `provider-warning` events, so they reach logs and metrics instead of vanishing.
+ * The Slack connector's `responseCheck`: the core's `bodyEnvelope` over Slack's `ok`/`error` fields with
+ * the table above; unknown codes (`channel_not_found`, `not_in_channel`, `invalid_arguments`...) are
+ * permanent. Warnings Slack attaches to answers, a top-level `warning` and `response_metadata.warnings`
+ * (which `@slack/web-api` logs), become `provider-warning` events instead of vanishing. A body that is
+ * not Slack's envelope (a proxy's HTML page) falls back to the status.
  */
-function warningsOf(body: unknown): string[] {
-  const out: string[] = [];
-  const warning = field(body, 'warning');
-  if (typeof warning === 'string') out.push(...warning.split(',').map((w) => w.trim()).filter(Boolean));
-  const metadata = field(body, 'response_metadata');
-  const listed = field(metadata, 'warnings');
-  if (Array.isArray(listed)) for (const w of listed) if (typeof w === 'string' && !out.includes(w)) out.push(w);
-  return out;
-}
-
-/**
- * The Slack connector's `responseCheck`: reports warnings, then classifies the `ok`/`error` envelope.
- * A body that is not Slack's envelope (an HTML error page from a proxy) falls back to the status.
- */
-export const slackResponseCheck: ResponseCheck = (response) => {
-  const warnings = warningsOf(response.body);
-  if (warnings.length) response.emitWarning(warnings);
-  return envelope(response);
-};
+export const slackResponseCheck: ResponseCheck = bodyEnvelope({ ok: 'ok', error: 'error', warnings: ['warning', 'response_metadata.warnings'], codes, otherwise: 'permanent' });

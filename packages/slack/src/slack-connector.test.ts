@@ -124,6 +124,16 @@ describe('slack connector: failures in 200 bodies', () => {
     read.done();
   });
 
+  it('judges a body without Slack\'s `ok` flag (a gateway error page) by its status', async () => {
+    const scope = nock(API)
+      .post('/api/conversations.info').reply(503, { message: 'upstream connect error' })
+      .post('/api/conversations.info').reply(502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' })
+      .post('/api/conversations.info').reply(200, conversationInfo);
+    const { client } = setup();
+    expect((await client.conversations.info('C012AB3CD')).name).toBe('general');
+    scope.done();
+  });
+
   it('fails with RateLimitError when Slack keeps answering ratelimited', async () => {
     nock(API).post('/api/users.info').times(10).reply(429, ratelimited, { 'retry-after': '1' });
     const { client } = setup({ retry: { maxAttempts: 2 } });

@@ -1,4 +1,5 @@
 import type { RetryOptions } from '@connectors/core';
+import { SLACK_ENVIRONMENT_HELP, type SlackConfig, slackConfigFromEnv } from './slack/slack-config.ts';
 
 /** How the app authenticates to GitHub: a token, or a GitHub App user token that expires and is refreshed. */
 export type GitHubAuthConfig =
@@ -36,6 +37,8 @@ export interface AppConfig {
     /** Objects per page, 1-100. Default 100. */
     pageSize?: number;
   };
+  /** Optional: Slack channels and history, a message, Events API webhooks. */
+  slack?: SlackConfig;
   /** How often `pnpm start` syncs again. Default 15 minutes. */
   syncIntervalMs: number;
   /** Passed to both connectors (the demo shortens the backoff so it finishes quickly). */
@@ -56,6 +59,7 @@ export const ENVIRONMENT_HELP = [
   'GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GITHUB_REFRESH_TOKEN   a GitHub App user token (expiring, rotating) instead of GITHUB_TOKEN',
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
   'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
+  ...SLACK_ENVIRONMENT_HELP,
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -102,6 +106,9 @@ export function configFromEnv(env: Env): EnvConfigResult {
   const minutes = Number(get('SYNC_INTERVAL_MINUTES') ?? 15);
   if (!(minutes > 0)) problems.push(`SYNC_INTERVAL_MINUTES must be a positive number; got ${JSON.stringify(get('SYNC_INTERVAL_MINUTES'))}`);
 
+  const slack = slackConfigFromEnv(env);
+  problems.push(...slack.problems);
+
   if (problems.length || !auth || !secretKey || !repoMatch) return { ok: false, problems };
   const githubWebhookSecret = get('GITHUB_WEBHOOK_SECRET');
   const stripeWebhookSecret = get('STRIPE_WEBHOOK_SECRET');
@@ -124,6 +131,7 @@ export function configFromEnv(env: Env): EnvConfigResult {
         ...(stripeBaseUrl ? { baseUrl: stripeBaseUrl } : {}),
         ...(stripeWebhookSecret ? { webhookSecret: stripeWebhookSecret } : {}),
       },
+      ...(slack.config ? { slack: slack.config } : {}),
     },
   };
 }

@@ -81,10 +81,13 @@ describe('the Slack sandbox, driven by the connector', () => {
   });
 
   it('expires rotating tokens mid-run; the connector refreshes through oauth.v2.access and no call fails', async () => {
-    const { client, provider } = await setup({ tokenExpired: 0.3 }, (base) => ({
+    const { client, provider, clock } = await setup({ tokenExpired: 0.3 }, (base) => ({
       oauth: { clientId: SLACK_SANDBOX_CLIENT_ID, clientSecret: SLACK_SANDBOX_CLIENT_SECRET, refreshToken: SLACK_SANDBOX_REFRESH_TOKEN, tokenUrl: `${base}/oauth.v2.access` },
     }));
-    for (let i = 0; i < 12; i++) expect((await client.conversations.info('C0SBX00001')).name).toBe('general');
+    for (let i = 0; i < 12; i++) {
+      expect((await client.conversations.info('C0SBX00001')).name).toBe('general');
+      clock.advance(1500);
+    }
     const counts = provider.counts();
     expect(counts.tokenExpired).toBeGreaterThan(0);
     expect(counts.refreshes).toBe(counts.tokenExpired + 1);

@@ -18,12 +18,14 @@ export const SLACK_SANDBOX_REFRESH_TOKEN = 'xoxe-1-sandbox-initial-refresh-token
 export const SLACK_SANDBOX_SIGNING_SECRET = 'sandbox-signing-secret-0000';
 /** Rotated access tokens live 12 hours, as Slack's do. */
 const ACCESS_TTL_S = 43_200;
+/** The `tokenExpired` fault spares a token until it has been in use this long (sandbox time). */
+const MIN_TOKEN_AGE_MS = 1000;
 
 type Json = Record<string, unknown>;
 
 /** Slack-only faults, on top of the sandbox's generic ones (`faults.rateLimit` already answers Slack's `429 ratelimited`). */
 export interface SlackSandboxFaults {
-  /** Probability per call that a rotated access token is reported `token_expired` (never on its first use). */
+  /** Probability per call that a rotated access token is reported `token_expired` (once it has been in use for a second). */
   tokenExpired?: number;
   /** Probability per call of `{ ok: false, error }` with HTTP 200, for the listed methods (default all). */
   okFalse?: { rate: number; error: string; methods?: readonly string[] };
@@ -52,7 +54,8 @@ interface TokenRecord {
   token: string;
   kind: 'bot' | 'rotating' | 'refresh';
   expiresAt?: number;
-  used?: boolean;
+  /** Sandbox time of the token's first use. */
+  firstUsedAt?: number;
   revoked?: boolean;
 }
 
@@ -101,8 +104,11 @@ const strip = ({ channel: _channel, ...message }: Json) => message;
  * Serve it with `startSandbox({ providers: [provider] })`; the connector's `baseUrl` is
  * `sandbox.urlFor('slack') + '/api'` (Slack's `https://slack.com/api`).
  */
-export function createSlackSandboxProvider(options: { faults?: SlackSandboxFaults } = {}): SlackSandboxProvider {
+export function createSlackSandboxProvider(options: { faults?: SlackSandboxFaults; seed?: number } = {}): SlackSandboxProvider {
   let faults: SlackSandboxFaults = options.faults ?? {};
+  // Slack's faults draw from their own generator, so switching them on does not shift the sandbox's
+  // generic faults (429s, 5xx) for every other provider.
+  const random = mulberry32(options.seed ?? 1);
   const counts: SlackSandboxCounts = { tierLimited: {}, tokenExpired: 0, okFalse: 0, refreshes: 0, refreshReuse: 0, posted: 0, uploads: 0 };
   /** Fixed windows per method (and per channel for chat.postMessage), on the sandbox's clock. */
   const windows = new Map<string, { start: number; used: number }>();
@@ -143,13 +149,15 @@ export function createSlackSandboxProvider(options: { faults?: SlackSandboxFault
     if (record.revoked) return failure('token_revoked');
     if (record.kind === 'rotating') {
       if (record.expiresAt !== undefined && context.now() >= record.expiresAt) return failure('token_expired');
-      // Never on a token's first use: a client that just refreshed must be able to use the new token.
-      if (record.used && context.random() < (faults.tokenExpired ?? 0)) {
+      // Only a token in use for a while expires early: one just minted (which the calls that met the
+      // expiry are now retrying with, possibly at once) is as fresh as a real 12-hour token.
+      const draw = random();
+      if (record.firstUsedAt !== undefined && context.now() - record.firstUsedAt >= MIN_TOKEN_AGE_MS && draw < (faults.tokenExpired ?? 0)) {
         record.expiresAt = context.now();
         counts.tokenExpired++;
         return failure('token_expired');
       }
-      record.used = true;
+      record.firstUsedAt ??= context.now();
     }
     return record;
   }
@@ -344,7 +352,7 @@ export function createSlackSandboxProvider(options: { faults?: SlackSandboxFault
       const limitedAnswer = tierCheck(method, args, context.now());
       if (limitedAnswer) return limitedAnswer;
       const injected = faults.okFalse;
-      if (injected && (!injected.methods || injected.methods.includes(method)) && context.random() < injected.rate) {
+      if (injected && (!injected.methods || injected.methods.includes(method)) && random() < injected.rate) {
         counts.okFalse++;
         return failure(injected.error);
       }
@@ -389,6 +397,18 @@ export function createSlackSandboxProvider(options: { faults?: SlackSandboxFault
   };
 }
 
+/** A small seeded generator (mulberry32): the testing kit keeps its own internal, and this needs no more than a few lines. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -411,7 +431,14 @@ export function slackSandboxWebhookEvents(count = 8): SandboxWebhookEvent[] {
     const template = templates[i % templates.length]!;
     const eventId = `Ev0SBX${String(i + 1).padStart(5, '0')}`;
     const channel = sandboxId('C', (i % 4) + 1);
-    const event = { ...template.event, ...('channel' in template.event ? { channel } : {}), ...('item' in template.event ? { item: { ...template.event.item, channel } } : {}) };
+    // Each message gets its own ts (a message's id within its channel).
+    const ts = sandboxTs(1_750_000_000 + i * 60, i + 1);
+    const event = {
+      ...template.event,
+      ...('channel' in template.event ? { channel } : {}),
+      ...('ts' in template.event ? { ts, event_ts: ts } : {}),
+      ...('item' in template.event ? { item: { ...template.event.item, channel } } : {}),
+    };
     return { id: eventId, type: template.event.type, payload: { ...template, team_id: SANDBOX_TEAM.id, api_app_id: SANDBOX_BOT.appId, event, event_id: eventId, event_time: 1_750_000_000 + i } };
   });
 }

@@ -378,6 +378,14 @@ describe('createHttpClient: 401 handling', () => {
     const { http } = setup({ auth });
     await expect(http.request({ path: '/me' })).resolves.toEqual({ me: 1 });
     expect(refreshes).toBe(2);
+    // The same for a POST without an idempotency key: the provider refused it, nothing was applied.
+    token = 'tok_old_aaaaaaaa';
+    refreshes = 0;
+    nock(BASE)
+      .post('/v1/messages').matchHeader('authorization', 'Bearer tok_old_aaaaaaaa').times(2).reply(401)
+      .post('/v1/messages').matchHeader('authorization', 'Bearer tok_new_bbbbbbbb').reply(200, { sent: 1 });
+    await expect(http.request({ method: 'POST', path: '/messages', body: { text: 'hi' } })).resolves.toEqual({ sent: 1 });
+    expect(refreshes).toBe(2);
   });
 
   it('never loops: a second 401 is an AuthError', async () => {

@@ -671,7 +671,9 @@ export class HttpClient {
         }
       } catch (error) {
         failure = this.#toConnectorError(error, call, attempt, guard.cause, attemptMs);
-        verdict = { retryable: failure.retryable, reason: failure.reason ?? failure.message };
+        // A retryable AuthError here comes from getting a token (before sending, or after the provider
+        // refused the old one): the request was not applied, so even a POST may be retried.
+        verdict = { retryable: failure.retryable, reason: failure.reason ?? failure.message, ...(failure instanceof AuthError && failure.retryable ? { notApplied: true } : {}) };
       } finally {
         guard.dispose();
       }

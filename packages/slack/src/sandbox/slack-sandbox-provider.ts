@@ -374,7 +374,8 @@ export function createSlackSandboxProvider(options: { faults?: SlackSandboxFault
     },
     webhooks: { scheme: slackScheme, secret: SLACK_SANDBOX_SIGNING_SECRET },
     routes: [
-      { method: 'POST', path: '/api/oauth.v2.access', handler: refresh },
+      // Exempt from the sandbox's generic faults, like its built-in token endpoint: the demo's 429s and 503s are meant for API calls.
+      { method: 'POST', path: '/api/oauth.v2.access', handler: refresh, faults: false },
       ...Object.keys(methods).map((method) => ({ method: 'POST', path: `/api/${method}`, handler: api(method) })),
       {
         method: 'POST',

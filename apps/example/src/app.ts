@@ -14,6 +14,7 @@ import { syncGitHubIssues } from './sync/github-issues.ts';
 import type { ListingResult, ListingRunOptions } from './sync/run-listing.ts';
 import { syncStripe } from './sync/stripe.ts';
 import { createWebhooks, type Webhooks } from './webhooks.ts';
+import { createSlackPart, type SlackPart } from './slack/slack-part.ts';
 
 export interface AppOptions {
   /** The call log and app events go here (pino). */
@@ -33,8 +34,10 @@ export interface App extends Connectors {
   readonly webhooks: Webhooks;
   readonly observability: Observability;
   readonly registry: Registry;
-  readonly identities: { github: string | undefined; stripe: string | undefined };
-  /** GitHub issues, then Stripe customers and payment intents; each resumes an interrupted run. */
+  readonly identities: { github: string | undefined; stripe: string | undefined; slack?: string | undefined };
+  /** Slack, when configured. */
+  readonly slack: SlackPart | undefined;
+  /** GitHub issues, then Stripe customers and payment intents, then Slack channels and history; each resumes an interrupted run. */
   sync(options?: ListingRunOptions): Promise<ListingResult[]>;
   /** Starts the HTTP server and the webhook worker; resolves with the base URL. */
   listen(port?: number, host?: string): Promise<string>;
@@ -59,11 +62,17 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     deadLetterQueues: { webhooks: async () => (webhooks?.worker ? (await webhooks.worker.stats()).deadLetters : 0) },
   });
   const listeners = options.onEvent ?? [];
-  const startup = await checkCredentials(config, {
-    github: () => observed(observability, createGitHub(config, db, listeners)),
-    stripe: () => observed(observability, createStripe(config, listeners)),
-  });
-  if (!startup.ok || !startup.connectors) {
+  const slackPart = config.slack ? createSlackPart(config, config.slack, db, listeners, (client) => observed(observability, client)) : undefined;
+  const [startup, slackCheck] = await Promise.all([
+    checkCredentials(config, {
+      github: () => observed(observability, createGitHub(config, db, listeners)),
+      stripe: () => observed(observability, createStripe(config, listeners)),
+    }),
+    slackPart?.check(),
+  ]);
+  if (slackCheck) startup.checks.push(slackCheck);
+  if (!startup.ok || !startup.connectors || slackCheck?.ok === false) {
+    await slackPart?.client.http.close();
     observability.close();
     db.close();
     return { ok: false, checks: startup.checks };
@@ -82,7 +91,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     },
   });
   let server: Server | undefined;
-  const identity = (name: 'github' | 'stripe') => startup.checks.find((check) => check.connector === name)?.identity;
+  const identity = (name: 'github' | 'stripe' | 'slack') => startup.checks.find((check) => check.connector === name)?.identity;
 
   const app: App = {
     config,
@@ -92,11 +101,13 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     webhooks,
     observability,
     registry,
-    identities: { github: identity('github'), stripe: identity('stripe') },
+    identities: { github: identity('github'), stripe: identity('stripe'), ...(slackCheck ? { slack: slackCheck.identity } : {}) },
+    slack: slackPart,
     async sync(syncOptions = {}) {
       const issues = await syncGitHubIssues(github, db, config.github.repo, { ...syncOptions, ...(config.github.perPage ? { perPage: config.github.perPage } : {}) });
       const stripeResults = await syncStripe(stripe, db, { ...syncOptions, ...(config.stripe.pageSize ? { pageSize: config.stripe.pageSize } : {}) });
-      return [issues, ...stripeResults];
+      const slackResults = slackPart ? await slackPart.sync(syncOptions) : [];
+      return [issues, ...stripeResults, ...slackResults];
     },
     async listen(port = config.port, host = '127.0.0.1') {
       const dashboard = createAppDashboard({ config, observability, deadLetters: webhooks!.store, operatorToken: options.dashboardToken });
@@ -109,7 +120,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
       if (server) await closeServer(server);
       await webhooks!.close();
       // A token refresh still in flight must store its rotated refresh token before the database closes.
-      await Promise.all([github.http.close(), stripe.http.close()]);
+      await Promise.all([github.http.close(), stripe.http.close(), slackPart?.client.http.close()]);
       observability.close();
       db.close();
     },

@@ -6,7 +6,7 @@ import type { Connectors } from './connectors.ts';
 
 /** The outcome of checking one credential at startup. */
 export interface CredentialCheck {
-  connector: 'github' | 'stripe';
+  connector: 'github' | 'stripe' | 'slack';
   /** Which setting holds it, e.g. `GITHUB_TOKEN`. */
   credential: string;
   ok: boolean;

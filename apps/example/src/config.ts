@@ -1,4 +1,5 @@
 import type { RetryOptions, TokenEncryptionOptions } from '@connectors/core';
+import { SLACK_ENVIRONMENT_HELP, type SlackConfig, slackConfigFromEnv } from './slack/slack-config.ts';
 
 /** How the app authenticates to GitHub: a token, or a GitHub App user token that expires and is refreshed. */
 export type GitHubAuthConfig =
@@ -36,6 +37,8 @@ export interface AppConfig {
     /** Objects per page, 1-100. Default 100. */
     pageSize?: number;
   };
+  /** Optional: Slack channels and history, a message, Events API webhooks. */
+  slack?: SlackConfig;
   /** How often `pnpm start` syncs again. Default 15 minutes. */
   syncIntervalMs: number;
   /** Passed to both connectors (the demo shortens the backoff so it finishes quickly). */
@@ -61,6 +64,7 @@ export const ENVIRONMENT_HELP = [
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
   'DASHBOARD_TOKEN         lets /dashboard replay and discard dead letters (16+ characters); without it the page is read-only',
   'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
+  ...SLACK_ENVIRONMENT_HELP,
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -110,6 +114,9 @@ export function configFromEnv(env: Env): EnvConfigResult {
   const minutes = Number(get('SYNC_INTERVAL_MINUTES') ?? 15);
   if (!(minutes > 0)) problems.push(`SYNC_INTERVAL_MINUTES must be a positive number; got ${JSON.stringify(get('SYNC_INTERVAL_MINUTES'))}`);
 
+  const slack = slackConfigFromEnv(env);
+  problems.push(...slack.problems);
+
   if (problems.length || !auth || !secretKey || !repoMatch) return { ok: false, problems };
   const githubWebhookSecret = get('GITHUB_WEBHOOK_SECRET');
   const stripeWebhookSecret = get('STRIPE_WEBHOOK_SECRET');
@@ -133,6 +140,7 @@ export function configFromEnv(env: Env): EnvConfigResult {
         ...(stripeBaseUrl ? { baseUrl: stripeBaseUrl } : {}),
         ...(stripeWebhookSecret ? { webhookSecret: stripeWebhookSecret } : {}),
       },
+      ...(slack.config ? { slack: slack.config } : {}),
     },
   };
 }

@@ -17,6 +17,7 @@ import { dashboardCheck, dashboardLines, demoOperatorToken } from './demo/demo-d
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
+import { runSlackDemo } from './slack/slack-demo.ts';
 
 export type { DemoReport } from './report.ts';
 
@@ -35,6 +36,8 @@ export interface DemoOptions {
 
 const WEBHOOK_DUPLICATE_RATE = 0.2;
 const WEBHOOK_BAD_SIGNATURE_RATE = 0.12;
+/** Slack's burst is smaller (8 events): a higher rate so forged deliveries are in it too. */
+const SLACK_BAD_SIGNATURE_RATE = 0.25;
 
 /**
  * `pnpm demo`: the whole app against the local sandbox with faults switched on. It starts the app,
@@ -53,7 +56,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   // A throwaway key, so the demo's database holds the GitHub tokens encrypted, as production would.
   const generatedKey = !process.env[DEMO_TOKEN_KEY_ENV];
   if (generatedKey) process.env[DEMO_TOKEN_KEY_ENV] = generateTokenKey();
-  const { sandbox, configFor } = await startDemoSandbox(seed);
+  const { sandbox, slack: slackProvider, configFor } = await startDemoSandbox(seed);
   const config = configFor(databasePath);
   const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
   const operatorToken = options.serveUntil ? demoOperatorToken() : undefined;
@@ -84,8 +87,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     return report;
   };
 
-  print('connectors example: GitHub issues, Stripe customers and payment intents -> SQLite; webhooks through a durable inbox.');
-  print('No accounts, no network: a local sandbox plays GitHub and Stripe, with faults switched on:');
+  print('connectors example: GitHub issues, Stripe customers and payment intents, Slack channels and history -> SQLite; webhooks through a durable inbox.');
+  print('No accounts, no network: a local sandbox plays GitHub, Stripe and Slack, with faults switched on:');
   print(`429s with Retry-After ${retryAfter} s, 503 bursts, OAuth access tokens revoked mid-run, duplicate and badly signed webhooks.`);
   print('');
   print(`  sandbox   ${sandbox.url} (seed ${seed})`);
@@ -116,6 +119,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     }
     print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in SQLite)`);
     print(`   ✓ stripe  ${result.app.identities.stripe ?? ''}`);
+    if (result.app.slack) print(`   ✓ slack   ${result.app.identities.slack ?? ''} (OAuth with token rotation: xoxe tokens expire, refresh token rotates, kept in SQLite)`);
     const note = notes();
     if (note) print(`     (on the way: ${note})`);
     return result.app;
@@ -205,15 +209,37 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     ...syncChecks,
     resumeCheck(pages, resume.listing, resume.interruptedAfterPage, resume.resumedAtPage),
     faultsCheck(counts, stats),
-    refreshCheck(counts, stats),
+    refreshCheck(counts, stats, { refreshes: slackProvider.counts().refreshes, reused: slackProvider.counts().refreshReuse }),
     ...(await webhookChecks(app.db, app.webhooks.store!, events, deliveries, counts)),
     healthCheck(healthResponse.status, health.status, counts.worker.deadLettered),
     metricsCheck(metricsResponse.status, metrics),
     { ok: dashboard.ok, label: dashboard.label },
   ];
+  let slackSummary: DemoReport['slack'];
+  if (app.slack) {
+    // After the checks above, so Slack's deliveries do not count in the GitHub/Stripe webhook checks.
+    print('');
+    print('6. Slack: channels and history were synced above; now post a message and receive Events API deliveries');
+    const slackResult = await runSlackDemo({
+      slack: app.slack,
+      provider: slackProvider,
+      sandbox,
+      db: app.db,
+      url,
+      counts: tally.counts,
+      print,
+      waitForWorker: () => waitForWorker(app!),
+      duplicateRate: WEBHOOK_DUPLICATE_RATE,
+      badSignatureRate: SLACK_BAD_SIGNATURE_RATE,
+    });
+    checks.push(...slackResult.checks);
+    const slackCounts = slackProvider.counts();
+    slackSummary = { events: slackResult.events, deliveries: slackResult.deliveries, posted: slackCounts.posted, tokenExpired: slackCounts.tokenExpired, refreshes: slackCounts.refreshes, tierLimited: slackCounts.tierLimited };
+  }
   if (!options.serveUntil) await app.close();
   checks.push(tokensAtRestCheck(dirname(databasePath)));
   const report = await finish(checks, {
+    ...(slackSummary ? { slack: slackSummary } : {}),
     webhooks: {
       events: events.length,
       deliveries: deliveries.length,

@@ -83,8 +83,8 @@ export class Tally {
         if (event.rotated) c.rotations++;
         break;
       case 'give-up':
-        // core's AbortedError is named like the platform's AbortError.
-        if (event.error === 'AbortError') c.aborted++;
+        // core's AbortedError (named AbortError before core #14).
+        if (event.error === 'AbortedError' || event.error === 'AbortError') c.aborted++;
         else bump(c.failures, event.status === undefined ? 'none' : String(event.status));
         break;
       default:
@@ -186,6 +186,8 @@ export interface DemoReport {
   resume: { interruptedAfterPage: number | undefined; resumedAtPage: number | undefined; listing: string | undefined };
   webhooks: { events: number; deliveries: number; accepted: number; duplicates: number; rejected: number; deadLettered: number; applied: number };
   health: { status: number; body: unknown };
+  /** The Slack part, when Slack is configured. */
+  slack?: { events: number; deliveries: number; posted: number; tokenExpired: number; refreshes: number; tierLimited: Record<string, number> };
   databasePath: string;
   logPath: string;
   elapsedMs: number;
@@ -215,6 +217,9 @@ export function summaryLines(report: DemoReport): string[] {
     `failed calls      ${sum(c.failures)}${c.aborted ? ` (plus ${c.aborted} cut short by the simulated crash)` : ''}`,
     `webhooks          ${w.events} events in ${w.deliveries} deliveries: ${w.accepted} accepted, ${plural(w.duplicates, 'duplicate')}, ${w.rejected} rejected (bad signature), ${w.deadLettered} dead-lettered; ${w.applied} applied`,
     `resume            ${r.listing ? `stopped after page ${r.interruptedAfterPage} of ${r.listing}; the restart resumed at page ${r.resumedAtPage ?? '?'}` : 'the sync was not interrupted'}`,
+    ...(report.slack
+      ? [`slack             ${plural(report.slack.posted, 'message')} posted, ${report.slack.events} events in ${report.slack.deliveries} deliveries, ${plural(report.slack.tokenExpired, 'token')} expired mid-run and rotated, ${Object.values(report.slack.tierLimited).reduce((a, b) => a + b, 0)} tier limits met`]
+      : []),
     `elapsed           ${seconds(report.elapsedMs)}`,
   ];
 }

@@ -15,6 +15,9 @@ import {
   type WebhookWorkerEvent,
 } from '@connectors/webhooks';
 import { sqliteInboxStore } from '@connectors/webhooks/sqlite';
+import { slackScheme } from '@connectors/slack';
+import { slackWebhookHandler } from './slack/slack-webhook-handler.ts';
+import { openSlackTables } from './slack/slack-tables.ts';
 import type { AppConfig } from './config.ts';
 import { type AppDatabase, customerRow, issueRow, paymentIntentRow } from './db.ts';
 
@@ -49,6 +52,10 @@ export function createWebhooks(config: AppConfig, db: AppDatabase, options: Webh
   if (config.stripe.webhookSecret) {
     sources['stripe'] = { scheme: stripeScheme, secret: config.stripe.webhookSecret };
     handlers['stripe'] = stripeHandler(db);
+  }
+  if (config.slack?.signingSecret) {
+    sources['slack'] = { scheme: slackScheme, secret: config.slack.signingSecret };
+    handlers['slack'] = slackWebhookHandler(db, openSlackTables(db.sqlite));
   }
   if (Object.keys(sources).length === 0) {
     return { inbox: undefined, worker: undefined, store: undefined, sources: [], close: async () => {} };

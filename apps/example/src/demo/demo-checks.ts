@@ -21,7 +21,7 @@ export function rowChecks(db: AppDatabase, expected: ExpectedRows, prefix = ''):
 /** The restart read on from the page after the last saved one, and no page was read twice or skipped. */
 export function resumeCheck(pages: readonly PageRecord[], listing: string | undefined, stoppedAt: number | undefined, resumedAt: number | undefined): Check {
   if (!listing || stoppedAt === undefined) return { ok: false, label: 'resume: the first sync was never interrupted, so resuming was not shown' };
-  const urls = pages.map((page) => `${page.listing} ${page.url}`);
+  const urls = pages.map((page) => `${page.listing} ${page.url} ${page.from}`);
   const repeated = urls.filter((url, i) => urls.indexOf(url) !== i);
   const listingPages = pages.filter((page) => page.listing === listing);
   const numbers = listingPages.map((page) => page.page);
@@ -51,13 +51,14 @@ export function faultsCheck(c: Counts, stats: SandboxStats): Check {
 }
 
 /** Every refresh rotated the refresh token, and the sandbox never saw a spent one again (which would revoke them all). */
-export function refreshCheck(c: Counts, stats: SandboxStats): Check {
+export function refreshCheck(c: Counts, stats: SandboxStats, other: { refreshes: number; reused: number } = { refreshes: 0, reused: 0 }): Check {
   const refreshes = sum(c.refreshes);
-  const ok = refreshes > 0 && stats.oauth.refreshes === refreshes && stats.oauth.invalidGrants === 0 && c.rotations === refreshes;
+  // `other`: token endpoints outside the sandbox's OAuth server (Slack's oauth.v2.access is the Slack provider's own route).
+  const ok = refreshes > 0 && stats.oauth.refreshes + other.refreshes === refreshes && stats.oauth.invalidGrants + other.reused === 0 && c.rotations === refreshes;
   return {
     ok,
     label: `token refresh: ${plural(refreshes, 'refresh', 'refreshes')}, each rotated the refresh token and stored it first; the sandbox saw no spent token reused (${stats.oauth.invalidGrants} invalid_grant)`,
-    ...(ok ? {} : { detail: `sandbox refreshes ${stats.oauth.refreshes}, client ${refreshes}, rotations ${c.rotations}, invalid_grant ${stats.oauth.invalidGrants}` }),
+    ...(ok ? {} : { detail: `sandbox refreshes ${stats.oauth.refreshes} + ${other.refreshes}, client ${refreshes}, rotations ${c.rotations}, invalid_grant ${stats.oauth.invalidGrants} + ${other.reused}` }),
   };
 }
 

@@ -1,5 +1,7 @@
 import { githubSandboxProvider, GITHUB_SANDBOX_REPO, GITHUB_SANDBOX_WEBHOOK_SECRET } from '@connectors/github/sandbox';
 import { STRIPE_SANDBOX_SECRET_KEY, STRIPE_SANDBOX_WEBHOOK_SECRET, stripeSandboxProvider } from '@connectors/stripe/sandbox';
+import { createSlackSandboxProvider, type SlackSandboxProvider } from '@connectors/slack/sandbox';
+import { SLACK_DEMO_FAULTS, slackDemoConfig } from '../slack/slack-demo.ts';
 import { type Sandbox, type SandboxFaults, type SandboxProvider, startSandbox } from '@connectors/testing/sandbox';
 import type { AppConfig } from '../config.ts';
 
@@ -41,14 +43,18 @@ export const seeded = {
 
 export interface DemoSandbox {
   sandbox: Sandbox;
+  /** Slack's sandbox provider, with its own counters (tier limits met, tokens expired, refreshes). */
+  slack: SlackSandboxProvider;
   /** The app's configuration pointed at the sandbox. */
   configFor(databasePath: string): AppConfig;
 }
 
 export async function startDemoSandbox(seed = DEMO_SEED, faults: SandboxFaults = DEMO_FAULTS): Promise<DemoSandbox> {
-  const sandbox = await startSandbox({ providers: [githubAppUserProvider, stripeSandboxProvider], faults, seed });
+  const slack = createSlackSandboxProvider({ faults: SLACK_DEMO_FAULTS });
+  const sandbox = await startSandbox({ providers: [githubAppUserProvider, stripeSandboxProvider, slack], faults, seed });
   return {
     sandbox,
+    slack,
     configFor: (databasePath) => ({
       databasePath,
       port: 0,
@@ -62,6 +68,7 @@ export async function startDemoSandbox(seed = DEMO_SEED, faults: SandboxFaults =
         perPage: 20,
       },
       stripe: { secretKey: STRIPE_SANDBOX_SECRET_KEY, baseUrl: sandbox.urlFor('stripe'), webhookSecret: STRIPE_SANDBOX_WEBHOOK_SECRET, pageSize: 10 },
+      slack: slackDemoConfig(sandbox.urlFor('slack')),
       // Production backoff starts at 1 s; the demo's faults are frequent, so it retries sooner and a little longer.
       retry: { baseDelayMs: 200, maxAttempts: 6 },
       tokenEncryption: { keyEnv: DEMO_TOKEN_KEY_ENV },

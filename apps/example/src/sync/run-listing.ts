@@ -10,6 +10,11 @@ export interface PageProgress {
   rows: number;
   /** The URL this page was read from (the resume check compares them across restarts). */
   url: string;
+  /**
+   * Where in the listing the page was read from: the checkpoint before it (`start` for the first
+   * page). Tells pages apart when the URL does not (a POST listing with its cursor in the body, Slack).
+   */
+  from: string;
   /** This run resumed from a checkpoint saved by an earlier process. */
   resumed: boolean;
   /** The first page this call read (with `resumed`: the page it resumed at). */
@@ -70,11 +75,13 @@ export async function runListing<T>(db: AppDatabase, spec: ListingSpec<T>, optio
   }
   const resumed = checkpoint !== undefined;
   const result: ListingResult = { listing: spec.listing, label: spec.label, pages: 0, rows: 0, resumedAtPage: resumed ? before + 1 : undefined };
+  let from = checkpoint === undefined ? 'start' : JSON.stringify(checkpoint);
   for await (const page of spec.open(filter, checkpoint, options.signal).pages()) {
     db.commitPage(spec.listing, () => spec.write(page.items), { checkpoint: page.checkpoint, last: page.last, now: now() });
     result.pages++;
     result.rows += page.items.length;
-    options.onPage?.({ listing: spec.listing, label: spec.label, page: before + page.number, rows: page.items.length, url: page.url.toString(), resumed, first: result.pages === 1, last: page.last });
+    options.onPage?.({ listing: spec.listing, label: spec.label, page: before + page.number, rows: page.items.length, url: page.url.toString(), from, resumed, first: result.pages === 1, last: page.last });
+    from = JSON.stringify(page.checkpoint);
   }
   return result;
 }

@@ -358,6 +358,36 @@ describe('createHttpClient: 401 handling', () => {
     expect(calls.refresh).toBe(1);
   });
 
+  it('a refresh that failed (the token endpoint said 429) does not spend the one refresh: the retry refreshes again', async () => {
+    let token = 'tok_old_aaaaaaaa';
+    let refreshes = 0;
+    const auth: AuthStrategy = {
+      kind: 'test',
+      authorize: (req) => req.headers.set('authorization', `Bearer ${token}`),
+      onUnauthorized: () => {
+        refreshes++;
+        if (refreshes === 1) throw new AuthError('the token endpoint refused to issue a token (429)', { connector: 'test', operation: 'GET /me', code: 'refresh-failed', retryable: true });
+        token = 'tok_new_bbbbbbbb';
+        return true;
+      },
+      secrets: () => [token, 'tok_old_aaaaaaaa'],
+    };
+    nock(BASE)
+      .get('/v1/me').matchHeader('authorization', 'Bearer tok_old_aaaaaaaa').times(2).reply(401)
+      .get('/v1/me').matchHeader('authorization', 'Bearer tok_new_bbbbbbbb').reply(200, { me: 1 });
+    const { http } = setup({ auth });
+    await expect(http.request({ path: '/me' })).resolves.toEqual({ me: 1 });
+    expect(refreshes).toBe(2);
+    // The same for a POST without an idempotency key: the provider refused it, nothing was applied.
+    token = 'tok_old_aaaaaaaa';
+    refreshes = 0;
+    nock(BASE)
+      .post('/v1/messages').matchHeader('authorization', 'Bearer tok_old_aaaaaaaa').times(2).reply(401)
+      .post('/v1/messages').matchHeader('authorization', 'Bearer tok_new_bbbbbbbb').reply(200, { sent: 1 });
+    await expect(http.request({ method: 'POST', path: '/messages', body: { text: 'hi' } })).resolves.toEqual({ sent: 1 });
+    expect(refreshes).toBe(2);
+  });
+
   it('never loops: a second 401 is an AuthError', async () => {
     nock(BASE).get('/v1/me').times(2).reply(401, { message: 'Bad credentials tok_new_bbbbbbbb' });
     const { auth, calls } = refreshingAuth([true, true]);

@@ -573,7 +573,15 @@ export class HttpClient {
           if (!read) await response.body?.cancel();
           refreshedAfter401 = true;
           const authRequest: AuthRequest = { method, url: call.url, headers: call.sentHeaders ?? new Headers(call.headers), operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
-          const refreshed = await this.#auth.onUnauthorized(authRequest, this.#authContext());
+          let refreshed: boolean;
+          try {
+            refreshed = await this.#auth.onUnauthorized(authRequest, this.#authContext());
+          } catch (error) {
+            // The refresh itself failed (the token endpoint answered 429 or 5xx): no new token was
+            // tried, so the one refresh-and-retry is not spent; a retry of the call may refresh again.
+            refreshedAfter401 = false;
+            throw error;
+          }
           if (this.#hub.size) {
             this.emit({ type: 'response', ...base, method, route, attempt, status: response.status, durationMs: elapsed(trip), outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
           }
@@ -588,7 +596,9 @@ export class HttpClient {
         }
       } catch (error) {
         failure = this.#toConnectorError(error, call, attempt, guard.cause, attemptMs);
-        verdict = { retryable: failure.retryable, reason: failure.reason ?? failure.message };
+        // A retryable AuthError here comes from getting a token (before sending, or after the provider
+        // refused the old one): the request was not applied, so even a POST may be retried.
+        verdict = { retryable: failure.retryable, reason: failure.reason ?? failure.message, ...(failure instanceof AuthError && failure.retryable ? { notApplied: true } : {}) };
       } finally {
         guard.dispose();
       }

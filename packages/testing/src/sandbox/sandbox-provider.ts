@@ -62,6 +62,11 @@ export interface SandboxRoute {
   filter?: (item: unknown, request: SandboxRequest) => boolean;
   /** Set false for public routes. Default true when the provider has auth. */
   auth?: boolean;
+  /**
+   * Set false to exempt the route from injected faults, as the built-in OAuth token endpoint is (e.g.
+   * a provider's own token endpoint, such as Slack's `oauth.v2.access`). Default true.
+   */
+  faults?: boolean;
 }
 
 /** How the provider checks credentials. */

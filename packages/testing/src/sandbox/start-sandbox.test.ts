@@ -287,6 +287,20 @@ describe('startSandbox: fault injection', () => {
     for (const run of runs) expect(run.split(',').filter(Boolean).length % 3).toBe(0);
   });
 
+  it('never faults a route marked faults: false (a provider\'s own token endpoint), while its other routes are', async () => {
+    const provider: SandboxProvider = {
+      name: 'tokens',
+      routes: [
+        { method: 'POST', path: '/oauth/token', faults: false, handler: () => ({ body: { access_token: 'fresh' } }) },
+        { method: 'GET', path: '/data', handler: () => ({ body: { ok: true } }) },
+      ],
+    };
+    const s = await start({ providers: [provider], faults: { rateLimit: 1 } });
+    for (let i = 0; i < 5; i++) expect((await fetch(`${s.urlFor('tokens')}/oauth/token`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${s.urlFor('tokens')}/data`)).status).toBe(429);
+    expect(s.stats().faults.rateLimit).toBe(1);
+  });
+
   it('is reproducible: the same seed gives the same faults, another seed different ones', async () => {
     const faults: SandboxFaults = { rateLimit: 0.2, serverError: 0.2 };
     const run = async (seed: number) => {

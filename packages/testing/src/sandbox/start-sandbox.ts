@@ -255,27 +255,31 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
 
     // Always five draws per request, whatever happens, so one fault never shifts the others.
     const draws = [random(), random(), random(), random(), random()] as const;
-    if (state.burstLeft > 0) {
-      state.burstLeft--;
-      stats.faults.serverError++;
-      return send(res, faults.serverError.status, {}, errorBody(state, faults.serverError.status, 'sandbox: injected server error (burst)'));
-    }
-    if (draws[0] < faults.reset) {
-      stats.faults.reset++;
-      return reset(req);
-    }
-    if (draws[1] < faults.serverError.rate) {
-      stats.faults.serverError++;
-      state.burstLeft = faults.serverError.burst - 1;
-      return send(res, faults.serverError.status, {}, errorBody(state, faults.serverError.status, 'sandbox: injected server error'));
-    }
-    if (draws[2] < faults.rateLimit.rate) {
-      stats.faults.rateLimit++;
-      return send(res, 429, { 'retry-after': String(faults.rateLimit.retryAfterSeconds) }, errorBody(state, 429, 'sandbox: injected rate limit'));
-    }
-    if (draws[3] < faults.latency.rate) {
-      stats.faults.latency++;
-      if (!(await pause(faults.latency.ms, res))) return;
+    // A route exempt from faults (a provider's own token endpoint) is answered as is.
+    const exempt = state.routes.some((r) => r.route.faults === false && r.method === method && r.pattern.match(path));
+    if (!exempt) {
+      if (state.burstLeft > 0) {
+        state.burstLeft--;
+        stats.faults.serverError++;
+        return send(res, faults.serverError.status, {}, errorBody(state, faults.serverError.status, 'sandbox: injected server error (burst)'));
+      }
+      if (draws[0] < faults.reset) {
+        stats.faults.reset++;
+        return reset(req);
+      }
+      if (draws[1] < faults.serverError.rate) {
+        stats.faults.serverError++;
+        state.burstLeft = faults.serverError.burst - 1;
+        return send(res, faults.serverError.status, {}, errorBody(state, faults.serverError.status, 'sandbox: injected server error'));
+      }
+      if (draws[2] < faults.rateLimit.rate) {
+        stats.faults.rateLimit++;
+        return send(res, 429, { 'retry-after': String(faults.rateLimit.retryAfterSeconds) }, errorBody(state, 429, 'sandbox: injected rate limit'));
+      }
+      if (draws[3] < faults.latency.rate) {
+        stats.faults.latency++;
+        if (!(await pause(faults.latency.ms, res))) return;
+      }
     }
 
     const matches = state.routes.filter((r) => r.pattern.match(path));

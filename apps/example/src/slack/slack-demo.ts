@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createSlackSandboxProvider,
+  SLACK_SANDBOX_CLIENT_ID,
+  SLACK_SANDBOX_CLIENT_SECRET,
+  SLACK_SANDBOX_REFRESH_TOKEN,
+  SLACK_SANDBOX_SIGNING_SECRET,
+  slackSandboxWebhookEvents,
+  type SlackSandboxFaults,
+  type SlackSandboxProvider,
+} from '@connectors/slack/sandbox';
+import type { Sandbox, SandboxWebhookEvent, WebhookDeliveryResult } from '@connectors/testing/sandbox';
+import type { AppDatabase } from '../db.ts';
+import { type Check, compareRows, type Counts, plural } from '../report.ts';
+import type { SlackConfig } from './slack-config.ts';
+import type { SlackPart } from './slack-part.ts';
+import { postOnce } from './slack-post.ts';
+import { slackChannelRow, slackMessageRow, type SlackMessageRow } from './slack-tables.ts';
+
+/** Slack's own faults in the demo, on top of the sandbox's 429s and 503s: rotated tokens reported `token_expired` mid-run. */
+export const SLACK_DEMO_FAULTS: SlackSandboxFaults = { tokenExpired: 0.2 };
+/** The channel the demo posts to (the bot is a member). */
+export const SLACK_DEMO_CHANNEL = 'C0SBX00002';
+
+/** Slack through OAuth v2 with token rotation, against the sandbox; small pages so channels and history take several. */
+export function slackDemoConfig(base: string): SlackConfig {
+  return {
+    auth: { kind: 'oauth', clientId: SLACK_SANDBOX_CLIENT_ID, clientSecret: SLACK_SANDBOX_CLIENT_SECRET, refreshToken: SLACK_SANDBOX_REFRESH_TOKEN, tokenUrl: `${base}/api/oauth.v2.access` },
+    baseUrl: `${base}/api`,
+    signingSecret: SLACK_SANDBOX_SIGNING_SECRET,
+    postChannel: SLACK_DEMO_CHANNEL,
+    pageSize: 10,
+  };
+}
+
+type Json = Record<string, unknown>;
+
+/** What a complete sync of the sandbox must store: the channels the bot can list, and the history of those it is in. */
+function syncedSlackRows() {
+  const seed = createSlackSandboxProvider().data!;
+  const channels = (seed['channels'] as Json[]).filter((c) => !c['is_private'] || c['is_member']);
+  const readable = new Set(channels.filter((c) => c['is_member'] && !c['is_archived']).map((c) => c['id'] as string));
+  const messages = new Map<string, SlackMessageRow>();
+  for (const m of seed['messages'] as Json[]) {
+    const channel = m['channel'] as string;
+    // History lists top-level messages and thread parents; replies stay in their threads.
+    if (!readable.has(channel) || (m['thread_ts'] !== undefined && m['thread_ts'] !== m['ts'])) continue;
+    messages.set(`${channel}/${String(m['ts'])}`, slackMessageRow(channel, m as never, 'sync'));
+  }
+  return { channels: new Map(channels.map((c) => [c['id'] as string, slackChannelRow(c as never)])), messages };
+}
+
+export interface SlackDemoResult {
+  checks: Check[];
+  events: number;
+  deliveries: number;
+}
+
+/**
+ * The Slack part of `pnpm demo`, after the sync: post a message (at most once, whatever fails), send
+ * signed Events API deliveries (some duplicated, some forged) to the app's inbox, then check the
+ * database against the sandbox and the sandbox's own counters.
+ */
+export async function runSlackDemo(options: {
+  slack: SlackPart;
+  provider: SlackSandboxProvider;
+  sandbox: Sandbox;
+  db: AppDatabase;
+  url: string;
+  counts: Counts;
+  print: (line: string) => void;
+  waitForWorker: () => Promise<void>;
+  duplicateRate: number;
+  badSignatureRate: number;
+}): Promise<SlackDemoResult> {
+  const { slack, provider, sandbox, db, print } = options;
+  const channel = slack.config.postChannel ?? SLACK_DEMO_CHANNEL;
+  const text = 'connectors example: sync finished';
+  const posted = await postOnce(slack.client, slack.tables, channel, text, randomUUID());
+  print(`   posted   "${text}" to ${channel} (ts ${posted.ts}${posted.attempts > 1 ? `, after ${posted.attempts - 1} ambiguous failure(s) checked against the channel` : ''})`);
+
+  const events: SandboxWebhookEvent[] = slackSandboxWebhookEvents(8);
+  const effectsBefore = new Set(db.webhookEffects().map((e) => e.key));
+  const inboxBefore = structuredClone(options.counts.inbox);
+  const deliveries: WebhookDeliveryResult[] = await sandbox.sendWebhooks({ provider: 'slack', url: `${options.url}/webhooks/slack`, events, duplicateRate: options.duplicateRate, badSignatureRate: options.badSignatureRate });
+  await options.waitForWorker();
+  const good = deliveries.filter((d) => !d.badSignature);
+  const bad = deliveries.filter((d) => d.badSignature);
+  const accepted = new Set(good.filter((d) => d.status === 200).map((d) => d.id));
+  print(`   events   ${deliveries.length} deliveries of ${events.length} events to /webhooks/slack: ${accepted.size} stored, ${plural(good.filter((d) => d.duplicate).length, 'duplicate')} answered 200 and dropped, ${bad.length} badly signed and refused`);
+
+  // Expected rows: the sync, the posted message, and the message events that were accepted.
+  const expected = syncedSlackRows();
+  const postedRow = slack.tables.messages(channel).find((m) => m.ts === posted.ts);
+  if (postedRow) expected.messages.set(`${channel}/${posted.ts}`, { ...postedRow, source: 'post' });
+  for (const event of events) {
+    const inner = (event.payload as { event: Json }).event;
+    if (!accepted.has(String(event.id)) || (inner['type'] !== 'message' && inner['type'] !== 'app_mention')) continue;
+    expected.messages.set(`${String(inner['channel'])}/${String(inner['ts'])}`, slackMessageRow(String(inner['channel']), inner as never, 'event'));
+  }
+
+  const counts = provider.counts();
+  const effects = db.webhookEffects().filter((e) => e.source === 'slack' && !effectsBefore.has(e.key)).map((e) => e.key).sort();
+  const acceptedKeys = [...accepted].map((id) => `slack:${id}`).sort();
+  const onceOk = JSON.stringify(effects) === JSON.stringify(acceptedKeys) && options.counts.inbox.duplicate - inboxBefore.duplicate === good.filter((d) => d.duplicate).length;
+  const forgedOk = bad.length > 0 && bad.every((d) => d.status === 401) && options.counts.inbox.rejected - inboxBefore.rejected === bad.length;
+  const postOk = slack.tables.messages(channel).filter((m) => m.text === text).length === 1 && counts.posted === 1;
+  const tiersOk = Object.keys(counts.tierLimited).length === 0;
+  // One refresh for the first token, then at most one per expiry (calls that met the same expired token share a refresh).
+  const rotationOk = counts.tokenExpired > 0 && counts.refreshes >= 2 && counts.refreshes <= counts.tokenExpired + 1 && counts.refreshReuse === 0;
+  return {
+    events: events.length,
+    deliveries: deliveries.length,
+    checks: [
+      compareRows('slack channels', expected.channels, slack.tables.channels(), (row) => row.id),
+      compareRows('slack messages (history, the posted message, message events)', expected.messages, slack.tables.messages(), (row) => `${row.channel}/${row.ts}`),
+      { ok: postOk, label: `slack post: the message was posted exactly once (${plural(counts.posted, 'message')} posted in the sandbox)`, ...(postOk ? {} : { detail: `sandbox posted ${counts.posted}` }) },
+      {
+        ok: tiersOk,
+        label: "slack tiers: every method paced by its tier (chat.postMessage per channel); the sandbox's tier windows never had to answer 429",
+        ...(tiersOk ? {} : { detail: `tier-limited: ${JSON.stringify(counts.tierLimited)}` }),
+      },
+      {
+        ok: rotationOk,
+        label: `slack token rotation: ${plural(counts.refreshes, 'refresh', 'refreshes')} through oauth.v2.access (${plural(counts.tokenExpired, 'token')} reported token_expired mid-run), no spent refresh token reused`,
+        ...(rotationOk ? {} : { detail: JSON.stringify(counts) }),
+      },
+      { ok: onceOk, label: `slack events: ${accepted.size} accepted events applied exactly once each (deduplicated on event_id)`, ...(onceOk ? {} : { detail: `effects ${effects.join(',')}; accepted ${acceptedKeys.join(',')}` }) },
+      { ok: forgedOk, label: `slack signatures: ${plural(bad.length, 'forged delivery', 'forged deliveries')} refused with 401`, ...(forgedOk ? {} : { detail: bad.map((d) => d.status).join(',') }) },
+    ],
+  };
+}

@@ -38,7 +38,7 @@ export function classifyShopifyErrors(errors: readonly GraphQLErrorEntry[], resp
   if (codes.includes('ACCESS_DENIED')) {
     const entry = first('ACCESS_DENIED');
     const required = entry.extensions?.['requiredAccess'];
-    const needed = scopesIn(`${typeof required === 'string' ? required : ''} ${entry.message}`);
+    const needed = [...new Set(scopesIn(`${typeof required === 'string' ? required : ''} ${entry.message}`))];
     return { kind: 'auth', code: 'insufficient-scope', providerCode: 'ACCESS_DENIED', message: entry.message, ...(needed.length ? { needed } : {}) };
   }
   if (codes.includes('MAX_COST_EXCEEDED')) {

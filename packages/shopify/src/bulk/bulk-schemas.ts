@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { gidSchema, userErrorSchema } from '../graphql/connection-schemas.ts';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 
 /** `BulkOperationStatus`. */
 export const bulkOperationStatusSchema = openEnum(['CANCELED', 'CANCELING', 'COMPLETED', 'CREATED', 'EXPIRED', 'FAILED', 'RUNNING']);

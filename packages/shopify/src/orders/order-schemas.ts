@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { connectionOf, gidSchema, moneyBagSchema } from '../graphql/connection-schemas.ts';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 
 /** `OrderDisplayFinancialStatus`. */
 export const orderFinancialStatusSchema = openEnum(['AUTHORIZED', 'EXPIRED', 'PAID', 'PARTIALLY_PAID', 'PARTIALLY_REFUNDED', 'PENDING', 'REFUNDED', 'VOIDED']);

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { connectionOf, gidSchema, moneyAmountSchema, userErrorSchema } from '../graphql/connection-schemas.ts';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 
 /** `ProductStatus`. Open: a value Shopify adds is reported as drift, not a failure. */
 export const productStatusSchema = openEnum(['ACTIVE', 'ARCHIVED', 'DRAFT', 'UNLISTED']);

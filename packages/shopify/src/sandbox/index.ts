@@ -13,5 +13,7 @@ export {
   SHOPIFY_SANDBOX_CLIENT_SECRET,
   SHOPIFY_SANDBOX_SHOP,
   type ShopifySandboxOptions,
+  type ShopifySandboxProvider,
+  type ShopifySandboxStats,
 } from './shopify-sandbox-provider.ts';
 export type { BucketConfig } from './leaky-bucket.ts';

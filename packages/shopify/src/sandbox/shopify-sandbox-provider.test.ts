@@ -21,9 +21,11 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
+let provider: ReturnType<typeof createShopifySandboxProvider>;
 async function start(options: Parameters<typeof createShopifySandboxProvider>[0] = {}) {
   clock = Date.parse('2026-12-01T00:00:00Z');
-  sandbox = await startSandbox({ providers: [createShopifySandboxProvider(options)], now: () => clock });
+  provider = createShopifySandboxProvider(options);
+  sandbox = await startSandbox({ providers: [provider], now: () => clock });
   return sandbox;
 }
 
@@ -61,11 +63,13 @@ describe('shopify sandbox: GraphQL with cost accounting', () => {
   it('answers THROTTLED (HTTP 200) when the bucket lacks the requested cost, and refills at the restore rate', async () => {
     await start();
     for (let i = 0; i < 20; i++) expect((await gql('alpha', COST_50)).body.errors).toBeUndefined();
+    expect(provider.stats()).toMatchObject({ queries: 20, throttled: 0, points: { alpha: 1000 } });
     const throttled = await gql('alpha', COST_50);
     expect(throttled.status).toBe(200);
     expect(throttled.body.errors).toEqual([{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }]);
     expect(throttled.body.extensions.cost).toEqual({ requestedQueryCost: 50, actualQueryCost: null, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 0, restoreRate: 50 } });
     expect(throttled.body.data).toBeUndefined();
+    expect(provider.stats().throttled).toBe(1);
     clock += 1000; // 50 points back
     expect((await gql('alpha', COST_50)).body.extensions.cost).toMatchObject({ actualQueryCost: 50, throttleStatus: { currentlyAvailable: 0 } });
   });

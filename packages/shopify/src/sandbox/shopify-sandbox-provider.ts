@@ -43,6 +43,25 @@ export interface ShopifySandboxOptions {
   orders?: number;
 }
 
+/** What the Shopify sandbox counted since it started (all sandboxes this provider serves). */
+export interface ShopifySandboxStats {
+  /** GraphQL requests that ran (charged to a bucket). */
+  queries: number;
+  /** Requests refused with THROTTLED. */
+  throttled: number;
+  /** Requests refused with MAX_COST_EXCEEDED. */
+  maxCostExceeded: number;
+  /** Points charged (actual cost), per shop. */
+  points: Record<string, number>;
+  /** Refresh-token grants answered. */
+  refreshes: number;
+}
+
+/** The provider plus its counters. */
+export interface ShopifySandboxProvider extends SandboxProvider {
+  stats(): ShopifySandboxStats;
+}
+
 type Tokens = { accessToken: string; shop: string; expiresAt: number | undefined; refreshToken?: string; scope: string };
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}): SandboxResponse => ({ status, headers, body });
@@ -87,7 +106,7 @@ function graphqlErrorJson(error: GraphQLError) {
   return out;
 }
 
-function handleGraphql(options: Required<ShopifySandboxOptions>) {
+function handleGraphql(options: Required<ShopifySandboxOptions>, stats: ShopifySandboxStats) {
   return async (request: SandboxRequest, context: SandboxRouteContext): Promise<SandboxResponse> => {
     const shop = request.params['shop']!;
     const version = versionHeaders(request.params['version']!);
@@ -118,6 +137,7 @@ function handleGraphql(options: Required<ShopifySandboxOptions>) {
     const bucket = (buckets(context)[shop] ??= { available: options.bucket.maximum, updatedAt: context.now() });
     const cost = (actual: number | null) => ({ requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus(bucket, options.bucket) });
     if (requested > options.bucket.maximum) {
+      stats.maxCostExceeded++;
       refill(bucket, options.bucket, context.now());
       return json({
         errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (${options.bucket.maximum}).`, extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: options.bucket.maximum, documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
@@ -125,8 +145,7 @@ function handleGraphql(options: Required<ShopifySandboxOptions>) {
       }, 200, version.headers);
     }
     if (!take(bucket, options.bucket, requested, context.now())) {
-      const stats = ((context.data['throttled'] ??= [{ count: 0 }])[0] as { count: number });
-      stats.count++;
+      stats.throttled++;
       return json({ errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: cost(null) } }, 200, version.headers);
     }
 
@@ -161,6 +180,8 @@ function handleGraphql(options: Required<ShopifySandboxOptions>) {
     const result = await execute({ schema: sandboxSchema(), document, operationName: operation.name?.value ?? null, rootValue, variableValues: variables, contextValue: { bulk: false } });
     const actual = actualCost(costInput, result.data ?? null);
     refund(bucket, options.bucket, requested - actual);
+    stats.queries++;
+    stats.points[shop] = (stats.points[shop] ?? 0) + actual;
     const answer: Row = {};
     if (result.errors?.length) answer['errors'] = result.errors.map(graphqlErrorJson);
     answer['data'] = result.data ?? null;
@@ -194,7 +215,7 @@ function issue(context: SandboxRouteContext, shop: string, expiring: boolean, tt
  * or, for expiring tokens, a refresh token. JSON (as `@shopify/shopify-api` sends) or form bodies.
  * A refresh token works once: Shopify replaces it on every refresh.
  */
-function handleToken(options: Required<ShopifySandboxOptions>) {
+function handleToken(options: Required<ShopifySandboxOptions>, stats: ShopifySandboxStats) {
   return (request: SandboxRequest, context: SandboxRouteContext): SandboxResponse => {
     const shop = request.params['shop']!;
     const params = readParams(request);
@@ -205,7 +226,6 @@ function handleToken(options: Required<ShopifySandboxOptions>) {
       const record = tokens(context).find((t) => t.refreshToken !== undefined && t.refreshToken === params['refresh_token'] && t.shop === shop);
       if (!record) return json({ error: 'invalid_grant', error_description: 'The refresh token is invalid, expired or was already used' }, 400);
       record.refreshToken = undefined;
-      const stats = ((context.data['oauth'] ??= [{ refreshes: 0 }])[0] as { refreshes: number });
       stats.refreshes++;
       return json(issue(context, shop, true, options.accessTokenTtlSeconds, record.scope));
     }
@@ -265,7 +285,7 @@ function handleBulkFile(request: SandboxRequest, context: SandboxRouteContext): 
  *
  * Each shop is served under `<sandbox url>/shopify/<shop>`: pass `baseUrl: shopifySandboxUrl(sandbox, 'my-shop')`.
  */
-export function createShopifySandboxProvider(options: ShopifySandboxOptions = {}): SandboxProvider {
+export function createShopifySandboxProvider(options: ShopifySandboxOptions = {}): ShopifySandboxProvider {
   const resolved: Required<ShopifySandboxOptions> = {
     bucket: options.bucket ?? { maximum: 1000, restoreRate: 50 },
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
@@ -275,8 +295,10 @@ export function createShopifySandboxProvider(options: ShopifySandboxOptions = {}
   };
   const products = seedProducts(resolved.products);
   const customers = seedCustomers();
+  const stats: ShopifySandboxStats = { queries: 0, throttled: 0, maxCostExceeded: 0, points: {}, refreshes: 0 };
   return {
     name: 'shopify',
+    stats: () => structuredClone(stats),
     auth: { kind: 'none' },
     data: { products, customers, orders: seedOrders(products, customers, resolved.orders), locations: LOCATIONS },
     webhooks: {
@@ -290,8 +312,8 @@ export function createShopifySandboxProvider(options: ShopifySandboxOptions = {}
       }),
     },
     routes: [
-      { method: 'POST', path: '/:shop/admin/api/:version/graphql.json', handler: handleGraphql(resolved) },
-      { method: 'POST', path: '/:shop/admin/oauth/access_token', handler: handleToken(resolved) },
+      { method: 'POST', path: '/:shop/admin/api/:version/graphql.json', handler: handleGraphql(resolved, stats) },
+      { method: 'POST', path: '/:shop/admin/oauth/access_token', handler: handleToken(resolved, stats) },
       { method: 'GET', path: '/:shop/admin/oauth/authorize', handler: handleAuthorize },
       { method: 'GET', path: '/:shop/bulk-results/:file', handler: handleBulkFile },
     ],
@@ -299,7 +321,7 @@ export function createShopifySandboxProvider(options: ShopifySandboxOptions = {}
 }
 
 /** The default sandbox provider (1,000-point buckets restoring 50/s, 60-minute tokens). */
-export const shopifySandboxProvider: SandboxProvider = createShopifySandboxProvider();
+export const shopifySandboxProvider: ShopifySandboxProvider = createShopifySandboxProvider();
 
 /** The base URL of one sandbox shop, for `shopify.create({ shop, baseUrl })`. */
 export function shopifySandboxUrl(sandbox: { urlFor(provider: string): string }, shop: string = SHOPIFY_SANDBOX_SHOP): string {

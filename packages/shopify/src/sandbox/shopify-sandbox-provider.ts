@@ -49,6 +49,8 @@ export interface ShopifySandboxStats {
   queries: number;
   /** Requests refused with THROTTLED. */
   throttled: number;
+  /** THROTTLED answers per shop. */
+  throttledByShop: Record<string, number>;
   /** Requests refused with MAX_COST_EXCEEDED. */
   maxCostExceeded: number;
   /** Points charged (actual cost), per shop. */
@@ -146,6 +148,7 @@ function handleGraphql(options: Required<ShopifySandboxOptions>, stats: ShopifyS
     }
     if (!take(bucket, options.bucket, requested, context.now())) {
       stats.throttled++;
+      stats.throttledByShop[shop] = (stats.throttledByShop[shop] ?? 0) + 1;
       return json({ errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: cost(null) } }, 200, version.headers);
     }
 
@@ -295,7 +298,7 @@ export function createShopifySandboxProvider(options: ShopifySandboxOptions = {}
   };
   const products = seedProducts(resolved.products);
   const customers = seedCustomers();
-  const stats: ShopifySandboxStats = { queries: 0, throttled: 0, maxCostExceeded: 0, points: {}, refreshes: 0 };
+  const stats: ShopifySandboxStats = { queries: 0, throttled: 0, throttledByShop: {}, maxCostExceeded: 0, points: {}, refreshes: 0 };
   return {
     name: 'shopify',
     stats: () => structuredClone(stats),

@@ -3,6 +3,7 @@ export {
   createHttpClient,
   HttpClient,
   type AttemptContext,
+  type AttemptInput,
   type AttemptMiddleware,
   type ApiVersionPin,
   type CredentialsCheck,

@@ -35,44 +35,19 @@ import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } fro
 import { readDeprecation } from './deprecation.ts';
 import { firstVerdict, type InspectedResponse, type ResponseCheck, type ResponseVerdict } from './response-check.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
-import { createCircuitBreaker, type CircuitBreakerOptions } from '../rate-limit/circuit-breaker.ts';
+import { createCircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker/circuit-breaker.ts';
 import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.ts';
-import type { AttemptGate } from '../rate-limit/attempt-gate.ts';
+import type { AttemptGate } from './attempt-gate.ts';
+import type { AttemptContext, AttemptInput, AttemptMiddleware } from './attempt-context.ts';
+import { createRouteBudgets } from '../rate-limit/route-budgets.ts';
+
+export type { AttemptContext, AttemptInput, AttemptMiddleware };
 import { systemErrorCode } from '../internal/system-error-code.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** Where the client pins the provider's API version. */
 export type ApiVersionPin = { header: string; value: string } | { pathPrefix: string };
-
-/** What one attempt looks like to middleware (rate limiting, circuit breaking, tracing). */
-export interface AttemptContext {
-  readonly connector: string;
-  readonly operation: string;
-  readonly method: string;
-  /** The path template, e.g. `/repos/{owner}/{repo}`: safe for labels, free of IDs. */
-  readonly route: string;
-  readonly url: URL;
-  readonly host: string;
-  /** The outgoing headers before credentials are added: middleware may add its own (e.g. `traceparent`). */
-  readonly headers: Headers;
-  readonly attempt: number;
-  /** Aborts on the caller's abort or the call's total deadline; the attempt timeout starts only at send. */
-  readonly signal: AbortSignal;
-  /** True when the caller's own AbortSignal ended the attempt (not a timeout): says nothing about the host. */
-  readonly callerAborted: boolean;
-  readonly clock: Clock;
-  /** Epoch ms when the whole call times out (`timeout.totalMs`): a wait that would end later should fail now. */
-  readonly deadline?: number;
-  emit(event: EventInput): void;
-}
-
-/**
- * Wraps every attempt. Call `next()` to send (it resolves with the raw response, whatever its
- * status), or throw a `ConnectorError` to fail the attempt without sending. Rate limiters wait
- * before `next()`, circuit breakers throw, both read the response after.
- */
-export type AttemptMiddleware = (context: AttemptContext, next: () => Promise<Response>) => Promise<Response>;
 
 export interface TimeoutOptions {
   /** One attempt, from send to the last byte of the body. Default 30 s. */
@@ -182,6 +157,11 @@ export interface RequestOptions<S extends Schema | undefined = Schema | undefine
   route?: string;
   /** Reads failures from this call's body, before the client's `responseCheck`; `false` skips the client's. */
   responseCheck?: ResponseCheck | false;
+  /**
+   * `false` sends this call past every rate-limit step (client-wide, per route, shared): for a
+   * health probe or a call with a budget of its own. The circuit breaker still applies.
+   */
+  rateLimit?: false;
 }
 
 export type ResponseData<S> = S extends Schema ? InferOutput<S> : unknown;
@@ -308,6 +288,8 @@ class Attempt implements AttemptContext {
   readonly signal: AbortSignal;
   readonly clock: Clock;
   readonly deadline: number;
+  readonly input: AttemptInput;
+  readonly rateLimit: boolean;
   readonly #client: HttpClient;
   readonly #callId: string;
   readonly #guard: AttemptGuard;
@@ -324,6 +306,8 @@ class Attempt implements AttemptContext {
     this.signal = guard.signal;
     this.clock = clock;
     this.deadline = call.deadline;
+    this.input = call.options;
+    this.rateLimit = call.options.rateLimit !== false;
     this.#client = client;
     this.#callId = call.callId;
     this.#guard = guard;
@@ -383,6 +367,8 @@ export class HttpClient {
   readonly #deprecationsSeen = new Set<string>();
   readonly #middleware: AttemptMiddleware[];
   readonly #gates: AttemptGate[];
+  /** The gates for a call with `rateLimit: false`: the circuit breaker alone. */
+  readonly #unlimitedGates: AttemptGate[];
   readonly #origin: string;
   /** `baseUrl` with a trailing slash, normalised once: relative paths are joined to it. */
   readonly #baseHref: string;
@@ -423,9 +409,16 @@ export class HttpClient {
     this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
     // Run in order around every attempt, before user middleware: the breaker first, so an open
     // circuit fails fast without waiting for rate-limit budget.
+    // Per-route budgets before the client-wide ones: a call waiting for its route's window must not
+    // hold a client-wide slot (concurrency, shared budget) meanwhile.
+    this.#unlimitedGates = options.circuitBreaker === false ? [] : [createCircuitBreaker(options.circuitBreaker, this.#clock).gate];
+    const limit = options.rateLimit;
     this.#gates = [
-      ...(options.circuitBreaker === false ? [] : [createCircuitBreaker(options.circuitBreaker, this.#clock).gate]),
-      ...(options.rateLimit === false ? [] : [createRateLimiter(options.rateLimit, this.#clock).gate]),
+      ...this.#unlimitedGates,
+      ...(limit === false || !limit?.routes ? [] : [createRouteBudgets(limit.routes, {
+        clock: this.#clock, ...(limit.maxWaitMs !== undefined ? { maxWaitMs: limit.maxWaitMs } : {}), ...(limit.spreadBelow !== undefined ? { spreadBelow: limit.spreadBelow } : {}),
+      })]),
+      ...(limit === false ? [] : [createRateLimiter(limit, this.#clock).gate]),
     ];
     this.#middleware = [...(options.middleware ?? [])];
     const listeners = options.onEvent ? (Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent]) : [];
@@ -736,9 +729,9 @@ export class HttpClient {
       if (call.body !== undefined) init.body = call.body;
       return this.#ky(url, init);
     };
-    if (this.#gates.length === 0 && this.#middleware.length === 0) return send();
+    const gates = call.options.rateLimit === false ? this.#unlimitedGates : this.#gates;
+    if (gates.length === 0 && this.#middleware.length === 0) return send();
     const context = new Attempt(this, this.#clock, call, url, headers, attempt, guard);
-    const gates = this.#gates;
     const tickets: unknown[] = [];
     const leave = (response: Response | undefined, error: unknown) => {
       for (let i = tickets.length - 1; i >= 0; i--) gates[i]!.leave(context, tickets[i], response, error);

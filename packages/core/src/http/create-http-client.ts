@@ -32,7 +32,7 @@ import { paginate, type Paginated, type PaginateOptions } from '../pagination/pa
 import type { ItemAt } from '../pagination/read-path.ts';
 import { type BodyEncoder, jsonBody } from './body-encoders.ts';
 import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
-import { readDeprecation } from './deprecation.ts';
+import { type DeprecationNotice, readDeprecation } from './deprecation.ts';
 import { firstVerdict, type InspectedResponse, type ResponseCheck, type ResponseVerdict } from './response-check.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
 import { createCircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker/circuit-breaker.ts';
@@ -89,6 +89,11 @@ export interface HttpClientOptions {
   requestIdHeaders?: readonly string[];
   /** The lightweight call `verifyCredentials()` makes. */
   credentialsCheck?: CredentialsCheck;
+  /**
+   * Reads a provider's own deprecation signals (e.g. Shopify's `X-Shopify-API-Deprecated-Reason`)
+   * into the `deprecation` event. Default: RFC 9745 `Deprecation`, RFC 8594 `Sunset` and `Link`.
+   */
+  deprecation?: (headers: Headers) => DeprecationNotice | undefined;
   /**
    * Builds the provider's own error for a failed response: an `HttpError` subclass (e.g. `StripeError`)
    * so callers get the provider's error code and message as typed fields, or any other
@@ -1020,7 +1025,7 @@ export class HttpClient {
   /** One `deprecation` event per operation for the life of the client, not one per call. */
   #checkDeprecation(call: Call, headers: Headers): void {
     if (this.#deprecationsSeen.has(call.operation)) return;
-    const notice = readDeprecation(headers);
+    const notice = (this.#options.deprecation ?? readDeprecation)(headers);
     if (!notice) return;
     this.#deprecationsSeen.add(call.operation);
     this.emit({ type: 'deprecation', operation: call.operation, method: call.method, route: call.route, ...notice });

@@ -106,7 +106,7 @@ export function views(store: SandboxStore) {
     defaultPhoneNumber: row['phone'] ? { phoneNumber: row['phone'] } : null,
     numberOfOrders: String(orders().filter((o) => o['customerId'] === row['id']).length),
   });
-  const lineItem = (row: Row) => ({
+  const lineItem = (row: Row): Row => ({
     ...row,
     originalUnitPriceSet: bag(row['price']),
     variant: () => {

@@ -1,4 +1,4 @@
-import { defineConnector, type CommonConnectorOptions, type HttpClient, type HttpClientOptions, type Connector, type AuthStrategy } from '@connectors/core';
+import { defineConnector, type CostPacer, type CommonConnectorOptions, type HttpClient, type HttpClientOptions, type Connector, type AuthStrategy } from '@connectors/core';
 import { shopifyAccessTokenAuth } from './auth/shopify-access-token-auth.ts';
 import { normalizeShopDomain } from './auth/shop-domain.ts';
 import { shopifyOAuth, type ShopifyOAuthOptions } from './auth/shopify-oauth.ts';
@@ -38,6 +38,11 @@ export interface ShopifyOptions {
   oauth?: Omit<ShopifyOAuthOptions, 'shop' | 'origin' | 'fetch'>;
   /** GraphQL Admin API version in the endpoint path. Default `SHOPIFY_API_VERSION`. */
   apiVersion?: string;
+  /**
+   * Where the shop's cost bucket is kept. Default: in this process. Several processes working on the
+   * same shop share it with `redisCostPacer({ redis })` from `@connectors/core/redis`.
+   */
+  costPacer?: CostPacer;
 }
 
 /** The typed surface of a Shopify connector. */
@@ -98,7 +103,7 @@ export const shopify = defineConnector<ShopifyOptions & CommonConnectorOptions, 
       headers: { 'user-agent': USER_AGENT, accept: 'application/json' },
       requestIdHeaders: ['x-request-id'],
       deprecation: readShopifyDeprecation(apiVersion),
-      graphql: { path, classify: classifyShopifyErrors, cost: shopifyCostReader() },
+      graphql: { path, classify: classifyShopifyErrors, cost: shopifyCostReader({ shop: shopDomain }), ...(options.costPacer ? { pacer: options.costPacer } : {}) },
       credentialsCheck: {
         path,
         method: 'POST',

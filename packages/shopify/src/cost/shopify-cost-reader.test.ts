@@ -6,6 +6,7 @@ const body = { data: {}, extensions: { cost: { requestedQueryCost: 101, actualQu
 
 describe('shopify cost reader', () => {
   it('reads extensions.cost into leaky-bucket state', () => {
+    expect(shopifyCostReader({ shop: 'a.myshopify.com' }).bucket?.({ operation: 'Shop', variables: undefined })).toBe('shopify:a.myshopify.com');
     expect(shopifyCostReader().read(body, new Headers())).toEqual({ kind: 'leaky-bucket', maximum: 1000, available: 954, restoreRate: 50, requestedCost: 101, actualCost: 46 });
   });
 

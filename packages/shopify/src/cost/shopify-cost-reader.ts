@@ -43,10 +43,14 @@ export function msUntilAvailable(cost: ShopifyQueryCost, needed = cost.requested
 
 /**
  * The core's cost reader for Shopify: turns `extensions.cost` into the leaky-bucket state the core
- * paces on (one bucket per client, and so per shop: Shopify keeps a bucket per app and store).
+ * paces on. Shopify keeps a bucket per app and store, so the bucket is named after the shop
+ * (`shopify:my-store.myshopify.com`): a pacer shared through Redis then shares each shop's bucket
+ * between processes, and never mixes two shops.
  */
-export function shopifyCostReader(): GraphQLCostReader {
+export function shopifyCostReader(options: { shop?: string } = {}): GraphQLCostReader {
+  const bucket = `shopify:${options.shop ?? 'default'}`;
   return {
+    bucket: () => bucket,
     read(body: unknown): CostState | undefined {
       const cost = readShopifyQueryCost(body);
       if (!cost) return undefined;

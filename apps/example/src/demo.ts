@@ -13,6 +13,7 @@ import { DEMO_FAULTS, DEMO_SEED, startDemoSandbox } from './demo/demo-sandbox.ts
 import { syncedRows } from './demo/expected-state.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
+import { runShopifyDemo } from './shopify/shopify-demo.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
 
 export type { DemoReport } from './report.ts';
@@ -187,6 +188,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const metrics = await metricsResponse.text();
   print(`   /metrics  ${metricsResponse.status}, ${metrics.split('\n').filter((line) => line.startsWith('connector_requests_total{')).length} connector_requests_total series (Prometheus text format)`);
 
+  print('');
+  print('6. Shopify: a bulk export and a cost-paced listing into SQLite, order webhooks through the inbox');
+  const shopifyChecks = await runShopifyDemo({ databasePath, print });
+
   const stats = sandbox.stats();
   const checks = [
     ...syncChecks,
@@ -196,6 +201,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     ...(await webhookChecks(app.db, app.webhooks.store!, events, deliveries, counts)),
     healthCheck(healthResponse.status, health.status, counts.worker.deadLettered),
     metricsCheck(metricsResponse.status, metrics),
+    ...shopifyChecks,
   ];
   await app.close();
   return finish(checks, {

@@ -29,6 +29,7 @@ import {
 import { type InferOutput, type Schema, validate, type ValidationOptions } from '../validation/validate.ts';
 import { DriftReporter } from '../validation/drift-reporter.ts';
 import { paginate, type Paginated, type PaginateOptions } from '../pagination/paginate.ts';
+import { type Listings, resolveListing } from '../pagination/listings.ts';
 import type { ItemAt } from '../pagination/read-path.ts';
 import { type BodyEncoder, jsonBody } from './body-encoders.ts';
 import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
@@ -120,6 +121,11 @@ export interface HttpClientOptions {
   random?: () => number;
   /** Response validation; `drift` defaults to `report` (unknown fields and new enum values become `schema-drift` events). */
   validation?: ValidationOptions;
+  /**
+   * How this provider's listings page and where their items are, with overrides per route or
+   * operation: `http.paginate` uses it when a call names no `pagination` or `items`.
+   */
+  listings?: Listings;
 }
 
 /** What `HttpClientOptions.httpError` receives: the default error's message and options, and the raw material. */
@@ -487,12 +493,20 @@ export class HttpClient {
 
   /**
    * Reads a paginated listing: `for await (const item of http.paginate({...}))`, or `.pages()` for
-   * pages with checkpoints. Every page goes through `send`. See `PaginateOptions`.
+   * pages with checkpoints. Every page goes through `send`. `pagination` and `items` default to the
+   * client's `listings` for the call's operation or route. See `PaginateOptions`.
    */
   paginate<S extends Schema | undefined = undefined, P extends string = ''>(
     options: PaginateOptions<S, P>,
   ): Paginated<ItemAt<ResponseData<S>, P>, ResponseData<S>> {
-    return paginate(this, options);
+    const listings = this.#options.listings;
+    if (listings === undefined || (options.pagination !== undefined && options.items !== undefined)) return paginate(this, options);
+    return paginate(this, { ...options, ...resolveListing(listings, options) } as PaginateOptions<S, P>);
+  }
+
+  /** The listings this client pages by default (see `HttpClientOptions.listings`). */
+  get listings(): Listings | undefined {
+    return this.#options.listings;
   }
 
   /** Makes a call and returns the (validated) body. */

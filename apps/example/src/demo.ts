@@ -16,6 +16,7 @@ import { syncedRows } from './demo/expected-state.ts';
 import { dashboardCheck, dashboardLines, demoOperatorToken } from './demo/demo-dashboard.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
+import { runShopifyDemo } from './shopify/shopify-demo.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
 import { runSlackDemo } from './slack/slack-demo.ts';
 
@@ -203,6 +204,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
 
   const dashboard = await dashboardCheck(url, metrics);
   print(dashboard.line);
+  print('');
+  print('6. Shopify: a bulk export and a cost-paced listing into SQLite, order webhooks through the inbox');
+  const shopifyChecks = await runShopifyDemo({ databasePath, print });
 
   const stats = sandbox.stats();
   const checks = [
@@ -214,6 +218,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     healthCheck(healthResponse.status, health.status, counts.worker.deadLettered),
     metricsCheck(metricsResponse.status, metrics),
     { ok: dashboard.ok, label: dashboard.label },
+    ...shopifyChecks,
   ];
   let slackSummary: DemoReport['slack'];
   if (app.slack) {

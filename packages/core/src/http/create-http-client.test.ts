@@ -459,6 +459,19 @@ describe('createHttpClient: deprecation notices', () => {
       expect.objectContaining({ operation: 'teams.list' }),
     ]);
   });
+
+  it('reads a provider\'s own deprecation headers through the `deprecation` option', async () => {
+    nock(BASE).get('/v1/orders').reply(200, [], { 'x-provider-deprecated-reason': 'Field `orders.legacyStatus` is deprecated' }).get('/v1/teams').reply(200, []);
+    const { http, of } = setup({
+      deprecation: (headers) => {
+        const reason = headers.get('x-provider-deprecated-reason');
+        return reason ? { reason } : undefined;
+      },
+    });
+    await http.request({ path: '/orders', operation: 'orders.list' });
+    await http.request({ path: '/teams', operation: 'teams.list' });
+    expect(of('deprecation')).toEqual([expect.objectContaining({ operation: 'orders.list', reason: 'Field `orders.legacyStatus` is deprecated' })]);
+  });
 });
 
 describe('createHttpClient: secrets', () => {

@@ -962,7 +962,7 @@ export class HttpClient {
   /** One `deprecation` event per operation for the life of the client, not one per call. */
   #checkDeprecation(call: Call, headers: Headers): void {
     if (this.#deprecationsSeen.has(call.operation)) return;
-    const notice = readDeprecation(headers);
+    const notice = (this.#options.deprecation ?? readDeprecation)(headers);
     if (!notice) return;
     this.#deprecationsSeen.add(call.operation);
     this.emit({ type: 'deprecation', operation: call.operation, method: call.method, route: call.route, ...notice });

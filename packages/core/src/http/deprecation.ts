@@ -4,6 +4,8 @@ export interface DeprecationNotice {
   sunset?: string;
   deprecationLink?: string;
   sunsetLink?: string;
+  /** The provider's words about what is deprecated, when it says (e.g. Shopify's `X-Shopify-API-Deprecated-Reason`). */
+  reason?: string;
 }
 
 /** Parses RFC 8288 `Link` header values into rel -> URL (first wins). Tolerates commas inside `<...>`. */

@@ -57,6 +57,8 @@ export type ConnectorEvent =
       /** `Link rel="deprecation"` target: where the provider documents it. */
       deprecationLink?: string;
       sunsetLink?: string;
+      /** The provider's words about what is deprecated, when it says. */
+      reason?: string;
     })
   | (EventBase & {
       type: 'throttled';

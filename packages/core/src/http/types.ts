@@ -10,6 +10,7 @@ import type { AttemptMiddleware } from './attempt-context.ts';
 import type { BodyEncoder } from './body-encoders.ts';
 import type { PathParams, QueryParams } from './build-url.ts';
 import type { EventListener } from './events.ts';
+import type { DeprecationNotice } from './deprecation.ts';
 import type { ResponseCheck } from './response-check.ts';
 import type { GraphQLClientOptions } from '../graphql/graphql-types.ts';
 
@@ -61,6 +62,11 @@ export interface HttpClientOptions {
   requestIdHeaders?: readonly string[];
   /** The lightweight call `verifyCredentials()` makes. */
   credentialsCheck?: CredentialsCheck;
+  /**
+   * Reads a provider's own deprecation signals (e.g. Shopify's `X-Shopify-API-Deprecated-Reason`)
+   * into the `deprecation` event. Default: RFC 9745 `Deprecation`, RFC 8594 `Sunset` and `Link`.
+   */
+  deprecation?: (headers: Headers) => DeprecationNotice | undefined;
   /**
    * Builds the provider's own error for a failed response: an `HttpError` subclass (e.g. `StripeError`)
    * so callers get the provider's error code and message as typed fields, or any other

@@ -49,3 +49,28 @@ describe('shopifyScheme', () => {
     expect(verifyWebhook(shopifyScheme, { body: BODY, headers: { 'x-shopify-hmac-sha256': HMAC }, secret: SECRET })).toMatchObject({ ok: false, reason: 'missing-id' });
   });
 });
+
+describe('shopifyScheme with the lower-case shopify-* headers', () => {
+  it('reads signature, id and topic without the X- prefix', () => {
+    const result = verifyWebhook(shopifyScheme, {
+      body: BODY,
+      headers: { 'shopify-hmac-sha256': HMAC, 'shopify-webhook-id': 'w-lower', 'shopify-topic': 'orders/updated' },
+      secret: SECRET,
+    });
+    expect(result).toEqual({ ok: true, id: 'w-lower', type: 'orders/updated', timestamp: undefined, secretIndex: 0 });
+  });
+
+  it('prefers the X- header when both are sent', () => {
+    const result = verifyWebhook(shopifyScheme, {
+      body: BODY,
+      headers: { 'X-Shopify-Hmac-Sha256': HMAC, 'shopify-hmac-sha256': 'bm90LWEtZGlnZXN0', 'X-Shopify-Webhook-Id': 'w-x', 'shopify-webhook-id': 'w-lower' },
+      secret: SECRET,
+    });
+    expect(result).toMatchObject({ ok: true, id: 'w-x' });
+  });
+
+  it('rejects a lower-case delivery with a wrong signature or no id', () => {
+    expect(verifyWebhook(shopifyScheme, { body: BODY, headers: { 'shopify-hmac-sha256': createHmac('sha256', 'other').update(BODY).digest('base64'), 'shopify-webhook-id': 'w' }, secret: SECRET })).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+    expect(verifyWebhook(shopifyScheme, { body: BODY, headers: { 'shopify-hmac-sha256': HMAC }, secret: SECRET })).toMatchObject({ ok: false, reason: 'missing-id' });
+  });
+});

@@ -3,6 +3,7 @@ export {
   createHttpClient,
   HttpClient,
   type AttemptContext,
+  type AttemptInput,
   type AttemptMiddleware,
   type ApiVersionPin,
   type CredentialsCheck,
@@ -17,6 +18,15 @@ export {
 } from './http/create-http-client.ts';
 export { EventHub, type ConnectorEvent, type ConnectorEventOf, type ConnectorEventType, type EventInput, type EventListener, type EventBase, type AttemptOutcome } from './http/events.ts';
 export { jsonBody, formBody, type BodyEncoder } from './http/body-encoders.ts';
+export {
+  bodyEnvelope,
+  type BodyEnvelopeOptions,
+  type EnvelopeCodeRule,
+  type InspectedResponse,
+  type ResponseCheck,
+  type ResponseVerdict,
+  type ResponseVerdictKind,
+} from './http/response-check.ts';
 export { fillPath, joinUrl, appendQuery, type PathParams, type QueryParams, type QueryValue } from './http/build-url.ts';
 export { readDeprecation, parseLinkHeader, type DeprecationNotice } from './http/deprecation.ts';
 export { parseRetryAfter, readRateLimitHeaders, serverRetryDelayMs, resetToEpochMs, type RateLimitState } from './retry/retry-after.ts';
@@ -43,6 +53,7 @@ export {
   type ValidationOptions,
 } from './validation/validate.ts';
 export { findDrift, type DriftFinding } from './validation/find-drift.ts';
+export { openEnum } from './validation/open-enum.ts';
 export * from './pagination/index.ts';
 export * from './rate-limit/index.ts';
 export { systemClock, type Clock } from './internal/clock.ts';

@@ -47,7 +47,7 @@ describe('oauth2Auth (refresh_token grant)', () => {
     const { client } = setup({ store, credentialId }, clock);
     clock.advance(58 * MIN); // inside the margin: the next call refreshes first
     const error = await client.request({ path: '/api/me', signal: AbortSignal.timeout(20) }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(error).toMatchObject({ name: 'AbortedError' });
     // The caller gave up, but the provider is rotating the refresh token right now.
     expect((await store.get(credentialId))!.refreshToken).toBe(record.refreshToken);
     await client.close();

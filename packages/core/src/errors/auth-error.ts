@@ -10,12 +10,17 @@ export type AuthErrorCode =
 
 /** Credentials are missing, rejected, expired or could not be refreshed. Never contains the secret itself. */
 export class AuthError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.AuthError';
   override name = 'AuthError';
   readonly code: AuthErrorCode;
   /** The provider's own error code, e.g. OAuth `invalid_grant`. */
   readonly providerError: string | undefined;
   readonly providerErrorDescription: string | undefined;
   readonly status: number | undefined;
+  /** For `insufficient-scope`, when the provider says: the scopes the call needed. */
+  readonly neededScopes: readonly string[] | undefined;
+  /** For `insufficient-scope`, when the provider says: the scopes the credentials have. */
+  readonly providedScopes: readonly string[] | undefined;
 
   constructor(
     message: string,
@@ -25,6 +30,8 @@ export class AuthError extends ConnectorError {
       providerError?: string;
       providerErrorDescription?: string;
       status?: number;
+      neededScopes?: readonly string[];
+      providedScopes?: readonly string[];
     },
   ) {
     super(message, { ...options, retryable: options.retryable ?? false });
@@ -32,6 +39,8 @@ export class AuthError extends ConnectorError {
     this.providerError = options.providerError;
     this.providerErrorDescription = options.providerErrorDescription;
     this.status = options.status;
+    this.neededScopes = options.neededScopes;
+    this.providedScopes = options.providedScopes;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -41,6 +50,8 @@ export class AuthError extends ConnectorError {
       providerError: this.providerError,
       providerErrorDescription: this.providerErrorDescription,
       status: this.status,
+      ...(this.neededScopes ? { neededScopes: this.neededScopes } : {}),
+      ...(this.providedScopes ? { providedScopes: this.providedScopes } : {}),
     };
   }
 }

@@ -6,5 +6,6 @@ export { TimeoutError } from './timeout-error.ts';
 export { NetworkError } from './network-error.ts';
 export { SchemaValidationError, type SchemaIssue } from './schema-validation-error.ts';
 export { CircuitOpenError } from './circuit-open-error.ts';
-export { InvalidRequestError, AbortedError } from './invalid-request-error.ts';
+export { InvalidRequestError } from './invalid-request-error.ts';
+export { AbortedError } from './aborted-error.ts';
 export { PaginationError, type PaginationErrorCode } from './pagination-error.ts';

@@ -2,6 +2,7 @@ import { ConnectorError, type ConnectorErrorOptions } from './connector-error.ts
 
 /** The request did not get an HTTP response: refused, reset, DNS failure... */
 export class NetworkError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.NetworkError';
   override name = 'NetworkError';
   /** The system error code (ECONNREFUSED, ECONNRESET, ENOTFOUND...), when known. */
   readonly code: string | undefined;

@@ -16,6 +16,7 @@ export type PaginationErrorCode =
  * the same pages would give the same answer.
  */
 export class PaginationError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.PaginationError';
   override name = 'PaginationError';
   readonly code: PaginationErrorCode;
   /** The 1-based page (counted from where this run started) whose response caused the stop; 0 when no page was read (a bad checkpoint). */

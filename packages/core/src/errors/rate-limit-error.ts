@@ -6,6 +6,7 @@ import { ConnectorError, type ConnectorErrorOptions } from './connector-error.ts
  * hand `retryAt` to a job scheduler and come back then.
  */
 export class RateLimitError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.RateLimitError';
   override name = 'RateLimitError';
   readonly retryAt: Date;
   readonly status: number | undefined;

@@ -11,6 +11,7 @@ export interface SchemaIssue {
 
 /** A response (or request body) did not match the declared schema. Never retried: the same data comes back. */
 export class SchemaValidationError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.SchemaValidationError';
   override name = 'SchemaValidationError';
   readonly issues: readonly SchemaIssue[];
   /** Where the data came from. */

@@ -2,6 +2,7 @@ import { ConnectorError, type ConnectorErrorOptions } from './connector-error.ts
 
 /** An attempt ran past `timeout.attemptMs`, or the whole call past `timeout.totalMs`. */
 export class TimeoutError extends ConnectorError {
+  static override readonly marker: string = 'connectors.error.TimeoutError';
   override name = 'TimeoutError';
   readonly timeout: 'attempt' | 'total';
   readonly timeoutMs: number;

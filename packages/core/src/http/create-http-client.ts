@@ -8,6 +8,7 @@ import {
   ConnectorError,
   HttpError,
   InvalidRequestError,
+  isConnectorError,
   NetworkError,
   RateLimitError,
   TimeoutError,
@@ -32,45 +33,21 @@ import type { ItemAt } from '../pagination/read-path.ts';
 import { type BodyEncoder, jsonBody } from './body-encoders.ts';
 import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
 import { readDeprecation } from './deprecation.ts';
+import { firstVerdict, type InspectedResponse, type ResponseCheck, type ResponseVerdict } from './response-check.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
-import { createCircuitBreaker, type CircuitBreakerOptions } from '../rate-limit/circuit-breaker.ts';
+import { createCircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker/circuit-breaker.ts';
 import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.ts';
-import type { AttemptGate } from '../rate-limit/attempt-gate.ts';
+import type { AttemptGate } from './attempt-gate.ts';
+import type { AttemptContext, AttemptInput, AttemptMiddleware } from './attempt-context.ts';
+import { createRouteBudgets } from '../rate-limit/route-budgets.ts';
+
+export type { AttemptContext, AttemptInput, AttemptMiddleware };
 import { systemErrorCode } from '../internal/system-error-code.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** Where the client pins the provider's API version. */
 export type ApiVersionPin = { header: string; value: string } | { pathPrefix: string };
-
-/** What one attempt looks like to middleware (rate limiting, circuit breaking, tracing). */
-export interface AttemptContext {
-  readonly connector: string;
-  readonly operation: string;
-  readonly method: string;
-  /** The path template, e.g. `/repos/{owner}/{repo}`: safe for labels, free of IDs. */
-  readonly route: string;
-  readonly url: URL;
-  readonly host: string;
-  /** The outgoing headers before credentials are added: middleware may add its own (e.g. `traceparent`). */
-  readonly headers: Headers;
-  readonly attempt: number;
-  /** Aborts on the caller's abort or the call's total deadline; the attempt timeout starts only at send. */
-  readonly signal: AbortSignal;
-  /** True when the caller's own AbortSignal ended the attempt (not a timeout): says nothing about the host. */
-  readonly callerAborted: boolean;
-  readonly clock: Clock;
-  /** Epoch ms when the whole call times out (`timeout.totalMs`): a wait that would end later should fail now. */
-  readonly deadline?: number;
-  emit(event: EventInput): void;
-}
-
-/**
- * Wraps every attempt. Call `next()` to send (it resolves with the raw response, whatever its
- * status), or throw a `ConnectorError` to fail the attempt without sending. Rate limiters wait
- * before `next()`, circuit breakers throw, both read the response after.
- */
-export type AttemptMiddleware = (context: AttemptContext, next: () => Promise<Response>) => Promise<Response>;
 
 export interface TimeoutOptions {
   /** One attempt, from send to the last byte of the body. Default 30 s. */
@@ -113,10 +90,17 @@ export interface HttpClientOptions {
   /** The lightweight call `verifyCredentials()` makes. */
   credentialsCheck?: CredentialsCheck;
   /**
-   * Builds a provider-specific `HttpError` subclass (e.g. `StripeError`) for a failed response, so
-   * callers get the provider's error code and message as typed fields. Return undefined for the default.
+   * Builds the provider's own error for a failed response: an `HttpError` subclass (e.g. `StripeError`)
+   * so callers get the provider's error code and message as typed fields, or any other
+   * `ConnectorError` (an `AuthError` for a provider's auth failure). Return undefined for the default.
    */
-  httpError?: (failure: HttpErrorFactoryInput) => HttpError | undefined;
+  httpError?: (failure: HttpErrorFactoryInput) => ConnectorError | undefined;
+  /**
+   * How the provider's response bodies signal failure, for any status (Slack's `200 {"ok":false}`):
+   * `bodyEnvelope({ ok: 'ok', error: 'error', codes })` or your own function. A call's own
+   * `responseCheck` runs first. See `ResponseCheck`.
+   */
+  responseCheck?: ResponseCheck;
   onEvent?: EventListener | readonly EventListener[];
   /** Runs around every attempt, outermost first, inside the circuit breaker and the rate limiter. */
   middleware?: readonly AttemptMiddleware[];
@@ -171,6 +155,13 @@ export interface RequestOptions<S extends Schema | undefined = Schema | undefine
   validation?: ValidationOptions;
   /** The route template for events and metrics when `path` is a concrete URL (pagination's next links). Default `path`. */
   route?: string;
+  /** Reads failures from this call's body, before the client's `responseCheck`; `false` skips the client's. */
+  responseCheck?: ResponseCheck | false;
+  /**
+   * `false` sends this call past every rate-limit step (client-wide, per route, shared): for a
+   * health probe or a call with a budget of its own. The circuit breaker still applies.
+   */
+  rateLimit?: false;
 }
 
 export type ResponseData<S> = S extends Schema ? InferOutput<S> : unknown;
@@ -297,6 +288,8 @@ class Attempt implements AttemptContext {
   readonly signal: AbortSignal;
   readonly clock: Clock;
   readonly deadline: number;
+  readonly input: AttemptInput;
+  readonly rateLimit: boolean;
   readonly #client: HttpClient;
   readonly #callId: string;
   readonly #guard: AttemptGuard;
@@ -313,6 +306,8 @@ class Attempt implements AttemptContext {
     this.signal = guard.signal;
     this.clock = clock;
     this.deadline = call.deadline;
+    this.input = call.options;
+    this.rateLimit = call.options.rateLimit !== false;
     this.#client = client;
     this.#callId = call.callId;
     this.#guard = guard;
@@ -342,6 +337,14 @@ interface Call {
   deadline: number;
   /** The headers of the last attempt, credentials included, for `onUnauthorized`. */
   sentHeaders?: Headers;
+  /** The call's and the client's body checks, combined; undefined when neither is set (the fast path). */
+  check: ResponseCheck | undefined;
+}
+
+/** A body read once for a `ResponseCheck`: the text (for excerpts) and the parsed value. */
+interface ReadBody {
+  text: string;
+  value: unknown;
 }
 
 /**
@@ -364,6 +367,8 @@ export class HttpClient {
   readonly #deprecationsSeen = new Set<string>();
   readonly #middleware: AttemptMiddleware[];
   readonly #gates: AttemptGate[];
+  /** The gates for a call with `rateLimit: false`: the circuit breaker alone. */
+  readonly #unlimitedGates: AttemptGate[];
   readonly #origin: string;
   /** `baseUrl` with a trailing slash, normalised once: relative paths are joined to it. */
   readonly #baseHref: string;
@@ -404,9 +409,16 @@ export class HttpClient {
     this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
     // Run in order around every attempt, before user middleware: the breaker first, so an open
     // circuit fails fast without waiting for rate-limit budget.
+    // Per-route budgets before the client-wide ones: a call waiting for its route's window must not
+    // hold a client-wide slot (concurrency, shared budget) meanwhile.
+    this.#unlimitedGates = options.circuitBreaker === false ? [] : [createCircuitBreaker(options.circuitBreaker, this.#clock).gate];
+    const limit = options.rateLimit;
     this.#gates = [
-      ...(options.circuitBreaker === false ? [] : [createCircuitBreaker(options.circuitBreaker, this.#clock).gate]),
-      ...(options.rateLimit === false ? [] : [createRateLimiter(options.rateLimit, this.#clock).gate]),
+      ...this.#unlimitedGates,
+      ...(limit === false || !limit?.routes ? [] : [createRouteBudgets(limit.routes, {
+        clock: this.#clock, ...(limit.maxWaitMs !== undefined ? { maxWaitMs: limit.maxWaitMs } : {}), ...(limit.spreadBelow !== undefined ? { spreadBelow: limit.spreadBelow } : {}),
+      })]),
+      ...(limit === false ? [] : [createRateLimiter(limit, this.#clock).gate]),
     ];
     this.#middleware = [...(options.middleware ?? [])];
     const listeners = options.onEvent ? (Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent]) : [];
@@ -511,8 +523,8 @@ export class HttpClient {
       const data = await this.request({ method: check.method ?? 'GET', path: check.path, schema: check.schema, operation });
       return { ok: true, identity: check.identify?.(data), expiresAt: this.#auth?.expiresAt?.() };
     } catch (error) {
-      if (error instanceof AuthError) throw error;
-      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+      if (AuthError.isInstance(error)) throw error;
+      if (HttpError.isInstance(error) && (error.status === 401 || error.status === 403)) {
         const insufficient = error.status === 403;
         throw new AuthError(
           insufficient
@@ -588,6 +600,7 @@ export class HttpClient {
       options,
       callId: `${this.connector}-${++callCounter}`,
       deadline: this.#clock.now() + this.#totalMs,
+      check: options.responseCheck === false ? undefined : options.responseCheck ? firstVerdict([options.responseCheck, this.#options.responseCheck]) : this.#options.responseCheck,
     };
   }
 
@@ -611,21 +624,32 @@ export class HttpClient {
       let data: unknown;
       try {
         response = await this.#attempt(call, attempt, guard, attemptMs, trip);
-        if (response.ok) {
-          data = await this.#readBody(call, response);
-        } else if (response.status === 401 && !refreshedAfter401 && this.#auth?.onUnauthorized) {
-          // One refresh and one retry, never a loop: a second 401 is final.
-          await response.body?.cancel();
+        // The body is read once: for the check, then for validation.
+        let read: ReadBody | undefined;
+        let said: ResponseVerdict | undefined;
+        if (call.check && !(response.ok && this.#bodyless(call, response))) {
+          read = await this.#readForCheck(call, response);
+          said = call.check(this.#inspect(call, response, read.value));
+        }
+        const expired = said?.kind === 'auth' && said.code === 'expired';
+        if (said !== undefined && said.kind !== 'success' && !(expired && !refreshedAfter401 && this.#auth?.onUnauthorized)) {
+          ({ failure, verdict } = this.#bodyFailure(call, response, attempt, said, read!.text));
+        } else if ((response.ok && !expired) || said?.kind === 'success') {
+          data = read ? await this.#validateBody(call, read.value) : await this.#readBody(call, response);
+        } else if ((response.status === 401 || expired) && !refreshedAfter401 && this.#auth?.onUnauthorized) {
+          // One refresh and one retry, never a loop: a second 401 (or expired token) is final.
+          if (!read) await response.body?.cancel();
           refreshedAfter401 = true;
           const authRequest: AuthRequest = { method, url: call.url, headers: call.sentHeaders ?? new Headers(call.headers), operation, ...(call.options.signal ? { signal: call.options.signal } : {}) };
           const refreshed = await this.#auth.onUnauthorized(authRequest, this.#authContext());
           if (this.#hub.size) {
-            this.emit({ type: 'response', ...base, method, route, attempt, status: 401, durationMs: elapsed(trip), outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
+            this.emit({ type: 'response', ...base, method, route, attempt, status: response.status, durationMs: elapsed(trip), outcome: refreshed ? 'retry' : 'failed', ...this.#requestIdField(response) });
           }
           if (refreshed) continue;
+          if (expired) throw this.#bodyFailure(call, response, attempt, said!, read!.text).failure;
           throw this.#unauthorized(call, response, attempt, 'the credentials were rejected and could not be refreshed');
         } else {
-          const text = await this.#failureText(response);
+          const text = read ? redactText(read.text, this.#secrets()) : await this.#failureText(response);
           const explicit = this.#policy.classify?.({ status: response.status, headers: response.headers, body: text });
           verdict = explicit ?? classifyStatus(response.status, this.#policy);
           failure = this.#httpFailure(call, response, attempt, verdict, text);
@@ -659,7 +683,7 @@ export class HttpClient {
       if (trip.sentAt !== undefined) {
         this.emit({
           type: 'response', ...base, method, route, attempt, durationMs: elapsed(trip), outcome: plan?.retry ? 'retry' : 'failed', error: failure.name,
-          ...(response ? { status: response.status, ...this.#requestIdField(response) } : {}),
+          ...(response ? { status: response.status, ...this.#requestIdField(response) } : {}), ...providerCodeField(failure),
         });
       }
       if (!plan?.retry) {
@@ -667,7 +691,7 @@ export class HttpClient {
         final.attempts = attempt;
         this.emit({
           type: 'give-up', ...base, attempts: attempt, error: final.name, reason: final.reason ?? final.message, retryable: final.retryable,
-          ...(response ? { status: response.status } : {}),
+          ...(response ? { status: response.status } : {}), ...(final.requestId ? { requestId: final.requestId } : {}), ...providerCodeField(final),
         });
         throw final;
       }
@@ -705,9 +729,9 @@ export class HttpClient {
       if (call.body !== undefined) init.body = call.body;
       return this.#ky(url, init);
     };
-    if (this.#gates.length === 0 && this.#middleware.length === 0) return send();
+    const gates = call.options.rateLimit === false ? this.#unlimitedGates : this.#gates;
+    if (gates.length === 0 && this.#middleware.length === 0) return send();
     const context = new Attempt(this, this.#clock, call, url, headers, attempt, guard);
-    const gates = this.#gates;
     const tickets: unknown[] = [];
     const leave = (response: Response | undefined, error: unknown) => {
       for (let i = tickets.length - 1; i >= 0; i--) gates[i]!.leave(context, tickets[i], response, error);
@@ -737,29 +761,110 @@ export class HttpClient {
     return response;
   }
 
+  #bodyless(call: Call, response: Response): boolean {
+    return call.options.responseType === 'none' || response.status === 204 || call.method === 'HEAD';
+  }
+
   async #readBody(call: Call, response: Response): Promise<unknown> {
-    const type = call.options.responseType;
-    if (type === 'none' || response.status === 204 || call.method === 'HEAD') {
+    if (this.#bodyless(call, response)) {
       await response.body?.cancel();
       return undefined;
     }
     const text = await response.text();
+    return this.#validateBody(call, this.#parse(call, response, text, true));
+  }
+
+  /** JSON when the call or the response says so. A failed response's malformed JSON stays text (it is only read for its message). */
+  #parse(call: Call, response: Response, text: string, strict: boolean): unknown {
+    const type = call.options.responseType;
     const isJson = type === 'json' || (type !== 'text' && (call.options.schema !== undefined || /json/i.test(response.headers.get('content-type') ?? '')));
-    let data: unknown = text;
-    if (isJson) {
-      if (text === '') data = undefined;
-      else {
-        try {
-          data = JSON.parse(text);
-        } catch (cause) {
-          throw new HttpError(`${this.connector} ${call.operation}: the ${response.status} response is not valid JSON`, {
-            connector: this.connector, operation: call.operation, status: response.status, retryable: true,
-            reason: 'malformed JSON (often a truncated or proxied response)', bodyExcerpt: excerpt(text, this.#secrets(), 200), cause,
-            ...this.#requestIdField(response),
-          });
-        }
-      }
+    if (!isJson) return text;
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      if (!strict) return text;
+      throw new HttpError(`${this.connector} ${call.operation}: the ${response.status} response is not valid JSON`, {
+        connector: this.connector, operation: call.operation, status: response.status, retryable: true,
+        reason: 'malformed JSON (often a truncated or proxied response)', bodyExcerpt: excerpt(text, this.#secrets(), 200), cause,
+        ...this.#requestIdField(response),
+      });
     }
+  }
+
+  async #readForCheck(call: Call, response: Response): Promise<ReadBody> {
+    if (this.#bodyless(call, response)) {
+      await response.body?.cancel();
+      return { text: '', value: undefined };
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // A failed response's body is only read for its message: the status still says what happened.
+      if (response.ok) throw error;
+      text = '';
+    }
+    return { text, value: this.#parse(call, response, text, response.ok) };
+  }
+
+  #inspect(call: Call, response: Response, body: unknown): InspectedResponse {
+    return {
+      status: response.status, headers: response.headers, body, operation: call.operation, method: call.method, route: call.route,
+      requestId: this.#requestId(response),
+      emitWarning: (warnings) => {
+        if (warnings.length) this.emit({ type: 'provider-warning', operation: call.operation, callId: call.callId, warnings: [...warnings] });
+      },
+    };
+  }
+
+  /** The error and retry verdict for a failure the body signalled. */
+  #bodyFailure(call: Call, response: Response, attempt: number, said: Exclude<ResponseVerdict, { kind: 'success' }>, rawText: string): { failure: ConnectorError; verdict: RetryVerdict } {
+    if (said.kind === 'error') {
+      const error = said.error;
+      error.attempts = attempt;
+      return { failure: error, verdict: { retryable: error.retryable, reason: error.reason ?? error.message } };
+    }
+    const status = response.status;
+    const text = redactText(rawText, this.#secrets());
+    const code = said.providerCode;
+    const what = `${code ?? 'an error'}${said.message && said.message !== code ? ` (${said.message})` : ''}`;
+    const requestId = this.#requestIdField(response);
+    if (said.kind === 'auth') {
+      const reason = said.code === 'insufficient-scope'
+        ? `the credentials lack a permission (scope) this call needs${said.needed?.length ? `: ${said.needed.join(', ')}` : ''}`
+        : said.code === 'expired' ? 'the credentials expired and could not be refreshed' : 'the provider rejected the credentials';
+      return {
+        failure: new AuthError(`${this.connector} ${call.operation}: ${reason}; the provider said ${what} (status ${status})`, {
+          connector: this.connector, operation: call.operation, code: said.code, status, attempts: attempt, reason, ...requestId,
+          ...(code !== undefined ? { providerError: code } : {}), ...(said.message !== undefined ? { providerErrorDescription: said.message } : {}),
+          ...(said.needed ? { neededScopes: said.needed } : {}), ...(said.provided ? { providedScopes: said.provided } : {}),
+        }),
+        verdict: { retryable: false, reason },
+      };
+    }
+    let verdict: RetryVerdict;
+    if (said.kind === 'rate-limited') {
+      const retryAfterMs = said.retryAfterMs ?? (said.retryAt ? Math.max(0, said.retryAt.getTime() - this.#clock.now()) : undefined);
+      verdict = {
+        retryable: true, rateLimited: true, notApplied: said.notApplied ?? true, reason: `rate limited (${code ?? status})`,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
+    } else if (said.kind === 'retryable') {
+      verdict = { retryable: true, reason: `the provider reported a transient failure (${code ?? status})`, ...(said.notApplied ? { notApplied: true } : {}) };
+    } else {
+      verdict = { retryable: false, reason: `the provider reported ${code ?? 'a failure'}: the same request would fail again` };
+    }
+    const message = `${this.connector} ${call.operation}: ${call.method} ${call.route} failed: the provider said ${what} (status ${status})`;
+    const init = {
+      connector: this.connector, operation: call.operation, status, retryable: verdict.retryable, reason: verdict.reason,
+      bodyExcerpt: excerpt(text, []), attempts: attempt, ...requestId, ...(code !== undefined ? { providerCode: code } : {}),
+    };
+    const failure = this.#options.httpError?.({ message, init, body: text, headers: response.headers }) ?? new HttpError(message, init);
+    return { failure, verdict };
+  }
+
+  async #validateBody(call: Call, data: unknown): Promise<unknown> {
     if (call.options.schema) {
       return validate(call.options.schema, data, {
         connector: this.connector, operation: call.operation, direction: 'response', secrets: this.#lazySecrets,
@@ -797,7 +902,7 @@ export class HttpClient {
 
   #toConnectorError(error: unknown, call: Call, attempt: number, timedOut: AbortCause, timeoutMs: number): ConnectorError {
     const { operation } = call;
-    if (error instanceof ConnectorError) {
+    if (isConnectorError(error)) {
       error.attempts = attempt;
       return error;
     }
@@ -830,7 +935,7 @@ export class HttpClient {
     | { retry: false; error?: ConnectorError } {
     const now = this.#clock.now();
     const status = response?.status;
-    const serverDelay = response ? serverRetryDelayMs(response.headers, now) : undefined;
+    const serverDelay = verdict.retryAfterMs ?? (response ? serverRetryDelayMs(response.headers, now) : undefined);
     const rateLimited = verdict.rateLimited === true;
     if (rateLimited && status !== undefined) {
       this.emit({ type: 'rate-limited', operation: call.operation, callId: call.callId, status, ...(serverDelay !== undefined ? { retryAfterMs: serverDelay } : {}) });
@@ -851,7 +956,8 @@ export class HttpClient {
 
     if (!verdict.retryable) return { retry: false, error: withReason(failure, verdict.reason) };
     const beforeSend = failure instanceof NetworkError && failure.beforeSend;
-    if (!this.#isRetrySafe(call) && !beforeSend) {
+    // Not applied (a 429, a provider code documented as refused before processing): repeating cannot duplicate anything.
+    if (!this.#isRetrySafe(call) && !beforeSend && verdict.notApplied !== true) {
       return give(`${call.method} without an idempotency key is not retried: the first attempt may have been applied`);
     }
     if (attempt >= this.#policy.maxAttempts) return give(`gave up after ${attempt} attempt${attempt > 1 ? 's' : ''} (retry.maxAttempts)`);
@@ -929,6 +1035,11 @@ const METHODS = new Map<string, HttpMethod>(
 function normalizeMethod(method: string | undefined): HttpMethod {
   if (method === undefined) return 'GET';
   return METHODS.get(method) ?? (method.toUpperCase() as HttpMethod);
+}
+
+function providerCodeField(error: ConnectorError): { providerCode?: string } {
+  const code = (error as { providerCode?: unknown }).providerCode ?? (error as { providerError?: unknown }).providerError;
+  return typeof code === 'string' ? { providerCode: code } : {};
 }
 
 function withReason(error: ConnectorError, reason: string): ConnectorError {

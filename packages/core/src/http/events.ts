@@ -29,6 +29,8 @@ export type ConnectorEvent =
       requestId?: string;
       /** The error class name when the attempt failed. */
       error?: string;
+      /** The provider's error code, when the body named one. */
+      providerCode?: string;
     })
   | (EventBase & {
       type: 'retry';
@@ -39,7 +41,9 @@ export type ConnectorEvent =
       delaySource: 'backoff' | 'server';
       status?: number;
     })
-  | (EventBase & { type: 'give-up'; attempts: number; error: string; reason: string; retryable: boolean; status?: number })
+  | (EventBase & { type: 'give-up'; attempts: number; error: string; reason: string; retryable: boolean; status?: number; requestId?: string; providerCode?: string })
+  /** The provider attached warnings to a response (Slack `warning`, `response_metadata.warnings`). */
+  | (EventBase & { type: 'provider-warning'; warnings: readonly string[] })
   | (EventBase & {
       type: 'deprecation';
       method: string;

@@ -135,7 +135,7 @@ describe('paginate: prefetch', () => {
     }
     expect(signals[1]?.aborted).toBe(true);
     await wait(10);
-    expect(events.filter((e) => e.type === 'give-up')).toEqual([expect.objectContaining({ error: 'AbortError' })]);
+    expect(events.filter((e) => e.type === 'give-up')).toEqual([expect.objectContaining({ error: 'AbortedError' })]);
     expect(listing.checkpoint).toBeUndefined();
   });
 

@@ -1,12 +1,13 @@
 import { ConnectorError, RateLimitError } from '../errors/index.ts';
-import { type AttemptGate, gateMiddleware } from './attempt-gate.ts';
-import type { AttemptContext, AttemptMiddleware } from '../http/create-http-client.ts';
+import { type AttemptGate, gateMiddleware } from '../http/attempt-gate.ts';
+import type { AttemptContext, AttemptMiddleware } from '../http/attempt-context.ts';
 import type { ConnectorEventOf } from '../http/events.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { HeaderPacer, type PacerTicket, type RateLimitBucketState } from './header-pacer.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
+import type { RouteRateLimit } from './route-budgets.ts';
 import { SlidingWindowBudget } from './sliding-window-budget.ts';
 import { standardRateLimit } from './standard-rate-limit.ts';
 import { type Admission, WaitQueue } from './wait-queue.ts';
@@ -60,6 +61,11 @@ export interface RateLimitOptions {
    * Milliseconds or `'30s'`-style text; default 60 s.
    */
   maxWaitMs?: number | string;
+  /**
+   * Limits per route or operation, each apart from the others: keyed by operation name
+   * (`chat.postMessage`) or `METHOD /route/template` (`GET /search/issues`). See `RouteRateLimit`.
+   */
+  routes?: Record<string, RouteRateLimit>;
   /**
    * Once the budget left falls to this fraction of the limit, the rest is spread over the time to
    * reset instead of sent in a burst. Default 0.2; 1 always spreads; 0 bursts until empty.
@@ -250,7 +256,7 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
     },
   };
 
-  return { gate, middleware: gateMiddleware(gate), snapshot: () => pacer?.snapshot() ?? {} };
+  return { gate, middleware: gateMiddleware(gate, { skipUnlimited: true }), snapshot: () => pacer?.snapshot() ?? {} };
 }
 
 function waitTooLong(context: AttemptContext, reason: ThrottleReason, at: number, now: number, maxWaitMs: number): RateLimitError {

@@ -31,6 +31,14 @@ export interface RetryVerdict {
   rateLimited?: boolean;
   /** Wait at least this long before retrying (e.g. GitHub's 60 s secondary-limit fallback). */
   minDelayMs?: number;
+  /** The wait the provider asked for, when it says so outside the headers (a body's `retry_after`); wins over Retry-After. */
+  retryAfterMs?: number;
+  /**
+   * The provider documents that a response like this one was rejected before any processing (a 429,
+   * Slack's `ratelimited`): nothing was applied, so even a POST without an idempotency key is retried.
+   * Leave unset for ambiguous failures (a 5xx on POST may have been applied).
+   */
+  notApplied?: boolean;
 }
 
 export interface RetryBudgetOptions {
@@ -71,7 +79,8 @@ export function resolveRetryPolicy(options: RetryOptions = {}): ResolvedRetryPol
 
 /** The verdict for a status with no provider-specific rule. */
 export function classifyStatus(status: number, policy: ResolvedRetryPolicy): RetryVerdict {
-  if (status === 429) return { retryable: policy.retryableStatuses.has(429), reason: 'rate limited (429)', rateLimited: true };
+  // A 429 is refused before processing (RFC 6585 4): nothing was applied, so a POST may be repeated.
+  if (status === 429) return { retryable: policy.retryableStatuses.has(429), reason: 'rate limited (429)', rateLimited: true, notApplied: true };
   if (policy.retryableStatuses.has(status)) return { retryable: true, reason: `transient server status ${status}` };
   if (status === 401) return { retryable: false, reason: 'credentials rejected (401)' };
   if (status >= 400 && status < 500) return { retryable: false, reason: `client error ${status}: the same request would fail again` };

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 import { simpleUserSchema } from '../users/user-schemas.ts';
 
 export const labelSchema = v.looseObject({

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { authorAssociationSchema, labelSchema, milestoneSchema } from '../issues/issue-schemas.ts';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 import { repositorySchema } from '../repos/repo-schemas.ts';
 import { simpleUserSchema } from '../users/user-schemas.ts';
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 import { simpleUserSchema } from '../users/user-schemas.ts';
 
 /** A repository as `GET /repos/{owner}/{repo}` and the list endpoints return it. */

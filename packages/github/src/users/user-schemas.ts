@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 
 /**
  * Objects are `looseObject`s throughout: GitHub adds fields often, and extra fields are kept in the

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 import { issueSchema } from '../issues/issue-schemas.ts';
 import { pullRequestSchema } from '../pulls/pull-schemas.ts';
 import { simpleUserSchema } from '../users/user-schemas.ts';

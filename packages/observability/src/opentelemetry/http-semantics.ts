@@ -31,6 +31,6 @@ export function errorTypeOf(error: unknown, signal: AbortSignal): string {
   if (code) return code;
   const name = (error as { name?: unknown } | undefined)?.name;
   if (name === 'TimeoutError') return 'timeout';
-  if (name === 'AbortError') return 'aborted';
+  if (name === 'AbortedError' || name === 'AbortError') return 'aborted';
   return typeof name === 'string' && name !== 'Error' ? name : '_OTHER';
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { openEnum } from '../internal/open-enum.ts';
+import { openEnum } from '@connectors/core';
 import { expandable, metadataSchema, stripeList, stripeObjectSchema } from '../lists/list-schemas.ts';
 
 export const subscriptionItemSchema = v.looseObject({

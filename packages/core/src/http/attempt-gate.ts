@@ -1,4 +1,4 @@
-import type { AttemptContext, AttemptMiddleware } from '../http/create-http-client.ts';
+import type { AttemptContext, AttemptMiddleware } from './attempt-context.ts';
 
 /**
  * A check the client runs around every attempt without an async layer of its own: `enter` answers
@@ -15,10 +15,14 @@ export interface AttemptGate<T = unknown> {
 
 /**
  * The same gate as ordinary middleware, for use on clients built elsewhere (`middleware: [...]`).
- * Sends in the same turn when the gate admits at once, as the client does.
+ * Sends in the same turn when the gate admits at once, as the client does. With `skipUnlimited`
+ * (rate limiters), a call made with `rateLimit: false` skips the gate.
  */
-export function gateMiddleware<T>(gate: AttemptGate<T>): AttemptMiddleware {
+export function gateMiddleware<T>(gate: AttemptGate<T>, options: { skipUnlimited?: boolean } = {}): AttemptMiddleware {
+  const skipUnlimited = options.skipUnlimited === true;
   return (context, next) => {
+    // A rate limiter lets a call with `rateLimit: false` through untouched.
+    if (skipUnlimited && context.rateLimit === false) return next();
     const pass = (ticket: T): Promise<Response> => {
       let sent: Promise<Response>;
       try {

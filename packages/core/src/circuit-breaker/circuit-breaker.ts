@@ -1,8 +1,8 @@
 import { CircuitOpenError, ConnectorError } from '../errors/index.ts';
-import { type AttemptGate, gateMiddleware } from './attempt-gate.ts';
-import type { AttemptContext, AttemptMiddleware } from '../http/create-http-client.ts';
+import { type AttemptGate, gateMiddleware } from '../http/attempt-gate.ts';
+import type { AttemptContext, AttemptMiddleware } from '../http/attempt-context.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
-import { parseDuration } from './parse-duration.ts';
+import { parseDuration } from '../rate-limit/parse-duration.ts';
 
 /**
  * When a host counts as down. The defaults trip at low traffic too: five failures in a row are

@@ -6,8 +6,6 @@ import {
   type Connector,
   type HttpClient,
   type HttpClientOptions,
-  type HttpError,
-  type HttpErrorFactoryInput,
   type RateBudget,
   type SharedRateLimiter,
 } from '@connectors/core';
@@ -20,7 +18,7 @@ import { createCrmObjectsApi, type CrmObjectsApi } from './crm/crm-objects-api.t
 import { listPagination } from './crm/crm-request.ts';
 import { toHubSpotError } from './errors/hubspot-error.ts';
 import { createPropertiesApi, type PropertiesApi } from './properties/properties-api.ts';
-import { HUBSPOT_LIMITS, hubspotRateLimit } from './rate-limit/hubspot-rate-limit.ts';
+import { HUBSPOT_LIMITS, hubspotRateLimit, SEARCH_ROUTE } from './rate-limit/hubspot-rate-limit.ts';
 
 export const HUBSPOT_BASE_URL = 'https://api.hubapi.com';
 const USER_AGENT = 'connectors-hubspot/0.1';
@@ -101,17 +99,20 @@ export const hubspot = defineConnector<Options, HubSpotApi, 'results'>({
   name: 'hubspot',
   client(options): Omit<HttpClientOptions, 'connector'> {
     const tenSecondly = options.limits?.tenSecondly ?? HUBSPOT_LIMITS.tenSecondly;
+    const search = options.limits?.search ?? HUBSPOT_LIMITS.search;
     return {
       baseUrl: options.baseUrl ?? HUBSPOT_BASE_URL,
       auth: authFor(options),
       headers: { 'user-agent': USER_AGENT },
       requestIdHeaders: ['x-hubspot-correlation-id'],
       // A ConnectorError for every HubSpot body: AuthError for MISSING_SCOPES, RateLimitError, else HubSpotError.
-      httpError: toHubSpotError as (failure: HttpErrorFactoryInput) => HttpError | undefined,
+      httpError: toHubSpotError,
       rateLimit: {
         parse: hubspotRateLimit,
         budget: tenSecondly,
         ...(options.shared ? { shared: options.shared('ten-secondly', tenSecondly) } : {}),
+        // Search has its own, lower limit (5/s per account), on top of the general one.
+        routes: { [SEARCH_ROUTE]: { budget: search, ...(options.shared ? { shared: options.shared('search', search) } : {}) } },
       },
       credentialsCheck: {
         path: '/account-info/v3/details',

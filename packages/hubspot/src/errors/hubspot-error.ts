@@ -152,7 +152,7 @@ export function toHubSpotError(failure: HttpErrorFactoryInput): ConnectorError |
     const scopes = missingScopesOf(body);
     return new AuthError(
       `${failure.message}: the token lacks the scope${scopes.length === 1 ? '' : 's'} ${scopes.length ? scopes.join(', ') : '(HubSpot did not name them)'}; add ${scopes.length === 1 ? 'it' : 'them'} to the private app or the OAuth app's scopes and reinstall (${detail})`,
-      { connector: init.connector, operation: init.operation, code: 'insufficient-scope', status: init.status, providerError: 'MISSING_SCOPES', providerErrorDescription: body.message, ...(init.attempts !== undefined ? { attempts: init.attempts } : {}), ...(requestId !== undefined ? { requestId } : {}), ...(init.reason !== undefined ? { reason: init.reason } : {}) },
+      { connector: init.connector, operation: init.operation, code: 'insufficient-scope', status: init.status, providerError: 'MISSING_SCOPES', ...(scopes.length ? { neededScopes: scopes } : {}), providerErrorDescription: body.message, ...(init.attempts !== undefined ? { attempts: init.attempts } : {}), ...(requestId !== undefined ? { requestId } : {}), ...(init.reason !== undefined ? { reason: init.reason } : {}) },
     );
   }
   if (init.status === 429 || body.category === 'RATE_LIMITS') {

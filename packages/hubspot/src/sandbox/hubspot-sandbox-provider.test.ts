@@ -43,6 +43,8 @@ afterAll(async () => {
 });
 
 const pat = (provider = 'hubspot-pat', extra: Parameters<typeof hubspot.create>[0] = {}) => hubspot.create({ accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor(provider), ...extra });
+/** The big sandboxes allow more searches than HubSpot does, to keep the test quick; the client is told so. */
+const fast = (provider: string) => pat(provider, { limits: { search: { requests: 1000, per: '1s' }, tenSecondly: { requests: 10_000, per: '10s' } } });
 
 describe('hubspotSandboxProvider', () => {
   it('names the hub and the scopes of a private app token, and lists contacts with after cursors', async () => {
@@ -83,7 +85,7 @@ describe('hubspotSandboxProvider', () => {
   });
 
   it('returns every one of more than 10,000 contacts through searchAll, re-slicing at the cap', async () => {
-    const client = pat('hubspot-big');
+    const client = fast('hubspot-big');
     const store = memorySyncStateStore();
     const ids = new Set<string>();
     let delivered = 0;
@@ -102,14 +104,14 @@ describe('hubspotSandboxProvider', () => {
   });
 
   it('walks more than 10,000 contacts that share one timestamp by hs_object_id', async () => {
-    const client = pat('hubspot-tie');
+    const client = fast('hubspot-tie');
     const ids = new Set<string>();
     for await (const contact of client.contacts.searchAll()) ids.add(contact.id);
     expect(ids.size).toBe(10_250);
   });
 
   it('fails plain search at the 10,000 cap instead of stopping silently', async () => {
-    const client = pat('hubspot-big');
+    const client = fast('hubspot-big');
     let count = 0;
     const error = await (async () => {
       for await (const _ of client.contacts.search({}, { limit: 200 })) count++;
@@ -163,7 +165,7 @@ describe('hubspotSandboxProvider', () => {
 
   it('serves associations v4 and property definitions (custom properties typed, not drift)', async () => {
     const client = pat('hubspot');
-    const oauthLess = pat('hubspot-big');
+    const oauthLess = fast('hubspot-big');
     const { definitions, schema } = await oauthLess.properties.discover('contacts');
     expect(definitions.map((d) => d.name)).toContain('plan');
     const custom = oauthLess.objects('contacts', schema);
@@ -174,7 +176,7 @@ describe('hubspotSandboxProvider', () => {
     expect(drift).toEqual([]);
     expect((await custom.get('100003', { properties: ['plan'] })).properties['plan']).toBe('free');
     void client;
-    const big = pat('hubspot-big');
+    const big = fast('hubspot-big');
     const links: string[] = [];
     for await (const link of big.associations.list('deals', '300001', 'contacts')) links.push(String(link.toObjectId));
     expect(links).toEqual(['100001']);

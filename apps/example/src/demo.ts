@@ -12,6 +12,7 @@ import { faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, 
 import { DEMO_FAULTS, DEMO_SEED, startDemoSandbox } from './demo/demo-sandbox.ts';
 import { syncedRows } from './demo/expected-state.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
+import { runHubSpotDemo } from './hubspot/hubspot-demo.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
 
@@ -198,6 +199,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     metricsCheck(metricsResponse.status, metrics),
   ];
   await app.close();
+
+  print('');
+  print('6. HubSpot: 30-minute OAuth tokens, 10,400 contacts past the search cap, a partly failing batch, batched webhooks');
+  checks.push(...(await runHubSpotDemo({ dir: dirname(databasePath), databasePath, print })).checks);
   return finish(checks, {
     webhooks: {
       events: events.length,

@@ -44,7 +44,8 @@ export const hubspotWebhookEventSchema = v.looseObject({
 });
 
 /** A webhook event, with `subscriptionType` narrowed to the documented names. */
-export type HubSpotWebhookEvent = Omit<v.InferOutput<typeof hubspotWebhookEventSchema>, 'subscriptionType'> & { subscriptionType: HubSpotSubscriptionType };
+// An intersection, not Omit: Omit over the loose object's index signature would erase the named fields.
+export type HubSpotWebhookEvent = v.InferOutput<typeof hubspotWebhookEventSchema> & { subscriptionType: HubSpotSubscriptionType };
 
 /** A delivery's body: an array of events (HubSpot sends up to 100 per request). */
 export const hubspotWebhookBatchSchema = v.pipe(v.array(hubspotWebhookEventSchema), v.maxLength(100));

@@ -1,4 +1,8 @@
 export * from './errors/index.ts';
+export { classifyGraphQLErrors, type GraphQLRequestOptions } from './graphql/graphql-call.ts';
+export { connectionPagination, type GraphQLPaginateOptions } from './graphql/graphql-pagination.ts';
+export { createCostPacer } from './graphql/cost-pacer.ts';
+export type { CostPacer, CostState, GraphQLClientOptions, GraphQLCostReader } from './graphql/graphql-types.ts';
 export {
   createHttpClient,
   HttpClient,

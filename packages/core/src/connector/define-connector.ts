@@ -10,7 +10,7 @@ import {
 import type { EventListener } from '../http/events.ts';
 import type { RequestOptions, ResponseData } from '../http/create-http-client.ts';
 import type { Paginated, PaginateOptions } from '../pagination/paginate.ts';
-import type { PaginationStrategy } from '../pagination/pagination-strategy.ts';
+import type { Listings } from '../pagination/listings.ts';
 import type { ItemAt } from '../pagination/read-path.ts';
 import type { RetryOptions } from '../retry/retry-policy.ts';
 import type { Schema } from '../validation/validate.ts';
@@ -52,12 +52,11 @@ export interface ConnectorInstance<P extends string = string> {
   /** Any other route: `connector.request({ path: '/things/{id}', params: { id }, schema })`. */
   request<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<ResponseData<S>>;
   /**
-   * Any other listing, paged the provider's way (the definition's `listings`) unless `pagination`
-   * says otherwise: `for await (const thing of connector.paginate({ path: '/things' }))`.
+   * Any other listing, paged the provider's way (the definition's `listings`, per route where it
+   * says so) unless `pagination` or `items` say otherwise:
+   * `for await (const thing of connector.paginate({ path: '/things' }))`.
    */
-  paginate<S extends Schema | undefined = undefined>(
-    options: Omit<PaginateOptions<S, P>, 'pagination' | 'items'> & { pagination?: PaginationStrategy },
-  ): Paginated<ItemAt<ResponseData<S>, P>, ResponseData<S>>;
+  paginate<S extends Schema | undefined = undefined, Q extends string = P>(options: PaginateOptions<S, Q>): Paginated<ItemAt<ResponseData<S>, Q>, ResponseData<S>>;
 }
 
 /** The static description of a connector: defaults for its client, plus how to build its typed surface. */
@@ -70,8 +69,11 @@ export interface ConnectorDefinition<TOptions, TApi, P extends string = ''> {
   client(options: TOptions): Omit<HttpClientOptions, 'connector'>;
   /** The typed operations, built on the client. */
   api(http: HttpClient, options: TOptions): TApi;
-  /** How the provider's listings page and where their items are: the default of the instance's `paginate`. */
-  listings?: { pagination: PaginationStrategy; items?: P };
+  /**
+   * How the provider's listings page and where their items are, with overrides per route or
+   * operation (`routes`): the default of the instance's `paginate` and of `http.paginate`.
+   */
+  listings?: Listings<P>;
 }
 
 export type Connector<TApi, P extends string = ''> = ConnectorInstance<P> & TApi;
@@ -95,22 +97,19 @@ export function defineConnector<TOptions, TApi, P extends string = ''>(definitio
         retry: { ...base.retry, ...options.retry },
         timeout: { ...base.timeout, ...options.timeout },
         middleware: [...(base.middleware ?? []), ...(options.middleware ?? [])],
+        ...(definition.listings && !base.listings ? { listings: definition.listings } : {}),
       });
       const api = definition.api(http, options);
-      const listings = definition.listings;
       const instance: ConnectorInstance<P> = {
         name: definition.name,
         http,
         verifyCredentials: () => http.verifyCredentials(),
         request: (request) => http.request(request),
-        paginate<S extends Schema | undefined = undefined>(listing: Omit<PaginateOptions<S, P>, 'pagination' | 'items'> & { pagination?: PaginationStrategy }) {
-          const pagination = listing.pagination ?? listings?.pagination;
-          if (!pagination) {
+        paginate<S extends Schema | undefined = undefined, Q extends string = P>(listing: PaginateOptions<S, Q>) {
+          if (!listing.pagination && !http.listings?.pagination && !http.listings?.routes) {
             throw new TypeError(`${definition.name}.paginate: this connector declares no default pagination; pass \`pagination\`, e.g. cursorPagination({ ... })`);
           }
-          const options: PaginateOptions<S, P> = { ...listing, pagination };
-          if (listings?.items !== undefined) options.items = listings.items;
-          return http.paginate<S, P>(options);
+          return http.paginate<S, Q>(listing);
         },
       };
       // A connector's api may bring its own request/paginate (with extra options); name, http and

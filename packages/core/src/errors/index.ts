@@ -9,3 +9,4 @@ export { CircuitOpenError } from './circuit-open-error.ts';
 export { InvalidRequestError } from './invalid-request-error.ts';
 export { AbortedError } from './aborted-error.ts';
 export { PaginationError, type PaginationErrorCode } from './pagination-error.ts';
+export { GraphQLError, type GraphQLErrorEntry } from './graphql-error.ts';

@@ -29,6 +29,7 @@ import {
 import { type InferOutput, type Schema, validate, type ValidationOptions } from '../validation/validate.ts';
 import { DriftReporter } from '../validation/drift-reporter.ts';
 import { paginate, type Paginated, type PaginateOptions } from '../pagination/paginate.ts';
+import { type Listings, resolveListing } from '../pagination/listings.ts';
 import type { ItemAt } from '../pagination/read-path.ts';
 import { type BodyEncoder, jsonBody } from './body-encoders.ts';
 import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
@@ -40,147 +41,32 @@ import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-lim
 import type { AttemptGate } from './attempt-gate.ts';
 import type { AttemptContext, AttemptInput, AttemptMiddleware } from './attempt-context.ts';
 import { createRouteBudgets } from '../rate-limit/route-budgets.ts';
+import { systemErrorCode } from '../internal/system-error-code.ts';
+import { GraphQLRunner, type GraphQLRequestOptions } from '../graphql/graphql-call.ts';
+import { graphqlPaginate, type GraphQLPaginateOptions } from '../graphql/graphql-pagination.ts';
+import { parseDuration } from '../rate-limit/parse-duration.ts';
+import type {
+  HttpClientOptions,
+  HttpMethod,
+  HttpResponse,
+  RequestOptions,
+  ResponseData,
+  VerifiedCredentials,
+} from './types.ts';
 
 export type { AttemptContext, AttemptInput, AttemptMiddleware };
-import { systemErrorCode } from '../internal/system-error-code.ts';
-
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-
-/** Where the client pins the provider's API version. */
-export type ApiVersionPin = { header: string; value: string } | { pathPrefix: string };
-
-export interface TimeoutOptions {
-  /** One attempt, from send to the last byte of the body. Default 30 s. */
-  attemptMs?: number;
-  /** The whole call, retries and waits included. Default 2 min. */
-  totalMs?: number;
-}
-
-export interface CredentialsCheck {
-  /** A cheap authenticated read, e.g. `/user`. */
-  path: string;
-  method?: HttpMethod;
-  operation?: string;
-  schema?: Schema;
-  /** Who the credentials belong to, from the response (a login, an account id). */
-  identify?: (data: unknown) => string | undefined;
-}
-
-export interface HttpClientOptions {
-  /** Name used in errors, events, logs and metrics. */
-  connector: string;
-  baseUrl: string;
-  auth?: AuthStrategy;
-  /**
-   * Emit `credential-expiring` when the credential's declared `expiresAt` is this close (at most one
-   * event per credential per day). Default 14 days; 0 turns it off.
-   */
-  credentialExpiryWarningMs?: number;
-  retry?: RetryOptions;
-  timeout?: TimeoutOptions;
-  apiVersion?: ApiVersionPin;
-  /** Sent with every request (e.g. `User-Agent`, `Accept`). */
-  headers?: Record<string, string>;
-  /** Idempotency-key support: `auto` adds a fresh key to every POST/PATCH, so they can be retried safely. */
-  idempotency?: { header?: string; auto?: boolean };
-  /** How request bodies are encoded. Default JSON; `formBody` for form-encoded APIs. */
-  bodyEncoder?: BodyEncoder;
-  /** Response headers that carry the provider's request id, first match wins. */
-  requestIdHeaders?: readonly string[];
-  /** The lightweight call `verifyCredentials()` makes. */
-  credentialsCheck?: CredentialsCheck;
-  /**
-   * Builds the provider's own error for a failed response: an `HttpError` subclass (e.g. `StripeError`)
-   * so callers get the provider's error code and message as typed fields, or any other
-   * `ConnectorError` (an `AuthError` for a provider's auth failure). Return undefined for the default.
-   */
-  httpError?: (failure: HttpErrorFactoryInput) => ConnectorError | undefined;
-  /**
-   * How the provider's response bodies signal failure, for any status (Slack's `200 {"ok":false}`):
-   * `bodyEnvelope({ ok: 'ok', error: 'error', codes })` or your own function. A call's own
-   * `responseCheck` runs first. See `ResponseCheck`.
-   */
-  responseCheck?: ResponseCheck;
-  onEvent?: EventListener | readonly EventListener[];
-  /** Runs around every attempt, outermost first, inside the circuit breaker and the rate limiter. */
-  middleware?: readonly AttemptMiddleware[];
-  /** Pacing from the provider's rate-limit headers (on by default), declared and shared budgets, concurrency; `false` turns it all off. */
-  rateLimit?: RateLimitOptions | false;
-  /** One circuit per host, on by default: after a run of failures calls fail fast with `CircuitOpenError`. `false` turns it off. */
-  circuitBreaker?: CircuitBreakerOptions | false;
-  /** Injectable transport; defaults to the global `fetch`. */
-  fetch?: typeof globalThis.fetch;
-  clock?: Clock;
-  /** Source of jitter in [0, 1); injectable for deterministic tests. */
-  random?: () => number;
-  /** Response validation; `drift` defaults to `report` (unknown fields and new enum values become `schema-drift` events). */
-  validation?: ValidationOptions;
-}
-
-/** What `HttpClientOptions.httpError` receives: the default error's message and options, and the raw material. */
-export interface HttpErrorFactoryInput {
-  message: string;
-  init: ConstructorParameters<typeof HttpError>[1];
-  /** The response text, known secrets removed. */
-  body: string;
-  headers: Headers;
-}
-
-export interface RequestOptions<S extends Schema | undefined = Schema | undefined> {
-  method?: HttpMethod;
-  /** A path template relative to `baseUrl` (`/users/{id}`), or an absolute URL on the same origin. */
-  path: string;
-  params?: PathParams;
-  query?: QueryParams;
-  /** Encoded with the client's body encoder (JSON by default). */
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Validates the response body; the result is typed from it. */
-  schema?: S;
-  /** Validates `body` before anything is sent. */
-  bodySchema?: Schema;
-  /** Makes a POST/PATCH retryable; the same key is sent on every attempt. */
-  idempotencyKey?: string;
-  /**
-   * The call is safe to repeat although its method is not (a read over POST, a PATCH that only sets
-   * values, minting a token): it is retried like a GET, without sending an idempotency key.
-   */
-  idempotent?: boolean;
-  signal?: AbortSignal;
-  /** Name for errors, events and metrics. Default `METHOD /route`. */
-  operation?: string;
-  /** How to read the body. Default: JSON when the response says so, text otherwise. */
-  responseType?: 'json' | 'text' | 'none';
-  /** Overrides the client's `validation` for this call. */
-  validation?: ValidationOptions;
-  /** The route template for events and metrics when `path` is a concrete URL (pagination's next links). Default `path`. */
-  route?: string;
-  /** Reads failures from this call's body, before the client's `responseCheck`; `false` skips the client's. */
-  responseCheck?: ResponseCheck | false;
-  /**
-   * `false` sends this call past every rate-limit step (client-wide, per route, shared): for a
-   * health probe or a call with a budget of its own. The circuit breaker still applies.
-   */
-  rateLimit?: false;
-}
-
-export type ResponseData<S> = S extends Schema ? InferOutput<S> : unknown;
-
-export interface HttpResponse<T> {
-  data: T;
-  status: number;
-  headers: Headers;
-  url: URL;
-  attempts: number;
-}
-
-export interface VerifiedCredentials {
-  ok: true;
-  /** Who the credentials belong to, when the connector can tell. */
-  identity: string | undefined;
-  /** When the credential expires, when known. */
-  expiresAt: Date | undefined;
-}
+export type {
+  ApiVersionPin,
+  CredentialsCheck,
+  HttpClientOptions,
+  HttpErrorFactoryInput,
+  HttpMethod,
+  HttpResponse,
+  RequestOptions,
+  ResponseData,
+  TimeoutOptions,
+  VerifiedCredentials,
+} from './types.ts';
 
 const DEFAULT_REQUEST_ID_HEADERS = [
   'x-request-id',
@@ -380,6 +266,7 @@ export class HttpClient {
   readonly #expiryWarning: CredentialExpiryWarning;
   readonly #drift: DriftReporter;
   #auth: AuthStrategy | undefined;
+  #graphql: GraphQLRunner | undefined;
 
   constructor(options: HttpClientOptions) {
     if (!options.connector) throw new TypeError('createHttpClient: `connector` (a name for errors and metrics) is required');
@@ -482,12 +369,57 @@ export class HttpClient {
 
   /**
    * Reads a paginated listing: `for await (const item of http.paginate({...}))`, or `.pages()` for
-   * pages with checkpoints. Every page goes through `send`. See `PaginateOptions`.
+   * pages with checkpoints. Every page goes through `send`. `pagination` and `items` default to the
+   * client's `listings` for the call's operation or route. See `PaginateOptions`.
    */
   paginate<S extends Schema | undefined = undefined, P extends string = ''>(
     options: PaginateOptions<S, P>,
   ): Paginated<ItemAt<ResponseData<S>, P>, ResponseData<S>> {
-    return paginate(this, options);
+    const listings = this.#options.listings;
+    if (listings === undefined || (options.pagination !== undefined && options.items !== undefined)) return paginate(this, options);
+    return paginate(this, { ...options, ...resolveListing(listings, options) } as PaginateOptions<S, P>);
+  }
+
+  /** The listings this client pages by default (see `HttpClientOptions.listings`). */
+  get listings(): Listings | undefined {
+    return this.#options.listings;
+  }
+
+  /**
+   * Runs a GraphQL operation on the same pipeline (auth, retries, rate limits, events under the
+   * operation's name) and returns its validated `data`. The `errors` array becomes typed errors:
+   * `AuthError`, `RateLimitError` (throttled, after retries), `GraphQLError` (with `partialData`).
+   */
+  graphql<S extends Schema | undefined = undefined>(request: GraphQLRequestOptions<S>): Promise<ResponseData<S>> {
+    return this.#graphqlRunner().run(request);
+  }
+
+  /**
+   * Reads a GraphQL connection page by page (`pageInfo { hasNextPage endCursor }`), resumable like
+   * `paginate`: `for await (const product of http.graphqlPaginate({ query, connection: 'products' }))`.
+   */
+  graphqlPaginate<S extends Schema | undefined = undefined, C extends string = string, N extends 'nodes' | 'edges' = 'nodes'>(
+    options: GraphQLPaginateOptions<S, C, N>,
+  ): Paginated<ItemAt<ResponseData<S>, `${C}.${N}`>, ResponseData<S>> {
+    return graphqlPaginate(this.#graphqlRunner(), this, options);
+  }
+
+  #graphqlRunner(): GraphQLRunner {
+    this.#graphql ??= new GraphQLRunner(
+      {
+        connector: this.connector,
+        clock: this.#clock,
+        send: (options) => this.send(options),
+        validate: (schema, data, operation, validation) => validate(schema, data, {
+          connector: this.connector, operation, direction: 'response', secrets: this.#lazySecrets,
+          ...this.#drift.contextFor(operation, validation?.drift),
+        }),
+        emit: (event) => this.emit(event),
+        maxWaitMs: this.#options.rateLimit && this.#options.rateLimit.maxWaitMs !== undefined ? parseDuration(this.#options.rateLimit.maxWaitMs, 'rateLimit.maxWaitMs') : 60_000,
+      },
+      this.#options.graphql,
+    );
+    return this.#graphql;
   }
 
   /** Makes a call and returns the (validated) body. */

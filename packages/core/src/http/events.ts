@@ -42,6 +42,8 @@ export type ConnectorEvent =
       status?: number;
     })
   | (EventBase & { type: 'give-up'; attempts: number; error: string; reason: string; retryable: boolean; status?: number; requestId?: string; providerCode?: string })
+  /** A GraphQL operation returned data with field errors and the call asked for `partial: 'return'`. */
+  | (EventBase & { type: 'graphql-partial'; errors: number; codes: readonly string[] })
   /** The provider attached warnings to a response (Slack `warning`, `response_metadata.warnings`). */
   | (EventBase & { type: 'provider-warning'; warnings: readonly string[] })
   | (EventBase & {
@@ -59,7 +61,7 @@ export type ConnectorEvent =
   | (EventBase & {
       type: 'throttled';
       waitMs: number;
-      reason: 'rate-limit-headers' | 'declared-budget' | 'shared-budget' | 'concurrency';
+      reason: 'rate-limit-headers' | 'declared-budget' | 'shared-budget' | 'concurrency' | 'graphql-cost';
     })
   | (EventBase & { type: 'rate-limited'; status: number; retryAfterMs?: number })
   | (EventBase & { type: 'circuit'; state: 'open' | 'half-open' | 'closed'; host: string; failures?: number })

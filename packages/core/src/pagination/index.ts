@@ -14,3 +14,5 @@ export { pagePagination, type PagePaginationOptions } from './page-pagination.ts
 export { linkHeaderPagination, type LinkHeaderPaginationOptions } from './link-header-pagination.ts';
 export { nextUrlPagination, type NextUrlPaginationOptions } from './next-url-pagination.ts';
 export { readPath, type ItemAt, type ValueAt } from './read-path.ts';
+export { resolveListing, type Listing, type Listings } from './listings.ts';
+export type { PageCall, PageResponse, PageSource } from './page-source.ts';

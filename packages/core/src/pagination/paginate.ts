@@ -1,8 +1,8 @@
 import { AbortedError, PaginationError, type PaginationErrorCode } from '../errors/index.ts';
 import type { PathParams, QueryParams } from '../http/build-url.ts';
-import type { HttpClient, ResponseData } from '../http/create-http-client.ts';
+import type { PageResponse, PageSource } from './page-source.ts';
 import { redactUrl } from '../internal/redact.ts';
-import { tapInput, type Schema, type ValidationOptions } from '../validation/validate.ts';
+import { type InferOutput, tapInput, type Schema, type ValidationOptions } from '../validation/validate.ts';
 import type { PagePosition, PageRequest, PaginationCheckpoint, PaginationStrategy, RawPage } from './pagination-strategy.ts';
 import { type ItemAt, readPath } from './read-path.ts';
 
@@ -20,11 +20,14 @@ export interface PaginateOptions<S extends Schema | undefined = Schema | undefin
   method?: 'GET' | 'POST';
   /** The request body of a `POST` listing; strategies with `in: 'body'` add their cursor and limit over it. */
   body?: Record<string, unknown>;
-  /** How to get from one page to the next: `cursorPagination(...)`, `linkHeaderPagination()`... */
-  pagination: PaginationStrategy;
+  /**
+   * How to get from one page to the next: `cursorPagination(...)`, `linkHeaderPagination()`...
+   * Default: the client's (or connector's) `listings` for this route.
+   */
+  pagination?: PaginationStrategy;
   /** Validates each page's body (valibot or any Standard Schema); items are typed from it. */
   schema?: S;
-  /** Dotted path of the item list in the body (`data`, `results`, `response.items`). Default: the body is the list. */
+  /** Dotted path of the item list in the body (`data`, `results`, `response.items`). Default: the `listings` entry for this route, else the body is the list. */
   items?: P;
   /** Stop after this many items (the last page is cut short). */
   maxItems?: number;
@@ -72,12 +75,19 @@ export interface Paginated<T, B = unknown> extends AsyncIterable<T> {
   readonly checkpoint: PaginationCheckpoint | undefined;
 }
 
-/** Reads a paginated listing through `client.send`, so every page gets auth, retries, rate limits and validation. */
+/** The validated body type of a schema (the same as the client's `ResponseData`). */
+type PageData<S> = S extends Schema ? InferOutput<S> : unknown;
+
+/**
+ * Reads a paginated listing through `source.send` (an `HttpClient`), so every page gets auth,
+ * retries, rate limits and validation. `options.pagination` is required here; `http.paginate` fills
+ * it (and `items`) from the client's `listings`.
+ */
 export function paginate<S extends Schema | undefined = undefined, P extends string = ''>(
-  client: HttpClient,
+  source: PageSource,
   options: PaginateOptions<S, P>,
-): Paginated<ItemAt<ResponseData<S>, P>, ResponseData<S>> {
-  return new Listing(client, options as PaginateOptions) as unknown as Paginated<ItemAt<ResponseData<S>, P>, ResponseData<S>>;
+): Paginated<ItemAt<PageData<S>, P>, PageData<S>> {
+  return new PagedListing(source, options as PaginateOptions) as unknown as Paginated<ItemAt<PageData<S>, P>, PageData<S>>;
 }
 
 interface Fetched {
@@ -95,19 +105,19 @@ const REMEMBERED_POSITIONS = 1000;
 
 const noop = () => {};
 
-class Listing implements Paginated<unknown> {
-  readonly #client: HttpClient;
+class PagedListing implements Paginated<unknown> {
+  readonly #client: PageSource;
   readonly #o: PaginateOptions;
   readonly #strategy: PaginationStrategy;
   readonly #operation: string;
   readonly #prefetch: boolean;
   #checkpoint: PaginationCheckpoint | undefined;
 
-  constructor(client: HttpClient, options: PaginateOptions) {
+  constructor(client: PageSource, options: PaginateOptions) {
     if (!options || typeof options.path !== 'string' || options.path === '') throw new TypeError('paginate: `path` (the listing path) is required');
     const strategy = options.pagination as Partial<PaginationStrategy> | undefined;
     if (!strategy || typeof strategy.kind !== 'string' || typeof strategy.request !== 'function' || typeof strategy.next !== 'function') {
-      throw new TypeError('paginate: `pagination` must be a strategy, e.g. cursorPagination({ ... }) or linkHeaderPagination()');
+      throw new TypeError('paginate: `pagination` must be a strategy, e.g. cursorPagination({ ... }) or linkHeaderPagination(); declare `listings` on the client or connector to make one the default');
     }
     for (const name of ['maxItems', 'maxPages'] as const) {
       const value = options[name];
@@ -123,7 +133,7 @@ class Listing implements Paginated<unknown> {
     if (options.body !== undefined && options.method !== 'POST') throw new TypeError("paginate: a `body` needs method: 'POST'");
     this.#client = client;
     this.#o = options;
-    this.#strategy = options.pagination;
+    this.#strategy = options.pagination as PaginationStrategy;
     this.#operation = options.operation ?? `${options.method ?? 'GET'} ${options.path}`;
     this.#prefetch = options.prefetch ?? true;
     this.#checkpoint = options.checkpoint;
@@ -246,7 +256,7 @@ class Listing implements Paginated<unknown> {
     const relay = () => pageAbort.abort(signal.reason);
     if (signal.aborted) relay();
     else signal.addEventListener('abort', relay, { once: true });
-    let response: Awaited<ReturnType<HttpClient['send']>>;
+    let response: PageResponse;
     try {
       response = await this.#client.send({
         path: request.url ?? o.path,

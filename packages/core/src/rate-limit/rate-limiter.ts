@@ -80,6 +80,7 @@ const WHAT: Record<ThrottleReason, string> = {
   'declared-budget': 'the declared budget (rateLimit.budget)',
   'shared-budget': 'the shared budget',
   concurrency: 'the concurrency limit',
+  'graphql-cost': 'the GraphQL cost budget',
 };
 
 /** The middleware that applies `RateLimitOptions`, with a view of what it has learned. */

@@ -1,0 +1,203 @@
+import { codeOf, GraphQLError, type GraphQLErrorEntry } from '../errors/graphql-error.ts';
+import { RateLimitError } from '../errors/rate-limit-error.ts';
+import type { EventInput } from '../http/events.ts';
+import type { InspectedResponse, ResponseCheck, ResponseVerdict } from '../http/response-check.ts';
+import type { HttpResponse, RequestOptions, ResponseData } from '../http/types.ts';
+import type { Clock } from '../internal/clock.ts';
+import type { Schema, ValidationOptions } from '../validation/validate.ts';
+import { createCostPacer } from './cost-pacer.ts';
+import type { CostPacer, CostState, GraphQLClientOptions } from './graphql-types.ts';
+
+/** One GraphQL operation, sent through the same pipeline as every other call. */
+export interface GraphQLRequestOptions<S extends Schema | undefined = Schema | undefined> {
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Sent as `operationName`, and the call's name in events, logs and metrics (else the name in `query`, else `graphql`). */
+  operationName?: string;
+  /** Validates `data`; the result is typed from it. */
+  schema?: S;
+  /** Overrides the client's `graphql.path` for this call. */
+  path?: string;
+  /**
+   * When the response has both `data` and `errors` (some fields failed): `throw` (default) a
+   * `GraphQLError` carrying `partialData`; `return` the data and emit a `graphql-partial` event.
+   * Auth and throttling errors always throw, whatever this says.
+   */
+  partial?: 'throw' | 'return';
+  signal?: AbortSignal;
+  /** The cost to reserve before sending, when you know it better than the last report of this operation. */
+  estimatedCost?: number;
+  headers?: Record<string, string>;
+  validation?: ValidationOptions;
+  /** `false` skips the client's rate limits (not the cost pacing). */
+  rateLimit?: false;
+}
+
+/** What the GraphQL runner needs of the client. */
+export interface GraphQLHost {
+  readonly connector: string;
+  readonly clock: Clock;
+  send(options: RequestOptions): Promise<HttpResponse<unknown>>;
+  validate(schema: Schema, data: unknown, operation: string, validation: ValidationOptions | undefined): Promise<unknown>;
+  emit(event: EventInput): void;
+  /** The client's rate-limit wait bound (`rateLimit.maxWaitMs`). */
+  readonly maxWaitMs: number;
+}
+
+const MUTATION = /^\s*(?:#[^\n]*\n\s*)*mutation\b/;
+const OPERATION_NAME = /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
+
+/** Codes the default classification knows (Shopify, GitHub, Apollo and most GraphQL servers). */
+const THROTTLED = new Set(['THROTTLED', 'RATE_LIMITED', 'RATE_LIMIT_EXCEEDED', 'TOO_MANY_REQUESTS']);
+const UNAUTHENTICATED = new Set(['UNAUTHENTICATED', 'UNAUTHORIZED', 'INVALID_TOKEN']);
+const FORBIDDEN = new Set(['FORBIDDEN', 'ACCESS_DENIED', 'INSUFFICIENT_SCOPES']);
+const TRANSIENT = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TIMEOUT', 'INTERNAL_ERROR']);
+
+/**
+ * The default reading of a GraphQL `errors` array, by the first error that has a code:
+ * `THROTTLED`/`RATE_LIMITED` -> rate-limited (wait from the cost state when known),
+ * `UNAUTHENTICATED` -> auth rejected, `FORBIDDEN`/`ACCESS_DENIED` -> insufficient scope,
+ * `INTERNAL_SERVER_ERROR`/`TIMEOUT` -> retryable (never marked not-applied), anything else permanent.
+ */
+export function classifyGraphQLErrors(errors: readonly GraphQLErrorEntry[], cost: CostState | undefined, now: number): ResponseVerdict {
+  const entry = errors.find((e) => codeOf(e) !== undefined) ?? errors[0];
+  const code = entry ? codeOf(entry) : undefined;
+  const described = { ...(code ? { providerCode: code } : {}), ...(entry?.message ? { message: entry.message } : {}) };
+  if (code && THROTTLED.has(code)) {
+    let retryAfterMs: number | undefined;
+    if (cost?.kind === 'leaky-bucket' && cost.restoreRate > 0) {
+      retryAfterMs = Math.max(0, Math.ceil((((cost.requestedCost ?? 1) - cost.available) / cost.restoreRate) * 1000));
+    } else if (cost?.kind === 'window') {
+      retryAfterMs = Math.max(0, cost.resetAt.getTime() - now);
+    }
+    // A throttled operation was refused before execution (Shopify: "the request was not processed").
+    return { kind: 'rate-limited', notApplied: true, ...described, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  if (code && UNAUTHENTICATED.has(code)) return { kind: 'auth', code: 'rejected', ...described };
+  if (code && FORBIDDEN.has(code)) return { kind: 'auth', code: 'insufficient-scope', ...described };
+  if (code && TRANSIENT.has(code)) return { kind: 'retryable', ...described };
+  return { kind: 'permanent', ...described };
+}
+
+/** Runs `http.graphql` and `http.graphqlPaginate` pages for one client. */
+export class GraphQLRunner {
+  readonly #host: GraphQLHost;
+  readonly #options: GraphQLClientOptions;
+  readonly #pacer: CostPacer | undefined;
+  /** The last cost reported per operation: the estimate for its next call. */
+  readonly #lastCost = new Map<string, number>();
+
+  constructor(host: GraphQLHost, options: GraphQLClientOptions = {}) {
+    this.#host = host;
+    this.#options = options;
+    this.#pacer = options.cost ? (options.pacer ?? createCostPacer(host.clock)) : undefined;
+  }
+
+  /** The operation name events use: `operationName`, else the name in the document, else `graphql`. */
+  operationOf(query: string, operationName?: string): string {
+    return operationName ?? OPERATION_NAME.exec(query)?.[1] ?? 'graphql';
+  }
+
+  async run<S extends Schema | undefined>(request: GraphQLRequestOptions<S>): Promise<ResponseData<S>> {
+    return (await this.send(request)).data as ResponseData<S>;
+  }
+
+  /** One operation; `data` is the validated `data` of the response. */
+  async send(request: GraphQLRequestOptions): Promise<{ data: unknown; status: number; headers: Headers; url: URL }> {
+    if (!request || typeof request.query !== 'string' || request.query.trim() === '') {
+      throw new TypeError(`${this.#host.connector}.graphql: \`query\` (the GraphQL document) is required`);
+    }
+    const host = this.#host;
+    const operation = this.operationOf(request.query, request.operationName);
+    const reader = this.#options.cost;
+    const bucket = reader ? (reader.bucket?.({ operation, variables: request.variables }) ?? 'default') : 'default';
+    if (this.#pacer) await this.#pace(bucket, operation, request);
+
+    const partial = request.partial ?? 'throw';
+    let cost: CostState | undefined;
+    const check: ResponseCheck = (response) => {
+      const body = response.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+      if (reader) {
+        cost = reader.read(body, response.headers);
+        if (cost) this.#observe(bucket, operation, cost);
+      }
+      const { errors, data } = body as { errors?: unknown; data?: unknown };
+      if (!Array.isArray(errors) || errors.length === 0) return response.status >= 200 && response.status < 300 ? { kind: 'success' } : undefined;
+      const entries = errors.map(toEntry);
+      const verdict = this.#options.classify?.(entries, response) ?? classifyGraphQLErrors(entries, cost, host.clock.now());
+      if (verdict.kind !== 'permanent') return verdict;
+      const hasData = data !== null && data !== undefined;
+      if (hasData && partial === 'return') {
+        host.emit({ type: 'graphql-partial', operation, errors: entries.length, codes: [...new Set(entries.map(codeOf).filter((c): c is string => c !== undefined))] });
+        return { kind: 'success' };
+      }
+      return { kind: 'error', error: this.#error(entries, response, verdict, hasData ? data : undefined) };
+    };
+
+    const response = await host.send({
+      method: 'POST',
+      path: request.path ?? this.#options.path ?? '',
+      body: { query: request.query, ...(request.variables ? { variables: request.variables } : {}), ...(request.operationName ? { operationName: request.operationName } : {}) },
+      // A query is a read, safe to repeat; a mutation is not (unless not applied, e.g. throttled).
+      idempotent: !MUTATION.test(request.query),
+      operation,
+      route: request.path ?? this.#options.path ?? '',
+      responseType: 'json',
+      responseCheck: check,
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.headers ? { headers: request.headers } : {}),
+      ...(request.rateLimit === false ? { rateLimit: false } : {}),
+    });
+    const raw = (response.data as { data?: unknown } | undefined)?.data;
+    const data = request.schema ? await host.validate(request.schema, raw, operation, request.validation) : raw;
+    return { data, status: response.status, headers: response.headers, url: response.url };
+  }
+
+  async #pace(bucket: string, operation: string, request: GraphQLRequestOptions): Promise<void> {
+    const host = this.#host;
+    const cost = request.estimatedCost ?? this.#lastCost.get(operation) ?? this.#options.defaultCost ?? 1;
+    const waitMs = await this.#pacer!.reserve(bucket, cost);
+    if (waitMs <= 0) return;
+    if (waitMs > host.maxWaitMs) {
+      const retryAt = new Date(host.clock.now() + waitMs);
+      throw new RateLimitError(
+        `${host.connector} ${operation}: the GraphQL cost budget needs ${Math.ceil(waitMs / 1000)} s to afford this call (cost ${cost}), longer than rateLimit.maxWaitMs (${host.maxWaitMs} ms); it was not sent. Try again after ${retryAt.toISOString()}`,
+        { connector: host.connector, operation, retryable: true, retryAt, reason: 'the GraphQL cost budget is spent' },
+      );
+    }
+    host.emit({ type: 'throttled', operation, waitMs, reason: 'graphql-cost' });
+    await host.clock.sleep(waitMs, request.signal);
+  }
+
+  #observe(bucket: string, operation: string, cost: CostState): void {
+    const spent = cost.kind === 'leaky-bucket' ? (cost.actualCost ?? cost.requestedCost) : cost.cost;
+    if (spent !== undefined && spent > 0) this.#lastCost.set(operation, spent);
+    // A shared pacer that cannot be reached must not fail the call that already succeeded.
+    Promise.resolve()
+      .then(() => this.#pacer?.observe(bucket, cost))
+      .catch(() => {});
+  }
+
+  #error(entries: readonly GraphQLErrorEntry[], response: InspectedResponse, verdict: Extract<ResponseVerdict, { kind: 'permanent' }>, partialData: unknown): GraphQLError {
+    const first = entries[0]!;
+    const more = entries.length > 1 ? ` (and ${entries.length - 1} more)` : '';
+    return new GraphQLError(
+      `${this.#host.connector} ${response.operation}: GraphQL error${verdict.providerCode ? ` ${verdict.providerCode}` : ''}: ${first.message}${first.path ? ` at ${first.path.join('.')}` : ''}${more}`,
+      {
+        connector: this.#host.connector, operation: response.operation, retryable: false, errors: entries, status: response.status,
+        reason: partialData === undefined ? 'the operation failed: the same request would fail again' : 'some fields failed (partial: throw); the data that resolved is in partialData',
+        ...(verdict.providerCode ? { providerCode: verdict.providerCode } : {}), ...(response.requestId ? { requestId: response.requestId } : {}),
+        ...(partialData !== undefined ? { partialData } : {}),
+      },
+    );
+  }
+}
+
+function toEntry(value: unknown): GraphQLErrorEntry {
+  if (typeof value === 'object' && value !== null) {
+    const entry = value as GraphQLErrorEntry;
+    return typeof entry.message === 'string' ? entry : { ...entry, message: String(entry.message ?? 'unknown GraphQL error') };
+  }
+  return { message: String(value) };
+}

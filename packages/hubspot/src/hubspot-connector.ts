@@ -15,7 +15,7 @@ import { createAssociationsApi, type AssociationsApi } from './associations/asso
 import { hubspotOAuth, type HubSpotOAuthOptions } from './auth/hubspot-oauth.ts';
 import { companySchema, contactSchema, dealSchema, ticketSchema, type Company, type Contact, type Deal, type Ticket } from './crm/crm-object-schemas.ts';
 import { createCrmObjectsApi, type CrmObjectsApi } from './crm/crm-objects-api.ts';
-import { listPagination } from './crm/crm-request.ts';
+import { listPagination, SEARCH_MAX_PAGE, searchPagination } from './crm/crm-request.ts';
 import { toHubSpotError } from './errors/hubspot-error.ts';
 import { createPropertiesApi, type PropertiesApi } from './properties/properties-api.ts';
 import { HUBSPOT_LIMITS, hubspotRateLimit, SEARCH_ROUTE } from './rate-limit/hubspot-rate-limit.ts';
@@ -137,5 +137,10 @@ export const hubspot = defineConnector<Options, HubSpotApi, 'results'>({
       account: createAccountApi(http, () => authFor(options)),
     };
   },
-  listings: { pagination: listPagination(100), items: 'results' },
+  // `hubspot.paginate({ path })` pages the HubSpot way: GET listings by `after`, search by `after` in the body.
+  listings: {
+    pagination: listPagination(100),
+    items: 'results',
+    routes: { [SEARCH_ROUTE]: { pagination: searchPagination(SEARCH_MAX_PAGE) } },
+  },
 });

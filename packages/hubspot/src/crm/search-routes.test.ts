@@ -23,4 +23,13 @@ describe('search limit', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900); // 7 searches at 3 per second: three windows
     expect(sandbox.stats().statuses[429]).toBeUndefined();
   });
+
+  it('pages any search through the instance paginate with the search listing (after in the body)', async () => {
+    const client = hubspot.create({ accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor('hubspot'), limits: { search: { requests: 3, per: '1s' } } });
+    const ids: string[] = [];
+    for await (const item of client.paginate({ method: 'POST', path: '/crm/v3/objects/{objectType}/search', params: { objectType: 'companies' }, body: { properties: ['name'] } })) {
+      ids.push((item as { id: string }).id);
+    }
+    expect(new Set(ids).size).toBe(40);
+  });
 });

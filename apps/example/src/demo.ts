@@ -15,6 +15,7 @@ import { generateTokenKey } from '@connectors/core';
 import { syncedRows } from './demo/expected-state.ts';
 import { dashboardCheck, dashboardLines, demoOperatorToken } from './demo/demo-dashboard.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
+import { runHubSpotDemo } from './hubspot/hubspot-demo.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
 import { runShopifyDemo } from './shopify/shopify-demo.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
@@ -205,7 +206,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const dashboard = await dashboardCheck(url, metrics);
   print(dashboard.line);
   print('');
-  print('6. Shopify: a bulk export and a cost-paced listing into SQLite, order webhooks through the inbox');
+  print('7. Shopify: a bulk export and a cost-paced listing into SQLite, order webhooks through the inbox');
   const shopifyChecks = await runShopifyDemo({ databasePath, print });
 
   const stats = sandbox.stats();
@@ -241,6 +242,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     const slackCounts = slackProvider.counts();
     slackSummary = { events: slackResult.events, deliveries: slackResult.deliveries, posted: slackCounts.posted, tokenExpired: slackCounts.tokenExpired, refreshes: slackCounts.refreshes, tierLimited: slackCounts.tierLimited };
   }
+  print('');
+  print('8. HubSpot: 30-minute OAuth tokens, 10,400 contacts past the search cap, a partly failing batch, batched webhooks');
+  checks.push(...(await runHubSpotDemo({ dir: dirname(databasePath), databasePath, print })).checks);
   if (!options.serveUntil) await app.close();
   checks.push(tokensAtRestCheck(dirname(databasePath)));
   const report = await finish(checks, {

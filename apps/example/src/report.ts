@@ -83,7 +83,7 @@ export class Tally {
         if (event.rotated) c.rotations++;
         break;
       case 'give-up':
-        // core's AbortedError (named AbortError before core #14).
+        // core's AbortedError (named AbortError before #14), or the platform's AbortError.
         if (event.error === 'AbortedError' || event.error === 'AbortError') c.aborted++;
         else bump(c.failures, event.status === undefined ? 'none' : String(event.status));
         break;

@@ -1,0 +1,35 @@
+import { startSandbox } from '@connectors/testing/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubspot } from '../hubspot-connector.ts';
+import { HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, hubspotSandboxProvider } from '../sandbox/hubspot-sandbox-provider.ts';
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+beforeAll(async () => {
+  sandbox = await startSandbox({ providers: [hubspotSandboxProvider({ auth: 'private-app', search: { max: 3, intervalMs: 1000 } })] });
+});
+afterAll(() => sandbox.stop());
+
+describe('search limit', () => {
+  it('paces search on its own budget (no 429) without slowing other calls', async () => {
+    const client = hubspot.create({ accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor('hubspot'), limits: { search: { requests: 3, per: '1s' } } });
+    const started = Date.now();
+    const searches = Promise.all(Array.from({ length: 7 }, (_, i) => client.deals.search({ filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'EQ', value: `Deal ${i + 1}` }] }] }, { limit: 10 }).pages().next()));
+    // GETs are not queued behind the searches.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => client.deals.get(String(300_001 + i))));
+    const getsDone = Date.now() - started;
+    const pages = await searches;
+    expect(pages.map((p) => (p.value ? p.value.items.length : -1))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(getsDone).toBeLessThan(900);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900); // 7 searches at 3 per second: three windows
+    expect(sandbox.stats().statuses[429]).toBeUndefined();
+  });
+
+  it('pages any search through the instance paginate with the search listing (after in the body)', async () => {
+    const client = hubspot.create({ accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor('hubspot'), limits: { search: { requests: 3, per: '1s' } } });
+    const ids: string[] = [];
+    for await (const item of client.paginate({ method: 'POST', path: '/crm/v3/objects/{objectType}/search', params: { objectType: 'companies' }, body: { properties: ['name'] } })) {
+      ids.push((item as { id: string }).id);
+    }
+    expect(new Set(ids).size).toBe(40);
+  });
+});

@@ -1,0 +1,3 @@
+import { definePackageTests } from '@connectors/tooling/vitest';
+
+export default definePackageTests();

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Starts the Redis and PostgreSQL that `pnpm test` talks to, where none answers on 127.0.0.1:
+# from Debian's packages (installed with apt-get when missing and running as root), data in /tmp.
+# .ci/run calls it; on a workstation run it once before `pnpm test`.
+set -euo pipefail
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for() { for _ in $(seq 1 100); do answers "$1" && return 0; sleep 0.1; done; echo "services: nothing answers on $1" >&2; return 1; }
+apt_install() {
+  [ "$(id -u)" = 0 ] || { echo "services: $1 is not installed; install Debian's $1 package (needs root)" >&2; return 1; }
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1") >&2
+}
+
+if ! answers 6379; then
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  mkdir -p /tmp/ci-redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /tmp/ci-redis --logfile /tmp/ci-redis/redis.log
+  wait_for 6379 && echo "services: started redis-server on 6379" >&2
+fi
+
+if ! answers 5432; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  data=/tmp/ci-postgres
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$data"; fi
+    run() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+    run "$bin/initdb -D $data -A trust -U postgres >/dev/null"
+  fi
+  run() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+  run "$bin/pg_ctl -D $data -o '-c listen_addresses=127.0.0.1 -k /tmp' -l $data/log start >/dev/null"
+  wait_for 5432 && echo "services: started PostgreSQL on 5432" >&2
+fi

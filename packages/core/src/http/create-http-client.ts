@@ -19,6 +19,7 @@ import { excerpt, redactText } from '../internal/redact.ts';
 import { serverRetryDelayMs } from '../retry/retry-after.ts';
 import { RetryBudget } from '../retry/retry-budget.ts';
 import { RetryPlanner } from '../retry/retry-planner.ts';
+import { failureFromVerdict } from '../retry/failure-from-verdict.ts';
 import {
   backoffDelayMs,
   classifyStatus,
@@ -681,48 +682,10 @@ export class HttpClient {
 
   /** The error and retry verdict for a failure the body signalled. */
   #bodyFailure(call: Call, response: Response, attempt: number, said: Exclude<ResponseVerdict, { kind: 'success' }>, rawText: string): { failure: ConnectorError; verdict: RetryVerdict } {
-    if (said.kind === 'error') {
-      const error = said.error;
-      error.attempts = attempt;
-      return { failure: error, verdict: { retryable: error.retryable, reason: error.reason ?? error.message } };
-    }
-    const status = response.status;
-    const text = redactText(rawText, this.#secrets());
-    const code = said.providerCode;
-    const what = `${code ?? 'an error'}${said.message && said.message !== code ? ` (${said.message})` : ''}`;
-    const requestId = this.#requestIdField(response);
-    if (said.kind === 'auth') {
-      const reason = said.code === 'insufficient-scope'
-        ? `the credentials lack a permission (scope) this call needs${said.needed?.length ? `: ${said.needed.join(', ')}` : ''}`
-        : said.code === 'expired' ? 'the credentials expired and could not be refreshed' : 'the provider rejected the credentials';
-      return {
-        failure: new AuthError(`${this.connector} ${call.operation}: ${reason}; the provider said ${what} (status ${status})`, {
-          connector: this.connector, operation: call.operation, code: said.code, status, attempts: attempt, reason, ...requestId,
-          ...(code !== undefined ? { providerError: code } : {}), ...(said.message !== undefined ? { providerErrorDescription: said.message } : {}),
-          ...(said.needed ? { neededScopes: said.needed } : {}), ...(said.provided ? { providedScopes: said.provided } : {}),
-        }),
-        verdict: { retryable: false, reason },
-      };
-    }
-    let verdict: RetryVerdict;
-    if (said.kind === 'rate-limited') {
-      const retryAfterMs = said.retryAfterMs ?? (said.retryAt ? Math.max(0, said.retryAt.getTime() - this.#clock.now()) : undefined);
-      verdict = {
-        retryable: true, rateLimited: true, notApplied: said.notApplied ?? true, reason: `rate limited (${code ?? status})`,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      };
-    } else if (said.kind === 'retryable') {
-      verdict = { retryable: true, reason: `the provider reported a transient failure (${code ?? status})`, ...(said.notApplied ? { notApplied: true } : {}) };
-    } else {
-      verdict = { retryable: false, reason: `the provider reported ${code ?? 'a failure'}: the same request would fail again` };
-    }
-    const message = `${this.connector} ${call.operation}: ${call.method} ${call.route} failed: the provider said ${what} (status ${status})`;
-    const init = {
-      connector: this.connector, operation: call.operation, status, retryable: verdict.retryable, reason: verdict.reason,
-      bodyExcerpt: excerpt(text, []), attempts: attempt, ...requestId, ...(code !== undefined ? { providerCode: code } : {}),
-    };
-    const failure = this.#options.httpError?.({ message, init, body: text, headers: response.headers }) ?? new HttpError(message, init);
-    return { failure, verdict };
+    return failureFromVerdict(said, {
+      connector: this.connector, operation: call.operation, method: call.method, route: call.route, attempt, response,
+      text: redactText(rawText, this.#secrets()), requestId: this.#requestId(response), now: this.#clock.now(), httpError: this.#options.httpError,
+    });
   }
 
   async #validateBody(call: Call, data: unknown): Promise<unknown> {

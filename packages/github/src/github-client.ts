@@ -1,7 +1,6 @@
 import {
   bearerAuth,
   defineConnector,
-  githubRateLimit,
   type AuthStrategy,
   type CommonConnectorOptions,
   type Connector,
@@ -10,6 +9,7 @@ import {
 import { githubAppAuth, type GitHubAppCredentials } from './github-app-auth.ts';
 import { listings } from './listings.ts';
 import { classifyGitHubResponse } from './rate-limit/classify-github-response.ts';
+import { githubRateLimit } from './rate-limit/github-rate-limit.ts';
 
 /** The REST API version this package's schemas were written against. */
 export const GITHUB_API_VERSION = '2022-11-28';

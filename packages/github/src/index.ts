@@ -5,6 +5,7 @@ export type { BoundOperations, CallOptions, ListOptions as GeneratedListOptions,
 export { listings as githubListings } from './listings.ts';
 export { githubAppAuth, type GitHubAppAuth, type GitHubAppAuthOptions, type GitHubAppCredentials } from './github-app-auth.ts';
 export { classifyGitHubResponse, SECONDARY_LIMIT_FALLBACK_MS } from './rate-limit/classify-github-response.ts';
+export { githubRateLimit } from './rate-limit/github-rate-limit.ts';
 export type { ListOptions } from './internal/list-options.ts';
 
 export { createReposApi, type ReposApi, type GetRepositoryParams, type ListOrgRepositoriesParams, type ListUserRepositoriesParams } from './repos/repos-api.ts';

@@ -11,3 +11,4 @@ export { AbortedError } from './aborted-error.ts';
 export { PaginationError, type PaginationErrorCode } from './pagination-error.ts';
 export { GraphQLError, type GraphQLErrorEntry } from './graphql-error.ts';
 export { TokenEncryptionError, type TokenEncryptionErrorCode } from './token-encryption-error.ts';
+export { ResponseTooLargeError } from './response-too-large-error.ts';

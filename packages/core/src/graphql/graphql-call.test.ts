@@ -136,6 +136,14 @@ describe('http.graphql', () => {
     expect(of('throttled')).toEqual([expect.objectContaining({ operation: 'A', waitMs: 1400, reason: 'graphql-cost' })]);
   });
 
+  it('fails a 2xx that is not a GraphQL result instead of returning empty data', async () => {
+    nock(BASE).post(PATH).reply(200, ['not', 'graphql']);
+    const { http } = setup();
+    const error = await failure(http.graphql({ query: '{ a }' }));
+    expect(error).toMatchObject({ name: 'HttpError', status: 200, retryable: false });
+    expect((error as Error).message).toMatch(/not a GraphQL result/);
+  });
+
   it('takes a classify of its own (e.g. a provider code that means throttled)', async () => {
     nock(BASE).post(PATH).reply(200, { errors: [{ message: 'slow down', extensions: { code: 'MAX_COST_EXCEEDED' } }] });
     const { http } = setup({ graphql: { path: PATH, classify: () => ({ kind: 'permanent', providerCode: 'MAX_COST_EXCEEDED', message: 'query too expensive' }) } });

@@ -117,7 +117,10 @@ export class GraphQLRunner {
     let cost: CostState | undefined;
     const check: ResponseCheck = (response) => {
       const body = response.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        // A 2xx that is not a GraphQL result (an HTML login page, a proxy's text) must not pass as empty data.
+        return response.status >= 200 && response.status < 300 ? { kind: 'permanent', message: 'the response is not a GraphQL result (a JSON object with data or errors)' } : undefined;
+      }
       if (reader) {
         cost = reader.read(body, response.headers);
         if (cost) this.#observe(bucket, operation, cost);

@@ -9,6 +9,7 @@ import {
   HttpError,
   InvalidRequestError,
   isConnectorError,
+  ResponseTooLargeError,
   NetworkError,
   RateLimitError,
   TimeoutError,
@@ -17,6 +18,8 @@ import { type Clock, systemClock } from '../internal/clock.ts';
 import { excerpt, redactText } from '../internal/redact.ts';
 import { serverRetryDelayMs } from '../retry/retry-after.ts';
 import { RetryBudget } from '../retry/retry-budget.ts';
+import { RetryPlanner } from '../retry/retry-planner.ts';
+import { failureFromVerdict } from '../retry/failure-from-verdict.ts';
 import {
   backoffDelayMs,
   classifyStatus,
@@ -34,11 +37,13 @@ import type { ItemAt } from '../pagination/read-path.ts';
 import { type BodyEncoder, jsonBody } from './body-encoders.ts';
 import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
 import { readDeprecation } from './deprecation.ts';
+import { readText } from './read-text.ts';
 import { firstVerdict, type InspectedResponse, type ResponseCheck, type ResponseVerdict } from './response-check.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
 import { createCircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker/circuit-breaker.ts';
 import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.ts';
 import type { AttemptGate } from './attempt-gate.ts';
+import { Attempt, AttemptGuard, type AbortCause, type AttemptInit, type AttemptTrip, elapsed } from './attempt.ts';
 import type { AttemptContext, AttemptInput, AttemptMiddleware } from './attempt-context.ts';
 import { createRouteBudgets } from '../rate-limit/route-budgets.ts';
 import { systemErrorCode } from '../internal/system-error-code.ts';
@@ -68,6 +73,9 @@ export type {
   VerifiedCredentials,
 } from './types.ts';
 
+/** 64 MiB: far above any JSON page a provider sends, far below what takes a process down. */
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 const DEFAULT_REQUEST_ID_HEADERS = [
   'x-request-id',
   'request-id',
@@ -82,131 +90,7 @@ const DEFAULT_REQUEST_ID_HEADERS = [
 const BEFORE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 
-/** What ky forwards to our transport besides the request (see the constructor). */
-interface AttemptInit {
-  attemptSignal?: AbortSignal;
-}
-
-/** Which timer or signal ended an attempt early. */
-type AbortCause = 'caller' | 'total' | 'attempt' | undefined;
-
-/** When the request of an attempt left, for durations that exclude rate-limit waits. */
-interface AttemptTrip {
-  sentAt: number | undefined;
-}
-
-function elapsed(trip: AttemptTrip): number {
-  return trip.sentAt === undefined ? 0 : performance.now() - trip.sentAt;
-}
-
-/**
- * One AbortController per attempt, fed by the caller's signal, the call's total deadline and the
- * attempt timer, with every timer and listener released when the attempt settles. Hand-written
- * because `AbortSignal.timeout()` + `AbortSignal.any()` keep each signal alive until its timer
- * fires (minutes after the call), which grows the heap by kilobytes per call in long syncs.
- */
-class AttemptGuard {
-  readonly #controller = new AbortController();
-  readonly #caller: AbortSignal | undefined;
-  readonly #onCallerAbort: (() => void) | undefined;
-  /** When the call's total deadline passes, in `performance.now()` time. */
-  readonly #totalAt: number;
-  // One timer at a time: the total deadline until send, then whichever of the attempt timeout and
-  // the total deadline comes first.
-  #timer: ReturnType<typeof setTimeout>;
-  cause: AbortCause;
-
-  constructor(caller: AbortSignal | undefined, totalMs: number) {
-    this.#caller = caller;
-    if (caller) {
-      this.#onCallerAbort = () => this.abort('caller', caller.reason);
-      caller.addEventListener('abort', this.#onCallerAbort, { once: true });
-    }
-    this.#totalAt = performance.now() + totalMs;
-    this.#timer = setTimeout(abortOnTotal, totalMs, this);
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  startAttemptTimer(ms: number): void {
-    if (performance.now() + ms >= this.#totalAt) return; // the total deadline comes first anyway
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(abortOnAttempt, ms, this);
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-    if (this.#onCallerAbort) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
-  }
-
-  abort(cause: AbortCause, reason: unknown): void {
-    if (this.#controller.signal.aborted) return;
-    this.cause = cause;
-    this.#controller.abort(reason);
-  }
-}
-
-// Module-level timer callbacks (the guard rides as the timer argument): no closures per attempt.
-function abortOnTotal(guard: AttemptGuard): void {
-  guard.abort('total', new DOMException('the total deadline passed', 'TimeoutError'));
-}
-function abortOnAttempt(guard: AttemptGuard): void {
-  guard.abort('attempt', new DOMException('the attempt timed out', 'TimeoutError'));
-}
-
 let callCounter = 0;
-
-/**
- * What middleware sees of one attempt. A class rather than an object literal: a literal with a
- * getter is built on V8's slow path, which cost more than the rate limiter itself per call.
- */
-class Attempt implements AttemptContext {
-  readonly connector: string;
-  readonly operation: string;
-  readonly method: string;
-  readonly route: string;
-  readonly url: URL;
-  readonly host: string;
-  readonly headers: Headers;
-  readonly attempt: number;
-  readonly signal: AbortSignal;
-  readonly clock: Clock;
-  readonly deadline: number;
-  readonly input: AttemptInput;
-  readonly rateLimit: boolean;
-  readonly #client: HttpClient;
-  readonly #callId: string;
-  readonly #guard: AttemptGuard;
-
-  constructor(client: HttpClient, clock: Clock, call: Call, url: URL, headers: Headers, attempt: number, guard: AttemptGuard) {
-    this.connector = client.connector;
-    this.operation = call.operation;
-    this.method = call.method;
-    this.route = call.route;
-    this.url = url;
-    this.host = url.host;
-    this.headers = headers;
-    this.attempt = attempt;
-    this.signal = guard.signal;
-    this.clock = clock;
-    this.deadline = call.deadline;
-    this.input = call.options;
-    this.rateLimit = call.options.rateLimit !== false;
-    this.#client = client;
-    this.#callId = call.callId;
-    this.#guard = guard;
-  }
-
-  get callerAborted(): boolean {
-    return this.#guard.cause === 'caller';
-  }
-
-  emit(event: EventInput): void {
-    this.#client.emit({ ...event, callId: this.#callId } as EventInput);
-  }
-}
 
 /** Internal per-call state, kept in one place so the attempt loop reads top to bottom. */
 interface Call {
@@ -216,7 +100,12 @@ interface Call {
   url: URL;
   /** What each attempt's fresh `Headers` starts from: the client's defaults as they are, or a per-call copy. */
   headers: Record<string, string> | Headers;
-  body: string | undefined;
+  body: BodyInit | undefined;
+  /** The body is a stream: it can be sent once, so the call is never retried. */
+  oneShot: boolean;
+  /** Safe to repeat: an idempotent method, an idempotency key, or `idempotent: true`. */
+  retrySafe: boolean;
+  maxResponseBytes: number;
   idempotencyKey: string | undefined;
   options: RequestOptions;
   callId: string;
@@ -242,6 +131,7 @@ export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #policy: ResolvedRetryPolicy;
   readonly #budget: RetryBudget | undefined;
+  readonly #planner: RetryPlanner;
   readonly #hub = new EventHub();
   readonly #ky: KyInstance;
   readonly #clock: Clock;
@@ -249,6 +139,7 @@ export class HttpClient {
   readonly #attemptMs: number;
   readonly #totalMs: number;
   readonly #bodyEncoder: BodyEncoder;
+  readonly #maxResponseBytes: number;
   readonly #requestIdHeaders: readonly string[];
   readonly #deprecationsSeen = new Set<string>();
   readonly #middleware: AttemptMiddleware[];
@@ -292,7 +183,15 @@ export class HttpClient {
     this.#random = options.random ?? Math.random;
     this.#attemptMs = options.timeout?.attemptMs ?? 30_000;
     this.#totalMs = options.timeout?.totalMs ?? 120_000;
+    this.#planner = new RetryPlanner({
+      connector: this.connector, policy: this.#policy, budget: this.#budget, clock: this.#clock, random: this.#random, totalMs: this.#totalMs,
+      emit: (event) => this.emit(event),
+    });
     this.#bodyEncoder = options.bodyEncoder ?? jsonBody;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isInteger(this.#maxResponseBytes) || this.#maxResponseBytes < 1) {
+      throw new TypeError(`createHttpClient(${options.connector}): maxResponseBytes must be a whole number of bytes >= 1; got ${String(options.maxResponseBytes)}`);
+    }
     this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
     // Run in order around every attempt, before user middleware: the breaker first, so an open
     // circuit fails fast without waiting for rate-limit budget.
@@ -508,14 +407,23 @@ export class HttpClient {
     let idempotencyKey = options.idempotencyKey;
     if (!idempotencyKey && idem?.auto && (method === 'POST' || method === 'PATCH')) idempotencyKey = crypto.randomUUID();
     let headers: Call['headers'] = this.#baseHeaders;
-    let body: string | undefined;
+    let body: BodyInit | undefined;
+    let oneShot = false;
     if (options.headers || options.body !== undefined || idempotencyKey) {
       const own = new Headers(this.#baseHeaders);
       if (options.headers) for (const name in options.headers) own.set(name, options.headers[name]!);
       if (options.body !== undefined) {
-        const encoded = this.#bodyEncoder(options.body);
-        body = encoded.body;
-        own.set('content-type', encoded.contentType);
+        if (isRawBody(options.body)) {
+          // Sent as given: the caller's Content-Type stays, else fetch sets the right one (a
+          // multipart boundary for FormData, form encoding for URLSearchParams, text for a string).
+          body = options.body;
+          oneShot = options.body instanceof ReadableStream;
+        } else {
+          const encoded = this.#bodyEncoder(options.body);
+          body = encoded.body;
+          // The caller's Content-Type wins (`application/merge-patch+json` for a JSON body).
+          if (!(options.headers && hasHeader(options.headers, 'content-type'))) own.set('content-type', encoded.contentType);
+        }
       }
       if (idempotencyKey) own.set(idem?.header ?? 'Idempotency-Key', idempotencyKey);
       headers = own;
@@ -528,6 +436,9 @@ export class HttpClient {
       url,
       headers,
       body,
+      oneShot,
+      retrySafe: IDEMPOTENT_METHODS.has(method) || idempotencyKey !== undefined || options.idempotent === true,
+      maxResponseBytes: options.maxResponseBytes ?? this.#maxResponseBytes,
       idempotencyKey,
       options,
       callId: `${this.connector}-${++callCounter}`,
@@ -559,12 +470,16 @@ export class HttpClient {
         // The body is read once: for the check, then for validation.
         let read: ReadBody | undefined;
         let said: ResponseVerdict | undefined;
-        if (call.check && !(response.ok && this.#bodyless(call, response))) {
+        if (call.options.responseType === 'stream' && response.ok) {
+          data = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+        } else if (call.check && !(response.ok && this.#bodyless(call, response))) {
           read = await this.#readForCheck(call, response);
           said = call.check(this.#inspect(call, response, read.value));
         }
         const expired = said?.kind === 'auth' && said.code === 'expired';
-        if (said !== undefined && said.kind !== 'success' && !(expired && !refreshedAfter401 && this.#auth?.onUnauthorized)) {
+        if (data !== undefined) {
+          // A stream handed over unread.
+        } else if (said !== undefined && said.kind !== 'success' && !(expired && !refreshedAfter401 && this.#auth?.onUnauthorized)) {
           ({ failure, verdict } = this.#bodyFailure(call, response, attempt, said, read!.text));
         } else if ((response.ok && !expired) || said?.kind === 'success') {
           data = read ? await this.#validateBody(call, read.value) : await this.#readBody(call, response);
@@ -589,7 +504,7 @@ export class HttpClient {
           if (expired) throw this.#bodyFailure(call, response, attempt, said!, read!.text).failure;
           throw this.#unauthorized(call, response, attempt, 'the credentials were rejected and could not be refreshed');
         } else {
-          const text = read ? redactText(read.text, this.#secrets()) : await this.#failureText(response);
+          const text = read ? redactText(read.text, this.#secrets()) : await this.#failureText(call, response);
           const explicit = this.#policy.classify?.({ status: response.status, headers: response.headers, body: text });
           verdict = explicit ?? classifyStatus(response.status, this.#policy);
           failure = this.#httpFailure(call, response, attempt, verdict, text);
@@ -620,7 +535,7 @@ export class HttpClient {
       // Refused before sending by the circuit breaker or the rate limiter: an immediate retry would be
       // refused again, and the error's retryAt already says when to come back.
       const refused = failure instanceof CircuitOpenError || (failure instanceof RateLimitError && !response);
-      const plan = failure instanceof AbortedError || refused ? undefined : this.#planRetry(call, attempt, failure, verdict!, response);
+      const plan = failure instanceof AbortedError || refused ? undefined : this.#planner.plan(call, attempt, failure, verdict!, response);
       // An attempt refused before sending produced no request, so it gets no `response` record either.
       if (trip.sentAt !== undefined) {
         this.emit({
@@ -668,7 +583,11 @@ export class HttpClient {
       // options, so a GET without a body skips two merges (~6 % of ky's cost per call, measured).
       const init: Options & AttemptInit = { headers, attemptSignal: guard.signal };
       if (call.method !== 'GET') init.method = call.method;
-      if (call.body !== undefined) init.body = call.body;
+      if (call.body !== undefined) {
+        init.body = call.body;
+        // fetch sends a stream body only half-duplex, and must be told so.
+        if (call.oneShot) (init as { duplex?: 'half' }).duplex = 'half';
+      }
       return this.#ky(url, init);
     };
     const gates = call.options.rateLimit === false ? this.#unlimitedGates : this.#gates;
@@ -712,7 +631,7 @@ export class HttpClient {
       await response.body?.cancel();
       return undefined;
     }
-    const text = await response.text();
+    const text = await this.#text(call, response);
     return this.#validateBody(call, this.#parse(call, response, text, true));
   }
 
@@ -734,6 +653,17 @@ export class HttpClient {
     }
   }
 
+  /** The body as text, bounded by `maxResponseBytes`. */
+  #text(call: Call, response: Response): Promise<string> {
+    return readText(response, call.maxResponseBytes, (declaredBytes) => {
+      const limit = call.maxResponseBytes;
+      return new ResponseTooLargeError(
+        `${this.connector} ${call.operation}: the ${response.status} response is ${declaredBytes === undefined ? 'larger than' : `${declaredBytes} bytes, over`} maxResponseBytes (${limit} bytes), so reading stopped; raise maxResponseBytes on the client or this call, or read it with responseType: 'stream'`,
+        { connector: this.connector, operation: call.operation, status: response.status, limitBytes: limit, ...(declaredBytes !== undefined ? { declaredBytes } : {}), ...this.#requestIdField(response) },
+      );
+    });
+  }
+
   async #readForCheck(call: Call, response: Response): Promise<ReadBody> {
     if (this.#bodyless(call, response)) {
       await response.body?.cancel();
@@ -741,10 +671,10 @@ export class HttpClient {
     }
     let text: string;
     try {
-      text = await response.text();
+      text = await this.#text(call, response);
     } catch (error) {
       // A failed response's body is only read for its message: the status still says what happened.
-      if (response.ok) throw error;
+      if (response.ok || ResponseTooLargeError.isInstance(error)) throw error;
       text = '';
     }
     return { text, value: this.#parse(call, response, text, response.ok) };
@@ -762,48 +692,10 @@ export class HttpClient {
 
   /** The error and retry verdict for a failure the body signalled. */
   #bodyFailure(call: Call, response: Response, attempt: number, said: Exclude<ResponseVerdict, { kind: 'success' }>, rawText: string): { failure: ConnectorError; verdict: RetryVerdict } {
-    if (said.kind === 'error') {
-      const error = said.error;
-      error.attempts = attempt;
-      return { failure: error, verdict: { retryable: error.retryable, reason: error.reason ?? error.message } };
-    }
-    const status = response.status;
-    const text = redactText(rawText, this.#secrets());
-    const code = said.providerCode;
-    const what = `${code ?? 'an error'}${said.message && said.message !== code ? ` (${said.message})` : ''}`;
-    const requestId = this.#requestIdField(response);
-    if (said.kind === 'auth') {
-      const reason = said.code === 'insufficient-scope'
-        ? `the credentials lack a permission (scope) this call needs${said.needed?.length ? `: ${said.needed.join(', ')}` : ''}`
-        : said.code === 'expired' ? 'the credentials expired and could not be refreshed' : 'the provider rejected the credentials';
-      return {
-        failure: new AuthError(`${this.connector} ${call.operation}: ${reason}; the provider said ${what} (status ${status})`, {
-          connector: this.connector, operation: call.operation, code: said.code, status, attempts: attempt, reason, ...requestId,
-          ...(code !== undefined ? { providerError: code } : {}), ...(said.message !== undefined ? { providerErrorDescription: said.message } : {}),
-          ...(said.needed ? { neededScopes: said.needed } : {}), ...(said.provided ? { providedScopes: said.provided } : {}),
-        }),
-        verdict: { retryable: false, reason },
-      };
-    }
-    let verdict: RetryVerdict;
-    if (said.kind === 'rate-limited') {
-      const retryAfterMs = said.retryAfterMs ?? (said.retryAt ? Math.max(0, said.retryAt.getTime() - this.#clock.now()) : undefined);
-      verdict = {
-        retryable: true, rateLimited: true, notApplied: said.notApplied ?? true, reason: `rate limited (${code ?? status})`,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      };
-    } else if (said.kind === 'retryable') {
-      verdict = { retryable: true, reason: `the provider reported a transient failure (${code ?? status})`, ...(said.notApplied ? { notApplied: true } : {}) };
-    } else {
-      verdict = { retryable: false, reason: `the provider reported ${code ?? 'a failure'}: the same request would fail again` };
-    }
-    const message = `${this.connector} ${call.operation}: ${call.method} ${call.route} failed: the provider said ${what} (status ${status})`;
-    const init = {
-      connector: this.connector, operation: call.operation, status, retryable: verdict.retryable, reason: verdict.reason,
-      bodyExcerpt: excerpt(text, []), attempts: attempt, ...requestId, ...(code !== undefined ? { providerCode: code } : {}),
-    };
-    const failure = this.#options.httpError?.({ message, init, body: text, headers: response.headers }) ?? new HttpError(message, init);
-    return { failure, verdict };
+    return failureFromVerdict(said, {
+      connector: this.connector, operation: call.operation, method: call.method, route: call.route, attempt, response,
+      text: redactText(rawText, this.#secrets()), requestId: this.#requestId(response), now: this.#clock.now(), httpError: this.#options.httpError,
+    });
   }
 
   async #validateBody(call: Call, data: unknown): Promise<unknown> {
@@ -817,9 +709,9 @@ export class HttpClient {
   }
 
   /** The failed response's text with secrets removed; '' when unreadable. */
-  async #failureText(response: Response): Promise<string> {
+  async #failureText(call: Call, response: Response): Promise<string> {
     try {
-      return redactText(await response.text(), this.#secrets());
+      return redactText(await this.#text(call, response), this.#secrets());
     } catch {
       // The body is only for the message; the status already says what happened.
       return '';
@@ -851,7 +743,7 @@ export class HttpClient {
     if (call.options.signal?.aborted) {
       return new AbortedError(`${this.connector} ${operation}: aborted by the caller`, { connector: this.connector, operation, attempts: attempt, cause: call.options.signal.reason });
     }
-    const idempotent = this.#isRetrySafe(call);
+    const idempotent = call.retrySafe;
     if (timedOut === 'total') return this.#totalTimeout(call, attempt, undefined);
     if (timedOut === 'attempt') {
       return new TimeoutError(`${this.connector} ${operation}: attempt ${attempt} timed out after ${timeoutMs} ms`, {
@@ -865,71 +757,6 @@ export class HttpClient {
       connector: this.connector, operation, attempts: attempt, beforeSend, retryable: true, cause: error,
       ...(code ? { code } : {}), reason: beforeSend ? 'the connection failed before the request was sent' : 'the connection failed',
     });
-  }
-
-  #isRetrySafe(call: Call): boolean {
-    return IDEMPOTENT_METHODS.has(call.method) || call.idempotencyKey !== undefined || call.options.idempotent === true;
-  }
-
-  /** Decides whether and when to retry; may swap the error for a RateLimitError with `retryAt`. */
-  #planRetry(call: Call, attempt: number, failure: ConnectorError, verdict: RetryVerdict, response: Response | undefined):
-    | { retry: true; delayMs: number; reason: string; source: 'backoff' | 'server' }
-    | { retry: false; error?: ConnectorError } {
-    const now = this.#clock.now();
-    const status = response?.status;
-    const serverDelay = verdict.retryAfterMs ?? (response ? serverRetryDelayMs(response.headers, now) : undefined);
-    const rateLimited = verdict.rateLimited === true;
-    if (rateLimited && status !== undefined) {
-      this.emit({ type: 'rate-limited', operation: call.operation, callId: call.callId, status, ...(serverDelay !== undefined ? { retryAfterMs: serverDelay } : {}) });
-    }
-    const give = (reason: string, retryAfterMs?: number): { retry: false; error: ConnectorError } => {
-      if (rateLimited || (serverDelay !== undefined && retryAfterMs !== undefined)) {
-        const wait = retryAfterMs ?? serverDelay ?? backoffDelayMs(attempt, this.#policy, this.#random);
-        return {
-          retry: false,
-          error: new RateLimitError(`${this.connector} ${call.operation}: rate limited; ${reason}. Try again after ${new Date(now + wait).toISOString()}`, {
-            connector: this.connector, operation: call.operation, retryable: true, reason, attempts: attempt, retryAt: new Date(now + wait),
-            ...(status !== undefined ? { status } : {}), ...(failure.requestId ? { requestId: failure.requestId } : {}), cause: failure,
-          }),
-        };
-      }
-      return { retry: false, error: withReason(failure, reason) };
-    };
-
-    if (!verdict.retryable) return { retry: false, error: withReason(failure, verdict.reason) };
-    const beforeSend = failure instanceof NetworkError && failure.beforeSend;
-    // Not applied (a 429, a provider code documented as refused before processing): repeating cannot duplicate anything.
-    if (!this.#isRetrySafe(call) && !beforeSend && verdict.notApplied !== true) {
-      return give(`${call.method} without an idempotency key is not retried: the first attempt may have been applied`);
-    }
-    if (attempt >= this.#policy.maxAttempts) return give(`gave up after ${attempt} attempt${attempt > 1 ? 's' : ''} (retry.maxAttempts)`);
-    if (serverDelay !== undefined && serverDelay > this.#policy.maxRetryAfterMs) {
-      return give(`the server asked for a ${Math.ceil(serverDelay / 1000)} s wait, longer than retry.maxRetryAfterMs (${this.#policy.maxRetryAfterMs} ms)`, serverDelay);
-    }
-    let delayMs: number;
-    let source: 'backoff' | 'server';
-    if (serverDelay !== undefined) {
-      // A little jitter on top of the server's time keeps a fleet from returning in one burst.
-      delayMs = serverDelay + Math.round(this.#random() * Math.min(1000, serverDelay * 0.1));
-      source = 'server';
-    } else {
-      delayMs = backoffDelayMs(attempt, this.#policy, this.#random);
-      source = 'backoff';
-    }
-    if (verdict.minDelayMs !== undefined && delayMs < verdict.minDelayMs) {
-      if (verdict.minDelayMs > this.#policy.maxRetryAfterMs) {
-        return give(`the provider needs at least a ${Math.ceil(verdict.minDelayMs / 1000)} s wait, longer than retry.maxRetryAfterMs (${this.#policy.maxRetryAfterMs} ms)`, verdict.minDelayMs);
-      }
-      delayMs = verdict.minDelayMs;
-      source = 'server';
-    }
-    if (now + delayMs >= call.deadline) {
-      return give(`waiting ${delayMs} ms would pass the total deadline (timeout.totalMs ${this.#totalMs} ms)`, source === 'server' ? delayMs : undefined);
-    }
-    if (this.#budget && !this.#budget.tryAcquire()) {
-      return give('retry budget exhausted: too many recent failures; retries resume as calls succeed');
-    }
-    return { retry: true, delayMs, reason: verdict.reason, source };
   }
 
   #totalTimeout(call: Call, attempts: number, lastError: ConnectorError | undefined): TimeoutError {
@@ -979,15 +806,24 @@ function normalizeMethod(method: string | undefined): HttpMethod {
   return METHODS.get(method) ?? (method.toUpperCase() as HttpMethod);
 }
 
+/** Bodies sent as given rather than through the body encoder. */
+function isRawBody(body: unknown): body is BodyInit {
+  return (
+    typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob ||
+    body instanceof FormData || body instanceof URLSearchParams || body instanceof ReadableStream || ArrayBuffer.isView(body)
+  );
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  for (const key in headers) if (key.toLowerCase() === name) return true;
+  return false;
+}
+
 function providerCodeField(error: ConnectorError): { providerCode?: string } {
   const code = (error as { providerCode?: unknown }).providerCode ?? (error as { providerError?: unknown }).providerError;
   return typeof code === 'string' ? { providerCode: code } : {};
 }
 
-function withReason(error: ConnectorError, reason: string): ConnectorError {
-  error.reason = reason;
-  return error;
-}
 
 /** Creates the low-level client every connector is built from. See `HttpClientOptions`. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {

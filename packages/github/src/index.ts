@@ -41,6 +41,8 @@ export {
   pushEventSchema,
   issuesEventSchema,
   pullRequestEventSchema,
+  issueCommentEventSchema,
+  type IssueCommentEvent,
   installationEventSchema,
   type GitHubWebhookEventName,
   type PushEvent,

@@ -26,6 +26,8 @@ export interface GeneratorConfig {
     /** Per operation (`issues.listForRepo`): `{ "items": "data" }`, or `false` for "not a listing". */
     operations?: Record<string, { items: string } | false>;
   };
+  /** Record in manifest.json a GET and a listing with documented examples, for the template's conformance test. */
+  samples?: boolean;
   /** Write each operation's documented 2xx example as `src/<resource>/__fixtures__/<operation>.json`. */
   fixtures?: boolean;
   /** Name used in the generated files' header. Default: the description's title and version. */
@@ -57,6 +59,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b|^\*\/\*$/;
 
 interface Param {
   name: string;
+  in: 'path' | 'query';
   required: boolean;
   schema: JsonSchema;
   description?: string;
@@ -136,6 +139,7 @@ function collectOperations(d: LoadedDescription, config: GeneratorConfig, warnin
       }
       const toParam = (p: Obj): Param => ({
         name: String(p['name']),
+        in: p['in'] === 'path' ? 'path' : 'query',
         required: p['required'] === true || p['in'] === 'path',
         schema: (p['schema'] as JsonSchema | undefined) ?? { type: 'string' },
         ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}),
@@ -398,7 +402,7 @@ export async function generate(configPath: string): Promise<GenerationResult> {
           const shape = shapeOf(d, op.body.schema);
           const required = new Set(op.body.required ? shape.required ?? [] : []);
           for (const [key, s] of Object.entries(shape.properties ?? {})) {
-            paramLine({ name: key, required: required.has(key), schema: s, ...(s.description ? { description: s.description } : {}), ...(s.deprecated ? { deprecated: true } : {}) }, emitter.convert(s).t);
+            paramLine({ name: key, in: 'query', required: required.has(key), schema: s, ...(s.description ? { description: s.description } : {}), ...(s.deprecated ? { deprecated: true } : {}) }, emitter.convert(s).t);
           }
           if (shape.additionalProperties && typeof shape.additionalProperties === 'object') fields.push('  [key: string]: unknown;');
         } else {
@@ -568,6 +572,16 @@ export async function generate(configPath: string): Promise<GenerationResult> {
     webhookEvents = [...events.keys()];
   }
 
+  // Operations a generic test can call with made-up path parameters, and their documented examples:
+  // what the connector template's conformance test drives.
+  const callable = (op: Operation) => !op.body && ![...op.pathParams, ...op.queryParams].some((p) => p.required && p.in !== 'path');
+  const sampleOf = (op: Operation | undefined) =>
+    op && { resource: op.resource, name: op.name.replace(/_$/, ''), path: op.path, pathParams: op.pathParams.map((p) => p.name), items: op.listing?.items, example: op.examples[0]!.value };
+  const samples = {
+    get: sampleOf(ops.find((op) => op.method === 'get' && !op.listing && op.pathParams.length > 0 && op.responseType === 'json' && op.examples.length > 0 && callable(op))),
+    list: sampleOf(ops.find((op) => op.listing && op.examples.length > 0 && callable(op))),
+  };
+
   const manifest = {
     source,
     input: config.input,
@@ -578,6 +592,7 @@ export async function generate(configPath: string): Promise<GenerationResult> {
     resources: Object.fromEntries(resources.map((res) => [res, byResource.get(res)!.map((o) => o.name)])),
     entries,
     webhookEvents,
+    ...(config.samples ? { samples } : {}),
     warnings,
   };
   write('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);

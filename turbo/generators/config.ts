@@ -175,11 +175,13 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
       const root = plop.getDestBasePath();
       const api = path.join(root, 'packages', a.package, 'src', a.resource, `${a.resource}-api.ts`);
       if (!fs.existsSync(api)) throw new Error(`${api} does not exist: add operations to a resource made by \`turbo gen connector\` (it has the markers this generator edits)`);
+      const folder = path.dirname(api);
+      a['schemasFile'] = fs.readdirSync(folder).find((f) => f.endsWith('-schemas.ts')) ?? `${a.resource}-schemas.ts`;
       const tpl = 'templates/operation';
       return [
         { type: 'modify' as const, path: `${dir}/{{ resource }}-api.ts`, pattern: /(\n\s*\/\/ turbo gen operation: interface)/, templateFile: `${tpl}/interface.hbs` },
         { type: 'modify' as const, path: `${dir}/{{ resource }}-api.ts`, pattern: /(\n\s*\/\/ turbo gen operation: implementation)/, templateFile: `${tpl}/implementation.hbs` },
-        { type: 'append' as const, path: `${dir}/{{ resource }}-schemas.ts`, templateFile: `${tpl}/schema.hbs` },
+        { type: 'append' as const, path: `${dir}/{{ schemasFile }}`, templateFile: `${tpl}/schema.hbs`, unique: false },
         { type: 'add' as const, path: `${dir}/__fixtures__/{{ kebabCase operation }}.json`, templateFile: `${tpl}/fixture.json.hbs` },
         { type: 'add' as const, path: `${dir}/{{ kebabCase operation }}.test.ts`, templateFile: `${tpl}/operation.test.ts.hbs` },
       ];

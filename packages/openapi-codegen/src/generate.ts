@@ -412,9 +412,9 @@ export async function generate(configPath: string): Promise<GenerationResult> {
           fields.push(`  data${op.body.required ? '' : '?'}: ${t};`);
         }
         if (op.body.json) {
-          bodySchemaFn = `${op.name}Body`;
+          bodySchemaFn = `${publicName}Body`;
           const code = emitter.convert(op.body.schema, '  ');
-          body.push(`let ${op.name}BodyCache: r.Schema | undefined;`, `function ${bodySchemaFn}(): r.Schema {`, `  return (${op.name}BodyCache ??= ${code.v});`, '}', '');
+          body.push(`let ${publicName}BodyCache: r.Schema | undefined;`, `function ${bodySchemaFn}(): r.Schema {`, `  return (${publicName}BodyCache ??= ${code.v});`, '}', '');
         }
       }
       const paramsType = `${Name}Params`;
@@ -436,8 +436,8 @@ export async function generate(configPath: string): Promise<GenerationResult> {
           emitter.runtime.add('union');
           const typeName = `${Name}Response`;
           body.push(`export type ${typeName} = ${code.t};`, '');
-          responseFn = `${op.name}Response`;
-          body.push(`let ${op.name}ResponseCache: r.Schema<${typeName}> | undefined;`, `function ${responseFn}(): r.Schema<${typeName}> {`, `  return (${op.name}ResponseCache ??= r.typed<${typeName}>(${code.v}));`, '}', '');
+          responseFn = `${publicName}Response`;
+          body.push(`let ${publicName}ResponseCache: r.Schema<${typeName}> | undefined;`, `function ${responseFn}(): r.Schema<${typeName}> {`, `  return (${publicName}ResponseCache ??= r.typed<${typeName}>(${code.v}));`, '}', '');
           resultType = typeName;
         }
       } else if (op.responseType === 'text') {

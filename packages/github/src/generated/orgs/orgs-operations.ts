@@ -86,9 +86,9 @@ export interface OrgsDeleteParams {
 
 export type OrgsDeleteResponse = { [key: string]: unknown };
 
-let delete_ResponseCache: r.Schema<OrgsDeleteResponse> | undefined;
-function delete_Response(): r.Schema<OrgsDeleteResponse> {
-  return (delete_ResponseCache ??= r.typed<OrgsDeleteResponse>(r.obj({})));
+let deleteResponseCache: r.Schema<OrgsDeleteResponse> | undefined;
+function deleteResponse(): r.Schema<OrgsDeleteResponse> {
+  return (deleteResponseCache ??= r.typed<OrgsDeleteResponse>(r.obj({})));
 }
 
 /**
@@ -97,7 +97,7 @@ function delete_Response(): r.Schema<OrgsDeleteResponse> {
  * `DELETE /orgs/{org}` ([docs](https://docs.github.com/rest/orgs/orgs#delete-an-organization))
  */
 function delete_(client: r.OperationClient, params: OrgsDeleteParams, options?: r.CallOptions): Promise<OrgsDeleteResponse> {
-  return r.callOperation(client, { operation: 'orgs.delete', method: 'DELETE', path: "/orgs/{org}", pathParams: ["org"], response: delete_Response }, params, options);
+  return r.callOperation(client, { operation: 'orgs.delete', method: 'DELETE', path: "/orgs/{org}", pathParams: ["org"], response: deleteResponse }, params, options);
 }
 
 export { delete_ as delete };

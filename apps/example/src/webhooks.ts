@@ -103,7 +103,13 @@ function githubHandler(db: AppDatabase, repo: string): WebhookHandler {
       if (!webhook.typed || webhook.name !== 'issues' || webhook.payload.repository.full_name !== repo) return undefined;
       const { action, issue } = webhook.payload;
       if (action === 'deleted') db.deleteIssue(issue.id);
-      else db.upsertIssues([issueRow(repo, issue)]);
+      // `pinned`/`unpinned` deliveries carry the issue without `state` and `labels`: nothing to update the row from.
+      else if (issue.state === undefined || issue.labels === undefined) return `issue #${issue.number} ${action} (row unchanged)`;
+      else {
+        // The webhook description allows null entries in `labels`; the row keeps the names.
+        const labels = (issue.labels as readonly unknown[]).flatMap((l) => (l && typeof l === 'object' && typeof (l as { name?: unknown }).name === 'string' ? [{ name: (l as { name: string }).name }] : []));
+        db.upsertIssues([issueRow(repo, { ...issue, state: issue.state, labels })]);
+      }
       return `issue #${issue.number} ${action}`;
     }, Date.now());
   };

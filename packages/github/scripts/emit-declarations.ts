@@ -1,6 +1,6 @@
 // Declarations for the build, run by tsup after the JS (see tsup.config.ts). tsup's bundled .d.ts
 // (rollup-plugin-dts) runs out of memory on 1,200 generated operations after minutes, so `tsc` emits
-// one .d.ts per source file under dist/types and each entry gets a one-line .d.ts pointing there.
+// one .d.ts per source file under dist/types (without type checking: `pnpm typecheck` does that) and each entry gets a one-line .d.ts pointing there.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -42,6 +42,8 @@ export {
   pushEventSchema,
   issuesEventSchema,
   pullRequestEventSchema,
+  issueCommentEventSchema,
+  type IssueCommentEvent,
   installationEventSchema,
   type GitHubWebhookEventName,
   type PushEvent,

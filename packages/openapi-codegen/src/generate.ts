@@ -26,10 +26,32 @@ export interface GeneratorConfig {
     /** Per operation (`issues.listForRepo`): `{ "items": "data" }`, or `false` for "not a listing". */
     operations?: Record<string, { items: string } | false>;
   };
+  /** Record in manifest.json a GET and a listing with documented examples, for the template's conformance test. */
+  samples?: boolean;
   /** Write each operation's documented 2xx example as `src/<resource>/__fixtures__/<operation>.json`. */
   fixtures?: boolean;
   /** Name used in the generated files' header. Default: the description's title and version. */
   source?: string;
+  /**
+   * `strict` (default): a property the description lists as `required` must be present. `lenient`:
+   * the generated types still say required, but a payload without it is accepted, for providers
+   * whose descriptions mark fields required that their own examples and real responses omit.
+   */
+  required?: 'strict' | 'lenient';
+  /**
+   * Corrections to the description, applied before generating: a JSON pointer into the description
+   * (or `webhooks:` + a pointer into the webhooks description), the value to put there, and why
+   * (the provider's own example or recording that contradicts it). Kept few and explained.
+   */
+  patches?: Array<{ at: string; value: unknown; reason: string }>;
+  /** Webhook payload schemas from a description's `webhooks` (3.1) or `x-webhooks`, per event. */
+  webhooks?: {
+    /** The description with the webhooks (default: `input`). */
+    input?: string;
+    /** Only these events (the operationId before `/`, e.g. `issues` of `issues/pinned`). Default all. */
+    events?: string[];
+    source?: string;
+  };
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
@@ -37,6 +59,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b|^\*\/\*$/;
 
 interface Param {
   name: string;
+  in: 'path' | 'query';
   required: boolean;
   schema: JsonSchema;
   description?: string;
@@ -116,6 +139,7 @@ function collectOperations(d: LoadedDescription, config: GeneratorConfig, warnin
       }
       const toParam = (p: Obj): Param => ({
         name: String(p['name']),
+        in: p['in'] === 'path' ? 'path' : 'query',
         required: p['required'] === true || p['in'] === 'path',
         schema: (p['schema'] as JsonSchema | undefined) ?? { type: 'string' },
         ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}),
@@ -240,35 +264,19 @@ function importLines(emitter: SchemaEmitter, extra: string[] = []): string {
   return lines.join('\n');
 }
 
-/** Generates a connector's operations and schemas from its `openapi.config.json`. */
-export async function generate(configPath: string): Promise<GenerationResult> {
-  const configFile = resolvePath(configPath);
-  const base = dirname(configFile);
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as GeneratorConfig;
-  if (typeof config.input !== 'string') throw new TypeError(`${configPath}: "input" must name the description file`);
-  const d = await loadDescription(resolvePath(base, config.input));
-  const source = config.source ?? `${d.document.info.title} ${d.document.info.version}`;
-  const out = resolvePath(base, config.output ?? 'src/generated');
-  const warnings: string[] = [];
-  const ops = collectOperations(d, config, warnings);
-  if (!ops.length) throw new TypeError(`${config.input}: no operations${config.tags ? ` tagged ${config.tags.join(', ')}` : ''}`);
-
-  // Component schemas reachable from the chosen operations, and the cycles among them.
-  const components = ((d.document.components?.['schemas'] as Record<string, unknown> | undefined) ?? {});
+/**
+ * Writes one module per component schema reachable from `roots` (a bundler keeps only the ones an
+ * app reaches) and an index re-exporting them. References within a cycle are built lazily.
+ */
+function emitComponents(d: LoadedDescription, input: string, roots: unknown[], write: (file: string, text: string) => void, head: string, runtime: string, lenientRequired: boolean) {
+  const components = (d.document.components?.['schemas'] as Record<string, unknown> | undefined) ?? {};
   const graph = new Map<string, Set<string>>();
   const queue: string[] = [];
-  const seed = (schema: unknown) => {
-    for (const name of directRefs(schema, d.resolve)) if (!graph.has(name) && !queue.includes(name)) queue.push(name);
-  };
-  for (const op of ops) {
-    for (const r of op.responses) seed(r);
-    if (op.body) seed(op.body.schema);
-    for (const p of [...op.pathParams, ...op.queryParams]) seed(p.schema);
-  }
+  for (const root of roots) for (const name of directRefs(root, d.resolve)) if (!queue.includes(name)) queue.push(name);
   while (queue.length) {
     const name = queue.shift()!;
     if (graph.has(name)) continue;
-    if (!(name in components)) throw new TypeError(`${config.input}: #/components/schemas/${name} is referenced but not defined`);
+    if (!(name in components)) throw new TypeError(`${input}: #/components/schemas/${name} is referenced but not defined`);
     const refs = directRefs(components[name], d.resolve);
     graph.set(name, refs);
     for (const r of refs) if (!graph.has(r)) queue.push(r);
@@ -278,33 +286,17 @@ export async function generate(configPath: string): Promise<GenerationResult> {
   const groupSize = new Map<number, number>();
   for (const g of groups.values()) groupSize.set(g, (groupSize.get(g) ?? 0) + 1);
   const cyclic = new Map([...groups].filter(([name, g]) => (groupSize.get(g) ?? 0) > 1 || graph.get(name)?.has(name)));
-
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, 'schemas'), { recursive: true });
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(join(out, file)), { recursive: true });
-    writeFileSync(join(out, file), text);
-  };
-  let files = 0;
-  const head = header(source);
-
-  // runtime.ts: copied, so a generated connector depends on nothing but core and valibot.
-  const runtimeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'runtime', 'runtime.ts'), 'utf8');
-  write('runtime.ts', head + runtimeSource);
-  files++;
-
-  // One module per component schema: a bundler keeps only the ones an app reaches.
-  const schemaIndex: string[] = [];
+  const index: string[] = [];
   for (const [name, n] of [...names].sort(([a], [b]) => a.localeCompare(b))) {
     const schema = components[name] as JsonSchema;
-    const emitter = new SchemaEmitter({ resolve: d.resolve, components: names, groups: cyclic, selfReferencing: new Set(), schemasDir: '.', current: name });
+    const emitter = new SchemaEmitter({ resolve: d.resolve, components: names, groups: cyclic, selfReferencing: new Set(), schemasDir: '.', current: name, lenientRequired });
     const code = emitter.convert(schema);
     emitter.runtime.add('typed');
     const doc = docLine(schema.description ?? schema.title);
     const typeDecl = code.t.startsWith('{') && code.t.endsWith('}') && !code.t.includes('\n} |') ? `export interface ${n.type} ${code.t}` : `export type ${n.type} = ${code.t};`;
     const text = [
       head,
-      importLines(emitter).replace('RUNTIME', '../runtime.ts'),
+      importLines(emitter).replace('RUNTIME', runtime),
       '',
       doc ? `/** ${doc} */` : '',
       typeDecl,
@@ -318,13 +310,63 @@ export async function generate(configPath: string): Promise<GenerationResult> {
     ]
       .filter((l, i, a) => !(l === '' && a[i - 1] === ''))
       .join('\n');
-    write(`schemas/${n.file}.ts`, text);
-    schemaIndex.push(`export * from './${n.file}.ts';`);
-    files++;
+    write(`${n.file}.ts`, text);
+    index.push(`export * from './${n.file}.ts';`);
   }
-  write('schemas/index.ts', `${head}${schemaIndex.join('\n')}\n`);
-  files++;
+  write('index.ts', `${head}${index.join('\n')}\n`);
+  return { names, cyclic, count: names.size + 1 };
+}
 
+function applyPatches(d: LoadedDescription, config: GeneratorConfig, which: 'rest' | 'webhooks'): void {
+  for (const patch of config.patches ?? []) {
+    const forWebhooks = patch.at.startsWith('webhooks:');
+    if (forWebhooks !== (which === 'webhooks')) continue;
+    if (typeof patch.reason !== 'string' || !patch.reason.trim()) throw new TypeError(`patch ${patch.at}: say why in "reason" (which example or recording contradicts the description)`);
+    const pointer = forWebhooks ? patch.at.slice('webhooks:'.length) : patch.at;
+    const cut = pointer.lastIndexOf('/');
+    const parent = d.resolve(pointer.slice(0, cut)) as Record<string, unknown>;
+    const key = decodeURIComponent(pointer.slice(cut + 1)).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!(key in parent)) throw new TypeError(`patch ${patch.at}: nothing there to correct (was it fixed upstream? then drop the patch)`);
+    parent[key] = patch.value;
+  }
+}
+
+/** Generates a connector's operations and schemas from its `openapi.config.json`. */
+export async function generate(configPath: string): Promise<GenerationResult> {
+  const configFile = resolvePath(configPath);
+  const base = dirname(configFile);
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as GeneratorConfig;
+  if (typeof config.input !== 'string') throw new TypeError(`${configPath}: "input" must name the description file`);
+  const d = await loadDescription(resolvePath(base, config.input));
+  applyPatches(d, config, 'rest');
+  const source = config.source ?? `${d.document.info.title} ${d.document.info.version}`;
+  const out = resolvePath(base, config.output ?? 'src/generated');
+  const warnings: string[] = [];
+  const ops = collectOperations(d, config, warnings);
+  if (!ops.length) throw new TypeError(`${config.input}: no operations${config.tags ? ` tagged ${config.tags.join(', ')}` : ''}`);
+
+  const roots: unknown[] = [];
+  for (const op of ops) {
+    roots.push(...op.responses);
+    if (op.body) roots.push(op.body.schema);
+    for (const p of [...op.pathParams, ...op.queryParams]) roots.push(p.schema);
+  }
+
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(join(out, file)), { recursive: true });
+    writeFileSync(join(out, file), text);
+  };
+  let files = 0;
+  const head = header(source);
+
+  // runtime.ts: copied, so a generated connector depends on nothing but core and valibot.
+  const runtimeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'runtime', 'runtime.ts'), 'utf8');
+  write('runtime.ts', head + runtimeSource);
+  files++;
+  const { names, cyclic, count } = emitComponents(d, config.input, roots, (file, text) => write(`schemas/${file}`, text), head, '../runtime.ts', config.required === 'lenient');
+  files += count;
   // One module per resource (tag): its operations as functions of a client.
   const byResource = new Map<string, Operation[]>();
   for (const op of ops) byResource.set(op.resource, [...(byResource.get(op.resource) ?? []), op]);
@@ -333,7 +375,7 @@ export async function generate(configPath: string): Promise<GenerationResult> {
   let listingCount = 0;
   for (const [resource, list] of [...byResource].sort(([a], [b]) => a.localeCompare(b))) {
     const dir = list[0]!.dir;
-    const emitter = new SchemaEmitter({ resolve: d.resolve, components: names, groups: cyclic, selfReferencing: new Set(), schemasDir: '../schemas' });
+    const emitter = new SchemaEmitter({ resolve: d.resolve, components: names, groups: cyclic, selfReferencing: new Set(), schemasDir: '../schemas', lenientRequired: config.required === 'lenient' });
     const body: string[] = [];
     let paginated = false;
     for (const op of list) {
@@ -360,7 +402,7 @@ export async function generate(configPath: string): Promise<GenerationResult> {
           const shape = shapeOf(d, op.body.schema);
           const required = new Set(op.body.required ? shape.required ?? [] : []);
           for (const [key, s] of Object.entries(shape.properties ?? {})) {
-            paramLine({ name: key, required: required.has(key), schema: s, ...(s.description ? { description: s.description } : {}), ...(s.deprecated ? { deprecated: true } : {}) }, emitter.convert(s).t);
+            paramLine({ name: key, in: 'query', required: required.has(key), schema: s, ...(s.description ? { description: s.description } : {}), ...(s.deprecated ? { deprecated: true } : {}) }, emitter.convert(s).t);
           }
           if (shape.additionalProperties && typeof shape.additionalProperties === 'object') fields.push('  [key: string]: unknown;');
         } else {
@@ -370,9 +412,9 @@ export async function generate(configPath: string): Promise<GenerationResult> {
           fields.push(`  data${op.body.required ? '' : '?'}: ${t};`);
         }
         if (op.body.json) {
-          bodySchemaFn = `${op.name}Body`;
+          bodySchemaFn = `${publicName}Body`;
           const code = emitter.convert(op.body.schema, '  ');
-          body.push(`let ${op.name}BodyCache: r.Schema | undefined;`, `function ${bodySchemaFn}(): r.Schema {`, `  return (${op.name}BodyCache ??= ${code.v});`, '}', '');
+          body.push(`let ${publicName}BodyCache: r.Schema | undefined;`, `function ${bodySchemaFn}(): r.Schema {`, `  return (${publicName}BodyCache ??= ${code.v});`, '}', '');
         }
       }
       const paramsType = `${Name}Params`;
@@ -394,8 +436,8 @@ export async function generate(configPath: string): Promise<GenerationResult> {
           emitter.runtime.add('union');
           const typeName = `${Name}Response`;
           body.push(`export type ${typeName} = ${code.t};`, '');
-          responseFn = `${op.name}Response`;
-          body.push(`let ${op.name}ResponseCache: r.Schema<${typeName}> | undefined;`, `function ${responseFn}(): r.Schema<${typeName}> {`, `  return (${op.name}ResponseCache ??= r.typed<${typeName}>(${code.v}));`, '}', '');
+          responseFn = `${publicName}Response`;
+          body.push(`let ${publicName}ResponseCache: r.Schema<${typeName}> | undefined;`, `function ${responseFn}(): r.Schema<${typeName}> {`, `  return (${publicName}ResponseCache ??= r.typed<${typeName}>(${code.v}));`, '}', '');
           resultType = typeName;
         }
       } else if (op.responseType === 'text') {
@@ -476,6 +518,70 @@ export async function generate(configPath: string): Promise<GenerationResult> {
   files++;
   entries['rest/schemas'] = relative(base, join(out, 'schemas/index.ts'));
 
+  let webhookEvents: string[] = [];
+  if (config.webhooks) {
+    const wh = config.webhooks;
+    const wd = wh.input ? await loadDescription(resolvePath(base, wh.input)) : d;
+    if (wd !== d) applyPatches(wd, config, 'webhooks');
+    const whHead = wh.input ? header(wh.source ?? `${wd.document.info.title} ${wd.document.info.version}`) : head;
+    const hooks = ((wd.document['webhooks'] ?? wd.document['x-webhooks']) as Record<string, Record<string, Obj>> | undefined) ?? {};
+    const wanted = wh.events ? new Set(wh.events) : undefined;
+    const events = new Map<string, Array<{ action: string | undefined; schema: JsonSchema }>>();
+    for (const key of Object.keys(hooks).sort()) {
+      const op = Object.values(hooks[key]!)[0]!;
+      const id = typeof op['operationId'] === 'string' ? op['operationId'] : key;
+      // operationIds spell the event in kebab-case (`pull-request/opened`); X-GitHub-Event uses `_`.
+      const [kebabEvent, action] = id.split('/') as [string, string | undefined];
+      const event = kebabEvent.replace(/-/g, '_');
+      if (wanted && !wanted.has(event)) continue;
+      const body = deref<Obj>(wd, op['requestBody']);
+      const schema = ((body?.['content'] as Record<string, Obj> | undefined)?.['application/json']?.['schema'] ?? {}) as JsonSchema;
+      events.set(event, [...(events.get(event) ?? []), { action, schema }]);
+    }
+    const missing = [...(wanted ?? [])].filter((e) => !events.has(e));
+    if (missing.length) throw new TypeError(`${wh.input ?? config.input}: no webhooks for ${missing.join(', ')}`);
+    const roots = [...events.values()].flat().map((e) => e.schema);
+    const emitted = emitComponents(wd, wh.input ?? config.input, roots, (file, text) => write(`webhooks/schemas/${file}`, text), whHead, '../../runtime.ts', config.required === 'lenient');
+    files += emitted.count;
+    const emitter = new SchemaEmitter({ resolve: wd.resolve, components: emitted.names, groups: emitted.cyclic, selfReferencing: new Set(), schemasDir: './schemas', lenientRequired: config.required === 'lenient' });
+    const body: string[] = [];
+    const entries: string[] = [];
+    for (const [event, list] of events) {
+      const Name = `${pascal(event)}WebhookEvent`;
+      const fn = `${camel(event)}WebhookSchema`;
+      const members = list.map((e) => ({ action: e.action, code: emitter.convert(e.schema) }));
+      const withAction = members.filter((m) => m.action !== undefined);
+      const v = withAction.length === members.length && withAction.length > 0
+        ? `r.byAction({ ${withAction.map((m) => `${propertyKey(m.action!)}: () => ${m.code.v}`).join(', ')} })`
+        : members.length === 1 ? members[0]!.code.v : `r.union([${members.map((m) => m.code.v).join(', ')}])`;
+      body.push(
+        `/** A \`${event}\` delivery${withAction.length ? `, one shape per \`action\` (${withAction.length})` : ''}. */`,
+        `export type ${Name} = ${members.map((m) => m.code.t).join(' | ')};`,
+        `let ${fn}Cache: r.Schema<${Name}> | undefined;`,
+        `export function ${fn}(): r.Schema<${Name}> {`,
+        `  return (${fn}Cache ??= r.typed<${Name}>(${v}));`,
+        '}',
+        '',
+      );
+      entries.push(`  ${propertyKey(event)}: ${fn},`);
+    }
+    body.push('/** The payload schema of each event (`X-GitHub-Event`), built on first use. */', 'export const webhookEventSchemas = {', ...entries, '} as const;', '');
+    emitter.runtime.add('typed');
+    write('webhooks/webhook-events.ts', `${whHead}${importLines(emitter).replace('RUNTIME', '../runtime.ts')}\n\n${body.join('\n')}`);
+    files++;
+    webhookEvents = [...events.keys()];
+  }
+
+  // Operations a generic test can call with made-up path parameters, and their documented examples:
+  // what the connector template's conformance test drives.
+  const callable = (op: Operation) => !op.body && ![...op.pathParams, ...op.queryParams].some((p) => p.required && p.in !== 'path');
+  const sampleOf = (op: Operation | undefined) =>
+    op && { resource: op.resource, name: op.name.replace(/_$/, ''), path: op.path, pathParams: op.pathParams.map((p) => p.name), items: op.listing?.items, example: op.examples[0]!.value };
+  const samples = {
+    get: sampleOf(ops.find((op) => op.method === 'get' && !op.listing && op.pathParams.length > 0 && op.responseType === 'json' && op.examples.length > 0 && callable(op))),
+    list: sampleOf(ops.find((op) => op.listing && op.examples.length > 0 && callable(op))),
+  };
+
   const manifest = {
     source,
     input: config.input,
@@ -485,6 +591,8 @@ export async function generate(configPath: string): Promise<GenerationResult> {
     schemas: names.size,
     resources: Object.fromEntries(resources.map((res) => [res, byResource.get(res)!.map((o) => o.name)])),
     entries,
+    webhookEvents,
+    ...(config.samples ? { samples } : {}),
     warnings,
   };
   write('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);

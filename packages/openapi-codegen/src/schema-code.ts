@@ -138,6 +138,8 @@ export interface EmitterOptions {
   schemasDir: string;
   /** The component being emitted, if any. */
   current?: string;
+  /** Accept a missing `required` property at runtime (the type still says required). */
+  lenientRequired?: boolean;
 }
 
 /** Converts JSON Schema to code for one module, collecting what it imports. */
@@ -300,7 +302,7 @@ export class SchemaEmitter {
       const deprecated = (value as JsonSchema)?.deprecated ? ' @deprecated' : '';
       if (doc || deprecated) tLines.push(`${inner}/**${doc ? ` ${doc}` : ''}${deprecated} */`);
       tLines.push(`${inner}${propertyKey(key)}${optional ? '?' : ''}: ${code.t};`);
-      vLines.push(`${inner}${propertyKey(key)}: ${optional ? `${this.#use('opt')}(${code.v})` : code.v},`);
+      vLines.push(`${inner}${propertyKey(key)}: ${optional || this.#o.lenientRequired ? `${this.#use('opt')}(${code.v})` : code.v},`);
     }
     let restType = '';
     let v: string;

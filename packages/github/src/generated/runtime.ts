@@ -161,3 +161,15 @@ export function bindOperations<M extends object>(module: M, client: OperationCli
   }
   return bound as BoundOperations<M>;
 }
+
+/**
+ * A webhook payload checked against the schema of its `action`. An action the description does not
+ * list yet passes as long as it names one: a new action must not fail every delivery of the event.
+ */
+export function byAction(options: Record<string, () => Schema>): Schema {
+  const unknownAction = v.looseObject({ action: v.string() });
+  return v.lazy((input) => {
+    const action = (input as { action?: unknown } | null | undefined)?.action;
+    return typeof action === 'string' && Object.hasOwn(options, action) ? options[action]!() : unknownAction;
+  });
+}

@@ -233,8 +233,8 @@ export type ActionsGetActionsCacheUsageByRepoForOrgResponse = {
 let getActionsCacheUsageByRepoForOrgResponseCache: r.Schema<ActionsGetActionsCacheUsageByRepoForOrgResponse> | undefined;
 function getActionsCacheUsageByRepoForOrgResponse(): r.Schema<ActionsGetActionsCacheUsageByRepoForOrgResponse> {
   return (getActionsCacheUsageByRepoForOrgResponseCache ??= r.typed<ActionsGetActionsCacheUsageByRepoForOrgResponse>(r.obj({
-  total_count: r.num(),
-  repository_cache_usages: r.arr(actionsCacheUsageByRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repository_cache_usages: r.opt(r.arr(actionsCacheUsageByRepositorySchema())),
 })));
 }
 
@@ -260,8 +260,8 @@ export type ActionsListHostedRunnersForOrgResponse = {
 let listHostedRunnersForOrgResponseCache: r.Schema<ActionsListHostedRunnersForOrgResponse> | undefined;
 function listHostedRunnersForOrgResponse(): r.Schema<ActionsListHostedRunnersForOrgResponse> {
   return (listHostedRunnersForOrgResponseCache ??= r.typed<ActionsListHostedRunnersForOrgResponse>(r.obj({
-  total_count: r.num(),
-  runners: r.arr(actionsHostedRunnerSchema()),
+  total_count: r.opt(r.num()),
+  runners: r.opt(r.arr(actionsHostedRunnerSchema())),
 })));
 }
 
@@ -277,14 +277,14 @@ export function listHostedRunnersForOrg(client: r.OperationClient, params: Actio
 let createHostedRunnerForOrgBodyCache: r.Schema | undefined;
 function createHostedRunnerForOrgBody(): r.Schema {
   return (createHostedRunnerForOrgBodyCache ??= r.obj({
-    name: r.str(),
-    image: r.obj({
+    name: r.opt(r.str()),
+    image: r.opt(r.obj({
       id: r.opt(r.str()),
       source: r.opt(r.oenum(["github","partner","custom"])),
       version: r.opt(r.nullable(r.str())),
-    }),
-    size: r.str(),
-    runner_group_id: r.num(),
+    })),
+    size: r.opt(r.str()),
+    runner_group_id: r.opt(r.num()),
     maximum_runners: r.opt(r.num()),
     enable_static_ip: r.opt(r.bool()),
     image_gen: r.opt(r.bool()),
@@ -339,8 +339,8 @@ export type ActionsListCustomImagesForOrgResponse = {
 let listCustomImagesForOrgResponseCache: r.Schema<ActionsListCustomImagesForOrgResponse> | undefined;
 function listCustomImagesForOrgResponse(): r.Schema<ActionsListCustomImagesForOrgResponse> {
   return (listCustomImagesForOrgResponseCache ??= r.typed<ActionsListCustomImagesForOrgResponse>(r.obj({
-  total_count: r.num(),
-  images: r.arr(actionsHostedRunnerCustomImageSchema()),
+  total_count: r.opt(r.num()),
+  images: r.opt(r.arr(actionsHostedRunnerCustomImageSchema())),
 })));
 }
 
@@ -400,8 +400,8 @@ export type ActionsListCustomImageVersionsForOrgResponse = {
 let listCustomImageVersionsForOrgResponseCache: r.Schema<ActionsListCustomImageVersionsForOrgResponse> | undefined;
 function listCustomImageVersionsForOrgResponse(): r.Schema<ActionsListCustomImageVersionsForOrgResponse> {
   return (listCustomImageVersionsForOrgResponseCache ??= r.typed<ActionsListCustomImageVersionsForOrgResponse>(r.obj({
-  total_count: r.num(),
-  image_versions: r.arr(actionsHostedRunnerCustomImageVersionSchema()),
+  total_count: r.opt(r.num()),
+  image_versions: r.opt(r.arr(actionsHostedRunnerCustomImageVersionSchema())),
 })));
 }
 
@@ -463,8 +463,8 @@ export type ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse = {
 let getHostedRunnersGithubOwnedImagesForOrgResponseCache: r.Schema<ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse> | undefined;
 function getHostedRunnersGithubOwnedImagesForOrgResponse(): r.Schema<ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse> {
   return (getHostedRunnersGithubOwnedImagesForOrgResponseCache ??= r.typed<ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse>(r.obj({
-  total_count: r.num(),
-  images: r.arr(actionsHostedRunnerCuratedImageSchema()),
+  total_count: r.opt(r.num()),
+  images: r.opt(r.arr(actionsHostedRunnerCuratedImageSchema())),
 })));
 }
 
@@ -490,8 +490,8 @@ export type ActionsGetHostedRunnersPartnerImagesForOrgResponse = {
 let getHostedRunnersPartnerImagesForOrgResponseCache: r.Schema<ActionsGetHostedRunnersPartnerImagesForOrgResponse> | undefined;
 function getHostedRunnersPartnerImagesForOrgResponse(): r.Schema<ActionsGetHostedRunnersPartnerImagesForOrgResponse> {
   return (getHostedRunnersPartnerImagesForOrgResponseCache ??= r.typed<ActionsGetHostedRunnersPartnerImagesForOrgResponse>(r.obj({
-  total_count: r.num(),
-  images: r.arr(actionsHostedRunnerCuratedImageSchema()),
+  total_count: r.opt(r.num()),
+  images: r.opt(r.arr(actionsHostedRunnerCuratedImageSchema())),
 })));
 }
 
@@ -531,8 +531,8 @@ export type ActionsGetHostedRunnersMachineSpecsForOrgResponse = {
 let getHostedRunnersMachineSpecsForOrgResponseCache: r.Schema<ActionsGetHostedRunnersMachineSpecsForOrgResponse> | undefined;
 function getHostedRunnersMachineSpecsForOrgResponse(): r.Schema<ActionsGetHostedRunnersMachineSpecsForOrgResponse> {
   return (getHostedRunnersMachineSpecsForOrgResponseCache ??= r.typed<ActionsGetHostedRunnersMachineSpecsForOrgResponse>(r.obj({
-  total_count: r.num(),
-  machine_specs: r.arr(actionsHostedRunnerMachineSpecSchema()),
+  total_count: r.opt(r.num()),
+  machine_specs: r.opt(r.arr(actionsHostedRunnerMachineSpecSchema())),
 })));
 }
 
@@ -558,8 +558,8 @@ export type ActionsGetHostedRunnersPlatformsForOrgResponse = {
 let getHostedRunnersPlatformsForOrgResponseCache: r.Schema<ActionsGetHostedRunnersPlatformsForOrgResponse> | undefined;
 function getHostedRunnersPlatformsForOrgResponse(): r.Schema<ActionsGetHostedRunnersPlatformsForOrgResponse> {
   return (getHostedRunnersPlatformsForOrgResponseCache ??= r.typed<ActionsGetHostedRunnersPlatformsForOrgResponse>(r.obj({
-  total_count: r.num(),
-  platforms: r.arr(r.str()),
+  total_count: r.opt(r.num()),
+  platforms: r.opt(r.arr(r.str())),
 })));
 }
 
@@ -670,7 +670,7 @@ export function getGithubActionsPermissionsOrganization(client: r.OperationClien
 let setGithubActionsPermissionsOrganizationBodyCache: r.Schema | undefined;
 function setGithubActionsPermissionsOrganizationBody(): r.Schema {
   return (setGithubActionsPermissionsOrganizationBodyCache ??= r.obj({
-    enabled_repositories: enabledRepositoriesSchema(),
+    enabled_repositories: r.opt(enabledRepositoriesSchema()),
     allowed_actions: r.opt(allowedActionsSchema()),
     sha_pinning_required: r.opt(shaPinningRequiredSchema()),
   }));
@@ -821,8 +821,8 @@ export type ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationRespo
 let listSelectedRepositoriesEnabledGithubActionsOrganizationResponseCache: r.Schema<ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse> | undefined;
 function listSelectedRepositoriesEnabledGithubActionsOrganizationResponse(): r.Schema<ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse> {
   return (listSelectedRepositoriesEnabledGithubActionsOrganizationResponseCache ??= r.typed<ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(repositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(repositorySchema())),
 })));
 }
 
@@ -838,7 +838,7 @@ export function listSelectedRepositoriesEnabledGithubActionsOrganization(client:
 let setSelectedRepositoriesEnabledGithubActionsOrganizationBodyCache: r.Schema | undefined;
 function setSelectedRepositoriesEnabledGithubActionsOrganizationBody(): r.Schema {
   return (setSelectedRepositoriesEnabledGithubActionsOrganizationBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -946,7 +946,7 @@ export function getSelfHostedRunnersPermissionsOrganization(client: r.OperationC
 let setSelfHostedRunnersPermissionsOrganizationBodyCache: r.Schema | undefined;
 function setSelfHostedRunnersPermissionsOrganizationBody(): r.Schema {
   return (setSelfHostedRunnersPermissionsOrganizationBodyCache ??= r.obj({
-    enabled_repositories: r.oenum(["all","selected","none"]),
+    enabled_repositories: r.opt(r.oenum(["all","selected","none"])),
   }));
 }
 
@@ -1000,7 +1000,7 @@ export function listSelectedRepositoriesSelfHostedRunnersOrganization(client: r.
 let setSelectedRepositoriesSelfHostedRunnersOrganizationBodyCache: r.Schema | undefined;
 function setSelectedRepositoriesSelfHostedRunnersOrganizationBody(): r.Schema {
   return (setSelectedRepositoriesSelfHostedRunnersOrganizationBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -1106,8 +1106,8 @@ export type ActionsListSelfHostedRunnerGroupsForOrgResponse = {
 let listSelfHostedRunnerGroupsForOrgResponseCache: r.Schema<ActionsListSelfHostedRunnerGroupsForOrgResponse> | undefined;
 function listSelfHostedRunnerGroupsForOrgResponse(): r.Schema<ActionsListSelfHostedRunnerGroupsForOrgResponse> {
   return (listSelfHostedRunnerGroupsForOrgResponseCache ??= r.typed<ActionsListSelfHostedRunnerGroupsForOrgResponse>(r.obj({
-  total_count: r.num(),
-  runner_groups: r.arr(runnerGroupsOrgSchema()),
+  total_count: r.opt(r.num()),
+  runner_groups: r.opt(r.arr(runnerGroupsOrgSchema())),
 })));
 }
 
@@ -1123,7 +1123,7 @@ export function listSelfHostedRunnerGroupsForOrg(client: r.OperationClient, para
 let createSelfHostedRunnerGroupForOrgBodyCache: r.Schema | undefined;
 function createSelfHostedRunnerGroupForOrgBody(): r.Schema {
   return (createSelfHostedRunnerGroupForOrgBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     visibility: r.opt(r.oenum(["selected","all","private"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
     runners: r.opt(r.arr(r.num())),
@@ -1199,7 +1199,7 @@ export function deleteSelfHostedRunnerGroupFromOrg(client: r.OperationClient, pa
 let updateSelfHostedRunnerGroupForOrgBodyCache: r.Schema | undefined;
 function updateSelfHostedRunnerGroupForOrgBody(): r.Schema {
   return (updateSelfHostedRunnerGroupForOrgBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     visibility: r.opt(r.oenum(["selected","all","private"])),
     allows_public_repositories: r.opt(r.bool()),
     restricted_to_workflows: r.opt(r.bool()),
@@ -1251,8 +1251,8 @@ export type ActionsListGithubHostedRunnersInGroupForOrgResponse = {
 let listGithubHostedRunnersInGroupForOrgResponseCache: r.Schema<ActionsListGithubHostedRunnersInGroupForOrgResponse> | undefined;
 function listGithubHostedRunnersInGroupForOrgResponse(): r.Schema<ActionsListGithubHostedRunnersInGroupForOrgResponse> {
   return (listGithubHostedRunnersInGroupForOrgResponseCache ??= r.typed<ActionsListGithubHostedRunnersInGroupForOrgResponse>(r.obj({
-  total_count: r.num(),
-  runners: r.arr(actionsHostedRunnerSchema()),
+  total_count: r.opt(r.num()),
+  runners: r.opt(r.arr(actionsHostedRunnerSchema())),
 })));
 }
 
@@ -1284,8 +1284,8 @@ export type ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse = {
 let listRepoAccessToSelfHostedRunnerGroupInOrgResponseCache: r.Schema<ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse> | undefined;
 function listRepoAccessToSelfHostedRunnerGroupInOrgResponse(): r.Schema<ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse> {
   return (listRepoAccessToSelfHostedRunnerGroupInOrgResponseCache ??= r.typed<ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -1301,7 +1301,7 @@ export function listRepoAccessToSelfHostedRunnerGroupInOrg(client: r.OperationCl
 let setRepoAccessToSelfHostedRunnerGroupInOrgBodyCache: r.Schema | undefined;
 function setRepoAccessToSelfHostedRunnerGroupInOrgBody(): r.Schema {
   return (setRepoAccessToSelfHostedRunnerGroupInOrgBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -1374,8 +1374,8 @@ export type ActionsListSelfHostedRunnersInGroupForOrgResponse = {
 let listSelfHostedRunnersInGroupForOrgResponseCache: r.Schema<ActionsListSelfHostedRunnersInGroupForOrgResponse> | undefined;
 function listSelfHostedRunnersInGroupForOrgResponse(): r.Schema<ActionsListSelfHostedRunnersInGroupForOrgResponse> {
   return (listSelfHostedRunnersInGroupForOrgResponseCache ??= r.typed<ActionsListSelfHostedRunnersInGroupForOrgResponse>(r.obj({
-  total_count: r.num(),
-  runners: r.arr(runnerSchema()),
+  total_count: r.opt(r.num()),
+  runners: r.opt(r.arr(runnerSchema())),
 })));
 }
 
@@ -1391,7 +1391,7 @@ export function listSelfHostedRunnersInGroupForOrg(client: r.OperationClient, pa
 let setSelfHostedRunnersInGroupForOrgBodyCache: r.Schema | undefined;
 function setSelfHostedRunnersInGroupForOrgBody(): r.Schema {
   return (setSelfHostedRunnersInGroupForOrgBodyCache ??= r.obj({
-    runners: r.arr(r.num()),
+    runners: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -1464,8 +1464,8 @@ export type ActionsListSelfHostedRunnersForOrgResponse = {
 let listSelfHostedRunnersForOrgResponseCache: r.Schema<ActionsListSelfHostedRunnersForOrgResponse> | undefined;
 function listSelfHostedRunnersForOrgResponse(): r.Schema<ActionsListSelfHostedRunnersForOrgResponse> {
   return (listSelfHostedRunnersForOrgResponseCache ??= r.typed<ActionsListSelfHostedRunnersForOrgResponse>(r.obj({
-  total_count: r.num(),
-  runners: r.arr(runnerSchema()),
+  total_count: r.opt(r.num()),
+  runners: r.opt(r.arr(runnerSchema())),
 })));
 }
 
@@ -1502,9 +1502,9 @@ export function listRunnerApplicationsForOrg(client: r.OperationClient, params: 
 let generateRunnerJitconfigForOrgBodyCache: r.Schema | undefined;
 function generateRunnerJitconfigForOrgBody(): r.Schema {
   return (generateRunnerJitconfigForOrgBodyCache ??= r.obj({
-    name: r.str(),
-    runner_group_id: r.num(),
-    labels: r.arr(r.str()),
+    name: r.opt(r.str()),
+    runner_group_id: r.opt(r.num()),
+    labels: r.opt(r.arr(r.str())),
     work_folder: r.opt(r.str()),
   }));
 }
@@ -1531,8 +1531,8 @@ export type ActionsGenerateRunnerJitconfigForOrgResponse = {
 let generateRunnerJitconfigForOrgResponseCache: r.Schema<ActionsGenerateRunnerJitconfigForOrgResponse> | undefined;
 function generateRunnerJitconfigForOrgResponse(): r.Schema<ActionsGenerateRunnerJitconfigForOrgResponse> {
   return (generateRunnerJitconfigForOrgResponseCache ??= r.typed<ActionsGenerateRunnerJitconfigForOrgResponse>(r.obj({
-  runner: runnerSchema(),
-  encoded_jit_config: r.str(),
+  runner: r.opt(runnerSchema()),
+  encoded_jit_config: r.opt(r.str()),
 })));
 }
 
@@ -1620,8 +1620,8 @@ export type ActionsListLabelsForSelfHostedRunnerForOrgResponse = {
 let listLabelsForSelfHostedRunnerForOrgResponseCache: r.Schema<ActionsListLabelsForSelfHostedRunnerForOrgResponse> | undefined;
 function listLabelsForSelfHostedRunnerForOrgResponse(): r.Schema<ActionsListLabelsForSelfHostedRunnerForOrgResponse> {
   return (listLabelsForSelfHostedRunnerForOrgResponseCache ??= r.typed<ActionsListLabelsForSelfHostedRunnerForOrgResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -1637,7 +1637,7 @@ export function listLabelsForSelfHostedRunnerForOrg(client: r.OperationClient, p
 let setCustomLabelsForSelfHostedRunnerForOrgBodyCache: r.Schema | undefined;
 function setCustomLabelsForSelfHostedRunnerForOrgBody(): r.Schema {
   return (setCustomLabelsForSelfHostedRunnerForOrgBodyCache ??= r.obj({
-    labels: r.arr(r.str()),
+    labels: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1658,8 +1658,8 @@ export type ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse = {
 let setCustomLabelsForSelfHostedRunnerForOrgResponseCache: r.Schema<ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse> | undefined;
 function setCustomLabelsForSelfHostedRunnerForOrgResponse(): r.Schema<ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse> {
   return (setCustomLabelsForSelfHostedRunnerForOrgResponseCache ??= r.typed<ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -1675,7 +1675,7 @@ export function setCustomLabelsForSelfHostedRunnerForOrg(client: r.OperationClie
 let addCustomLabelsToSelfHostedRunnerForOrgBodyCache: r.Schema | undefined;
 function addCustomLabelsToSelfHostedRunnerForOrgBody(): r.Schema {
   return (addCustomLabelsToSelfHostedRunnerForOrgBodyCache ??= r.obj({
-    labels: r.arr(r.str()),
+    labels: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1696,8 +1696,8 @@ export type ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse = {
 let addCustomLabelsToSelfHostedRunnerForOrgResponseCache: r.Schema<ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse> | undefined;
 function addCustomLabelsToSelfHostedRunnerForOrgResponse(): r.Schema<ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse> {
   return (addCustomLabelsToSelfHostedRunnerForOrgResponseCache ??= r.typed<ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -1725,8 +1725,8 @@ export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse = {
 let removeAllCustomLabelsFromSelfHostedRunnerForOrgResponseCache: r.Schema<ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse> | undefined;
 function removeAllCustomLabelsFromSelfHostedRunnerForOrgResponse(): r.Schema<ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse> {
   return (removeAllCustomLabelsFromSelfHostedRunnerForOrgResponseCache ??= r.typed<ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -1756,8 +1756,8 @@ export type ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse = {
 let removeCustomLabelFromSelfHostedRunnerForOrgResponseCache: r.Schema<ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse> | undefined;
 function removeCustomLabelFromSelfHostedRunnerForOrgResponse(): r.Schema<ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse> {
   return (removeCustomLabelFromSelfHostedRunnerForOrgResponseCache ??= r.typed<ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -1783,8 +1783,8 @@ export type ActionsListOrgSecretsResponse = {
 let listOrgSecretsResponseCache: r.Schema<ActionsListOrgSecretsResponse> | undefined;
 function listOrgSecretsResponse(): r.Schema<ActionsListOrgSecretsResponse> {
   return (listOrgSecretsResponseCache ??= r.typed<ActionsListOrgSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(organizationActionsSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(organizationActionsSecretSchema())),
 })));
 }
 
@@ -1832,7 +1832,7 @@ function createOrUpdateOrgSecretBody(): r.Schema {
   return (createOrUpdateOrgSecretBodyCache ??= r.obj({
     encrypted_value: r.opt(r.str()),
     key_id: r.opt(r.str()),
-    visibility: r.oenum(["all","private","selected"]),
+    visibility: r.opt(r.oenum(["all","private","selected"])),
     selected_repository_ids: r.opt(r.arr(r.union([r.num(), r.str()]))),
   }));
 }
@@ -1896,8 +1896,8 @@ export type ActionsListSelectedReposForOrgSecretResponse = {
 let listSelectedReposForOrgSecretResponseCache: r.Schema<ActionsListSelectedReposForOrgSecretResponse> | undefined;
 function listSelectedReposForOrgSecretResponse(): r.Schema<ActionsListSelectedReposForOrgSecretResponse> {
   return (listSelectedReposForOrgSecretResponseCache ??= r.typed<ActionsListSelectedReposForOrgSecretResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -1913,7 +1913,7 @@ export function listSelectedReposForOrgSecret(client: r.OperationClient, params:
 let setSelectedReposForOrgSecretBodyCache: r.Schema | undefined;
 function setSelectedReposForOrgSecretBody(): r.Schema {
   return (setSelectedReposForOrgSecretBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -1982,8 +1982,8 @@ export type ActionsListOrgVariablesResponse = {
 let listOrgVariablesResponseCache: r.Schema<ActionsListOrgVariablesResponse> | undefined;
 function listOrgVariablesResponse(): r.Schema<ActionsListOrgVariablesResponse> {
   return (listOrgVariablesResponseCache ??= r.typed<ActionsListOrgVariablesResponse>(r.obj({
-  total_count: r.num(),
-  variables: r.arr(organizationActionsVariableSchema()),
+  total_count: r.opt(r.num()),
+  variables: r.opt(r.arr(organizationActionsVariableSchema())),
 })));
 }
 
@@ -1999,9 +1999,9 @@ export function listOrgVariables(client: r.OperationClient, params: ActionsListO
 let createOrgVariableBodyCache: r.Schema | undefined;
 function createOrgVariableBody(): r.Schema {
   return (createOrgVariableBodyCache ??= r.obj({
-    name: r.str(),
-    value: r.str(),
-    visibility: r.oenum(["all","private","selected"]),
+    name: r.opt(r.str()),
+    value: r.opt(r.str()),
+    visibility: r.opt(r.oenum(["all","private","selected"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
@@ -2116,8 +2116,8 @@ export type ActionsListSelectedReposForOrgVariableResponse = {
 let listSelectedReposForOrgVariableResponseCache: r.Schema<ActionsListSelectedReposForOrgVariableResponse> | undefined;
 function listSelectedReposForOrgVariableResponse(): r.Schema<ActionsListSelectedReposForOrgVariableResponse> {
   return (listSelectedReposForOrgVariableResponseCache ??= r.typed<ActionsListSelectedReposForOrgVariableResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -2133,7 +2133,7 @@ export function listSelectedReposForOrgVariable(client: r.OperationClient, param
 let setSelectedReposForOrgVariableBodyCache: r.Schema | undefined;
 function setSelectedReposForOrgVariableBody(): r.Schema {
   return (setSelectedReposForOrgVariableBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -2206,8 +2206,8 @@ export type ActionsListArtifactsForRepoResponse = {
 let listArtifactsForRepoResponseCache: r.Schema<ActionsListArtifactsForRepoResponse> | undefined;
 function listArtifactsForRepoResponse(): r.Schema<ActionsListArtifactsForRepoResponse> {
   return (listArtifactsForRepoResponseCache ??= r.typed<ActionsListArtifactsForRepoResponse>(r.obj({
-  total_count: r.num(),
-  artifacts: r.arr(artifactSchema()),
+  total_count: r.opt(r.num()),
+  artifacts: r.opt(r.arr(artifactSchema())),
 })));
 }
 
@@ -2570,7 +2570,7 @@ export function getCustomOidcSubClaimForRepo(client: r.OperationClient, params: 
 let setCustomOidcSubClaimForRepoBodyCache: r.Schema | undefined;
 function setCustomOidcSubClaimForRepoBody(): r.Schema {
   return (setCustomOidcSubClaimForRepoBodyCache ??= r.obj({
-    use_default: r.bool(),
+    use_default: r.opt(r.bool()),
     include_claim_keys: r.opt(r.arr(r.str())),
     use_immutable_subject: r.opt(r.bool()),
   }));
@@ -2613,8 +2613,8 @@ export type ActionsListRepoOrganizationSecretsResponse = {
 let listRepoOrganizationSecretsResponseCache: r.Schema<ActionsListRepoOrganizationSecretsResponse> | undefined;
 function listRepoOrganizationSecretsResponse(): r.Schema<ActionsListRepoOrganizationSecretsResponse> {
   return (listRepoOrganizationSecretsResponseCache ??= r.typed<ActionsListRepoOrganizationSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(actionsSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(actionsSecretSchema())),
 })));
 }
 
@@ -2642,8 +2642,8 @@ export type ActionsListRepoOrganizationVariablesResponse = {
 let listRepoOrganizationVariablesResponseCache: r.Schema<ActionsListRepoOrganizationVariablesResponse> | undefined;
 function listRepoOrganizationVariablesResponse(): r.Schema<ActionsListRepoOrganizationVariablesResponse> {
   return (listRepoOrganizationVariablesResponseCache ??= r.typed<ActionsListRepoOrganizationVariablesResponse>(r.obj({
-  total_count: r.num(),
-  variables: r.arr(actionsVariableSchema()),
+  total_count: r.opt(r.num()),
+  variables: r.opt(r.arr(actionsVariableSchema())),
 })));
 }
 
@@ -2675,7 +2675,7 @@ export function getGithubActionsPermissionsRepository(client: r.OperationClient,
 let setGithubActionsPermissionsRepositoryBodyCache: r.Schema | undefined;
 function setGithubActionsPermissionsRepositoryBody(): r.Schema {
   return (setGithubActionsPermissionsRepositoryBodyCache ??= r.obj({
-    enabled: actionsEnabledSchema(),
+    enabled: r.opt(actionsEnabledSchema()),
     allowed_actions: r.opt(allowedActionsSchema()),
     sha_pinning_required: r.opt(shaPinningRequiredSchema()),
   }));
@@ -2961,8 +2961,8 @@ export type ActionsListSelfHostedRunnersForRepoResponse = {
 let listSelfHostedRunnersForRepoResponseCache: r.Schema<ActionsListSelfHostedRunnersForRepoResponse> | undefined;
 function listSelfHostedRunnersForRepoResponse(): r.Schema<ActionsListSelfHostedRunnersForRepoResponse> {
   return (listSelfHostedRunnersForRepoResponseCache ??= r.typed<ActionsListSelfHostedRunnersForRepoResponse>(r.obj({
-  total_count: r.num(),
-  runners: r.arr(runnerSchema()),
+  total_count: r.opt(r.num()),
+  runners: r.opt(r.arr(runnerSchema())),
 })));
 }
 
@@ -3001,9 +3001,9 @@ export function listRunnerApplicationsForRepo(client: r.OperationClient, params:
 let generateRunnerJitconfigForRepoBodyCache: r.Schema | undefined;
 function generateRunnerJitconfigForRepoBody(): r.Schema {
   return (generateRunnerJitconfigForRepoBodyCache ??= r.obj({
-    name: r.str(),
-    runner_group_id: r.num(),
-    labels: r.arr(r.str()),
+    name: r.opt(r.str()),
+    runner_group_id: r.opt(r.num()),
+    labels: r.opt(r.arr(r.str())),
     work_folder: r.opt(r.str()),
   }));
 }
@@ -3032,8 +3032,8 @@ export type ActionsGenerateRunnerJitconfigForRepoResponse = {
 let generateRunnerJitconfigForRepoResponseCache: r.Schema<ActionsGenerateRunnerJitconfigForRepoResponse> | undefined;
 function generateRunnerJitconfigForRepoResponse(): r.Schema<ActionsGenerateRunnerJitconfigForRepoResponse> {
   return (generateRunnerJitconfigForRepoResponseCache ??= r.typed<ActionsGenerateRunnerJitconfigForRepoResponse>(r.obj({
-  runner: runnerSchema(),
-  encoded_jit_config: r.str(),
+  runner: r.opt(runnerSchema()),
+  encoded_jit_config: r.opt(r.str()),
 })));
 }
 
@@ -3131,8 +3131,8 @@ export type ActionsListLabelsForSelfHostedRunnerForRepoResponse = {
 let listLabelsForSelfHostedRunnerForRepoResponseCache: r.Schema<ActionsListLabelsForSelfHostedRunnerForRepoResponse> | undefined;
 function listLabelsForSelfHostedRunnerForRepoResponse(): r.Schema<ActionsListLabelsForSelfHostedRunnerForRepoResponse> {
   return (listLabelsForSelfHostedRunnerForRepoResponseCache ??= r.typed<ActionsListLabelsForSelfHostedRunnerForRepoResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -3148,7 +3148,7 @@ export function listLabelsForSelfHostedRunnerForRepo(client: r.OperationClient, 
 let setCustomLabelsForSelfHostedRunnerForRepoBodyCache: r.Schema | undefined;
 function setCustomLabelsForSelfHostedRunnerForRepoBody(): r.Schema {
   return (setCustomLabelsForSelfHostedRunnerForRepoBodyCache ??= r.obj({
-    labels: r.arr(r.str()),
+    labels: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -3171,8 +3171,8 @@ export type ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse = {
 let setCustomLabelsForSelfHostedRunnerForRepoResponseCache: r.Schema<ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse> | undefined;
 function setCustomLabelsForSelfHostedRunnerForRepoResponse(): r.Schema<ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse> {
   return (setCustomLabelsForSelfHostedRunnerForRepoResponseCache ??= r.typed<ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -3188,7 +3188,7 @@ export function setCustomLabelsForSelfHostedRunnerForRepo(client: r.OperationCli
 let addCustomLabelsToSelfHostedRunnerForRepoBodyCache: r.Schema | undefined;
 function addCustomLabelsToSelfHostedRunnerForRepoBody(): r.Schema {
   return (addCustomLabelsToSelfHostedRunnerForRepoBodyCache ??= r.obj({
-    labels: r.arr(r.str()),
+    labels: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -3211,8 +3211,8 @@ export type ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse = {
 let addCustomLabelsToSelfHostedRunnerForRepoResponseCache: r.Schema<ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse> | undefined;
 function addCustomLabelsToSelfHostedRunnerForRepoResponse(): r.Schema<ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse> {
   return (addCustomLabelsToSelfHostedRunnerForRepoResponseCache ??= r.typed<ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -3242,8 +3242,8 @@ export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse = {
 let removeAllCustomLabelsFromSelfHostedRunnerForRepoResponseCache: r.Schema<ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse> | undefined;
 function removeAllCustomLabelsFromSelfHostedRunnerForRepoResponse(): r.Schema<ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse> {
   return (removeAllCustomLabelsFromSelfHostedRunnerForRepoResponseCache ??= r.typed<ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -3275,8 +3275,8 @@ export type ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse = {
 let removeCustomLabelFromSelfHostedRunnerForRepoResponseCache: r.Schema<ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse> | undefined;
 function removeCustomLabelFromSelfHostedRunnerForRepoResponse(): r.Schema<ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse> {
   return (removeCustomLabelFromSelfHostedRunnerForRepoResponseCache ??= r.typed<ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse>(r.obj({
-  total_count: r.num(),
-  labels: r.arr(runnerLabelSchema()),
+  total_count: r.opt(r.num()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
 })));
 }
 
@@ -3320,8 +3320,8 @@ export type ActionsListWorkflowRunsForRepoResponse = {
 let listWorkflowRunsForRepoResponseCache: r.Schema<ActionsListWorkflowRunsForRepoResponse> | undefined;
 function listWorkflowRunsForRepoResponse(): r.Schema<ActionsListWorkflowRunsForRepoResponse> {
   return (listWorkflowRunsForRepoResponseCache ??= r.typed<ActionsListWorkflowRunsForRepoResponse>(r.obj({
-  total_count: r.num(),
-  workflow_runs: r.arr(workflowRunSchema()),
+  total_count: r.opt(r.num()),
+  workflow_runs: r.opt(r.arr(workflowRunSchema())),
 })));
 }
 
@@ -3436,8 +3436,8 @@ export type ActionsListWorkflowRunArtifactsResponse = {
 let listWorkflowRunArtifactsResponseCache: r.Schema<ActionsListWorkflowRunArtifactsResponse> | undefined;
 function listWorkflowRunArtifactsResponse(): r.Schema<ActionsListWorkflowRunArtifactsResponse> {
   return (listWorkflowRunArtifactsResponseCache ??= r.typed<ActionsListWorkflowRunArtifactsResponse>(r.obj({
-  total_count: r.num(),
-  artifacts: r.arr(artifactSchema()),
+  total_count: r.opt(r.num()),
+  artifacts: r.opt(r.arr(artifactSchema())),
 })));
 }
 
@@ -3491,8 +3491,8 @@ export type ActionsListJobsForWorkflowRunAttemptResponse = {
 let listJobsForWorkflowRunAttemptResponseCache: r.Schema<ActionsListJobsForWorkflowRunAttemptResponse> | undefined;
 function listJobsForWorkflowRunAttemptResponse(): r.Schema<ActionsListJobsForWorkflowRunAttemptResponse> {
   return (listJobsForWorkflowRunAttemptResponseCache ??= r.typed<ActionsListJobsForWorkflowRunAttemptResponse>(r.obj({
-  total_count: r.num(),
-  jobs: r.arr(jobSchema()),
+  total_count: r.opt(r.num()),
+  jobs: r.opt(r.arr(jobSchema())),
 })));
 }
 
@@ -3656,8 +3656,8 @@ export type ActionsListJobsForWorkflowRunResponse = {
 let listJobsForWorkflowRunResponseCache: r.Schema<ActionsListJobsForWorkflowRunResponse> | undefined;
 function listJobsForWorkflowRunResponse(): r.Schema<ActionsListJobsForWorkflowRunResponse> {
   return (listJobsForWorkflowRunResponseCache ??= r.typed<ActionsListJobsForWorkflowRunResponse>(r.obj({
-  total_count: r.num(),
-  jobs: r.arr(jobSchema()),
+  total_count: r.opt(r.num()),
+  jobs: r.opt(r.arr(jobSchema())),
 })));
 }
 
@@ -3734,9 +3734,9 @@ export function getPendingDeploymentsForRun(client: r.OperationClient, params: A
 let reviewPendingDeploymentsForRunBodyCache: r.Schema | undefined;
 function reviewPendingDeploymentsForRunBody(): r.Schema {
   return (reviewPendingDeploymentsForRunBodyCache ??= r.obj({
-    environment_ids: r.arr(r.num()),
-    state: r.oenum(["approved","rejected"]),
-    comment: r.str(),
+    environment_ids: r.opt(r.arr(r.num())),
+    state: r.opt(r.oenum(["approved","rejected"])),
+    comment: r.opt(r.str()),
   }));
 }
 
@@ -3858,8 +3858,8 @@ export type ActionsListRepoSecretsResponse = {
 let listRepoSecretsResponseCache: r.Schema<ActionsListRepoSecretsResponse> | undefined;
 function listRepoSecretsResponse(): r.Schema<ActionsListRepoSecretsResponse> {
   return (listRepoSecretsResponseCache ??= r.typed<ActionsListRepoSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(actionsSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(actionsSecretSchema())),
 })));
 }
 
@@ -3909,8 +3909,8 @@ export function getRepoSecret(client: r.OperationClient, params: ActionsGetRepoS
 let createOrUpdateRepoSecretBodyCache: r.Schema | undefined;
 function createOrUpdateRepoSecretBody(): r.Schema {
   return (createOrUpdateRepoSecretBodyCache ??= r.obj({
-    encrypted_value: r.str(),
-    key_id: r.str(),
+    encrypted_value: r.opt(r.str()),
+    key_id: r.opt(r.str()),
   }));
 }
 
@@ -3969,8 +3969,8 @@ export type ActionsListRepoVariablesResponse = {
 let listRepoVariablesResponseCache: r.Schema<ActionsListRepoVariablesResponse> | undefined;
 function listRepoVariablesResponse(): r.Schema<ActionsListRepoVariablesResponse> {
   return (listRepoVariablesResponseCache ??= r.typed<ActionsListRepoVariablesResponse>(r.obj({
-  total_count: r.num(),
-  variables: r.arr(actionsVariableSchema()),
+  total_count: r.opt(r.num()),
+  variables: r.opt(r.arr(actionsVariableSchema())),
 })));
 }
 
@@ -3986,8 +3986,8 @@ export function listRepoVariables(client: r.OperationClient, params: ActionsList
 let createRepoVariableBodyCache: r.Schema | undefined;
 function createRepoVariableBody(): r.Schema {
   return (createRepoVariableBodyCache ??= r.obj({
-    name: r.str(),
-    value: r.str(),
+    name: r.opt(r.str()),
+    value: r.opt(r.str()),
   }));
 }
 
@@ -4095,8 +4095,8 @@ export type ActionsListRepoWorkflowsResponse = {
 let listRepoWorkflowsResponseCache: r.Schema<ActionsListRepoWorkflowsResponse> | undefined;
 function listRepoWorkflowsResponse(): r.Schema<ActionsListRepoWorkflowsResponse> {
   return (listRepoWorkflowsResponseCache ??= r.typed<ActionsListRepoWorkflowsResponse>(r.obj({
-  total_count: r.num(),
-  workflows: r.arr(workflowSchema()),
+  total_count: r.opt(r.num()),
+  workflows: r.opt(r.arr(workflowSchema())),
 })));
 }
 
@@ -4148,7 +4148,7 @@ export function disableWorkflow(client: r.OperationClient, params: ActionsDisabl
 let createWorkflowDispatchBodyCache: r.Schema | undefined;
 function createWorkflowDispatchBody(): r.Schema {
   return (createWorkflowDispatchBodyCache ??= r.obj({
-    ref: r.str(),
+    ref: r.opt(r.str()),
     inputs: r.opt(r.obj({})),
     return_run_details: r.opt(r.bool()),
   }));
@@ -4229,8 +4229,8 @@ export type ActionsListWorkflowRunsResponse = {
 let listWorkflowRunsResponseCache: r.Schema<ActionsListWorkflowRunsResponse> | undefined;
 function listWorkflowRunsResponse(): r.Schema<ActionsListWorkflowRunsResponse> {
   return (listWorkflowRunsResponseCache ??= r.typed<ActionsListWorkflowRunsResponse>(r.obj({
-  total_count: r.num(),
-  workflow_runs: r.arr(workflowRunSchema()),
+  total_count: r.opt(r.num()),
+  workflow_runs: r.opt(r.arr(workflowRunSchema())),
 })));
 }
 
@@ -4278,8 +4278,8 @@ export type ActionsListEnvironmentSecretsResponse = {
 let listEnvironmentSecretsResponseCache: r.Schema<ActionsListEnvironmentSecretsResponse> | undefined;
 function listEnvironmentSecretsResponse(): r.Schema<ActionsListEnvironmentSecretsResponse> {
   return (listEnvironmentSecretsResponseCache ??= r.typed<ActionsListEnvironmentSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(actionsSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(actionsSecretSchema())),
 })));
 }
 
@@ -4333,8 +4333,8 @@ export function getEnvironmentSecret(client: r.OperationClient, params: ActionsG
 let createOrUpdateEnvironmentSecretBodyCache: r.Schema | undefined;
 function createOrUpdateEnvironmentSecretBody(): r.Schema {
   return (createOrUpdateEnvironmentSecretBodyCache ??= r.obj({
-    encrypted_value: r.str(),
-    key_id: r.str(),
+    encrypted_value: r.opt(r.str()),
+    key_id: r.opt(r.str()),
   }));
 }
 
@@ -4399,8 +4399,8 @@ export type ActionsListEnvironmentVariablesResponse = {
 let listEnvironmentVariablesResponseCache: r.Schema<ActionsListEnvironmentVariablesResponse> | undefined;
 function listEnvironmentVariablesResponse(): r.Schema<ActionsListEnvironmentVariablesResponse> {
   return (listEnvironmentVariablesResponseCache ??= r.typed<ActionsListEnvironmentVariablesResponse>(r.obj({
-  total_count: r.num(),
-  variables: r.arr(actionsVariableSchema()),
+  total_count: r.opt(r.num()),
+  variables: r.opt(r.arr(actionsVariableSchema())),
 })));
 }
 
@@ -4416,8 +4416,8 @@ export function listEnvironmentVariables(client: r.OperationClient, params: Acti
 let createEnvironmentVariableBodyCache: r.Schema | undefined;
 function createEnvironmentVariableBody(): r.Schema {
   return (createEnvironmentVariableBodyCache ??= r.obj({
-    name: r.str(),
-    value: r.str(),
+    name: r.opt(r.str()),
+    value: r.opt(r.str()),
   }));
 }
 

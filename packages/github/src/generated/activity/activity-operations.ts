@@ -355,10 +355,6 @@ export interface ActivityListStargazersForRepoParams {
   owner: string;
   /** The name of the repository without the `.git` extension. The name is not case sensitive. */
   repo: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  page?: number;
 }
 
 export type ActivityListStargazersForRepoResponse = (SimpleUser[]) | (Stargazer[]);
@@ -371,10 +367,10 @@ function listStargazersForRepoResponse(): r.Schema<ActivityListStargazersForRepo
 /**
  * List stargazers
  *
- * `GET /repos/{owner}/{repo}/stargazers` ([docs](https://docs.github.com/rest/activity/starring#list-stargazers))
+ * `GET /repos/{owner}/{repo}/stargazers` ([docs](https://docs.github.com/rest/activity/starring#list-stargazers)): every item of every page.
  */
-export function listStargazersForRepo(client: r.OperationClient, params: ActivityListStargazersForRepoParams, options?: r.CallOptions): Promise<ActivityListStargazersForRepoResponse> {
-  return r.callOperation(client, { operation: 'activity.listStargazersForRepo', method: 'GET', path: "/repos/{owner}/{repo}/stargazers", pathParams: ["owner","repo"], query: ["per_page","page"], response: listStargazersForRepoResponse }, params, options);
+export function listStargazersForRepo(client: r.OperationClient, params: ActivityListStargazersForRepoParams, options?: r.ListOptions): Paginated<unknown> {
+  return r.paginateOperation(client, listings, { operation: 'activity.listStargazersForRepo', method: 'GET', path: "/repos/{owner}/{repo}/stargazers", pathParams: ["owner","repo"], response: listStargazersForRepoResponse }, params, options);
 }
 
 export interface ActivityGetStargazerCountForRepoParams {
@@ -391,7 +387,7 @@ export type ActivityGetStargazerCountForRepoResponse = {
 let getStargazerCountForRepoResponseCache: r.Schema<ActivityGetStargazerCountForRepoResponse> | undefined;
 function getStargazerCountForRepoResponse(): r.Schema<ActivityGetStargazerCountForRepoResponse> {
   return (getStargazerCountForRepoResponseCache ??= r.typed<ActivityGetStargazerCountForRepoResponse>(r.obj({
-  count: r.num(),
+  count: r.opt(r.num()),
 })));
 }
 
@@ -710,10 +706,6 @@ export interface ActivityListReposStarredByUserParams {
   sort?: "created" | "updated" | (string & {});
   /** The direction to sort the results by. */
   direction?: "asc" | "desc" | (string & {});
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  page?: number;
 }
 
 export type ActivityListReposStarredByUserResponse = (StarredRepository[]) | (Repository[]);
@@ -726,10 +718,10 @@ function listReposStarredByUserResponse(): r.Schema<ActivityListReposStarredByUs
 /**
  * List repositories starred by a user
  *
- * `GET /users/{username}/starred` ([docs](https://docs.github.com/rest/activity/starring#list-repositories-starred-by-a-user))
+ * `GET /users/{username}/starred` ([docs](https://docs.github.com/rest/activity/starring#list-repositories-starred-by-a-user)): every item of every page.
  */
-export function listReposStarredByUser(client: r.OperationClient, params: ActivityListReposStarredByUserParams, options?: r.CallOptions): Promise<ActivityListReposStarredByUserResponse> {
-  return r.callOperation(client, { operation: 'activity.listReposStarredByUser', method: 'GET', path: "/users/{username}/starred", pathParams: ["username"], query: ["sort","direction","per_page","page"], response: listReposStarredByUserResponse }, params, options);
+export function listReposStarredByUser(client: r.OperationClient, params: ActivityListReposStarredByUserParams, options?: r.ListOptions): Paginated<unknown> {
+  return r.paginateOperation(client, listings, { operation: 'activity.listReposStarredByUser', method: 'GET', path: "/users/{username}/starred", pathParams: ["username"], query: ["sort","direction"], response: listReposStarredByUserResponse }, params, options);
 }
 
 export interface ActivityListReposWatchedByUserParams {

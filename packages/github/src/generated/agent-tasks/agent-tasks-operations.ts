@@ -99,8 +99,8 @@ export type AgentTasksListTasksForRepoResponse = {
 let listTasksForRepoResponseCache: r.Schema<AgentTasksListTasksForRepoResponse> | undefined;
 function listTasksForRepoResponse(): r.Schema<AgentTasksListTasksForRepoResponse> {
   return (listTasksForRepoResponseCache ??= r.typed<AgentTasksListTasksForRepoResponse>(r.obj({
-  tasks: r.arr(r.obj({
-    id: r.str(),
+  tasks: r.opt(r.arr(r.obj({
+    id: r.opt(r.str()),
     url: r.opt(r.str()),
     html_url: r.opt(r.str()),
     name: r.opt(r.str()),
@@ -117,26 +117,26 @@ function listTasksForRepoResponse(): r.Schema<AgentTasksListTasksForRepoResponse
     repository: r.opt(r.obj({
       id: r.opt(r.num()),
     })),
-    state: r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"]),
+    state: r.opt(r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"])),
     session_count: r.opt(r.num()),
     artifacts: r.opt(r.arr(r.obj({
-      provider: r.oenum(["github"]),
-      type: r.oenum(["pull","branch"]),
-      data: r.union([r.obj({
-        id: r.num(),
+      provider: r.opt(r.oenum(["github"])),
+      type: r.opt(r.oenum(["pull","branch"])),
+      data: r.opt(r.union([r.obj({
+        id: r.opt(r.num()),
         global_id: r.opt(r.str()),
       }), r.obj({
-        head_ref: r.str(),
-        base_ref: r.str(),
-      })]),
+        head_ref: r.opt(r.str()),
+        base_ref: r.opt(r.str()),
+      })])),
     }))),
     archived_at: r.opt(r.nullable(r.str())),
     updated_at: r.opt(r.str()),
-    created_at: r.str(),
+    created_at: r.opt(r.str()),
     custom_agent: r.opt(r.obj({
       id: r.opt(r.str()),
     })),
-  })),
+  }))),
   total_active_count: r.opt(r.num()),
   total_archived_count: r.opt(r.num()),
 })));
@@ -219,7 +219,7 @@ export function listTasksForRepo(client: r.OperationClient, params: AgentTasksLi
 let createTaskInRepoBodyCache: r.Schema | undefined;
 function createTaskInRepoBody(): r.Schema {
   return (createTaskInRepoBodyCache ??= r.obj({
-    prompt: r.str(),
+    prompt: r.opt(r.str()),
     model: r.opt(r.str()),
     custom_agent: r.opt(r.str()),
     create_pull_request: r.opt(r.bool()),
@@ -317,7 +317,7 @@ export type AgentTasksCreateTaskInRepoResponse = {
 let createTaskInRepoResponseCache: r.Schema<AgentTasksCreateTaskInRepoResponse> | undefined;
 function createTaskInRepoResponse(): r.Schema<AgentTasksCreateTaskInRepoResponse> {
   return (createTaskInRepoResponseCache ??= r.typed<AgentTasksCreateTaskInRepoResponse>(r.obj({
-  id: r.str(),
+  id: r.opt(r.str()),
   url: r.opt(r.str()),
   html_url: r.opt(r.str()),
   name: r.opt(r.str()),
@@ -334,22 +334,22 @@ function createTaskInRepoResponse(): r.Schema<AgentTasksCreateTaskInRepoResponse
   repository: r.opt(r.obj({
     id: r.opt(r.num()),
   })),
-  state: r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"]),
+  state: r.opt(r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"])),
   session_count: r.opt(r.num()),
   artifacts: r.opt(r.arr(r.obj({
-    provider: r.oenum(["github"]),
-    type: r.oenum(["pull","branch"]),
-    data: r.union([r.obj({
-      id: r.num(),
+    provider: r.opt(r.oenum(["github"])),
+    type: r.opt(r.oenum(["pull","branch"])),
+    data: r.opt(r.union([r.obj({
+      id: r.opt(r.num()),
       global_id: r.opt(r.str()),
     }), r.obj({
-      head_ref: r.str(),
-      base_ref: r.str(),
-    })]),
+      head_ref: r.opt(r.str()),
+      base_ref: r.opt(r.str()),
+    })])),
   }))),
   archived_at: r.opt(r.nullable(r.str())),
   updated_at: r.opt(r.str()),
-  created_at: r.str(),
+  created_at: r.opt(r.str()),
   custom_agent: r.opt(r.obj({
     id: r.opt(r.str()),
   })),
@@ -497,7 +497,7 @@ export type AgentTasksGetTaskByRepoAndIdResponse = {
 let getTaskByRepoAndIdResponseCache: r.Schema<AgentTasksGetTaskByRepoAndIdResponse> | undefined;
 function getTaskByRepoAndIdResponse(): r.Schema<AgentTasksGetTaskByRepoAndIdResponse> {
   return (getTaskByRepoAndIdResponseCache ??= r.typed<AgentTasksGetTaskByRepoAndIdResponse>(r.allOf([r.obj({
-  id: r.str(),
+  id: r.opt(r.str()),
   url: r.opt(r.str()),
   html_url: r.opt(r.str()),
   name: r.opt(r.str()),
@@ -514,28 +514,28 @@ function getTaskByRepoAndIdResponse(): r.Schema<AgentTasksGetTaskByRepoAndIdResp
   repository: r.opt(r.obj({
     id: r.opt(r.num()),
   })),
-  state: r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"]),
+  state: r.opt(r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"])),
   session_count: r.opt(r.num()),
   artifacts: r.opt(r.arr(r.obj({
-    provider: r.oenum(["github"]),
-    type: r.oenum(["pull","branch"]),
-    data: r.union([r.obj({
-      id: r.num(),
+    provider: r.opt(r.oenum(["github"])),
+    type: r.opt(r.oenum(["pull","branch"])),
+    data: r.opt(r.union([r.obj({
+      id: r.opt(r.num()),
       global_id: r.opt(r.str()),
     }), r.obj({
-      head_ref: r.str(),
-      base_ref: r.str(),
-    })]),
+      head_ref: r.opt(r.str()),
+      base_ref: r.opt(r.str()),
+    })])),
   }))),
   archived_at: r.opt(r.nullable(r.str())),
   updated_at: r.opt(r.str()),
-  created_at: r.str(),
+  created_at: r.opt(r.str()),
   custom_agent: r.opt(r.obj({
     id: r.opt(r.str()),
   })),
 }), r.obj({
   sessions: r.opt(r.arr(r.obj({
-    id: r.str(),
+    id: r.opt(r.str()),
     name: r.opt(r.str()),
     user: r.opt(r.obj({
       id: r.opt(r.num()),
@@ -547,8 +547,8 @@ function getTaskByRepoAndIdResponse(): r.Schema<AgentTasksGetTaskByRepoAndIdResp
       id: r.opt(r.num()),
     })),
     task_id: r.opt(r.str()),
-    state: r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"]),
-    created_at: r.str(),
+    state: r.opt(r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"])),
+    created_at: r.opt(r.str()),
     updated_at: r.opt(r.str()),
     completed_at: r.opt(r.str()),
     prompt: r.opt(r.str()),
@@ -556,8 +556,8 @@ function getTaskByRepoAndIdResponse(): r.Schema<AgentTasksGetTaskByRepoAndIdResp
     base_ref: r.opt(r.str()),
     model: r.opt(r.str()),
     usage: r.opt(r.obj({
-      type: r.oenum(["ai_credits","premium_requests"]),
-      amount: r.num(),
+      type: r.opt(r.oenum(["ai_credits","premium_requests"])),
+      amount: r.opt(r.num()),
     })),
     error: r.opt(r.obj({
       message: r.opt(r.str()),
@@ -665,8 +665,8 @@ export type AgentTasksListTasksResponse = {
 let listTasksResponseCache: r.Schema<AgentTasksListTasksResponse> | undefined;
 function listTasksResponse(): r.Schema<AgentTasksListTasksResponse> {
   return (listTasksResponseCache ??= r.typed<AgentTasksListTasksResponse>(r.obj({
-  tasks: r.arr(r.obj({
-    id: r.str(),
+  tasks: r.opt(r.arr(r.obj({
+    id: r.opt(r.str()),
     url: r.opt(r.str()),
     html_url: r.opt(r.str()),
     name: r.opt(r.str()),
@@ -683,26 +683,26 @@ function listTasksResponse(): r.Schema<AgentTasksListTasksResponse> {
     repository: r.opt(r.obj({
       id: r.opt(r.num()),
     })),
-    state: r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"]),
+    state: r.opt(r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"])),
     session_count: r.opt(r.num()),
     artifacts: r.opt(r.arr(r.obj({
-      provider: r.oenum(["github"]),
-      type: r.oenum(["pull","branch"]),
-      data: r.union([r.obj({
-        id: r.num(),
+      provider: r.opt(r.oenum(["github"])),
+      type: r.opt(r.oenum(["pull","branch"])),
+      data: r.opt(r.union([r.obj({
+        id: r.opt(r.num()),
         global_id: r.opt(r.str()),
       }), r.obj({
-        head_ref: r.str(),
-        base_ref: r.str(),
-      })]),
+        head_ref: r.opt(r.str()),
+        base_ref: r.opt(r.str()),
+      })])),
     }))),
     archived_at: r.opt(r.nullable(r.str())),
     updated_at: r.opt(r.str()),
-    created_at: r.str(),
+    created_at: r.opt(r.str()),
     custom_agent: r.opt(r.obj({
       id: r.opt(r.str()),
     })),
-  })),
+  }))),
   total_active_count: r.opt(r.num()),
   total_archived_count: r.opt(r.num()),
 })));
@@ -910,7 +910,7 @@ export type AgentTasksGetTaskByIdResponse = {
 let getTaskByIdResponseCache: r.Schema<AgentTasksGetTaskByIdResponse> | undefined;
 function getTaskByIdResponse(): r.Schema<AgentTasksGetTaskByIdResponse> {
   return (getTaskByIdResponseCache ??= r.typed<AgentTasksGetTaskByIdResponse>(r.allOf([r.obj({
-  id: r.str(),
+  id: r.opt(r.str()),
   url: r.opt(r.str()),
   html_url: r.opt(r.str()),
   name: r.opt(r.str()),
@@ -927,28 +927,28 @@ function getTaskByIdResponse(): r.Schema<AgentTasksGetTaskByIdResponse> {
   repository: r.opt(r.obj({
     id: r.opt(r.num()),
   })),
-  state: r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"]),
+  state: r.opt(r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"])),
   session_count: r.opt(r.num()),
   artifacts: r.opt(r.arr(r.obj({
-    provider: r.oenum(["github"]),
-    type: r.oenum(["pull","branch"]),
-    data: r.union([r.obj({
-      id: r.num(),
+    provider: r.opt(r.oenum(["github"])),
+    type: r.opt(r.oenum(["pull","branch"])),
+    data: r.opt(r.union([r.obj({
+      id: r.opt(r.num()),
       global_id: r.opt(r.str()),
     }), r.obj({
-      head_ref: r.str(),
-      base_ref: r.str(),
-    })]),
+      head_ref: r.opt(r.str()),
+      base_ref: r.opt(r.str()),
+    })])),
   }))),
   archived_at: r.opt(r.nullable(r.str())),
   updated_at: r.opt(r.str()),
-  created_at: r.str(),
+  created_at: r.opt(r.str()),
   custom_agent: r.opt(r.obj({
     id: r.opt(r.str()),
   })),
 }), r.obj({
   sessions: r.opt(r.arr(r.obj({
-    id: r.str(),
+    id: r.opt(r.str()),
     name: r.opt(r.str()),
     user: r.opt(r.obj({
       id: r.opt(r.num()),
@@ -960,8 +960,8 @@ function getTaskByIdResponse(): r.Schema<AgentTasksGetTaskByIdResponse> {
       id: r.opt(r.num()),
     })),
     task_id: r.opt(r.str()),
-    state: r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"]),
-    created_at: r.str(),
+    state: r.opt(r.oenum(["queued","in_progress","completed","failed","idle","waiting_for_user","timed_out","cancelled"])),
+    created_at: r.opt(r.str()),
     updated_at: r.opt(r.str()),
     completed_at: r.opt(r.str()),
     prompt: r.opt(r.str()),
@@ -969,8 +969,8 @@ function getTaskByIdResponse(): r.Schema<AgentTasksGetTaskByIdResponse> {
     base_ref: r.opt(r.str()),
     model: r.opt(r.str()),
     usage: r.opt(r.obj({
-      type: r.oenum(["ai_credits","premium_requests"]),
-      amount: r.num(),
+      type: r.opt(r.oenum(["ai_credits","premium_requests"])),
+      amount: r.opt(r.num()),
     })),
     error: r.opt(r.obj({
       message: r.opt(r.str()),

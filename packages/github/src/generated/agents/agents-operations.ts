@@ -23,8 +23,8 @@ export type AgentsListOrgSecretsResponse = {
 let listOrgSecretsResponseCache: r.Schema<AgentsListOrgSecretsResponse> | undefined;
 function listOrgSecretsResponse(): r.Schema<AgentsListOrgSecretsResponse> {
   return (listOrgSecretsResponseCache ??= r.typed<AgentsListOrgSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(organizationActionsSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(organizationActionsSecretSchema())),
 })));
 }
 
@@ -70,9 +70,9 @@ export function getOrgSecret(client: r.OperationClient, params: AgentsGetOrgSecr
 let createOrUpdateOrgSecretBodyCache: r.Schema | undefined;
 function createOrUpdateOrgSecretBody(): r.Schema {
   return (createOrUpdateOrgSecretBodyCache ??= r.obj({
-    encrypted_value: r.str(),
-    key_id: r.str(),
-    visibility: r.oenum(["all","private","selected"]),
+    encrypted_value: r.opt(r.str()),
+    key_id: r.opt(r.str()),
+    visibility: r.opt(r.oenum(["all","private","selected"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
@@ -136,8 +136,8 @@ export type AgentsListSelectedReposForOrgSecretResponse = {
 let listSelectedReposForOrgSecretResponseCache: r.Schema<AgentsListSelectedReposForOrgSecretResponse> | undefined;
 function listSelectedReposForOrgSecretResponse(): r.Schema<AgentsListSelectedReposForOrgSecretResponse> {
   return (listSelectedReposForOrgSecretResponseCache ??= r.typed<AgentsListSelectedReposForOrgSecretResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -153,7 +153,7 @@ export function listSelectedReposForOrgSecret(client: r.OperationClient, params:
 let setSelectedReposForOrgSecretBodyCache: r.Schema | undefined;
 function setSelectedReposForOrgSecretBody(): r.Schema {
   return (setSelectedReposForOrgSecretBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -222,8 +222,8 @@ export type AgentsListOrgVariablesResponse = {
 let listOrgVariablesResponseCache: r.Schema<AgentsListOrgVariablesResponse> | undefined;
 function listOrgVariablesResponse(): r.Schema<AgentsListOrgVariablesResponse> {
   return (listOrgVariablesResponseCache ??= r.typed<AgentsListOrgVariablesResponse>(r.obj({
-  total_count: r.num(),
-  variables: r.arr(organizationActionsVariableSchema()),
+  total_count: r.opt(r.num()),
+  variables: r.opt(r.arr(organizationActionsVariableSchema())),
 })));
 }
 
@@ -239,9 +239,9 @@ export function listOrgVariables(client: r.OperationClient, params: AgentsListOr
 let createOrgVariableBodyCache: r.Schema | undefined;
 function createOrgVariableBody(): r.Schema {
   return (createOrgVariableBodyCache ??= r.obj({
-    name: r.str(),
-    value: r.str(),
-    visibility: r.oenum(["all","private","selected"]),
+    name: r.opt(r.str()),
+    value: r.opt(r.str()),
+    visibility: r.opt(r.oenum(["all","private","selected"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
@@ -356,8 +356,8 @@ export type AgentsListSelectedReposForOrgVariableResponse = {
 let listSelectedReposForOrgVariableResponseCache: r.Schema<AgentsListSelectedReposForOrgVariableResponse> | undefined;
 function listSelectedReposForOrgVariableResponse(): r.Schema<AgentsListSelectedReposForOrgVariableResponse> {
   return (listSelectedReposForOrgVariableResponseCache ??= r.typed<AgentsListSelectedReposForOrgVariableResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -373,7 +373,7 @@ export function listSelectedReposForOrgVariable(client: r.OperationClient, param
 let setSelectedReposForOrgVariableBodyCache: r.Schema | undefined;
 function setSelectedReposForOrgVariableBody(): r.Schema {
   return (setSelectedReposForOrgVariableBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -444,8 +444,8 @@ export type AgentsListRepoOrganizationSecretsResponse = {
 let listRepoOrganizationSecretsResponseCache: r.Schema<AgentsListRepoOrganizationSecretsResponse> | undefined;
 function listRepoOrganizationSecretsResponse(): r.Schema<AgentsListRepoOrganizationSecretsResponse> {
   return (listRepoOrganizationSecretsResponseCache ??= r.typed<AgentsListRepoOrganizationSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(actionsSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(actionsSecretSchema())),
 })));
 }
 
@@ -473,8 +473,8 @@ export type AgentsListRepoOrganizationVariablesResponse = {
 let listRepoOrganizationVariablesResponseCache: r.Schema<AgentsListRepoOrganizationVariablesResponse> | undefined;
 function listRepoOrganizationVariablesResponse(): r.Schema<AgentsListRepoOrganizationVariablesResponse> {
   return (listRepoOrganizationVariablesResponseCache ??= r.typed<AgentsListRepoOrganizationVariablesResponse>(r.obj({
-  total_count: r.num(),
-  variables: r.arr(actionsVariableSchema()),
+  total_count: r.opt(r.num()),
+  variables: r.opt(r.arr(actionsVariableSchema())),
 })));
 }
 
@@ -502,8 +502,8 @@ export type AgentsListRepoSecretsResponse = {
 let listRepoSecretsResponseCache: r.Schema<AgentsListRepoSecretsResponse> | undefined;
 function listRepoSecretsResponse(): r.Schema<AgentsListRepoSecretsResponse> {
   return (listRepoSecretsResponseCache ??= r.typed<AgentsListRepoSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(actionsSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(actionsSecretSchema())),
 })));
 }
 
@@ -553,8 +553,8 @@ export function getRepoSecret(client: r.OperationClient, params: AgentsGetRepoSe
 let createOrUpdateRepoSecretBodyCache: r.Schema | undefined;
 function createOrUpdateRepoSecretBody(): r.Schema {
   return (createOrUpdateRepoSecretBodyCache ??= r.obj({
-    encrypted_value: r.str(),
-    key_id: r.str(),
+    encrypted_value: r.opt(r.str()),
+    key_id: r.opt(r.str()),
   }));
 }
 
@@ -613,8 +613,8 @@ export type AgentsListRepoVariablesResponse = {
 let listRepoVariablesResponseCache: r.Schema<AgentsListRepoVariablesResponse> | undefined;
 function listRepoVariablesResponse(): r.Schema<AgentsListRepoVariablesResponse> {
   return (listRepoVariablesResponseCache ??= r.typed<AgentsListRepoVariablesResponse>(r.obj({
-  total_count: r.num(),
-  variables: r.arr(actionsVariableSchema()),
+  total_count: r.opt(r.num()),
+  variables: r.opt(r.arr(actionsVariableSchema())),
 })));
 }
 
@@ -630,8 +630,8 @@ export function listRepoVariables(client: r.OperationClient, params: AgentsListR
 let createRepoVariableBodyCache: r.Schema | undefined;
 function createRepoVariableBody(): r.Schema {
   return (createRepoVariableBodyCache ??= r.obj({
-    name: r.str(),
-    value: r.str(),
+    name: r.opt(r.str()),
+    value: r.opt(r.str()),
   }));
 }
 

@@ -45,10 +45,10 @@ export type AppsCreateFromManifestResponse = Integration & {
 let createFromManifestResponseCache: r.Schema<AppsCreateFromManifestResponse> | undefined;
 function createFromManifestResponse(): r.Schema<AppsCreateFromManifestResponse> {
   return (createFromManifestResponseCache ??= r.typed<AppsCreateFromManifestResponse>(r.allOf([integrationSchema(), r.obj({
-  client_id: r.str(),
-  client_secret: r.str(),
-  webhook_secret: r.nullable(r.str()),
-  pem: r.str(),
+  client_id: r.opt(r.str()),
+  client_secret: r.opt(r.str()),
+  webhook_secret: r.opt(r.nullable(r.str())),
+  pem: r.opt(r.str()),
 })])));
 }
 
@@ -345,49 +345,49 @@ export type AppsListInstallationsResponse = {
 let listInstallationsResponseCache: r.Schema<AppsListInstallationsResponse> | undefined;
 function listInstallationsResponse(): r.Schema<AppsListInstallationsResponse> {
   return (listInstallationsResponseCache ??= r.typed<AppsListInstallationsResponse>(r.arr(r.obj({
-  id: r.num(),
-  account: r.nullable(r.allOf([r.obj({
+  id: r.opt(r.num()),
+  account: r.opt(r.nullable(r.allOf([r.obj({
     name: r.opt(r.nullable(r.str())),
     email: r.opt(r.nullable(r.str())),
-    login: r.str(),
-    id: r.num(),
-    node_id: r.str(),
-    avatar_url: r.str(),
-    gravatar_id: r.nullable(r.str()),
-    url: r.str(),
-    html_url: r.str(),
-    followers_url: r.str(),
-    following_url: r.str(),
-    gists_url: r.str(),
-    starred_url: r.str(),
-    subscriptions_url: r.str(),
-    organizations_url: r.str(),
-    repos_url: r.str(),
-    events_url: r.str(),
-    received_events_url: r.str(),
-    type: r.str(),
-    site_admin: r.bool(),
+    login: r.opt(r.str()),
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
+    avatar_url: r.opt(r.str()),
+    gravatar_id: r.opt(r.nullable(r.str())),
+    url: r.opt(r.str()),
+    html_url: r.opt(r.str()),
+    followers_url: r.opt(r.str()),
+    following_url: r.opt(r.str()),
+    gists_url: r.opt(r.str()),
+    starred_url: r.opt(r.str()),
+    subscriptions_url: r.opt(r.str()),
+    organizations_url: r.opt(r.str()),
+    repos_url: r.opt(r.str()),
+    events_url: r.opt(r.str()),
+    received_events_url: r.opt(r.str()),
+    type: r.opt(r.str()),
+    site_admin: r.opt(r.bool()),
     starred_at: r.opt(r.str()),
   }), r.obj({
     description: r.opt(r.nullable(r.str())),
-    html_url: r.str(),
+    html_url: r.opt(r.str()),
     website_url: r.opt(r.nullable(r.str())),
-    id: r.num(),
-    node_id: r.str(),
-    name: r.str(),
-    slug: r.str(),
-    created_at: r.nullable(r.str()),
-    updated_at: r.nullable(r.str()),
-    avatar_url: r.str(),
-  })])),
-  repository_selection: r.oenum(["all","selected"]),
-  access_tokens_url: r.str(),
-  repositories_url: r.str(),
-  html_url: r.str(),
-  app_id: r.num(),
-  target_id: r.num(),
-  target_type: r.str(),
-  permissions: r.obj({
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
+    name: r.opt(r.str()),
+    slug: r.opt(r.str()),
+    created_at: r.opt(r.nullable(r.str())),
+    updated_at: r.opt(r.nullable(r.str())),
+    avatar_url: r.opt(r.str()),
+  })]))),
+  repository_selection: r.opt(r.oenum(["all","selected"])),
+  access_tokens_url: r.opt(r.str()),
+  repositories_url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  app_id: r.opt(r.num()),
+  target_id: r.opt(r.num()),
+  target_type: r.opt(r.str()),
+  permissions: r.opt(r.obj({
     actions: r.opt(r.oenum(["read","write"])),
     administration: r.opt(r.oenum(["read","write"])),
     checks: r.opt(r.oenum(["read","write"])),
@@ -422,38 +422,38 @@ function listInstallationsResponse(): r.Schema<AppsListInstallationsResponse> {
     organization_self_hosted_runners: r.opt(r.oenum(["read","write"])),
     organization_user_blocking: r.opt(r.oenum(["read","write"])),
     team_discussions: r.opt(r.oenum(["read","write"])),
-  }),
-  events: r.arr(r.str()),
-  created_at: r.str(),
-  updated_at: r.str(),
-  single_file_name: r.nullable(r.str()),
+  })),
+  events: r.opt(r.arr(r.str())),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  single_file_name: r.opt(r.nullable(r.str())),
   has_multiple_single_files: r.opt(r.bool()),
   single_file_paths: r.opt(r.arr(r.str())),
-  app_slug: r.str(),
-  suspended_by: r.nullable(r.obj({
+  app_slug: r.opt(r.str()),
+  suspended_by: r.opt(r.nullable(r.obj({
     name: r.opt(r.nullable(r.str())),
     email: r.opt(r.nullable(r.str())),
-    login: r.str(),
-    id: r.num(),
-    node_id: r.str(),
-    avatar_url: r.str(),
-    gravatar_id: r.nullable(r.str()),
-    url: r.str(),
-    html_url: r.str(),
-    followers_url: r.str(),
-    following_url: r.str(),
-    gists_url: r.str(),
-    starred_url: r.str(),
-    subscriptions_url: r.str(),
-    organizations_url: r.str(),
-    repos_url: r.str(),
-    events_url: r.str(),
-    received_events_url: r.str(),
-    type: r.str(),
-    site_admin: r.bool(),
+    login: r.opt(r.str()),
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
+    avatar_url: r.opt(r.str()),
+    gravatar_id: r.opt(r.nullable(r.str())),
+    url: r.opt(r.str()),
+    html_url: r.opt(r.str()),
+    followers_url: r.opt(r.str()),
+    following_url: r.opt(r.str()),
+    gists_url: r.opt(r.str()),
+    starred_url: r.opt(r.str()),
+    subscriptions_url: r.opt(r.str()),
+    organizations_url: r.opt(r.str()),
+    repos_url: r.opt(r.str()),
+    events_url: r.opt(r.str()),
+    received_events_url: r.opt(r.str()),
+    type: r.opt(r.str()),
+    site_admin: r.opt(r.bool()),
     starred_at: r.opt(r.str()),
-  })),
-  suspended_at: r.nullable(r.str()),
+  }))),
+  suspended_at: r.opt(r.nullable(r.str())),
   contact_email: r.opt(r.nullable(r.str())),
 }))));
 }
@@ -709,7 +709,7 @@ export function unsuspendInstallation(client: r.OperationClient, params: AppsUns
 let deleteAuthorizationBodyCache: r.Schema | undefined;
 function deleteAuthorizationBody(): r.Schema {
   return (deleteAuthorizationBodyCache ??= r.obj({
-    access_token: r.str(),
+    access_token: r.opt(r.str()),
   }));
 }
 
@@ -732,7 +732,7 @@ export function deleteAuthorization(client: r.OperationClient, params: AppsDelet
 let checkTokenBodyCache: r.Schema | undefined;
 function checkTokenBody(): r.Schema {
   return (checkTokenBodyCache ??= r.obj({
-    access_token: r.str(),
+    access_token: r.opt(r.str()),
   }));
 }
 
@@ -755,7 +755,7 @@ export function checkToken(client: r.OperationClient, params: AppsCheckTokenPara
 let deleteTokenBodyCache: r.Schema | undefined;
 function deleteTokenBody(): r.Schema {
   return (deleteTokenBodyCache ??= r.obj({
-    access_token: r.str(),
+    access_token: r.opt(r.str()),
   }));
 }
 
@@ -778,7 +778,7 @@ export function deleteToken(client: r.OperationClient, params: AppsDeleteTokenPa
 let resetTokenBodyCache: r.Schema | undefined;
 function resetTokenBody(): r.Schema {
   return (resetTokenBodyCache ??= r.obj({
-    access_token: r.str(),
+    access_token: r.opt(r.str()),
   }));
 }
 
@@ -801,7 +801,7 @@ export function resetToken(client: r.OperationClient, params: AppsResetTokenPara
 let scopeTokenBodyCache: r.Schema | undefined;
 function scopeTokenBody(): r.Schema {
   return (scopeTokenBodyCache ??= r.obj({
-    access_token: r.str(),
+    access_token: r.opt(r.str()),
     target: r.opt(r.str()),
     target_id: r.opt(r.num()),
     repositories: r.opt(r.arr(r.str())),
@@ -862,10 +862,10 @@ export type AppsListReposAccessibleToInstallationResponse = {
 let listReposAccessibleToInstallationResponseCache: r.Schema<AppsListReposAccessibleToInstallationResponse> | undefined;
 function listReposAccessibleToInstallationResponse(): r.Schema<AppsListReposAccessibleToInstallationResponse> {
   return (listReposAccessibleToInstallationResponseCache ??= r.typed<AppsListReposAccessibleToInstallationResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(r.allOf([repositorySchema(), r.obj({
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(r.allOf([repositorySchema(), r.obj({
     custom_properties: r.opt(r.obj({})),
-  })])),
+  })]))),
   repository_selection: r.opt(r.str()),
 })));
 }
@@ -1047,8 +1047,8 @@ export type AppsListInstallationsForAuthenticatedUserResponse = {
 let listInstallationsForAuthenticatedUserResponseCache: r.Schema<AppsListInstallationsForAuthenticatedUserResponse> | undefined;
 function listInstallationsForAuthenticatedUserResponse(): r.Schema<AppsListInstallationsForAuthenticatedUserResponse> {
   return (listInstallationsForAuthenticatedUserResponseCache ??= r.typed<AppsListInstallationsForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  installations: r.arr(installationSchema()),
+  total_count: r.opt(r.num()),
+  installations: r.opt(r.arr(installationSchema())),
 })));
 }
 
@@ -1078,11 +1078,11 @@ export type AppsListInstallationReposForAuthenticatedUserResponse = {
 let listInstallationReposForAuthenticatedUserResponseCache: r.Schema<AppsListInstallationReposForAuthenticatedUserResponse> | undefined;
 function listInstallationReposForAuthenticatedUserResponse(): r.Schema<AppsListInstallationReposForAuthenticatedUserResponse> {
   return (listInstallationReposForAuthenticatedUserResponseCache ??= r.typed<AppsListInstallationReposForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
+  total_count: r.opt(r.num()),
   repository_selection: r.opt(r.str()),
-  repositories: r.arr(r.allOf([repositorySchema(), r.obj({
+  repositories: r.opt(r.arr(r.allOf([repositorySchema(), r.obj({
     custom_properties: r.opt(r.obj({})),
-  })])),
+  })]))),
 })));
 }
 

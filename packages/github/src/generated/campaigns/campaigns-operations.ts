@@ -35,15 +35,15 @@ export function listOrgCampaigns(client: r.OperationClient, params: CampaignsLis
 let createCampaignBodyCache: r.Schema | undefined;
 function createCampaignBody(): r.Schema {
   return (createCampaignBodyCache ??= r.closed({
-    name: r.str(),
-    description: r.str(),
+    name: r.opt(r.str()),
+    description: r.opt(r.str()),
     managers: r.opt(r.arr(r.str())),
     team_managers: r.opt(r.arr(r.str())),
-    ends_at: r.str(),
+    ends_at: r.opt(r.str()),
     contact_link: r.opt(r.nullable(r.str())),
     code_scanning_alerts: r.opt(r.nullable(r.arr(r.closed({
-      repository_id: r.num(),
-      alert_numbers: r.arr(r.num()),
+      repository_id: r.opt(r.num()),
+      alert_numbers: r.opt(r.arr(r.num())),
     })))),
     generate_issues: r.opt(r.bool()),
   }));

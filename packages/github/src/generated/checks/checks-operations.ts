@@ -11,8 +11,8 @@ import { emptyObjectSchema, type EmptyObject } from '../schemas/empty-object.ts'
 let createBodyCache: r.Schema | undefined;
 function createBody(): r.Schema {
   return (createBodyCache ??= r.obj({
-    name: r.str(),
-    head_sha: r.str(),
+    name: r.opt(r.str()),
+    head_sha: r.opt(r.str()),
     details_url: r.opt(r.str()),
     external_id: r.opt(r.str()),
     status: r.opt(r.oenum(["queued","in_progress","completed"])),
@@ -20,30 +20,30 @@ function createBody(): r.Schema {
     conclusion: r.opt(r.oenum(["action_required","cancelled","failure","neutral","success","skipped","stale","timed_out"])),
     completed_at: r.opt(r.str()),
     output: r.opt(r.obj({
-      title: r.str(),
-      summary: r.str(),
+      title: r.opt(r.str()),
+      summary: r.opt(r.str()),
       text: r.opt(r.str()),
       annotations: r.opt(r.arr(r.obj({
-        path: r.str(),
-        start_line: r.num(),
-        end_line: r.num(),
+        path: r.opt(r.str()),
+        start_line: r.opt(r.num()),
+        end_line: r.opt(r.num()),
         start_column: r.opt(r.num()),
         end_column: r.opt(r.num()),
-        annotation_level: r.oenum(["notice","warning","failure"]),
-        message: r.str(),
+        annotation_level: r.opt(r.oenum(["notice","warning","failure"])),
+        message: r.opt(r.str()),
         title: r.opt(r.str()),
         raw_details: r.opt(r.str()),
       }))),
       images: r.opt(r.arr(r.obj({
-        alt: r.str(),
-        image_url: r.str(),
+        alt: r.opt(r.str()),
+        image_url: r.opt(r.str()),
         caption: r.opt(r.str()),
       }))),
     })),
     actions: r.opt(r.arr(r.obj({
-      label: r.str(),
-      description: r.str(),
-      identifier: r.str(),
+      label: r.opt(r.str()),
+      description: r.opt(r.str()),
+      identifier: r.opt(r.str()),
     }))),
   }));
 }
@@ -158,29 +158,29 @@ function updateBody(): r.Schema {
     completed_at: r.opt(r.str()),
     output: r.opt(r.obj({
       title: r.opt(r.str()),
-      summary: r.str(),
+      summary: r.opt(r.str()),
       text: r.opt(r.str()),
       annotations: r.opt(r.arr(r.obj({
-        path: r.str(),
-        start_line: r.num(),
-        end_line: r.num(),
+        path: r.opt(r.str()),
+        start_line: r.opt(r.num()),
+        end_line: r.opt(r.num()),
         start_column: r.opt(r.num()),
         end_column: r.opt(r.num()),
-        annotation_level: r.oenum(["notice","warning","failure"]),
-        message: r.str(),
+        annotation_level: r.opt(r.oenum(["notice","warning","failure"])),
+        message: r.opt(r.str()),
         title: r.opt(r.str()),
         raw_details: r.opt(r.str()),
       }))),
       images: r.opt(r.arr(r.obj({
-        alt: r.str(),
-        image_url: r.str(),
+        alt: r.opt(r.str()),
+        image_url: r.opt(r.str()),
         caption: r.opt(r.str()),
       }))),
     })),
     actions: r.opt(r.arr(r.obj({
-      label: r.str(),
-      description: r.str(),
-      identifier: r.str(),
+      label: r.opt(r.str()),
+      description: r.opt(r.str()),
+      identifier: r.opt(r.str()),
     }))),
   }), r.union([r.obj({
     status: r.opt(r.oenum(["completed"])),
@@ -315,7 +315,7 @@ export function rerequestRun(client: r.OperationClient, params: ChecksRerequestR
 let createSuiteBodyCache: r.Schema | undefined;
 function createSuiteBody(): r.Schema {
   return (createSuiteBodyCache ??= r.obj({
-    head_sha: r.str(),
+    head_sha: r.opt(r.str()),
   }));
 }
 
@@ -341,8 +341,8 @@ let setSuitesPreferencesBodyCache: r.Schema | undefined;
 function setSuitesPreferencesBody(): r.Schema {
   return (setSuitesPreferencesBodyCache ??= r.obj({
     auto_trigger_checks: r.opt(r.arr(r.obj({
-      app_id: r.num(),
-      setting: r.bool(),
+      app_id: r.opt(r.num()),
+      setting: r.opt(r.bool()),
     }))),
   }));
 }
@@ -411,8 +411,8 @@ export type ChecksListForSuiteResponse = {
 let listForSuiteResponseCache: r.Schema<ChecksListForSuiteResponse> | undefined;
 function listForSuiteResponse(): r.Schema<ChecksListForSuiteResponse> {
   return (listForSuiteResponseCache ??= r.typed<ChecksListForSuiteResponse>(r.obj({
-  total_count: r.num(),
-  check_runs: r.arr(checkRunSchema()),
+  total_count: r.opt(r.num()),
+  check_runs: r.opt(r.arr(checkRunSchema())),
 })));
 }
 
@@ -467,8 +467,8 @@ export type ChecksListForRefResponse = {
 let listForRefResponseCache: r.Schema<ChecksListForRefResponse> | undefined;
 function listForRefResponse(): r.Schema<ChecksListForRefResponse> {
   return (listForRefResponseCache ??= r.typed<ChecksListForRefResponse>(r.obj({
-  total_count: r.num(),
-  check_runs: r.arr(checkRunSchema()),
+  total_count: r.opt(r.num()),
+  check_runs: r.opt(r.arr(checkRunSchema())),
 })));
 }
 
@@ -502,8 +502,8 @@ export type ChecksListSuitesForRefResponse = {
 let listSuitesForRefResponseCache: r.Schema<ChecksListSuitesForRefResponse> | undefined;
 function listSuitesForRefResponse(): r.Schema<ChecksListSuitesForRefResponse> {
   return (listSuitesForRefResponseCache ??= r.typed<ChecksListSuitesForRefResponse>(r.obj({
-  total_count: r.num(),
-  check_suites: r.arr(checkSuiteSchema()),
+  total_count: r.opt(r.num()),
+  check_suites: r.opt(r.arr(checkSuiteSchema())),
 })));
 }
 

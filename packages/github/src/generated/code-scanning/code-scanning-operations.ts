@@ -405,8 +405,8 @@ export function deleteCodeqlDatabase(client: r.OperationClient, params: CodeScan
 let createVariantAnalysisBodyCache: r.Schema | undefined;
 function createVariantAnalysisBody(): r.Schema {
   return (createVariantAnalysisBodyCache ??= r.closed({
-    language: codeScanningVariantAnalysisLanguageSchema(),
-    query_pack: r.str(),
+    language: r.opt(codeScanningVariantAnalysisLanguageSchema()),
+    query_pack: r.opt(r.str()),
     repositories: r.opt(r.arr(r.str())),
     repository_lists: r.opt(r.arr(r.str())),
     repository_owners: r.opt(r.arr(r.str())),
@@ -537,9 +537,9 @@ export function updateDefaultSetup(client: r.OperationClient, params: CodeScanni
 let uploadSarifBodyCache: r.Schema | undefined;
 function uploadSarifBody(): r.Schema {
   return (uploadSarifBodyCache ??= r.closed({
-    commit_sha: codeScanningAnalysisCommitShaSchema(),
-    ref: codeScanningRefFullSchema(),
-    sarif: codeScanningAnalysisSarifFileSchema(),
+    commit_sha: r.opt(codeScanningAnalysisCommitShaSchema()),
+    ref: r.opt(codeScanningRefFullSchema()),
+    sarif: r.opt(codeScanningAnalysisSarifFileSchema()),
     checkout_uri: r.opt(r.str()),
     started_at: r.opt(r.str()),
     tool_name: r.opt(r.str()),

@@ -37,7 +37,7 @@ export function getConfigurationsForEnterprise(client: r.OperationClient, params
 let createConfigurationForEnterpriseBodyCache: r.Schema | undefined;
 function createConfigurationForEnterpriseBody(): r.Schema {
   return (createConfigurationForEnterpriseBodyCache ??= r.closed({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     advanced_security: r.opt(r.oenum(["enabled","disabled","code_security","secret_protection"])),
     code_security: r.opt(r.oenum(["enabled","disabled","not_set"])),
@@ -269,7 +269,7 @@ export function updateEnterpriseConfiguration(client: r.OperationClient, params:
 let attachEnterpriseConfigurationBodyCache: r.Schema | undefined;
 function attachEnterpriseConfigurationBody(): r.Schema {
   return (attachEnterpriseConfigurationBodyCache ??= r.closed({
-    scope: r.oenum(["all","all_without_configurations"]),
+    scope: r.opt(r.oenum(["all","all_without_configurations"])),
   }));
 }
 
@@ -400,7 +400,7 @@ export function getConfigurationsForOrg(client: r.OperationClient, params: CodeS
 let createConfigurationBodyCache: r.Schema | undefined;
 function createConfigurationBody(): r.Schema {
   return (createConfigurationBodyCache ??= r.closed({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     advanced_security: r.opt(r.oenum(["enabled","disabled","code_security","secret_protection"])),
     code_security: r.opt(r.oenum(["enabled","disabled","not_set"])),
@@ -422,8 +422,8 @@ function createConfigurationBody(): r.Schema {
     secret_scanning_delegated_bypass: r.opt(r.oenum(["enabled","disabled","not_set"])),
     secret_scanning_delegated_bypass_options: r.opt(r.obj({
       reviewers: r.opt(r.arr(r.obj({
-        reviewer_id: r.num(),
-        reviewer_type: r.oenum(["TEAM","ROLE"]),
+        reviewer_id: r.opt(r.num()),
+        reviewer_type: r.opt(r.oenum(["TEAM","ROLE"])),
         mode: r.opt(r.oenum(["ALWAYS","EXEMPT"])),
       }))),
     })),
@@ -531,7 +531,7 @@ export function getDefaultConfigurations(client: r.OperationClient, params: Code
 let detachConfigurationBodyCache: r.Schema | undefined;
 function detachConfigurationBody(): r.Schema {
   return (detachConfigurationBodyCache ??= r.closed({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -608,8 +608,8 @@ function updateConfigurationBody(): r.Schema {
     secret_scanning_delegated_bypass: r.opt(r.oenum(["enabled","disabled","not_set"])),
     secret_scanning_delegated_bypass_options: r.opt(r.obj({
       reviewers: r.opt(r.arr(r.obj({
-        reviewer_id: r.num(),
-        reviewer_type: r.oenum(["TEAM","ROLE"]),
+        reviewer_id: r.opt(r.num()),
+        reviewer_type: r.opt(r.oenum(["TEAM","ROLE"])),
         mode: r.opt(r.oenum(["ALWAYS","EXEMPT"])),
       }))),
     })),
@@ -705,7 +705,7 @@ export function updateConfiguration(client: r.OperationClient, params: CodeSecur
 let attachConfigurationBodyCache: r.Schema | undefined;
 function attachConfigurationBody(): r.Schema {
   return (attachConfigurationBodyCache ??= r.closed({
-    scope: r.oenum(["all","all_without_configurations","public","private_or_internal","selected"]),
+    scope: r.opt(r.oenum(["all","all_without_configurations","public","private_or_internal","selected"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }

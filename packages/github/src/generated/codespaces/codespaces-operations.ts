@@ -33,8 +33,8 @@ export type CodespacesListInOrganizationResponse = {
 let listInOrganizationResponseCache: r.Schema<CodespacesListInOrganizationResponse> | undefined;
 function listInOrganizationResponse(): r.Schema<CodespacesListInOrganizationResponse> {
   return (listInOrganizationResponseCache ??= r.typed<CodespacesListInOrganizationResponse>(r.obj({
-  total_count: r.num(),
-  codespaces: r.arr(codespaceSchema()),
+  total_count: r.opt(r.num()),
+  codespaces: r.opt(r.arr(codespaceSchema())),
 })));
 }
 
@@ -50,7 +50,7 @@ export function listInOrganization(client: r.OperationClient, params: Codespaces
 let setCodespacesAccessBodyCache: r.Schema | undefined;
 function setCodespacesAccessBody(): r.Schema {
   return (setCodespacesAccessBodyCache ??= r.obj({
-    visibility: r.oenum(["disabled","selected_members","all_members","all_members_and_outside_collaborators"]),
+    visibility: r.opt(r.oenum(["disabled","selected_members","all_members","all_members_and_outside_collaborators"])),
     selected_usernames: r.opt(r.arr(r.str())),
   }));
 }
@@ -77,7 +77,7 @@ export function setCodespacesAccess(client: r.OperationClient, params: Codespace
 let setCodespacesAccessUsersBodyCache: r.Schema | undefined;
 function setCodespacesAccessUsersBody(): r.Schema {
   return (setCodespacesAccessUsersBodyCache ??= r.obj({
-    selected_usernames: r.arr(r.str()),
+    selected_usernames: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -101,7 +101,7 @@ export function setCodespacesAccessUsers(client: r.OperationClient, params: Code
 let deleteCodespacesAccessUsersBodyCache: r.Schema | undefined;
 function deleteCodespacesAccessUsersBody(): r.Schema {
   return (deleteCodespacesAccessUsersBodyCache ??= r.obj({
-    selected_usernames: r.arr(r.str()),
+    selected_usernames: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -135,8 +135,8 @@ export type CodespacesListOrgSecretsResponse = {
 let listOrgSecretsResponseCache: r.Schema<CodespacesListOrgSecretsResponse> | undefined;
 function listOrgSecretsResponse(): r.Schema<CodespacesListOrgSecretsResponse> {
   return (listOrgSecretsResponseCache ??= r.typed<CodespacesListOrgSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(codespacesOrgSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(codespacesOrgSecretSchema())),
 })));
 }
 
@@ -184,7 +184,7 @@ function createOrUpdateOrgSecretBody(): r.Schema {
   return (createOrUpdateOrgSecretBodyCache ??= r.obj({
     encrypted_value: r.opt(r.str()),
     key_id: r.opt(r.str()),
-    visibility: r.oenum(["all","private","selected"]),
+    visibility: r.opt(r.oenum(["all","private","selected"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
@@ -248,8 +248,8 @@ export type CodespacesListSelectedReposForOrgSecretResponse = {
 let listSelectedReposForOrgSecretResponseCache: r.Schema<CodespacesListSelectedReposForOrgSecretResponse> | undefined;
 function listSelectedReposForOrgSecretResponse(): r.Schema<CodespacesListSelectedReposForOrgSecretResponse> {
   return (listSelectedReposForOrgSecretResponseCache ??= r.typed<CodespacesListSelectedReposForOrgSecretResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -265,7 +265,7 @@ export function listSelectedReposForOrgSecret(client: r.OperationClient, params:
 let setSelectedReposForOrgSecretBodyCache: r.Schema | undefined;
 function setSelectedReposForOrgSecretBody(): r.Schema {
   return (setSelectedReposForOrgSecretBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -340,8 +340,8 @@ export type CodespacesGetCodespacesForUserInOrgResponse = {
 let getCodespacesForUserInOrgResponseCache: r.Schema<CodespacesGetCodespacesForUserInOrgResponse> | undefined;
 function getCodespacesForUserInOrgResponse(): r.Schema<CodespacesGetCodespacesForUserInOrgResponse> {
   return (getCodespacesForUserInOrgResponseCache ??= r.typed<CodespacesGetCodespacesForUserInOrgResponse>(r.obj({
-  total_count: r.num(),
-  codespaces: r.arr(codespaceSchema()),
+  total_count: r.opt(r.num()),
+  codespaces: r.opt(r.arr(codespaceSchema())),
 })));
 }
 
@@ -416,8 +416,8 @@ export type CodespacesListInRepositoryForAuthenticatedUserResponse = {
 let listInRepositoryForAuthenticatedUserResponseCache: r.Schema<CodespacesListInRepositoryForAuthenticatedUserResponse> | undefined;
 function listInRepositoryForAuthenticatedUserResponse(): r.Schema<CodespacesListInRepositoryForAuthenticatedUserResponse> {
   return (listInRepositoryForAuthenticatedUserResponseCache ??= r.typed<CodespacesListInRepositoryForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  codespaces: r.arr(codespaceSchema()),
+  total_count: r.opt(r.num()),
+  codespaces: r.opt(r.arr(codespaceSchema())),
 })));
 }
 
@@ -508,12 +508,12 @@ export type CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse 
 let listDevcontainersInRepositoryForAuthenticatedUserResponseCache: r.Schema<CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse> | undefined;
 function listDevcontainersInRepositoryForAuthenticatedUserResponse(): r.Schema<CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse> {
   return (listDevcontainersInRepositoryForAuthenticatedUserResponseCache ??= r.typed<CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  devcontainers: r.arr(r.obj({
-    path: r.str(),
+  total_count: r.opt(r.num()),
+  devcontainers: r.opt(r.arr(r.obj({
+    path: r.opt(r.str()),
     name: r.opt(r.str()),
     display_name: r.opt(r.str()),
-  })),
+  }))),
 })));
 }
 
@@ -547,8 +547,8 @@ export type CodespacesRepoMachinesForAuthenticatedUserResponse = {
 let repoMachinesForAuthenticatedUserResponseCache: r.Schema<CodespacesRepoMachinesForAuthenticatedUserResponse> | undefined;
 function repoMachinesForAuthenticatedUserResponse(): r.Schema<CodespacesRepoMachinesForAuthenticatedUserResponse> {
   return (repoMachinesForAuthenticatedUserResponseCache ??= r.typed<CodespacesRepoMachinesForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  machines: r.arr(codespaceMachineSchema()),
+  total_count: r.opt(r.num()),
+  machines: r.opt(r.arr(codespaceMachineSchema())),
 })));
 }
 
@@ -585,8 +585,8 @@ function preFlightWithRepoForAuthenticatedUserResponse(): r.Schema<CodespacesPre
   return (preFlightWithRepoForAuthenticatedUserResponseCache ??= r.typed<CodespacesPreFlightWithRepoForAuthenticatedUserResponse>(r.obj({
   billable_owner: r.opt(simpleUserSchema()),
   defaults: r.opt(r.obj({
-    location: r.str(),
-    devcontainer_path: r.nullable(r.str()),
+    location: r.opt(r.str()),
+    devcontainer_path: r.opt(r.nullable(r.str())),
   })),
 })));
 }
@@ -635,8 +635,8 @@ export type CodespacesListRepoSecretsResponse = {
 let listRepoSecretsResponseCache: r.Schema<CodespacesListRepoSecretsResponse> | undefined;
 function listRepoSecretsResponse(): r.Schema<CodespacesListRepoSecretsResponse> {
   return (listRepoSecretsResponseCache ??= r.typed<CodespacesListRepoSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(repoCodespacesSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(repoCodespacesSecretSchema())),
 })));
 }
 
@@ -802,8 +802,8 @@ export type CodespacesListForAuthenticatedUserResponse = {
 let listForAuthenticatedUserResponseCache: r.Schema<CodespacesListForAuthenticatedUserResponse> | undefined;
 function listForAuthenticatedUserResponse(): r.Schema<CodespacesListForAuthenticatedUserResponse> {
   return (listForAuthenticatedUserResponseCache ??= r.typed<CodespacesListForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  codespaces: r.arr(codespaceSchema()),
+  total_count: r.opt(r.num()),
+  codespaces: r.opt(r.arr(codespaceSchema())),
 })));
 }
 
@@ -819,7 +819,7 @@ export function listForAuthenticatedUser(client: r.OperationClient, params?: Cod
 let createForAuthenticatedUserBodyCache: r.Schema | undefined;
 function createForAuthenticatedUserBody(): r.Schema {
   return (createForAuthenticatedUserBodyCache ??= r.union([r.obj({
-    repository_id: r.num(),
+    repository_id: r.opt(r.num()),
     ref: r.opt(r.str()),
     location: r.opt(r.str()),
     geo: r.opt(r.oenum(["EuropeWest","SoutheastAsia","UsEast","UsWest"])),
@@ -832,10 +832,10 @@ function createForAuthenticatedUserBody(): r.Schema {
     display_name: r.opt(r.str()),
     retention_period_minutes: r.opt(r.num()),
   }), r.obj({
-    pull_request: r.obj({
-      pull_request_number: r.num(),
-      repository_id: r.num(),
-    }),
+    pull_request: r.opt(r.obj({
+      pull_request_number: r.opt(r.num()),
+      repository_id: r.opt(r.num()),
+    })),
     location: r.opt(r.str()),
     geo: r.opt(r.oenum(["EuropeWest","SoutheastAsia","UsEast","UsWest"])),
     machine: r.opt(r.str()),
@@ -914,8 +914,8 @@ export type CodespacesListSecretsForAuthenticatedUserResponse = {
 let listSecretsForAuthenticatedUserResponseCache: r.Schema<CodespacesListSecretsForAuthenticatedUserResponse> | undefined;
 function listSecretsForAuthenticatedUserResponse(): r.Schema<CodespacesListSecretsForAuthenticatedUserResponse> {
   return (listSecretsForAuthenticatedUserResponseCache ??= r.typed<CodespacesListSecretsForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(codespacesSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(codespacesSecretSchema())),
 })));
 }
 
@@ -957,7 +957,7 @@ let createOrUpdateSecretForAuthenticatedUserBodyCache: r.Schema | undefined;
 function createOrUpdateSecretForAuthenticatedUserBody(): r.Schema {
   return (createOrUpdateSecretForAuthenticatedUserBodyCache ??= r.obj({
     encrypted_value: r.opt(r.str()),
-    key_id: r.str(),
+    key_id: r.opt(r.str()),
     selected_repository_ids: r.opt(r.arr(r.union([r.num(), r.str()]))),
   }));
 }
@@ -1009,8 +1009,8 @@ export type CodespacesListRepositoriesForSecretForAuthenticatedUserResponse = {
 let listRepositoriesForSecretForAuthenticatedUserResponseCache: r.Schema<CodespacesListRepositoriesForSecretForAuthenticatedUserResponse> | undefined;
 function listRepositoriesForSecretForAuthenticatedUserResponse(): r.Schema<CodespacesListRepositoriesForSecretForAuthenticatedUserResponse> {
   return (listRepositoriesForSecretForAuthenticatedUserResponseCache ??= r.typed<CodespacesListRepositoriesForSecretForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -1026,7 +1026,7 @@ export function listRepositoriesForSecretForAuthenticatedUser(client: r.Operatio
 let setRepositoriesForSecretForAuthenticatedUserBodyCache: r.Schema | undefined;
 function setRepositoriesForSecretForAuthenticatedUserBody(): r.Schema {
   return (setRepositoriesForSecretForAuthenticatedUserBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -1183,8 +1183,8 @@ export type CodespacesCodespaceMachinesForAuthenticatedUserResponse = {
 let codespaceMachinesForAuthenticatedUserResponseCache: r.Schema<CodespacesCodespaceMachinesForAuthenticatedUserResponse> | undefined;
 function codespaceMachinesForAuthenticatedUserResponse(): r.Schema<CodespacesCodespaceMachinesForAuthenticatedUserResponse> {
   return (codespaceMachinesForAuthenticatedUserResponseCache ??= r.typed<CodespacesCodespaceMachinesForAuthenticatedUserResponse>(r.obj({
-  total_count: r.num(),
-  machines: r.arr(codespaceMachineSchema()),
+  total_count: r.opt(r.num()),
+  machines: r.opt(r.arr(codespaceMachineSchema())),
 })));
 }
 

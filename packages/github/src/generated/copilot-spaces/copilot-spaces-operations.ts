@@ -23,7 +23,7 @@ export type CopilotSpacesListForOrgResponse = {
 let listForOrgResponseCache: r.Schema<CopilotSpacesListForOrgResponse> | undefined;
 function listForOrgResponse(): r.Schema<CopilotSpacesListForOrgResponse> {
   return (listForOrgResponseCache ??= r.typed<CopilotSpacesListForOrgResponse>(r.obj({
-  spaces: r.arr(copilotSpaceSchema()),
+  spaces: r.opt(r.arr(copilotSpaceSchema())),
 })));
 }
 
@@ -39,7 +39,7 @@ export function listForOrg(client: r.OperationClient, params: CopilotSpacesListF
 let createForOrgBodyCache: r.Schema | undefined;
 function createForOrgBody(): r.Schema {
   return (createForOrgBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     general_instructions: r.opt(r.str()),
     base_role: r.opt(r.oenum(["reader","writer","admin","no_access"])),
@@ -205,7 +205,7 @@ export type CopilotSpacesListCollaboratorsForOrgResponse = {
 let listCollaboratorsForOrgResponseCache: r.Schema<CopilotSpacesListCollaboratorsForOrgResponse> | undefined;
 function listCollaboratorsForOrgResponse(): r.Schema<CopilotSpacesListCollaboratorsForOrgResponse> {
   return (listCollaboratorsForOrgResponseCache ??= r.typed<CopilotSpacesListCollaboratorsForOrgResponse>(r.obj({
-  collaborators: r.arr(copilotSpaceCollaboratorSchema()),
+  collaborators: r.opt(r.arr(copilotSpaceCollaboratorSchema())),
 })));
 }
 
@@ -221,9 +221,9 @@ export function listCollaboratorsForOrg(client: r.OperationClient, params: Copil
 let addCollaboratorForOrgBodyCache: r.Schema | undefined;
 function addCollaboratorForOrgBody(): r.Schema {
   return (addCollaboratorForOrgBodyCache ??= r.obj({
-    actor_type: r.oenum(["User","Team"]),
-    actor_identifier: r.str(),
-    role: r.oenum(["reader","writer","admin"]),
+    actor_type: r.opt(r.oenum(["User","Team"])),
+    actor_identifier: r.opt(r.str()),
+    role: r.opt(r.oenum(["reader","writer","admin"])),
   }));
 }
 
@@ -252,7 +252,7 @@ export function addCollaboratorForOrg(client: r.OperationClient, params: Copilot
 let updateCollaboratorForOrgBodyCache: r.Schema | undefined;
 function updateCollaboratorForOrgBody(): r.Schema {
   return (updateCollaboratorForOrgBodyCache ??= r.obj({
-    role: r.oenum(["reader","writer","admin","no_access"]),
+    role: r.opt(r.oenum(["reader","writer","admin","no_access"])),
   }));
 }
 
@@ -313,7 +313,7 @@ export type CopilotSpacesListResourcesForOrgResponse = {
 let listResourcesForOrgResponseCache: r.Schema<CopilotSpacesListResourcesForOrgResponse> | undefined;
 function listResourcesForOrgResponse(): r.Schema<CopilotSpacesListResourcesForOrgResponse> {
   return (listResourcesForOrgResponseCache ??= r.typed<CopilotSpacesListResourcesForOrgResponse>(r.obj({
-  resources: r.arr(copilotSpaceResourceSchema()),
+  resources: r.opt(r.arr(copilotSpaceResourceSchema())),
 })));
 }
 
@@ -329,8 +329,8 @@ export function listResourcesForOrg(client: r.OperationClient, params: CopilotSp
 let createResourceForOrgBodyCache: r.Schema | undefined;
 function createResourceForOrgBody(): r.Schema {
   return (createResourceForOrgBodyCache ??= r.obj({
-    resource_type: r.oenum(["repository","github_file","free_text","github_issue","github_pull_request"]),
-    metadata: r.obj({}),
+    resource_type: r.opt(r.oenum(["repository","github_file","free_text","github_issue","github_pull_request"])),
+    metadata: r.opt(r.obj({})),
   }));
 }
 
@@ -434,7 +434,7 @@ export type CopilotSpacesListForUserResponse = {
 let listForUserResponseCache: r.Schema<CopilotSpacesListForUserResponse> | undefined;
 function listForUserResponse(): r.Schema<CopilotSpacesListForUserResponse> {
   return (listForUserResponseCache ??= r.typed<CopilotSpacesListForUserResponse>(r.obj({
-  spaces: r.arr(copilotSpaceSchema()),
+  spaces: r.opt(r.arr(copilotSpaceSchema())),
 })));
 }
 
@@ -450,7 +450,7 @@ export function listForUser(client: r.OperationClient, params: CopilotSpacesList
 let createForUserBodyCache: r.Schema | undefined;
 function createForUserBody(): r.Schema {
   return (createForUserBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     general_instructions: r.opt(r.str()),
     base_role: r.opt(r.oenum(["reader","no_access"])),
@@ -616,7 +616,7 @@ export type CopilotSpacesListCollaboratorsForUserResponse = {
 let listCollaboratorsForUserResponseCache: r.Schema<CopilotSpacesListCollaboratorsForUserResponse> | undefined;
 function listCollaboratorsForUserResponse(): r.Schema<CopilotSpacesListCollaboratorsForUserResponse> {
   return (listCollaboratorsForUserResponseCache ??= r.typed<CopilotSpacesListCollaboratorsForUserResponse>(r.obj({
-  collaborators: r.arr(copilotSpaceCollaboratorSchema()),
+  collaborators: r.opt(r.arr(copilotSpaceCollaboratorSchema())),
 })));
 }
 
@@ -632,9 +632,9 @@ export function listCollaboratorsForUser(client: r.OperationClient, params: Copi
 let addCollaboratorForUserBodyCache: r.Schema | undefined;
 function addCollaboratorForUserBody(): r.Schema {
   return (addCollaboratorForUserBodyCache ??= r.obj({
-    actor_type: r.oenum(["User","Team"]),
-    actor_identifier: r.str(),
-    role: r.oenum(["reader","writer","admin"]),
+    actor_type: r.opt(r.oenum(["User","Team"])),
+    actor_identifier: r.opt(r.str()),
+    role: r.opt(r.oenum(["reader","writer","admin"])),
   }));
 }
 
@@ -663,7 +663,7 @@ export function addCollaboratorForUser(client: r.OperationClient, params: Copilo
 let updateCollaboratorForUserBodyCache: r.Schema | undefined;
 function updateCollaboratorForUserBody(): r.Schema {
   return (updateCollaboratorForUserBodyCache ??= r.obj({
-    role: r.oenum(["reader","writer","admin","no_access"]),
+    role: r.opt(r.oenum(["reader","writer","admin","no_access"])),
   }));
 }
 
@@ -724,7 +724,7 @@ export type CopilotSpacesListResourcesForUserResponse = {
 let listResourcesForUserResponseCache: r.Schema<CopilotSpacesListResourcesForUserResponse> | undefined;
 function listResourcesForUserResponse(): r.Schema<CopilotSpacesListResourcesForUserResponse> {
   return (listResourcesForUserResponseCache ??= r.typed<CopilotSpacesListResourcesForUserResponse>(r.obj({
-  resources: r.arr(copilotSpaceResourceSchema()),
+  resources: r.opt(r.arr(copilotSpaceResourceSchema())),
 })));
 }
 
@@ -740,8 +740,8 @@ export function listResourcesForUser(client: r.OperationClient, params: CopilotS
 let createResourceForUserBodyCache: r.Schema | undefined;
 function createResourceForUserBody(): r.Schema {
   return (createResourceForUserBodyCache ??= r.obj({
-    resource_type: r.oenum(["repository","github_file","free_text","github_issue","github_pull_request"]),
-    metadata: r.obj({}),
+    resource_type: r.opt(r.oenum(["repository","github_file","free_text","github_issue","github_pull_request"])),
+    metadata: r.opt(r.obj({})),
   }));
 }
 

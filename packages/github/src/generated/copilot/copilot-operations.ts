@@ -104,7 +104,7 @@ export function copilotUsersUsageMetrics(client: r.OperationClient, params: Copi
 let setEnterpriseCodingAgentPolicyBodyCache: r.Schema | undefined;
 function setEnterpriseCodingAgentPolicyBody(): r.Schema {
   return (setEnterpriseCodingAgentPolicyBodyCache ??= r.obj({
-    policy_state: r.oenum(["enabled_for_all_orgs","disabled_for_all_orgs","enabled_for_selected_orgs","configured_by_org_admins"]),
+    policy_state: r.opt(r.oenum(["enabled_for_all_orgs","disabled_for_all_orgs","enabled_for_selected_orgs","configured_by_org_admins"])),
   }));
 }
 
@@ -129,8 +129,8 @@ function addOrganizationsToEnterpriseCodingAgentPolicyBody(): r.Schema {
   return (addOrganizationsToEnterpriseCodingAgentPolicyBodyCache ??= r.obj({
     organizations: r.opt(r.arr(r.str())),
     custom_properties: r.opt(r.arr(r.obj({
-      property_name: r.str(),
-      values: r.arr(r.str()),
+      property_name: r.opt(r.str()),
+      values: r.opt(r.arr(r.str())),
     }))),
   }));
 }
@@ -163,8 +163,8 @@ function removeOrganizationsFromEnterpriseCodingAgentPolicyBody(): r.Schema {
   return (removeOrganizationsFromEnterpriseCodingAgentPolicyBodyCache ??= r.obj({
     organizations: r.opt(r.arr(r.str())),
     custom_properties: r.opt(r.arr(r.obj({
-      property_name: r.str(),
-      values: r.arr(r.str()),
+      property_name: r.opt(r.str()),
+      values: r.opt(r.arr(r.str())),
     }))),
   }));
 }
@@ -237,7 +237,7 @@ export function listCopilotSeats(client: r.OperationClient, params: CopilotListC
 let addCopilotSeatsForTeamsBodyCache: r.Schema | undefined;
 function addCopilotSeatsForTeamsBody(): r.Schema {
   return (addCopilotSeatsForTeamsBodyCache ??= r.obj({
-    selected_teams: r.arr(r.str()),
+    selected_teams: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -255,7 +255,7 @@ export type CopilotAddCopilotSeatsForTeamsResponse = {
 let addCopilotSeatsForTeamsResponseCache: r.Schema<CopilotAddCopilotSeatsForTeamsResponse> | undefined;
 function addCopilotSeatsForTeamsResponse(): r.Schema<CopilotAddCopilotSeatsForTeamsResponse> {
   return (addCopilotSeatsForTeamsResponseCache ??= r.typed<CopilotAddCopilotSeatsForTeamsResponse>(r.obj({
-  seats_created: r.num(),
+  seats_created: r.opt(r.num()),
 })));
 }
 
@@ -271,7 +271,7 @@ export function addCopilotSeatsForTeams(client: r.OperationClient, params: Copil
 let cancelCopilotSeatAssignmentForTeamsBodyCache: r.Schema | undefined;
 function cancelCopilotSeatAssignmentForTeamsBody(): r.Schema {
   return (cancelCopilotSeatAssignmentForTeamsBodyCache ??= r.obj({
-    selected_teams: r.arr(r.str()),
+    selected_teams: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -289,7 +289,7 @@ export type CopilotCancelCopilotSeatAssignmentForTeamsResponse = {
 let cancelCopilotSeatAssignmentForTeamsResponseCache: r.Schema<CopilotCancelCopilotSeatAssignmentForTeamsResponse> | undefined;
 function cancelCopilotSeatAssignmentForTeamsResponse(): r.Schema<CopilotCancelCopilotSeatAssignmentForTeamsResponse> {
   return (cancelCopilotSeatAssignmentForTeamsResponseCache ??= r.typed<CopilotCancelCopilotSeatAssignmentForTeamsResponse>(r.obj({
-  seats_cancelled: r.num(),
+  seats_cancelled: r.opt(r.num()),
 })));
 }
 
@@ -305,7 +305,7 @@ export function cancelCopilotSeatAssignmentForTeams(client: r.OperationClient, p
 let addCopilotSeatsForUsersBodyCache: r.Schema | undefined;
 function addCopilotSeatsForUsersBody(): r.Schema {
   return (addCopilotSeatsForUsersBodyCache ??= r.obj({
-    selected_usernames: r.arr(r.str()),
+    selected_usernames: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -323,7 +323,7 @@ export type CopilotAddCopilotSeatsForUsersResponse = {
 let addCopilotSeatsForUsersResponseCache: r.Schema<CopilotAddCopilotSeatsForUsersResponse> | undefined;
 function addCopilotSeatsForUsersResponse(): r.Schema<CopilotAddCopilotSeatsForUsersResponse> {
   return (addCopilotSeatsForUsersResponseCache ??= r.typed<CopilotAddCopilotSeatsForUsersResponse>(r.obj({
-  seats_created: r.num(),
+  seats_created: r.opt(r.num()),
 })));
 }
 
@@ -339,7 +339,7 @@ export function addCopilotSeatsForUsers(client: r.OperationClient, params: Copil
 let cancelCopilotSeatAssignmentForUsersBodyCache: r.Schema | undefined;
 function cancelCopilotSeatAssignmentForUsersBody(): r.Schema {
   return (cancelCopilotSeatAssignmentForUsersBodyCache ??= r.obj({
-    selected_usernames: r.arr(r.str()),
+    selected_usernames: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -357,7 +357,7 @@ export type CopilotCancelCopilotSeatAssignmentForUsersResponse = {
 let cancelCopilotSeatAssignmentForUsersResponseCache: r.Schema<CopilotCancelCopilotSeatAssignmentForUsersResponse> | undefined;
 function cancelCopilotSeatAssignmentForUsersResponse(): r.Schema<CopilotCancelCopilotSeatAssignmentForUsersResponse> {
   return (cancelCopilotSeatAssignmentForUsersResponseCache ??= r.typed<CopilotCancelCopilotSeatAssignmentForUsersResponse>(r.obj({
-  seats_cancelled: r.num(),
+  seats_cancelled: r.opt(r.num()),
 })));
 }
 
@@ -385,7 +385,7 @@ export type CopilotGetCopilotCodingAgentPermissionsOrganizationResponse = {
 let getCopilotCodingAgentPermissionsOrganizationResponseCache: r.Schema<CopilotGetCopilotCodingAgentPermissionsOrganizationResponse> | undefined;
 function getCopilotCodingAgentPermissionsOrganizationResponse(): r.Schema<CopilotGetCopilotCodingAgentPermissionsOrganizationResponse> {
   return (getCopilotCodingAgentPermissionsOrganizationResponseCache ??= r.typed<CopilotGetCopilotCodingAgentPermissionsOrganizationResponse>(r.obj({
-  enabled_repositories: r.oenum(["all","selected","none"]),
+  enabled_repositories: r.opt(r.oenum(["all","selected","none"])),
   selected_repositories_url: r.opt(r.str()),
 })));
 }
@@ -402,7 +402,7 @@ export function getCopilotCodingAgentPermissionsOrganization(client: r.Operation
 let setCopilotCodingAgentPermissionsOrganizationBodyCache: r.Schema | undefined;
 function setCopilotCodingAgentPermissionsOrganizationBody(): r.Schema {
   return (setCopilotCodingAgentPermissionsOrganizationBodyCache ??= r.obj({
-    enabled_repositories: r.oenum(["all","selected","none"]),
+    enabled_repositories: r.opt(r.oenum(["all","selected","none"])),
   }));
 }
 
@@ -439,8 +439,8 @@ export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResp
 let listCopilotCodingAgentSelectedRepositoriesForOrganizationResponseCache: r.Schema<CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse> | undefined;
 function listCopilotCodingAgentSelectedRepositoriesForOrganizationResponse(): r.Schema<CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse> {
   return (listCopilotCodingAgentSelectedRepositoriesForOrganizationResponseCache ??= r.typed<CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -456,7 +456,7 @@ export function listCopilotCodingAgentSelectedRepositoriesForOrganization(client
 let setCopilotCodingAgentSelectedRepositoriesForOrganizationBodyCache: r.Schema | undefined;
 function setCopilotCodingAgentSelectedRepositoriesForOrganizationBody(): r.Schema {
   return (setCopilotCodingAgentSelectedRepositoriesForOrganizationBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -525,9 +525,9 @@ export function copilotContentExclusionForOrganization(client: r.OperationClient
 let setCopilotContentExclusionForOrganizationBodyCache: r.Schema | undefined;
 function setCopilotContentExclusionForOrganizationBody(): r.Schema {
   return (setCopilotContentExclusionForOrganizationBodyCache ??= r.rec(r.arr(r.union([r.str(), r.closed({
-    ifAnyMatch: r.arr(r.str()),
+    ifAnyMatch: r.opt(r.arr(r.str())),
   }), r.closed({
-    ifNoneMatch: r.arr(r.str()),
+    ifNoneMatch: r.opt(r.arr(r.str())),
   })]))));
 }
 
@@ -708,19 +708,19 @@ export type CopilotGetCopilotCloudAgentConfigurationResponse = {
 let getCopilotCloudAgentConfigurationResponseCache: r.Schema<CopilotGetCopilotCloudAgentConfigurationResponse> | undefined;
 function getCopilotCloudAgentConfigurationResponse(): r.Schema<CopilotGetCopilotCloudAgentConfigurationResponse> {
   return (getCopilotCloudAgentConfigurationResponseCache ??= r.typed<CopilotGetCopilotCloudAgentConfigurationResponse>(r.obj({
-  mcp_configuration: r.nullable(r.obj({})),
-  enabled_tools: r.obj({
-    codeql: r.bool(),
-    copilot_code_review: r.bool(),
-    secret_scanning: r.bool(),
-    dependency_vulnerability_checks: r.bool(),
-  }),
-  require_actions_workflow_approval: r.bool(),
-  is_firewall_enabled: r.bool(),
-  is_firewall_recommended_allowlist_enabled: r.bool(),
-  custom_allowlist: r.arr(r.str()),
-  is_automations_enabled: r.bool(),
-  require_write_access_for_automation_triggers: r.bool(),
+  mcp_configuration: r.opt(r.nullable(r.obj({}))),
+  enabled_tools: r.opt(r.obj({
+    codeql: r.opt(r.bool()),
+    copilot_code_review: r.opt(r.bool()),
+    secret_scanning: r.opt(r.bool()),
+    dependency_vulnerability_checks: r.opt(r.bool()),
+  })),
+  require_actions_workflow_approval: r.opt(r.bool()),
+  is_firewall_enabled: r.opt(r.bool()),
+  is_firewall_recommended_allowlist_enabled: r.opt(r.bool()),
+  custom_allowlist: r.opt(r.arr(r.str())),
+  is_automations_enabled: r.opt(r.bool()),
+  require_write_access_for_automation_triggers: r.opt(r.bool()),
 })));
 }
 

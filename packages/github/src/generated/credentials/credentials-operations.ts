@@ -4,7 +4,7 @@ import * as r from '../runtime.ts';
 let revokeBodyCache: r.Schema | undefined;
 function revokeBody(): r.Schema {
   return (revokeBodyCache ??= r.obj({
-    credentials: r.arr(r.str()),
+    credentials: r.opt(r.arr(r.str())),
   }));
 }
 

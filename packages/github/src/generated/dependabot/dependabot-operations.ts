@@ -110,7 +110,7 @@ export function updateRepositoryAccessForEnterprise(client: r.OperationClient, p
 let setRepositoryAccessDefaultLevelForEnterpriseBodyCache: r.Schema | undefined;
 function setRepositoryAccessDefaultLevelForEnterpriseBody(): r.Schema {
   return (setRepositoryAccessDefaultLevelForEnterpriseBodyCache ??= r.obj({
-    default_level: r.oenum(["public","internal"]),
+    default_level: r.opt(r.oenum(["public","internal"])),
   }));
 }
 
@@ -234,7 +234,7 @@ export function updateRepositoryAccessForOrg(client: r.OperationClient, params: 
 let setRepositoryAccessDefaultLevelBodyCache: r.Schema | undefined;
 function setRepositoryAccessDefaultLevelBody(): r.Schema {
   return (setRepositoryAccessDefaultLevelBodyCache ??= r.obj({
-    default_level: r.oenum(["public","internal"]),
+    default_level: r.opt(r.oenum(["public","internal"])),
   }));
 }
 
@@ -267,8 +267,8 @@ export type DependabotListOrgSecretsResponse = {
 let listOrgSecretsResponseCache: r.Schema<DependabotListOrgSecretsResponse> | undefined;
 function listOrgSecretsResponse(): r.Schema<DependabotListOrgSecretsResponse> {
   return (listOrgSecretsResponseCache ??= r.typed<DependabotListOrgSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(organizationDependabotSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(organizationDependabotSecretSchema())),
 })));
 }
 
@@ -316,7 +316,7 @@ function createOrUpdateOrgSecretBody(): r.Schema {
   return (createOrUpdateOrgSecretBodyCache ??= r.obj({
     encrypted_value: r.opt(r.str()),
     key_id: r.opt(r.str()),
-    visibility: r.oenum(["all","private","selected"]),
+    visibility: r.opt(r.oenum(["all","private","selected"])),
     selected_repository_ids: r.opt(r.arr(r.union([r.str(), r.num()]))),
   }));
 }
@@ -380,8 +380,8 @@ export type DependabotListSelectedReposForOrgSecretResponse = {
 let listSelectedReposForOrgSecretResponseCache: r.Schema<DependabotListSelectedReposForOrgSecretResponse> | undefined;
 function listSelectedReposForOrgSecretResponse(): r.Schema<DependabotListSelectedReposForOrgSecretResponse> {
   return (listSelectedReposForOrgSecretResponseCache ??= r.typed<DependabotListSelectedReposForOrgSecretResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -397,7 +397,7 @@ export function listSelectedReposForOrgSecret(client: r.OperationClient, params:
 let setSelectedReposForOrgSecretBodyCache: r.Schema | undefined;
 function setSelectedReposForOrgSecretBody(): r.Schema {
   return (setSelectedReposForOrgSecretBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -591,8 +591,8 @@ export type DependabotListRepoSecretsResponse = {
 let listRepoSecretsResponseCache: r.Schema<DependabotListRepoSecretsResponse> | undefined;
 function listRepoSecretsResponse(): r.Schema<DependabotListRepoSecretsResponse> {
   return (listRepoSecretsResponseCache ??= r.typed<DependabotListRepoSecretsResponse>(r.obj({
-  total_count: r.num(),
-  secrets: r.arr(dependabotSecretSchema()),
+  total_count: r.opt(r.num()),
+  secrets: r.opt(r.arr(dependabotSecretSchema())),
 })));
 }
 

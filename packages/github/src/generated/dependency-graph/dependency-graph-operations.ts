@@ -161,10 +161,10 @@ export type DependencyGraphCreateRepositorySnapshotResponse = {
 let createRepositorySnapshotResponseCache: r.Schema<DependencyGraphCreateRepositorySnapshotResponse> | undefined;
 function createRepositorySnapshotResponse(): r.Schema<DependencyGraphCreateRepositorySnapshotResponse> {
   return (createRepositorySnapshotResponseCache ??= r.typed<DependencyGraphCreateRepositorySnapshotResponse>(r.obj({
-  id: r.num(),
-  created_at: r.str(),
-  result: r.str(),
-  message: r.str(),
+  id: r.opt(r.num()),
+  created_at: r.opt(r.str()),
+  result: r.opt(r.str()),
+  message: r.opt(r.str()),
 })));
 }
 

@@ -30,7 +30,7 @@ export function list(client: r.OperationClient, params: EnterpriseTeamMembership
 let bulkAddBodyCache: r.Schema | undefined;
 function bulkAddBody(): r.Schema {
   return (bulkAddBodyCache ??= r.obj({
-    usernames: r.arr(r.str()),
+    usernames: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -62,7 +62,7 @@ export function bulkAdd(client: r.OperationClient, params: EnterpriseTeamMembers
 let bulkRemoveBodyCache: r.Schema | undefined;
 function bulkRemoveBody(): r.Schema {
   return (bulkRemoveBodyCache ??= r.obj({
-    usernames: r.arr(r.str()),
+    usernames: r.opt(r.arr(r.str())),
   }));
 }
 

@@ -32,7 +32,7 @@ export function getAssignments(client: r.OperationClient, params: EnterpriseTeam
 let bulkAddBodyCache: r.Schema | undefined;
 function bulkAddBody(): r.Schema {
   return (bulkAddBodyCache ??= r.obj({
-    organization_slugs: r.arr(r.str()),
+    organization_slugs: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -64,7 +64,7 @@ export function bulkAdd(client: r.OperationClient, params: EnterpriseTeamOrganiz
 let bulkRemoveBodyCache: r.Schema | undefined;
 function bulkRemoveBody(): r.Schema {
   return (bulkRemoveBodyCache ??= r.obj({
-    organization_slugs: r.arr(r.str()),
+    organization_slugs: r.opt(r.arr(r.str())),
   }));
 }
 

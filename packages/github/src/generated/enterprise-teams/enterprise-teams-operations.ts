@@ -28,7 +28,7 @@ export function list(client: r.OperationClient, params: EnterpriseTeamsListParam
 let createBodyCache: r.Schema | undefined;
 function createBody(): r.Schema {
   return (createBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.nullable(r.str())),
     sync_to_organizations: r.opt(r.oenum(["all","disabled"])),
     organization_selection_type: r.opt(r.oenum(["disabled","selected","all"])),

@@ -32,9 +32,9 @@ let createBodyCache: r.Schema | undefined;
 function createBody(): r.Schema {
   return (createBodyCache ??= r.obj({
     description: r.opt(r.str()),
-    files: r.rec(r.obj({
-      content: r.str(),
-    })),
+    files: r.opt(r.rec(r.obj({
+      content: r.opt(r.str()),
+    }))),
     public: r.opt(r.union([r.bool(), r.oenum(["true","false"])])),
   }));
 }
@@ -189,7 +189,7 @@ export function listComments(client: r.OperationClient, params: GistsListComment
 let createCommentBodyCache: r.Schema | undefined;
 function createCommentBody(): r.Schema {
   return (createCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 
@@ -244,7 +244,7 @@ export function deleteComment(client: r.OperationClient, params: GistsDeleteComm
 let updateCommentBodyCache: r.Schema | undefined;
 function updateCommentBody(): r.Schema {
   return (updateCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 

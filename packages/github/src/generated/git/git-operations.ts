@@ -12,7 +12,7 @@ import { shortBlobSchema, type ShortBlob } from '../schemas/short-blob.ts';
 let createBlobBodyCache: r.Schema | undefined;
 function createBlobBody(): r.Schema {
   return (createBlobBodyCache ??= r.obj({
-    content: r.str(),
+    content: r.opt(r.str()),
     encoding: r.opt(r.str()),
   }));
 }
@@ -57,12 +57,12 @@ export function getBlob(client: r.OperationClient, params: GitGetBlobParams, opt
 let createCommitBodyCache: r.Schema | undefined;
 function createCommitBody(): r.Schema {
   return (createCommitBodyCache ??= r.obj({
-    message: r.str(),
-    tree: r.str(),
+    message: r.opt(r.str()),
+    tree: r.opt(r.str()),
     parents: r.opt(r.arr(r.str())),
     author: r.opt(r.obj({
-      name: r.str(),
-      email: r.str(),
+      name: r.opt(r.str()),
+      email: r.opt(r.str()),
       date: r.opt(r.str()),
     })),
     committer: r.opt(r.obj({
@@ -180,8 +180,8 @@ export function getRef(client: r.OperationClient, params: GitGetRefParams, optio
 let createRefBodyCache: r.Schema | undefined;
 function createRefBody(): r.Schema {
   return (createRefBodyCache ??= r.obj({
-    ref: r.str(),
-    sha: r.str(),
+    ref: r.opt(r.str()),
+    sha: r.opt(r.str()),
   }));
 }
 
@@ -226,7 +226,7 @@ export function deleteRef(client: r.OperationClient, params: GitDeleteRefParams,
 let updateRefBodyCache: r.Schema | undefined;
 function updateRefBody(): r.Schema {
   return (updateRefBodyCache ??= r.obj({
-    sha: r.str(),
+    sha: r.opt(r.str()),
     force: r.opt(r.bool()),
   }));
 }
@@ -256,13 +256,13 @@ export function updateRef(client: r.OperationClient, params: GitUpdateRefParams,
 let createTagBodyCache: r.Schema | undefined;
 function createTagBody(): r.Schema {
   return (createTagBodyCache ??= r.obj({
-    tag: r.str(),
-    message: r.str(),
-    object: r.str(),
-    type: r.oenum(["commit","tree","blob"]),
+    tag: r.opt(r.str()),
+    message: r.opt(r.str()),
+    object: r.opt(r.str()),
+    type: r.opt(r.oenum(["commit","tree","blob"])),
     tagger: r.opt(r.obj({
-      name: r.str(),
-      email: r.str(),
+      name: r.opt(r.str()),
+      email: r.opt(r.str()),
       date: r.opt(r.str()),
     })),
   }));
@@ -321,13 +321,13 @@ export function getTag(client: r.OperationClient, params: GitGetTagParams, optio
 let createTreeBodyCache: r.Schema | undefined;
 function createTreeBody(): r.Schema {
   return (createTreeBodyCache ??= r.obj({
-    tree: r.arr(r.obj({
+    tree: r.opt(r.arr(r.obj({
       path: r.opt(r.str()),
       mode: r.opt(r.oenum(["100644","100755","040000","160000","120000"])),
       type: r.opt(r.oenum(["blob","tree","commit"])),
       sha: r.opt(r.nullable(r.str())),
       content: r.opt(r.str()),
-    })),
+    }))),
     base_tree: r.opt(r.str()),
   }));
 }

@@ -18,8 +18,8 @@ export type HostedComputeListNetworkConfigurationsForOrgResponse = {
 let listNetworkConfigurationsForOrgResponseCache: r.Schema<HostedComputeListNetworkConfigurationsForOrgResponse> | undefined;
 function listNetworkConfigurationsForOrgResponse(): r.Schema<HostedComputeListNetworkConfigurationsForOrgResponse> {
   return (listNetworkConfigurationsForOrgResponseCache ??= r.typed<HostedComputeListNetworkConfigurationsForOrgResponse>(r.obj({
-  total_count: r.num(),
-  network_configurations: r.arr(networkConfigurationSchema()),
+  total_count: r.opt(r.num()),
+  network_configurations: r.opt(r.arr(networkConfigurationSchema())),
 })));
 }
 
@@ -35,9 +35,9 @@ export function listNetworkConfigurationsForOrg(client: r.OperationClient, param
 let createNetworkConfigurationForOrgBodyCache: r.Schema | undefined;
 function createNetworkConfigurationForOrgBody(): r.Schema {
   return (createNetworkConfigurationForOrgBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     compute_service: r.opt(r.oenum(["none","actions"])),
-    network_settings_ids: r.arr(r.str()),
+    network_settings_ids: r.opt(r.arr(r.str())),
     failover_network_settings_ids: r.opt(r.arr(r.str())),
     failover_network_enabled: r.opt(r.bool()),
   }));

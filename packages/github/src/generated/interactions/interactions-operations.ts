@@ -78,8 +78,8 @@ export type InteractionsGetPullRequestCreationCapForOrgResponse = {
 let getPullRequestCreationCapForOrgResponseCache: r.Schema<InteractionsGetPullRequestCreationCapForOrgResponse> | undefined;
 function getPullRequestCreationCapForOrgResponse(): r.Schema<InteractionsGetPullRequestCreationCapForOrgResponse> {
   return (getPullRequestCreationCapForOrgResponseCache ??= r.typed<InteractionsGetPullRequestCreationCapForOrgResponse>(r.obj({
-  enabled: r.bool(),
-  max_open_pull_requests: r.num(),
+  enabled: r.opt(r.bool()),
+  max_open_pull_requests: r.opt(r.num()),
 })));
 }
 
@@ -95,7 +95,7 @@ export function getPullRequestCreationCapForOrg(client: r.OperationClient, param
 let updatePullRequestCreationCapForOrgBodyCache: r.Schema | undefined;
 function updatePullRequestCreationCapForOrgBody(): r.Schema {
   return (updatePullRequestCreationCapForOrgBodyCache ??= r.obj({
-    enabled: r.bool(),
+    enabled: r.opt(r.bool()),
     max_open_pull_requests: r.opt(r.num()),
   }));
 }
@@ -119,8 +119,8 @@ export type InteractionsUpdatePullRequestCreationCapForOrgResponse = {
 let updatePullRequestCreationCapForOrgResponseCache: r.Schema<InteractionsUpdatePullRequestCreationCapForOrgResponse> | undefined;
 function updatePullRequestCreationCapForOrgResponse(): r.Schema<InteractionsUpdatePullRequestCreationCapForOrgResponse> {
   return (updatePullRequestCreationCapForOrgResponseCache ??= r.typed<InteractionsUpdatePullRequestCreationCapForOrgResponse>(r.obj({
-  enabled: r.bool(),
-  max_open_pull_requests: r.num(),
+  enabled: r.opt(r.bool()),
+  max_open_pull_requests: r.opt(r.num()),
 })));
 }
 
@@ -281,8 +281,8 @@ export type InteractionsGetPullRequestCreationCapForRepoResponse = {
 let getPullRequestCreationCapForRepoResponseCache: r.Schema<InteractionsGetPullRequestCreationCapForRepoResponse> | undefined;
 function getPullRequestCreationCapForRepoResponse(): r.Schema<InteractionsGetPullRequestCreationCapForRepoResponse> {
   return (getPullRequestCreationCapForRepoResponseCache ??= r.typed<InteractionsGetPullRequestCreationCapForRepoResponse>(r.obj({
-  enabled: r.bool(),
-  max_open_pull_requests: r.num(),
+  enabled: r.opt(r.bool()),
+  max_open_pull_requests: r.opt(r.num()),
 })));
 }
 
@@ -298,7 +298,7 @@ export function getPullRequestCreationCapForRepo(client: r.OperationClient, para
 let updatePullRequestCreationCapForRepoBodyCache: r.Schema | undefined;
 function updatePullRequestCreationCapForRepoBody(): r.Schema {
   return (updatePullRequestCreationCapForRepoBodyCache ??= r.obj({
-    enabled: r.bool(),
+    enabled: r.opt(r.bool()),
     max_open_pull_requests: r.opt(r.num()),
   }));
 }
@@ -324,8 +324,8 @@ export type InteractionsUpdatePullRequestCreationCapForRepoResponse = {
 let updatePullRequestCreationCapForRepoResponseCache: r.Schema<InteractionsUpdatePullRequestCreationCapForRepoResponse> | undefined;
 function updatePullRequestCreationCapForRepoResponse(): r.Schema<InteractionsUpdatePullRequestCreationCapForRepoResponse> {
   return (updatePullRequestCreationCapForRepoResponseCache ??= r.typed<InteractionsUpdatePullRequestCreationCapForRepoResponse>(r.obj({
-  enabled: r.bool(),
-  max_open_pull_requests: r.num(),
+  enabled: r.opt(r.bool()),
+  max_open_pull_requests: r.opt(r.num()),
 })));
 }
 

@@ -171,7 +171,7 @@ export function listForRepo(client: r.OperationClient, params: IssuesListForRepo
 let createBodyCache: r.Schema | undefined;
 function createBody(): r.Schema {
   return (createBodyCache ??= r.obj({
-    title: r.union([r.str(), r.num()]),
+    title: r.opt(r.union([r.str(), r.num()])),
     body: r.opt(r.str()),
     assignee: r.opt(r.nullable(r.str())),
     milestone: r.opt(r.nullable(r.union([r.str(), r.num()]))),
@@ -183,8 +183,8 @@ function createBody(): r.Schema {
     })]))),
     assignees: r.opt(r.arr(r.str())),
     issue_field_values: r.opt(r.arr(r.closed({
-      field_id: r.num(),
-      value: r.union([r.str(), r.num(), r.arr(r.str())]),
+      field_id: r.opt(r.num()),
+      value: r.opt(r.union([r.str(), r.num(), r.arr(r.str())])),
     }))),
     type: r.opt(r.nullable(r.str())),
   }));
@@ -299,7 +299,7 @@ export function deleteComment(client: r.OperationClient, params: IssuesDeleteCom
 let updateCommentBodyCache: r.Schema | undefined;
 function updateCommentBody(): r.Schema {
   return (updateCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 
@@ -443,8 +443,8 @@ function updateBody(): r.Schema {
       confidence: r.opt(r.oenum(["low","medium","high"])),
     })]))),
     issue_field_values: r.opt(r.arr(r.closed({
-      field_id: r.num(),
-      value: r.union([r.str(), r.num(), r.arr(r.str())]),
+      field_id: r.opt(r.num()),
+      value: r.opt(r.union([r.str(), r.num(), r.arr(r.str())])),
       rationale: r.opt(r.str()),
       suggest: r.opt(r.bool()),
       confidence: r.opt(r.oenum(["low","medium","high"])),
@@ -640,7 +640,7 @@ let addAssigneesBodyCache: r.Schema | undefined;
 function addAssigneesBody(): r.Schema {
   return (addAssigneesBodyCache ??= r.obj({
     assignees: r.opt(r.arr(r.union([r.str(), r.obj({
-      login: r.str(),
+      login: r.opt(r.str()),
       rationale: r.opt(r.str()),
       suggest: r.opt(r.bool()),
       confidence: r.opt(r.oenum(["low","medium","high"])),
@@ -680,7 +680,7 @@ export function addAssignees(client: r.OperationClient, params: IssuesAddAssigne
 let removeAssigneesBodyCache: r.Schema | undefined;
 function removeAssigneesBody(): r.Schema {
   return (removeAssigneesBodyCache ??= r.obj({
-    assignees: r.arr(r.str()),
+    assignees: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -753,7 +753,7 @@ export function listComments(client: r.OperationClient, params: IssuesListCommen
 let createCommentBodyCache: r.Schema | undefined;
 function createCommentBody(): r.Schema {
   return (createCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 
@@ -805,7 +805,7 @@ export function listDependenciesBlockedBy(client: r.OperationClient, params: Iss
 let addBlockedByDependencyBodyCache: r.Schema | undefined;
 function addBlockedByDependencyBody(): r.Schema {
   return (addBlockedByDependencyBodyCache ??= r.obj({
-    issue_id: r.num(),
+    issue_id: r.opt(r.num()),
   }));
 }
 
@@ -928,8 +928,8 @@ let setIssueFieldValuesBodyCache: r.Schema | undefined;
 function setIssueFieldValuesBody(): r.Schema {
   return (setIssueFieldValuesBodyCache ??= r.obj({
     issue_field_values: r.opt(r.arr(r.closed({
-      field_id: r.num(),
-      value: r.union([r.str(), r.num()]),
+      field_id: r.opt(r.num()),
+      value: r.opt(r.union([r.str(), r.num()])),
     }))),
   }));
 }
@@ -970,8 +970,8 @@ let addIssueFieldValuesBodyCache: r.Schema | undefined;
 function addIssueFieldValuesBody(): r.Schema {
   return (addIssueFieldValuesBodyCache ??= r.obj({
     issue_field_values: r.opt(r.arr(r.closed({
-      field_id: r.num(),
-      value: r.union([r.str(), r.num(), r.arr(r.str())]),
+      field_id: r.opt(r.num()),
+      value: r.opt(r.union([r.str(), r.num(), r.arr(r.str())])),
     }))),
   }));
 }
@@ -1059,7 +1059,7 @@ function setLabelsBody(): r.Schema {
     labels: r.opt(r.arr(r.str())),
   }), r.obj({
     labels: r.opt(r.arr(r.obj({
-      name: r.str(),
+      name: r.opt(r.str()),
     }))),
   })]));
 }
@@ -1102,7 +1102,7 @@ let addLabelsBodyCache: r.Schema | undefined;
 function addLabelsBody(): r.Schema {
   return (addLabelsBodyCache ??= r.obj({
     labels: r.opt(r.arr(r.union([r.str(), r.obj({
-      name: r.str(),
+      name: r.opt(r.str()),
       rationale: r.opt(r.str()),
       suggest: r.opt(r.bool()),
       confidence: r.opt(r.oenum(["low","medium","high"])),
@@ -1259,7 +1259,7 @@ export function getParent(client: r.OperationClient, params: IssuesGetParentPara
 let removeSubIssueBodyCache: r.Schema | undefined;
 function removeSubIssueBody(): r.Schema {
   return (removeSubIssueBodyCache ??= r.obj({
-    sub_issue_id: r.num(),
+    sub_issue_id: r.opt(r.num()),
   }));
 }
 
@@ -1311,7 +1311,7 @@ export function listSubIssues(client: r.OperationClient, params: IssuesListSubIs
 let addSubIssueBodyCache: r.Schema | undefined;
 function addSubIssueBody(): r.Schema {
   return (addSubIssueBodyCache ??= r.obj({
-    sub_issue_id: r.num(),
+    sub_issue_id: r.opt(r.num()),
     replace_parent: r.opt(r.bool()),
   }));
 }
@@ -1341,7 +1341,7 @@ export function addSubIssue(client: r.OperationClient, params: IssuesAddSubIssue
 let reprioritizeSubIssueBodyCache: r.Schema | undefined;
 function reprioritizeSubIssueBody(): r.Schema {
   return (reprioritizeSubIssueBodyCache ??= r.obj({
-    sub_issue_id: r.num(),
+    sub_issue_id: r.opt(r.num()),
     after_id: r.opt(r.num()),
     before_id: r.opt(r.num()),
   }));
@@ -1493,7 +1493,7 @@ export function listLabelsForRepo(client: r.OperationClient, params: IssuesListL
 let createLabelBodyCache: r.Schema | undefined;
 function createLabelBody(): r.Schema {
   return (createLabelBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     color: r.opt(r.str()),
     description: r.opt(r.str()),
   }));
@@ -1619,7 +1619,7 @@ export function listMilestones(client: r.OperationClient, params: IssuesListMile
 let createMilestoneBodyCache: r.Schema | undefined;
 function createMilestoneBody(): r.Schema {
   return (createMilestoneBodyCache ??= r.obj({
-    title: r.str(),
+    title: r.opt(r.str()),
     state: r.opt(r.oenum(["open","closed"])),
     description: r.opt(r.str()),
     due_on: r.opt(r.str()),

@@ -4,7 +4,7 @@ import * as r from '../runtime.ts';
 let renderBodyCache: r.Schema | undefined;
 function renderBody(): r.Schema {
   return (renderBodyCache ??= r.obj({
-    text: r.str(),
+    text: r.opt(r.str()),
     mode: r.opt(r.oenum(["markdown","gfm"])),
     context: r.opt(r.str()),
   }));

@@ -34,7 +34,7 @@ export function listForOrg(client: r.OperationClient, params: MigrationsListForO
 let startForOrgBodyCache: r.Schema | undefined;
 function startForOrgBody(): r.Schema {
   return (startForOrgBodyCache ??= r.obj({
-    repositories: r.arr(r.str()),
+    repositories: r.opt(r.arr(r.str())),
     lock_repositories: r.opt(r.bool()),
     exclude_metadata: r.opt(r.bool()),
     exclude_git_data: r.opt(r.bool()),
@@ -189,7 +189,7 @@ export function getImportStatus(client: r.OperationClient, params: MigrationsGet
 let startImportBodyCache: r.Schema | undefined;
 function startImportBody(): r.Schema {
   return (startImportBodyCache ??= r.obj({
-    vcs_url: r.str(),
+    vcs_url: r.opt(r.str()),
     vcs: r.opt(r.oenum(["subversion","git","mercurial","tfvc"])),
     vcs_username: r.opt(r.str()),
     vcs_password: r.opt(r.str()),
@@ -359,7 +359,7 @@ export function getLargeFiles(client: r.OperationClient, params: MigrationsGetLa
 let setLfsPreferenceBodyCache: r.Schema | undefined;
 function setLfsPreferenceBody(): r.Schema {
   return (setLfsPreferenceBodyCache ??= r.obj({
-    use_lfs: r.oenum(["opt_in","opt_out"]),
+    use_lfs: r.opt(r.oenum(["opt_in","opt_out"])),
   }));
 }
 
@@ -411,7 +411,7 @@ function startForAuthenticatedUserBody(): r.Schema {
     exclude_owner_projects: r.opt(r.bool()),
     org_metadata_only: r.opt(r.bool()),
     exclude: r.opt(r.arr(r.oenum(["repositories"]))),
-    repositories: r.arr(r.str()),
+    repositories: r.opt(r.arr(r.str())),
   }));
 }
 

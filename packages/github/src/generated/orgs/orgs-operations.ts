@@ -86,9 +86,9 @@ export interface OrgsDeleteParams {
 
 export type OrgsDeleteResponse = { [key: string]: unknown };
 
-let delete_ResponseCache: r.Schema<OrgsDeleteResponse> | undefined;
-function delete_Response(): r.Schema<OrgsDeleteResponse> {
-  return (delete_ResponseCache ??= r.typed<OrgsDeleteResponse>(r.obj({})));
+let deleteResponseCache: r.Schema<OrgsDeleteResponse> | undefined;
+function deleteResponse(): r.Schema<OrgsDeleteResponse> {
+  return (deleteResponseCache ??= r.typed<OrgsDeleteResponse>(r.obj({})));
 }
 
 /**
@@ -97,7 +97,7 @@ function delete_Response(): r.Schema<OrgsDeleteResponse> {
  * `DELETE /orgs/{org}` ([docs](https://docs.github.com/rest/orgs/orgs#delete-an-organization))
  */
 function delete_(client: r.OperationClient, params: OrgsDeleteParams, options?: r.CallOptions): Promise<OrgsDeleteResponse> {
-  return r.callOperation(client, { operation: 'orgs.delete', method: 'DELETE', path: "/orgs/{org}", pathParams: ["org"], response: delete_Response }, params, options);
+  return r.callOperation(client, { operation: 'orgs.delete', method: 'DELETE', path: "/orgs/{org}", pathParams: ["org"], response: deleteResponse }, params, options);
 }
 
 export { delete_ as delete };
@@ -214,14 +214,14 @@ export function update(client: r.OperationClient, params: OrgsUpdateParams, opti
 let createArtifactDeploymentRecordBodyCache: r.Schema | undefined;
 function createArtifactDeploymentRecordBody(): r.Schema {
   return (createArtifactDeploymentRecordBodyCache ??= r.obj({
-    name: r.str(),
-    digest: r.str(),
+    name: r.opt(r.str()),
+    digest: r.opt(r.str()),
     version: r.opt(r.str()),
-    status: r.oenum(["deployed","decommissioned"]),
-    logical_environment: r.str(),
+    status: r.opt(r.oenum(["deployed","decommissioned"])),
+    logical_environment: r.opt(r.str()),
     physical_environment: r.opt(r.str()),
     cluster: r.opt(r.str()),
-    deployment_name: r.str(),
+    deployment_name: r.opt(r.str()),
     tags: r.opt(r.rec(r.str())),
     runtime_risks: r.opt(r.arr(r.oenum(["critical-resource","internet-exposed","lateral-movement","sensitive-data"]))),
     github_repository: r.opt(r.str()),
@@ -267,7 +267,7 @@ export type OrgsCreateArtifactDeploymentRecordResponse = {
 let createArtifactDeploymentRecordResponseCache: r.Schema<OrgsCreateArtifactDeploymentRecordResponse> | undefined;
 function createArtifactDeploymentRecordResponse(): r.Schema<OrgsCreateArtifactDeploymentRecordResponse> {
   return (createArtifactDeploymentRecordResponseCache ??= r.typed<OrgsCreateArtifactDeploymentRecordResponse>(r.obj({
-  total_count: r.num(),
+  total_count: r.opt(r.num()),
   deployment_records: r.opt(r.arr(artifactDeploymentRecordSchema())),
 })));
 }
@@ -284,18 +284,18 @@ export function createArtifactDeploymentRecord(client: r.OperationClient, params
 let setClusterDeploymentRecordsBodyCache: r.Schema | undefined;
 function setClusterDeploymentRecordsBody(): r.Schema {
   return (setClusterDeploymentRecordsBodyCache ??= r.obj({
-    logical_environment: r.str(),
+    logical_environment: r.opt(r.str()),
     physical_environment: r.opt(r.str()),
-    deployments: r.arr(r.obj({
-      name: r.str(),
-      digest: r.str(),
+    deployments: r.opt(r.arr(r.obj({
+      name: r.opt(r.str()),
+      digest: r.opt(r.str()),
       version: r.opt(r.str()),
       status: r.opt(r.oenum(["deployed","decommissioned"])),
-      deployment_name: r.str(),
+      deployment_name: r.opt(r.str()),
       github_repository: r.opt(r.str()),
       tags: r.opt(r.rec(r.str())),
       runtime_risks: r.opt(r.arr(r.oenum(["critical-resource","internet-exposed","lateral-movement","sensitive-data"]))),
-    })),
+    }))),
     partial_success: r.opt(r.bool()),
     return_records: r.opt(r.bool()),
   }));
@@ -372,10 +372,10 @@ export type OrgsSetClusterDeploymentRecordsResponse = ({
 let setClusterDeploymentRecordsResponseCache: r.Schema<OrgsSetClusterDeploymentRecordsResponse> | undefined;
 function setClusterDeploymentRecordsResponse(): r.Schema<OrgsSetClusterDeploymentRecordsResponse> {
   return (setClusterDeploymentRecordsResponseCache ??= r.typed<OrgsSetClusterDeploymentRecordsResponse>(r.union([r.obj({
-  total_count: r.num(),
+  total_count: r.opt(r.num()),
   deployment_records: r.opt(r.arr(artifactDeploymentRecordSchema())),
 }), r.obj({
-  total_count: r.num(),
+  total_count: r.opt(r.num()),
   deployment_records: r.opt(r.arr(artifactDeploymentRecordSchema())),
   errors: r.opt(r.arr(r.obj({
     cause: r.opt(r.oenum(["unauthorized","not_found"])),
@@ -405,18 +405,18 @@ export function setClusterDeploymentRecords(client: r.OperationClient, params: O
 let createClusterDeploymentRecordsJobBodyCache: r.Schema | undefined;
 function createClusterDeploymentRecordsJobBody(): r.Schema {
   return (createClusterDeploymentRecordsJobBodyCache ??= r.obj({
-    logical_environment: r.str(),
+    logical_environment: r.opt(r.str()),
     physical_environment: r.opt(r.str()),
-    deployments: r.arr(r.obj({
-      name: r.str(),
-      digest: r.str(),
+    deployments: r.opt(r.arr(r.obj({
+      name: r.opt(r.str()),
+      digest: r.opt(r.str()),
       version: r.opt(r.str()),
       status: r.opt(r.oenum(["deployed","decommissioned"])),
-      deployment_name: r.str(),
+      deployment_name: r.opt(r.str()),
       github_repository: r.opt(r.str()),
       tags: r.opt(r.rec(r.str())),
       runtime_risks: r.opt(r.arr(r.oenum(["critical-resource","internet-exposed","lateral-movement","sensitive-data"]))),
-    })),
+    }))),
   }));
 }
 
@@ -460,7 +460,7 @@ export type OrgsCreateClusterDeploymentRecordsJobResponse = {
 let createClusterDeploymentRecordsJobResponseCache: r.Schema<OrgsCreateClusterDeploymentRecordsJobResponse> | undefined;
 function createClusterDeploymentRecordsJobResponse(): r.Schema<OrgsCreateClusterDeploymentRecordsJobResponse> {
   return (createClusterDeploymentRecordsJobResponseCache ??= r.typed<OrgsCreateClusterDeploymentRecordsJobResponse>(r.obj({
-  job_id: r.num(),
+  job_id: r.opt(r.num()),
   errors: r.opt(r.arr(r.obj({}))),
 })));
 }
@@ -499,8 +499,8 @@ export type OrgsGetClusterDeploymentRecordsJobResponse = {
 let getClusterDeploymentRecordsJobResponseCache: r.Schema<OrgsGetClusterDeploymentRecordsJobResponse> | undefined;
 function getClusterDeploymentRecordsJobResponse(): r.Schema<OrgsGetClusterDeploymentRecordsJobResponse> {
   return (getClusterDeploymentRecordsJobResponseCache ??= r.typed<OrgsGetClusterDeploymentRecordsJobResponse>(r.obj({
-  job_id: r.num(),
-  status: r.oenum(["pending","processing","completed","failed"]),
+  job_id: r.opt(r.num()),
+  status: r.opt(r.oenum(["pending","processing","completed","failed"])),
   started_at: r.opt(r.str()),
   total_count: r.opt(r.num()),
   errors: r.opt(r.arr(r.obj({}))),
@@ -519,12 +519,12 @@ export function getClusterDeploymentRecordsJob(client: r.OperationClient, params
 let createArtifactStorageRecordBodyCache: r.Schema | undefined;
 function createArtifactStorageRecordBody(): r.Schema {
   return (createArtifactStorageRecordBodyCache ??= r.obj({
-    name: r.str(),
-    digest: r.str(),
+    name: r.opt(r.str()),
+    digest: r.opt(r.str()),
     version: r.opt(r.str()),
     artifact_url: r.opt(r.str()),
     path: r.opt(r.str()),
-    registry_url: r.str(),
+    registry_url: r.opt(r.str()),
     repository: r.opt(r.str()),
     status: r.opt(r.oenum(["active","eol","deleted"])),
     github_repository: r.opt(r.str()),
@@ -575,7 +575,7 @@ export type OrgsCreateArtifactStorageRecordResponse = {
 let createArtifactStorageRecordResponseCache: r.Schema<OrgsCreateArtifactStorageRecordResponse> | undefined;
 function createArtifactStorageRecordResponse(): r.Schema<OrgsCreateArtifactStorageRecordResponse> {
   return (createArtifactStorageRecordResponseCache ??= r.typed<OrgsCreateArtifactStorageRecordResponse>(r.obj({
-  total_count: r.num(),
+  total_count: r.opt(r.num()),
   storage_records: r.opt(r.arr(r.obj({
     id: r.opt(r.num()),
     name: r.opt(r.str()),
@@ -682,7 +682,7 @@ export function listArtifactStorageRecords(client: r.OperationClient, params: Or
 let listAttestationsBulkBodyCache: r.Schema | undefined;
 function listAttestationsBulkBody(): r.Schema {
   return (listAttestationsBulkBodyCache ??= r.obj({
-    subject_digests: r.arr(r.str()),
+    subject_digests: r.opt(r.arr(r.str())),
     predicate_type: r.opt(r.str()),
   }));
 }
@@ -760,9 +760,9 @@ export function listAttestationsBulk(client: r.OperationClient, params: OrgsList
 let deleteAttestationsBulkBodyCache: r.Schema | undefined;
 function deleteAttestationsBulkBody(): r.Schema {
   return (deleteAttestationsBulkBodyCache ??= r.union([r.obj({
-    subject_digests: r.arr(r.str()),
+    subject_digests: r.opt(r.arr(r.str())),
   }), r.obj({
-    attestation_ids: r.arr(r.num()),
+    attestation_ids: r.opt(r.arr(r.num())),
   })]));
 }
 
@@ -1027,15 +1027,15 @@ export function listWebhooks(client: r.OperationClient, params: OrgsListWebhooks
 let createWebhookBodyCache: r.Schema | undefined;
 function createWebhookBody(): r.Schema {
   return (createWebhookBodyCache ??= r.obj({
-    name: r.str(),
-    config: r.obj({
-      url: webhookConfigUrlSchema(),
+    name: r.opt(r.str()),
+    config: r.opt(r.obj({
+      url: r.opt(webhookConfigUrlSchema()),
       content_type: r.opt(webhookConfigContentTypeSchema()),
       secret: r.opt(webhookConfigSecretSchema()),
       insecure_ssl: r.opt(webhookConfigInsecureSslSchema()),
       username: r.opt(r.str()),
       password: r.opt(r.str()),
-    }),
+    })),
     events: r.opt(r.arr(r.str())),
     active: r.opt(r.bool()),
   }));
@@ -1106,7 +1106,7 @@ let updateWebhookBodyCache: r.Schema | undefined;
 function updateWebhookBody(): r.Schema {
   return (updateWebhookBodyCache ??= r.obj({
     config: r.opt(r.obj({
-      url: webhookConfigUrlSchema(),
+      url: r.opt(webhookConfigUrlSchema()),
       content_type: r.opt(webhookConfigContentTypeSchema()),
       secret: r.opt(webhookConfigSecretSchema()),
       insecure_ssl: r.opt(webhookConfigInsecureSslSchema()),
@@ -1506,8 +1506,8 @@ export type OrgsListAppInstallationsResponse = {
 let listAppInstallationsResponseCache: r.Schema<OrgsListAppInstallationsResponse> | undefined;
 function listAppInstallationsResponse(): r.Schema<OrgsListAppInstallationsResponse> {
   return (listAppInstallationsResponseCache ??= r.typed<OrgsListAppInstallationsResponse>(r.obj({
-  total_count: r.num(),
-  installations: r.arr(installationSchema()),
+  total_count: r.opt(r.num()),
+  installations: r.opt(r.arr(installationSchema())),
 })));
 }
 
@@ -2245,7 +2245,7 @@ let reviewPatGrantRequestsInBulkBodyCache: r.Schema | undefined;
 function reviewPatGrantRequestsInBulkBody(): r.Schema {
   return (reviewPatGrantRequestsInBulkBodyCache ??= r.obj({
     pat_request_ids: r.opt(r.arr(r.num())),
-    action: r.oenum(["approve","deny"]),
+    action: r.opt(r.oenum(["approve","deny"])),
     reason: r.opt(r.nullable(r.str())),
   }));
 }
@@ -2280,7 +2280,7 @@ export function reviewPatGrantRequestsInBulk(client: r.OperationClient, params: 
 let reviewPatGrantRequestBodyCache: r.Schema | undefined;
 function reviewPatGrantRequestBody(): r.Schema {
   return (reviewPatGrantRequestBodyCache ??= r.obj({
-    action: r.oenum(["approve","deny"]),
+    action: r.opt(r.oenum(["approve","deny"])),
     reason: r.opt(r.nullable(r.str())),
   }));
 }
@@ -2368,8 +2368,8 @@ export function listPatGrants(client: r.OperationClient, params: OrgsListPatGran
 let updatePatAccessesBodyCache: r.Schema | undefined;
 function updatePatAccessesBody(): r.Schema {
   return (updatePatAccessesBodyCache ??= r.obj({
-    action: r.oenum(["revoke"]),
-    pat_ids: r.arr(r.num()),
+    action: r.opt(r.oenum(["revoke"])),
+    pat_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -2401,7 +2401,7 @@ export function updatePatAccesses(client: r.OperationClient, params: OrgsUpdateP
 let updatePatAccessBodyCache: r.Schema | undefined;
 function updatePatAccessBody(): r.Schema {
   return (updatePatAccessBodyCache ??= r.obj({
-    action: r.oenum(["revoke"]),
+    action: r.opt(r.oenum(["revoke"])),
   }));
 }
 
@@ -2470,7 +2470,7 @@ export function customPropertiesForReposGetOrganizationDefinitions(client: r.Ope
 let customPropertiesForReposCreateOrUpdateOrganizationDefinitionsBodyCache: r.Schema | undefined;
 function customPropertiesForReposCreateOrUpdateOrganizationDefinitionsBody(): r.Schema {
   return (customPropertiesForReposCreateOrUpdateOrganizationDefinitionsBodyCache ??= r.obj({
-    properties: r.arr(customPropertySchema()),
+    properties: r.opt(r.arr(customPropertySchema())),
   }));
 }
 
@@ -2590,8 +2590,8 @@ export function customPropertiesForReposGetOrganizationValues(client: r.Operatio
 let customPropertiesForReposCreateOrUpdateOrganizationValuesBodyCache: r.Schema | undefined;
 function customPropertiesForReposCreateOrUpdateOrganizationValuesBody(): r.Schema {
   return (customPropertiesForReposCreateOrUpdateOrganizationValuesBodyCache ??= r.obj({
-    repository_names: r.arr(r.str()),
-    properties: r.arr(customPropertyValueSchema()),
+    repository_names: r.opt(r.arr(r.str())),
+    properties: r.opt(r.arr(customPropertyValueSchema())),
   }));
 }
 
@@ -2800,7 +2800,7 @@ export function getImmutableReleasesSettings(client: r.OperationClient, params: 
 let setImmutableReleasesSettingsBodyCache: r.Schema | undefined;
 function setImmutableReleasesSettingsBody(): r.Schema {
   return (setImmutableReleasesSettingsBodyCache ??= r.obj({
-    enforced_repositories: r.oenum(["all","none","selected"]),
+    enforced_repositories: r.opt(r.oenum(["all","none","selected"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
@@ -2840,8 +2840,8 @@ export type OrgsGetImmutableReleasesSettingsRepositoriesResponse = {
 let getImmutableReleasesSettingsRepositoriesResponseCache: r.Schema<OrgsGetImmutableReleasesSettingsRepositoriesResponse> | undefined;
 function getImmutableReleasesSettingsRepositoriesResponse(): r.Schema<OrgsGetImmutableReleasesSettingsRepositoriesResponse> {
   return (getImmutableReleasesSettingsRepositoriesResponseCache ??= r.typed<OrgsGetImmutableReleasesSettingsRepositoriesResponse>(r.obj({
-  total_count: r.num(),
-  repositories: r.arr(minimalRepositorySchema()),
+  total_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(minimalRepositorySchema())),
 })));
 }
 
@@ -2857,7 +2857,7 @@ export function getImmutableReleasesSettingsRepositories(client: r.OperationClie
 let setImmutableReleasesSettingsRepositoriesBodyCache: r.Schema | undefined;
 function setImmutableReleasesSettingsRepositoriesBody(): r.Schema {
   return (setImmutableReleasesSettingsRepositoriesBodyCache ??= r.obj({
-    selected_repository_ids: r.arr(r.num()),
+    selected_repository_ids: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -2975,7 +2975,7 @@ export function getMembershipForAuthenticatedUser(client: r.OperationClient, par
 let updateMembershipForAuthenticatedUserBodyCache: r.Schema | undefined;
 function updateMembershipForAuthenticatedUserBody(): r.Schema {
   return (updateMembershipForAuthenticatedUserBodyCache ??= r.obj({
-    state: r.oenum(["active"]),
+    state: r.opt(r.oenum(["active"])),
   }));
 }
 
@@ -3047,8 +3047,8 @@ export type OrgsListOrganizationFineGrainedPermissionsResponse = {
 let listOrganizationFineGrainedPermissionsResponseCache: r.Schema<OrgsListOrganizationFineGrainedPermissionsResponse> | undefined;
 function listOrganizationFineGrainedPermissionsResponse(): r.Schema<OrgsListOrganizationFineGrainedPermissionsResponse> {
   return (listOrganizationFineGrainedPermissionsResponseCache ??= r.typed<OrgsListOrganizationFineGrainedPermissionsResponse>(r.arr(r.obj({
-  name: r.str(),
-  description: r.str(),
+  name: r.opt(r.str()),
+  description: r.opt(r.str()),
 }))));
 }
 

@@ -18,8 +18,8 @@ export type PrivateRegistriesListOrgPrivateRegistriesResponse = {
 let listOrgPrivateRegistriesResponseCache: r.Schema<PrivateRegistriesListOrgPrivateRegistriesResponse> | undefined;
 function listOrgPrivateRegistriesResponse(): r.Schema<PrivateRegistriesListOrgPrivateRegistriesResponse> {
   return (listOrgPrivateRegistriesResponseCache ??= r.typed<PrivateRegistriesListOrgPrivateRegistriesResponse>(r.obj({
-  total_count: r.num(),
-  configurations: r.arr(orgPrivateRegistryConfigurationSchema()),
+  total_count: r.opt(r.num()),
+  configurations: r.opt(r.arr(orgPrivateRegistryConfigurationSchema())),
 })));
 }
 
@@ -35,13 +35,13 @@ export function listOrgPrivateRegistries(client: r.OperationClient, params: Priv
 let createOrgPrivateRegistryBodyCache: r.Schema | undefined;
 function createOrgPrivateRegistryBody(): r.Schema {
   return (createOrgPrivateRegistryBodyCache ??= r.obj({
-    registry_type: r.oenum(["maven_repository","nuget_feed","goproxy_server","npm_registry","rubygems_server","cargo_registry","composer_repository","docker_registry","git_source","helm_registry","hex_organization","hex_repository","pub_repository","python_index","terraform_registry"]),
-    url: r.str(),
+    registry_type: r.opt(r.oenum(["maven_repository","nuget_feed","goproxy_server","npm_registry","rubygems_server","cargo_registry","composer_repository","docker_registry","git_source","helm_registry","hex_organization","hex_repository","pub_repository","python_index","terraform_registry"])),
+    url: r.opt(r.str()),
     username: r.opt(r.nullable(r.str())),
     replaces_base: r.opt(r.bool()),
     encrypted_value: r.opt(r.str()),
     key_id: r.opt(r.str()),
-    visibility: r.oenum(["all","private","selected"]),
+    visibility: r.opt(r.oenum(["all","private","selected"])),
     selected_repository_ids: r.opt(r.arr(r.num())),
     auth_type: r.opt(r.oenum(["token","username_password","oidc_azure","oidc_aws","oidc_jfrog","oidc_cloudsmith","oidc_gcp"])),
     tenant_id: r.opt(r.str()),
@@ -139,8 +139,8 @@ export type PrivateRegistriesGetOrgPublicKeyResponse = {
 let getOrgPublicKeyResponseCache: r.Schema<PrivateRegistriesGetOrgPublicKeyResponse> | undefined;
 function getOrgPublicKeyResponse(): r.Schema<PrivateRegistriesGetOrgPublicKeyResponse> {
   return (getOrgPublicKeyResponseCache ??= r.typed<PrivateRegistriesGetOrgPublicKeyResponse>(r.obj({
-  key_id: r.str(),
-  key: r.str(),
+  key_id: r.opt(r.str()),
+  key: r.opt(r.str()),
 })));
 }
 

@@ -57,7 +57,7 @@ export function getForOrg(client: r.OperationClient, params: ProjectsGetForOrgPa
 let createDraftItemForOrgBodyCache: r.Schema | undefined;
 function createDraftItemForOrgBody(): r.Schema {
   return (createDraftItemForOrgBodyCache ??= r.obj({
-    title: r.str(),
+    title: r.opt(r.str()),
     body: r.opt(r.str()),
   }));
 }
@@ -112,18 +112,18 @@ export function listFieldsForOrg(client: r.OperationClient, params: ProjectsList
 let addFieldForOrgBodyCache: r.Schema | undefined;
 function addFieldForOrgBody(): r.Schema {
   return (addFieldForOrgBodyCache ??= r.union([r.closed({
-    issue_field_id: r.num(),
+    issue_field_id: r.opt(r.num()),
   }), r.closed({
-    name: r.str(),
-    data_type: r.oenum(["text","number","date"]),
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["text","number","date"])),
   }), r.closed({
-    name: r.str(),
-    data_type: r.oenum(["single_select"]),
-    single_select_options: r.arr(projectsV2FieldSingleSelectOptionSchema()),
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["single_select"])),
+    single_select_options: r.opt(r.arr(projectsV2FieldSingleSelectOptionSchema())),
   }), r.closed({
-    name: r.str(),
-    data_type: r.oenum(["iteration"]),
-    iteration_configuration: projectsV2FieldIterationConfigurationSchema(),
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["iteration"])),
+    iteration_configuration: r.opt(projectsV2FieldIterationConfigurationSchema()),
   })]));
 }
 
@@ -218,7 +218,7 @@ export function listItemsForOrg(client: r.OperationClient, params: ProjectsListI
 let addItemForOrgBodyCache: r.Schema | undefined;
 function addItemForOrgBody(): r.Schema {
   return (addItemForOrgBodyCache ??= r.closed({
-    type: r.oenum(["Issue","PullRequest"]),
+    type: r.opt(r.oenum(["Issue","PullRequest"])),
     id: r.opt(r.num()),
     owner: r.opt(r.str()),
     repo: r.opt(r.str()),
@@ -293,10 +293,10 @@ export function deleteItemForOrg(client: r.OperationClient, params: ProjectsDele
 let updateItemForOrgBodyCache: r.Schema | undefined;
 function updateItemForOrgBody(): r.Schema {
   return (updateItemForOrgBodyCache ??= r.obj({
-    fields: r.arr(r.obj({
-      id: r.num(),
-      value: r.nullable(r.union([r.str(), r.num()])),
-    })),
+    fields: r.opt(r.arr(r.obj({
+      id: r.opt(r.num()),
+      value: r.opt(r.nullable(r.union([r.str(), r.num()]))),
+    }))),
   }));
 }
 
@@ -328,8 +328,8 @@ export function updateItemForOrg(client: r.OperationClient, params: ProjectsUpda
 let createViewForOrgBodyCache: r.Schema | undefined;
 function createViewForOrgBody(): r.Schema {
   return (createViewForOrgBodyCache ??= r.closed({
-    name: r.str(),
-    layout: r.oenum(["table","board","roadmap"]),
+    name: r.opt(r.str()),
+    layout: r.opt(r.oenum(["table","board","roadmap"])),
     filter: r.opt(r.str()),
     visible_fields: r.opt(r.arr(r.num())),
     sort_by: r.opt(r.arr(r.arr(r.union([r.num(), r.str()])))),
@@ -402,7 +402,7 @@ export function listViewItemsForOrg(client: r.OperationClient, params: ProjectsL
 let createDraftItemForAuthenticatedUserBodyCache: r.Schema | undefined;
 function createDraftItemForAuthenticatedUserBody(): r.Schema {
   return (createDraftItemForAuthenticatedUserBodyCache ??= r.obj({
-    title: r.str(),
+    title: r.opt(r.str()),
     body: r.opt(r.str()),
   }));
 }
@@ -430,8 +430,8 @@ export function createDraftItemForAuthenticatedUser(client: r.OperationClient, p
 let createViewForUserBodyCache: r.Schema | undefined;
 function createViewForUserBody(): r.Schema {
   return (createViewForUserBodyCache ??= r.closed({
-    name: r.str(),
-    layout: r.oenum(["table","board","roadmap"]),
+    name: r.opt(r.str()),
+    layout: r.opt(r.oenum(["table","board","roadmap"])),
     filter: r.opt(r.str()),
     visible_fields: r.opt(r.arr(r.num())),
     sort_by: r.opt(r.arr(r.arr(r.union([r.num(), r.str()])))),
@@ -543,16 +543,16 @@ export function listFieldsForUser(client: r.OperationClient, params: ProjectsLis
 let addFieldForUserBodyCache: r.Schema | undefined;
 function addFieldForUserBody(): r.Schema {
   return (addFieldForUserBodyCache ??= r.union([r.closed({
-    name: r.str(),
-    data_type: r.oenum(["text","number","date"]),
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["text","number","date"])),
   }), r.closed({
-    name: r.str(),
-    data_type: r.oenum(["single_select"]),
-    single_select_options: r.arr(projectsV2FieldSingleSelectOptionSchema()),
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["single_select"])),
+    single_select_options: r.opt(r.arr(projectsV2FieldSingleSelectOptionSchema())),
   }), r.closed({
-    name: r.str(),
-    data_type: r.oenum(["iteration"]),
-    iteration_configuration: projectsV2FieldIterationConfigurationSchema(),
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["iteration"])),
+    iteration_configuration: r.opt(projectsV2FieldIterationConfigurationSchema()),
   })]));
 }
 
@@ -644,7 +644,7 @@ export function listItemsForUser(client: r.OperationClient, params: ProjectsList
 let addItemForUserBodyCache: r.Schema | undefined;
 function addItemForUserBody(): r.Schema {
   return (addItemForUserBodyCache ??= r.closed({
-    type: r.oenum(["Issue","PullRequest"]),
+    type: r.opt(r.oenum(["Issue","PullRequest"])),
     id: r.opt(r.num()),
     owner: r.opt(r.str()),
     repo: r.opt(r.str()),
@@ -719,10 +719,10 @@ export function deleteItemForUser(client: r.OperationClient, params: ProjectsDel
 let updateItemForUserBodyCache: r.Schema | undefined;
 function updateItemForUserBody(): r.Schema {
   return (updateItemForUserBodyCache ??= r.obj({
-    fields: r.arr(r.obj({
-      id: r.num(),
-      value: r.nullable(r.union([r.str(), r.num()])),
-    })),
+    fields: r.opt(r.arr(r.obj({
+      id: r.opt(r.num()),
+      value: r.opt(r.nullable(r.union([r.str(), r.num()]))),
+    }))),
   }));
 }
 

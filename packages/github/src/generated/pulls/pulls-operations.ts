@@ -52,9 +52,9 @@ let createBodyCache: r.Schema | undefined;
 function createBody(): r.Schema {
   return (createBodyCache ??= r.obj({
     title: r.opt(r.str()),
-    head: r.str(),
+    head: r.opt(r.str()),
     head_repo: r.opt(r.str()),
-    base: r.str(),
+    base: r.opt(r.str()),
     body: r.opt(r.str()),
     maintainer_can_modify: r.opt(r.bool()),
     draft: r.opt(r.bool()),
@@ -161,7 +161,7 @@ export function deleteReviewComment(client: r.OperationClient, params: PullsDele
 let updateReviewCommentBodyCache: r.Schema | undefined;
 function updateReviewCommentBody(): r.Schema {
   return (updateReviewCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 
@@ -276,9 +276,9 @@ export function listReviewComments(client: r.OperationClient, params: PullsListR
 let createReviewCommentBodyCache: r.Schema | undefined;
 function createReviewCommentBody(): r.Schema {
   return (createReviewCommentBodyCache ??= r.obj({
-    body: r.str(),
-    commit_id: r.str(),
-    path: r.str(),
+    body: r.opt(r.str()),
+    commit_id: r.opt(r.str()),
+    path: r.opt(r.str()),
     position: r.opt(r.num()),
     side: r.opt(r.oenum(["LEFT","RIGHT"])),
     line: r.opt(r.num()),
@@ -330,7 +330,7 @@ export function createReviewComment(client: r.OperationClient, params: PullsCrea
 let createReplyForReviewCommentBodyCache: r.Schema | undefined;
 function createReplyForReviewCommentBody(): r.Schema {
   return (createReplyForReviewCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 
@@ -570,7 +570,7 @@ export function requestReviewers(client: r.OperationClient, params: PullsRequest
 let removeRequestedReviewersBodyCache: r.Schema | undefined;
 function removeRequestedReviewersBody(): r.Schema {
   return (removeRequestedReviewersBodyCache ??= r.obj({
-    reviewers: r.arr(r.str()),
+    reviewers: r.opt(r.arr(r.str())),
     team_reviewers: r.opt(r.arr(r.str())),
   }));
 }
@@ -629,9 +629,9 @@ function createReviewBody(): r.Schema {
     body: r.opt(r.str()),
     event: r.opt(r.oenum(["APPROVE","REQUEST_CHANGES","COMMENT"])),
     comments: r.opt(r.arr(r.obj({
-      path: r.str(),
+      path: r.opt(r.str()),
       position: r.opt(r.num()),
-      body: r.str(),
+      body: r.opt(r.str()),
       line: r.opt(r.num()),
       side: r.opt(r.str()),
       start_line: r.opt(r.num()),
@@ -700,7 +700,7 @@ export function getReview(client: r.OperationClient, params: PullsGetReviewParam
 let updateReviewBodyCache: r.Schema | undefined;
 function updateReviewBody(): r.Schema {
   return (updateReviewBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 
@@ -776,7 +776,7 @@ export function listCommentsForReview(client: r.OperationClient, params: PullsLi
 let dismissReviewBodyCache: r.Schema | undefined;
 function dismissReviewBody(): r.Schema {
   return (dismissReviewBodyCache ??= r.obj({
-    message: r.str(),
+    message: r.opt(r.str()),
     event: r.opt(r.oenum(["DISMISS"])),
   }));
 }
@@ -808,7 +808,7 @@ let submitReviewBodyCache: r.Schema | undefined;
 function submitReviewBody(): r.Schema {
   return (submitReviewBodyCache ??= r.obj({
     body: r.opt(r.str()),
-    event: r.oenum(["APPROVE","REQUEST_CHANGES","COMMENT"]),
+    event: r.opt(r.oenum(["APPROVE","REQUEST_CHANGES","COMMENT"])),
   }));
 }
 
@@ -908,7 +908,7 @@ export function list2(client: r.OperationClient, params: PullsList2Params, optio
 let create2BodyCache: r.Schema | undefined;
 function create2Body(): r.Schema {
   return (create2BodyCache ??= r.obj({
-    pull_requests: r.arr(r.num()),
+    pull_requests: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -938,16 +938,16 @@ export type PullsCreate2Response = {
 let create2ResponseCache: r.Schema<PullsCreate2Response> | undefined;
 function create2Response(): r.Schema<PullsCreate2Response> {
   return (create2ResponseCache ??= r.typed<PullsCreate2Response>(r.obj({
-  id: r.num(),
-  number: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  base: r.obj({
-    ref: r.str(),
-  }),
-  open: r.bool(),
-  created_at: r.str(),
-  pull_requests: r.arr(pullRequestStackPullRequestSchema()),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  base: r.opt(r.obj({
+    ref: r.opt(r.str()),
+  })),
+  open: r.opt(r.bool()),
+  created_at: r.opt(r.str()),
+  pull_requests: r.opt(r.arr(pullRequestStackPullRequestSchema())),
 })));
 }
 
@@ -986,16 +986,16 @@ export type PullsGet2Response = {
 let get2ResponseCache: r.Schema<PullsGet2Response> | undefined;
 function get2Response(): r.Schema<PullsGet2Response> {
   return (get2ResponseCache ??= r.typed<PullsGet2Response>(r.obj({
-  id: r.num(),
-  number: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  base: r.obj({
-    ref: r.str(),
-  }),
-  open: r.bool(),
-  created_at: r.str(),
-  pull_requests: r.arr(pullRequestStackPullRequestSchema()),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  base: r.opt(r.obj({
+    ref: r.opt(r.str()),
+  })),
+  open: r.opt(r.bool()),
+  created_at: r.opt(r.str()),
+  pull_requests: r.opt(r.arr(pullRequestStackPullRequestSchema())),
 })));
 }
 
@@ -1011,7 +1011,7 @@ export function get2(client: r.OperationClient, params: PullsGet2Params, options
 let addBodyCache: r.Schema | undefined;
 function addBody(): r.Schema {
   return (addBodyCache ??= r.obj({
-    pull_requests: r.arr(r.num()),
+    pull_requests: r.opt(r.arr(r.num())),
   }));
 }
 
@@ -1043,16 +1043,16 @@ export type PullsAddResponse = {
 let addResponseCache: r.Schema<PullsAddResponse> | undefined;
 function addResponse(): r.Schema<PullsAddResponse> {
   return (addResponseCache ??= r.typed<PullsAddResponse>(r.obj({
-  id: r.num(),
-  number: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  base: r.obj({
-    ref: r.str(),
-  }),
-  open: r.bool(),
-  created_at: r.str(),
-  pull_requests: r.arr(pullRequestStackPullRequestSchema()),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  base: r.opt(r.obj({
+    ref: r.opt(r.str()),
+  })),
+  open: r.opt(r.bool()),
+  created_at: r.opt(r.str()),
+  pull_requests: r.opt(r.arr(pullRequestStackPullRequestSchema())),
 })));
 }
 
@@ -1091,16 +1091,16 @@ export type PullsUnstackResponse = {
 let unstackResponseCache: r.Schema<PullsUnstackResponse> | undefined;
 function unstackResponse(): r.Schema<PullsUnstackResponse> {
   return (unstackResponseCache ??= r.typed<PullsUnstackResponse>(r.obj({
-  id: r.num(),
-  number: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  base: r.obj({
-    ref: r.str(),
-  }),
-  open: r.bool(),
-  created_at: r.str(),
-  pull_requests: r.arr(pullRequestStackPullRequestSchema()),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  base: r.opt(r.obj({
+    ref: r.opt(r.str()),
+  })),
+  open: r.opt(r.bool()),
+  created_at: r.opt(r.str()),
+  pull_requests: r.opt(r.arr(pullRequestStackPullRequestSchema())),
 })));
 }
 

@@ -34,7 +34,7 @@ export function listForCommitComment(client: r.OperationClient, params: Reaction
 let createForCommitCommentBodyCache: r.Schema | undefined;
 function createForCommitCommentBody(): r.Schema {
   return (createForCommitCommentBodyCache ??= r.obj({
-    content: r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"]),
+    content: r.opt(r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"])),
   }));
 }
 
@@ -108,7 +108,7 @@ export function listForIssueComment(client: r.OperationClient, params: Reactions
 let createForIssueCommentBodyCache: r.Schema | undefined;
 function createForIssueCommentBody(): r.Schema {
   return (createForIssueCommentBodyCache ??= r.obj({
-    content: r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"]),
+    content: r.opt(r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"])),
   }));
 }
 
@@ -182,7 +182,7 @@ export function listForIssue(client: r.OperationClient, params: ReactionsListFor
 let createForIssueBodyCache: r.Schema | undefined;
 function createForIssueBody(): r.Schema {
   return (createForIssueBodyCache ??= r.obj({
-    content: r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"]),
+    content: r.opt(r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"])),
   }));
 }
 
@@ -256,7 +256,7 @@ export function listForPullRequestReviewComment(client: r.OperationClient, param
 let createForPullRequestReviewCommentBodyCache: r.Schema | undefined;
 function createForPullRequestReviewCommentBody(): r.Schema {
   return (createForPullRequestReviewCommentBodyCache ??= r.obj({
-    content: r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"]),
+    content: r.opt(r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"])),
   }));
 }
 
@@ -330,7 +330,7 @@ export function listForRelease(client: r.OperationClient, params: ReactionsListF
 let createForReleaseBodyCache: r.Schema | undefined;
 function createForReleaseBody(): r.Schema {
   return (createForReleaseBodyCache ??= r.obj({
-    content: r.oenum(["+1","laugh","heart","hooray","rocket","eyes"]),
+    content: r.opt(r.oenum(["+1","laugh","heart","hooray","rocket","eyes"])),
   }));
 }
 

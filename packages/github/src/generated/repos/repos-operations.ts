@@ -127,7 +127,7 @@ export function listForOrg(client: r.OperationClient, params: ReposListForOrgPar
 let createInOrgBodyCache: r.Schema | undefined;
 function createInOrgBody(): r.Schema {
   return (createInOrgBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     homepage: r.opt(r.str()),
     private: r.opt(r.bool()),
@@ -249,9 +249,9 @@ export function getOrgRulesets(client: r.OperationClient, params: ReposGetOrgRul
 let createOrgRulesetBodyCache: r.Schema | undefined;
 function createOrgRulesetBody(): r.Schema {
   return (createOrgRulesetBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     target: r.opt(r.oenum(["branch","tag","push","repository"])),
-    enforcement: repositoryRuleEnforcementSchema(),
+    enforcement: r.opt(repositoryRuleEnforcementSchema()),
     bypass_actors: r.opt(r.arr(repositoryRulesetBypassActorSchema())),
     conditions: r.opt(orgRulesetConditionsSchema()),
     rules: r.opt(r.arr(orgRulesSchema())),
@@ -467,8 +467,8 @@ function updateBody(): r.Schema {
       })),
       secret_scanning_delegated_bypass_options: r.opt(r.obj({
         reviewers: r.opt(r.arr(r.obj({
-          reviewer_id: r.num(),
-          reviewer_type: r.oenum(["TEAM","ROLE"]),
+          reviewer_id: r.opt(r.num()),
+          reviewer_type: r.opt(r.oenum(["TEAM","ROLE"])),
           mode: r.opt(r.oenum(["ALWAYS","EXEMPT"])),
         }))),
       })),
@@ -660,11 +660,11 @@ export function listActivities(client: r.OperationClient, params: ReposListActiv
 let createAttestationBodyCache: r.Schema | undefined;
 function createAttestationBody(): r.Schema {
   return (createAttestationBodyCache ??= r.obj({
-    bundle: r.obj({
+    bundle: r.opt(r.obj({
       mediaType: r.opt(r.str()),
       verificationMaterial: r.opt(r.obj({})),
       dsseEnvelope: r.opt(r.obj({})),
-    }),
+    })),
   }));
 }
 
@@ -784,8 +784,8 @@ export function listAutolinks(client: r.OperationClient, params: ReposListAutoli
 let createAutolinkBodyCache: r.Schema | undefined;
 function createAutolinkBody(): r.Schema {
   return (createAutolinkBodyCache ??= r.obj({
-    key_prefix: r.str(),
-    url_template: r.str(),
+    key_prefix: r.opt(r.str()),
+    url_template: r.opt(r.str()),
     is_alphanumeric: r.opt(r.bool()),
   }));
 }
@@ -960,16 +960,16 @@ export function getBranchProtection(client: r.OperationClient, params: ReposGetB
 let updateBranchProtectionBodyCache: r.Schema | undefined;
 function updateBranchProtectionBody(): r.Schema {
   return (updateBranchProtectionBodyCache ??= r.obj({
-    required_status_checks: r.nullable(r.obj({
-      strict: r.bool(),
-      contexts: r.arr(r.str()),
+    required_status_checks: r.opt(r.nullable(r.obj({
+      strict: r.opt(r.bool()),
+      contexts: r.opt(r.arr(r.str())),
       checks: r.opt(r.arr(r.obj({
-        context: r.str(),
+        context: r.opt(r.str()),
         app_id: r.opt(r.num()),
       }))),
-    })),
-    enforce_admins: r.nullable(r.bool()),
-    required_pull_request_reviews: r.nullable(r.obj({
+    }))),
+    enforce_admins: r.opt(r.nullable(r.bool())),
+    required_pull_request_reviews: r.opt(r.nullable(r.obj({
       dismissal_restrictions: r.opt(r.obj({
         users: r.opt(r.arr(r.str())),
         teams: r.opt(r.arr(r.str())),
@@ -984,12 +984,12 @@ function updateBranchProtectionBody(): r.Schema {
         teams: r.opt(r.arr(r.str())),
         apps: r.opt(r.arr(r.str())),
       })),
-    })),
-    restrictions: r.nullable(r.obj({
-      users: r.arr(r.str()),
-      teams: r.arr(r.str()),
+    }))),
+    restrictions: r.opt(r.nullable(r.obj({
+      users: r.opt(r.arr(r.str())),
+      teams: r.opt(r.arr(r.str())),
       apps: r.opt(r.arr(r.str())),
-    })),
+    }))),
     required_linear_history: r.opt(r.bool()),
     allow_force_pushes: r.opt(r.nullable(r.bool())),
     allow_deletions: r.opt(r.bool()),
@@ -1354,7 +1354,7 @@ function updateStatusCheckProtectionBody(): r.Schema {
     strict: r.opt(r.bool()),
     contexts: r.opt(r.arr(r.str())),
     checks: r.opt(r.arr(r.obj({
-      context: r.str(),
+      context: r.opt(r.str()),
       app_id: r.opt(r.num()),
     }))),
   }));
@@ -1417,7 +1417,7 @@ export function getAllStatusCheckContexts(client: r.OperationClient, params: Rep
 let setStatusCheckContextsBodyCache: r.Schema | undefined;
 function setStatusCheckContextsBody(): r.Schema {
   return (setStatusCheckContextsBodyCache ??= r.obj({
-    contexts: r.arr(r.str()),
+    contexts: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1454,7 +1454,7 @@ export function setStatusCheckContexts(client: r.OperationClient, params: ReposS
 let addStatusCheckContextsBodyCache: r.Schema | undefined;
 function addStatusCheckContextsBody(): r.Schema {
   return (addStatusCheckContextsBodyCache ??= r.obj({
-    contexts: r.arr(r.str()),
+    contexts: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1491,7 +1491,7 @@ export function addStatusCheckContexts(client: r.OperationClient, params: ReposA
 let removeStatusCheckContextsBodyCache: r.Schema | undefined;
 function removeStatusCheckContextsBody(): r.Schema {
   return (removeStatusCheckContextsBodyCache ??= r.obj({
-    contexts: r.arr(r.str()),
+    contexts: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1589,7 +1589,7 @@ export function getAppsWithAccessToProtectedBranch(client: r.OperationClient, pa
 let setAppAccessRestrictionsBodyCache: r.Schema | undefined;
 function setAppAccessRestrictionsBody(): r.Schema {
   return (setAppAccessRestrictionsBodyCache ??= r.obj({
-    apps: r.arr(r.str()),
+    apps: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1623,7 +1623,7 @@ export function setAppAccessRestrictions(client: r.OperationClient, params: Repo
 let addAppAccessRestrictionsBodyCache: r.Schema | undefined;
 function addAppAccessRestrictionsBody(): r.Schema {
   return (addAppAccessRestrictionsBodyCache ??= r.obj({
-    apps: r.arr(r.str()),
+    apps: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1657,7 +1657,7 @@ export function addAppAccessRestrictions(client: r.OperationClient, params: Repo
 let removeAppAccessRestrictionsBodyCache: r.Schema | undefined;
 function removeAppAccessRestrictionsBody(): r.Schema {
   return (removeAppAccessRestrictionsBodyCache ??= r.obj({
-    apps: r.arr(r.str()),
+    apps: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1716,7 +1716,7 @@ export function getTeamsWithAccessToProtectedBranch(client: r.OperationClient, p
 let setTeamAccessRestrictionsBodyCache: r.Schema | undefined;
 function setTeamAccessRestrictionsBody(): r.Schema {
   return (setTeamAccessRestrictionsBodyCache ??= r.obj({
-    teams: r.arr(r.str()),
+    teams: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1753,7 +1753,7 @@ export function setTeamAccessRestrictions(client: r.OperationClient, params: Rep
 let addTeamAccessRestrictionsBodyCache: r.Schema | undefined;
 function addTeamAccessRestrictionsBody(): r.Schema {
   return (addTeamAccessRestrictionsBodyCache ??= r.obj({
-    teams: r.arr(r.str()),
+    teams: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1790,7 +1790,7 @@ export function addTeamAccessRestrictions(client: r.OperationClient, params: Rep
 let removeTeamAccessRestrictionsBodyCache: r.Schema | undefined;
 function removeTeamAccessRestrictionsBody(): r.Schema {
   return (removeTeamAccessRestrictionsBodyCache ??= r.obj({
-    teams: r.arr(r.str()),
+    teams: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1852,7 +1852,7 @@ export function getUsersWithAccessToProtectedBranch(client: r.OperationClient, p
 let setUserAccessRestrictionsBodyCache: r.Schema | undefined;
 function setUserAccessRestrictionsBody(): r.Schema {
   return (setUserAccessRestrictionsBodyCache ??= r.obj({
-    users: r.arr(r.str()),
+    users: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1886,7 +1886,7 @@ export function setUserAccessRestrictions(client: r.OperationClient, params: Rep
 let addUserAccessRestrictionsBodyCache: r.Schema | undefined;
 function addUserAccessRestrictionsBody(): r.Schema {
   return (addUserAccessRestrictionsBodyCache ??= r.obj({
-    users: r.arr(r.str()),
+    users: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1920,7 +1920,7 @@ export function addUserAccessRestrictions(client: r.OperationClient, params: Rep
 let removeUserAccessRestrictionsBodyCache: r.Schema | undefined;
 function removeUserAccessRestrictionsBody(): r.Schema {
   return (removeUserAccessRestrictionsBodyCache ??= r.obj({
-    users: r.arr(r.str()),
+    users: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -1954,7 +1954,7 @@ export function removeUserAccessRestrictions(client: r.OperationClient, params: 
 let renameBranchBodyCache: r.Schema | undefined;
 function renameBranchBody(): r.Schema {
   return (renameBranchBodyCache ??= r.obj({
-    new_name: r.str(),
+    new_name: r.opt(r.str()),
   }));
 }
 
@@ -2166,7 +2166,7 @@ export function deleteCommitComment(client: r.OperationClient, params: ReposDele
 let updateCommitCommentBodyCache: r.Schema | undefined;
 function updateCommitCommentBody(): r.Schema {
   return (updateCommitCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
   }));
 }
 
@@ -2278,7 +2278,7 @@ export function listCommentsForCommit(client: r.OperationClient, params: ReposLi
 let createCommitCommentBodyCache: r.Schema | undefined;
 function createCommitCommentBody(): r.Schema {
   return (createCommitCommentBodyCache ??= r.obj({
-    body: r.str(),
+    body: r.opt(r.str()),
     path: r.opt(r.str()),
     position: r.opt(r.num()),
     line: r.opt(r.num()),
@@ -2473,18 +2473,18 @@ export function getContent(client: r.OperationClient, params: ReposGetContentPar
 let createOrUpdateFileContentsBodyCache: r.Schema | undefined;
 function createOrUpdateFileContentsBody(): r.Schema {
   return (createOrUpdateFileContentsBodyCache ??= r.obj({
-    message: r.str(),
-    content: r.str(),
+    message: r.opt(r.str()),
+    content: r.opt(r.str()),
     sha: r.opt(r.str()),
     branch: r.opt(r.str()),
     committer: r.opt(r.obj({
-      name: r.str(),
-      email: r.str(),
+      name: r.opt(r.str()),
+      email: r.opt(r.str()),
       date: r.opt(r.str()),
     })),
     author: r.opt(r.obj({
-      name: r.str(),
-      email: r.str(),
+      name: r.opt(r.str()),
+      email: r.opt(r.str()),
       date: r.opt(r.str()),
     })),
   }));
@@ -2535,8 +2535,8 @@ export function createOrUpdateFileContents(client: r.OperationClient, params: Re
 let deleteFileBodyCache: r.Schema | undefined;
 function deleteFileBody(): r.Schema {
   return (deleteFileBodyCache ??= r.obj({
-    message: r.str(),
-    sha: r.str(),
+    message: r.opt(r.str()),
+    sha: r.opt(r.str()),
     branch: r.opt(r.str()),
     committer: r.opt(r.obj({
       name: r.opt(r.str()),
@@ -2646,7 +2646,7 @@ export function listDeployments(client: r.OperationClient, params: ReposListDepl
 let createDeploymentBodyCache: r.Schema | undefined;
 function createDeploymentBody(): r.Schema {
   return (createDeploymentBodyCache ??= r.obj({
-    ref: r.str(),
+    ref: r.opt(r.str()),
     task: r.opt(r.str()),
     auto_merge: r.opt(r.bool()),
     required_contexts: r.opt(r.arr(r.str())),
@@ -2766,7 +2766,7 @@ export function listDeploymentStatuses(client: r.OperationClient, params: ReposL
 let createDeploymentStatusBodyCache: r.Schema | undefined;
 function createDeploymentStatusBody(): r.Schema {
   return (createDeploymentStatusBodyCache ??= r.obj({
-    state: r.oenum(["error","failure","inactive","in_progress","queued","pending","success"]),
+    state: r.opt(r.oenum(["error","failure","inactive","in_progress","queued","pending","success"])),
     target_url: r.opt(r.str()),
     log_url: r.opt(r.str()),
     description: r.opt(r.str()),
@@ -2830,7 +2830,7 @@ export function getDeploymentStatus(client: r.OperationClient, params: ReposGetD
 let createDispatchEventBodyCache: r.Schema | undefined;
 function createDispatchEventBody(): r.Schema {
   return (createDispatchEventBodyCache ??= r.obj({
-    event_type: r.str(),
+    event_type: r.opt(r.str()),
     client_payload: r.opt(r.obj({})),
   }));
 }
@@ -2987,8 +2987,8 @@ export type ReposListDeploymentBranchPoliciesResponse = {
 let listDeploymentBranchPoliciesResponseCache: r.Schema<ReposListDeploymentBranchPoliciesResponse> | undefined;
 function listDeploymentBranchPoliciesResponse(): r.Schema<ReposListDeploymentBranchPoliciesResponse> {
   return (listDeploymentBranchPoliciesResponseCache ??= r.typed<ReposListDeploymentBranchPoliciesResponse>(r.obj({
-  total_count: r.num(),
-  branch_policies: r.arr(deploymentBranchPolicySchema()),
+  total_count: r.opt(r.num()),
+  branch_policies: r.opt(r.arr(deploymentBranchPolicySchema())),
 })));
 }
 
@@ -3771,7 +3771,7 @@ let createDeployKeyBodyCache: r.Schema | undefined;
 function createDeployKeyBody(): r.Schema {
   return (createDeployKeyBodyCache ??= r.obj({
     title: r.opt(r.str()),
-    key: r.str(),
+    key: r.opt(r.str()),
     read_only: r.opt(r.bool()),
   }));
 }
@@ -3853,7 +3853,7 @@ export function listLanguages(client: r.OperationClient, params: ReposListLangua
 let mergeUpstreamBodyCache: r.Schema | undefined;
 function mergeUpstreamBody(): r.Schema {
   return (mergeUpstreamBodyCache ??= r.obj({
-    branch: r.str(),
+    branch: r.opt(r.str()),
   }));
 }
 
@@ -3878,8 +3878,8 @@ export function mergeUpstream(client: r.OperationClient, params: ReposMergeUpstr
 let mergeBodyCache: r.Schema | undefined;
 function mergeBody(): r.Schema {
   return (mergeBodyCache ??= r.obj({
-    base: r.str(),
-    head: r.str(),
+    base: r.opt(r.str()),
+    head: r.opt(r.str()),
     commit_message: r.opt(r.str()),
   }));
 }
@@ -3929,8 +3929,8 @@ function updateInformationAboutPagesSiteBody(): r.Schema {
     https_enforced: r.opt(r.bool()),
     build_type: r.opt(r.oenum(["legacy","workflow"])),
     source: r.opt(r.union([r.oenum(["gh-pages","master","master /docs"]), r.obj({
-      branch: r.str(),
-      path: r.oenum(["/","/docs"]),
+      branch: r.opt(r.str()),
+      path: r.opt(r.oenum(["/","/docs"])),
     })])),
   }));
 }
@@ -3968,7 +3968,7 @@ function createPagesSiteBody(): r.Schema {
   return (createPagesSiteBodyCache ??= r.nullable(r.obj({
     build_type: r.opt(r.oenum(["legacy","workflow"])),
     source: r.opt(r.obj({
-      branch: r.str(),
+      branch: r.opt(r.str()),
       path: r.opt(r.oenum(["/","/docs"])),
     })),
   })));
@@ -4093,8 +4093,8 @@ function createPagesDeploymentBody(): r.Schema {
     artifact_id: r.opt(r.num()),
     artifact_url: r.opt(r.str()),
     environment: r.opt(r.str()),
-    pages_build_version: r.str(),
-    oidc_token: r.str(),
+    pages_build_version: r.opt(r.str()),
+    oidc_token: r.opt(r.str()),
   }));
 }
 
@@ -4198,7 +4198,7 @@ export type ReposCheckPrivateVulnerabilityReportingResponse = {
 let checkPrivateVulnerabilityReportingResponseCache: r.Schema<ReposCheckPrivateVulnerabilityReportingResponse> | undefined;
 function checkPrivateVulnerabilityReportingResponse(): r.Schema<ReposCheckPrivateVulnerabilityReportingResponse> {
   return (checkPrivateVulnerabilityReportingResponseCache ??= r.typed<ReposCheckPrivateVulnerabilityReportingResponse>(r.obj({
-  enabled: r.bool(),
+  enabled: r.opt(r.bool()),
 })));
 }
 
@@ -4269,7 +4269,7 @@ export function customPropertiesForReposGetRepositoryValues(client: r.OperationC
 let customPropertiesForReposCreateOrUpdateRepositoryValuesBodyCache: r.Schema | undefined;
 function customPropertiesForReposCreateOrUpdateRepositoryValuesBody(): r.Schema {
   return (customPropertiesForReposCreateOrUpdateRepositoryValuesBodyCache ??= r.obj({
-    properties: r.arr(customPropertyValueSchema()),
+    properties: r.opt(r.arr(customPropertyValueSchema())),
   }));
 }
 
@@ -4355,7 +4355,7 @@ export function listReleases(client: r.OperationClient, params: ReposListRelease
 let createReleaseBodyCache: r.Schema | undefined;
 function createReleaseBody(): r.Schema {
   return (createReleaseBodyCache ??= r.obj({
-    tag_name: r.str(),
+    tag_name: r.opt(r.str()),
     target_commitish: r.opt(r.str()),
     name: r.opt(r.str()),
     body: r.opt(r.str()),
@@ -4472,7 +4472,7 @@ export function updateReleaseAsset(client: r.OperationClient, params: ReposUpdat
 let generateReleaseNotesBodyCache: r.Schema | undefined;
 function generateReleaseNotesBody(): r.Schema {
   return (generateReleaseNotesBodyCache ??= r.obj({
-    tag_name: r.str(),
+    tag_name: r.opt(r.str()),
     target_commitish: r.opt(r.str()),
     previous_tag_name: r.opt(r.str()),
     configuration_file_path: r.opt(r.str()),
@@ -4731,9 +4731,9 @@ export function getRepoRulesets(client: r.OperationClient, params: ReposGetRepoR
 let createRepoRulesetBodyCache: r.Schema | undefined;
 function createRepoRulesetBody(): r.Schema {
   return (createRepoRulesetBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     target: r.opt(r.oenum(["branch","tag","push"])),
-    enforcement: repositoryRuleEnforcementSchema(),
+    enforcement: r.opt(repositoryRuleEnforcementSchema()),
     bypass_actors: r.opt(r.arr(repositoryRulesetBypassActorSchema())),
     conditions: r.opt(repositoryRulesetConditionsSchema()),
     rules: r.opt(r.arr(repositoryRuleSchema())),
@@ -5052,7 +5052,7 @@ export function getPunchCardStats(client: r.OperationClient, params: ReposGetPun
 let createCommitStatusBodyCache: r.Schema | undefined;
 function createCommitStatusBody(): r.Schema {
   return (createCommitStatusBodyCache ??= r.obj({
-    state: r.oenum(["error","failure","pending","success"]),
+    state: r.opt(r.oenum(["error","failure","pending","success"])),
     target_url: r.opt(r.nullable(r.str())),
     description: r.opt(r.nullable(r.str())),
     context: r.opt(r.str()),
@@ -5170,7 +5170,7 @@ export function getAllTopics(client: r.OperationClient, params: ReposGetAllTopic
 let replaceAllTopicsBodyCache: r.Schema | undefined;
 function replaceAllTopicsBody(): r.Schema {
   return (replaceAllTopicsBodyCache ??= r.obj({
-    names: r.arr(r.str()),
+    names: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -5277,7 +5277,7 @@ export function getViews(client: r.OperationClient, params: ReposGetViewsParams,
 let transferBodyCache: r.Schema | undefined;
 function transferBody(): r.Schema {
   return (transferBodyCache ??= r.obj({
-    new_owner: r.str(),
+    new_owner: r.opt(r.str()),
     new_name: r.opt(r.str()),
     team_ids: r.opt(r.arr(r.num())),
   }));
@@ -5374,7 +5374,7 @@ let createUsingTemplateBodyCache: r.Schema | undefined;
 function createUsingTemplateBody(): r.Schema {
   return (createUsingTemplateBodyCache ??= r.obj({
     owner: r.opt(r.str()),
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     include_all_branches: r.opt(r.bool()),
     private: r.opt(r.bool()),
@@ -5464,7 +5464,7 @@ export function listForAuthenticatedUser(client: r.OperationClient, params?: Rep
 let createForAuthenticatedUserBodyCache: r.Schema | undefined;
 function createForAuthenticatedUserBody(): r.Schema {
   return (createForAuthenticatedUserBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     homepage: r.opt(r.str()),
     private: r.opt(r.bool()),

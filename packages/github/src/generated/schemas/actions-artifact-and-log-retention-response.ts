@@ -13,7 +13,7 @@ let cached: r.Schema<ActionsArtifactAndLogRetentionResponse> | undefined;
 /** The schema of {@link ActionsArtifactAndLogRetentionResponse}, built on first use. */
 export function actionsArtifactAndLogRetentionResponseSchema(): r.Schema<ActionsArtifactAndLogRetentionResponse> {
   return (cached ??= r.typed<ActionsArtifactAndLogRetentionResponse>(r.obj({
-  days: r.num(),
-  maximum_allowed_days: r.num(),
+  days: r.opt(r.num()),
+  maximum_allowed_days: r.opt(r.num()),
 })));
 }

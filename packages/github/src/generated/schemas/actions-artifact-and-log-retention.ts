@@ -11,6 +11,6 @@ let cached: r.Schema<ActionsArtifactAndLogRetention> | undefined;
 /** The schema of {@link ActionsArtifactAndLogRetention}, built on first use. */
 export function actionsArtifactAndLogRetentionSchema(): r.Schema<ActionsArtifactAndLogRetention> {
   return (cached ??= r.typed<ActionsArtifactAndLogRetention>(r.obj({
-  days: r.num(),
+  days: r.opt(r.num()),
 })));
 }

@@ -22,8 +22,8 @@ let cached: r.Schema<ActionsCacheList> | undefined;
 /** The schema of {@link ActionsCacheList}, built on first use. */
 export function actionsCacheListSchema(): r.Schema<ActionsCacheList> {
   return (cached ??= r.typed<ActionsCacheList>(r.obj({
-  total_count: r.num(),
-  actions_caches: r.arr(r.obj({
+  total_count: r.opt(r.num()),
+  actions_caches: r.opt(r.arr(r.obj({
     id: r.opt(r.num()),
     ref: r.opt(r.str()),
     key: r.opt(r.str()),
@@ -31,6 +31,6 @@ export function actionsCacheListSchema(): r.Schema<ActionsCacheList> {
     last_accessed_at: r.opt(r.str()),
     created_at: r.opt(r.str()),
     size_in_bytes: r.opt(r.num()),
-  })),
+  }))),
 })));
 }

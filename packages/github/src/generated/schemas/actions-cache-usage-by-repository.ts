@@ -16,8 +16,8 @@ let cached: r.Schema<ActionsCacheUsageByRepository> | undefined;
 /** The schema of {@link ActionsCacheUsageByRepository}, built on first use. */
 export function actionsCacheUsageByRepositorySchema(): r.Schema<ActionsCacheUsageByRepository> {
   return (cached ??= r.typed<ActionsCacheUsageByRepository>(r.obj({
-  full_name: r.str(),
-  active_caches_size_in_bytes: r.num(),
-  active_caches_count: r.num(),
+  full_name: r.opt(r.str()),
+  active_caches_size_in_bytes: r.opt(r.num()),
+  active_caches_count: r.opt(r.num()),
 })));
 }

@@ -13,7 +13,7 @@ let cached: r.Schema<ActionsCacheUsageOrgEnterprise> | undefined;
 /** The schema of {@link ActionsCacheUsageOrgEnterprise}, built on first use. */
 export function actionsCacheUsageOrgEnterpriseSchema(): r.Schema<ActionsCacheUsageOrgEnterprise> {
   return (cached ??= r.typed<ActionsCacheUsageOrgEnterprise>(r.obj({
-  total_active_caches_count: r.num(),
-  total_active_caches_size_in_bytes: r.num(),
+  total_active_caches_count: r.opt(r.num()),
+  total_active_caches_size_in_bytes: r.opt(r.num()),
 })));
 }

@@ -11,6 +11,6 @@ let cached: r.Schema<ActionsForkPrContributorApproval> | undefined;
 /** The schema of {@link ActionsForkPrContributorApproval}, built on first use. */
 export function actionsForkPrContributorApprovalSchema(): r.Schema<ActionsForkPrContributorApproval> {
   return (cached ??= r.typed<ActionsForkPrContributorApproval>(r.obj({
-  approval_policy: r.oenum(["first_time_contributors_new_to_github","first_time_contributors","all_external_contributors"]),
+  approval_policy: r.opt(r.oenum(["first_time_contributors_new_to_github","first_time_contributors","all_external_contributors"])),
 })));
 }

@@ -17,7 +17,7 @@ let cached: r.Schema<ActionsForkPrWorkflowsPrivateReposRequest> | undefined;
 /** The schema of {@link ActionsForkPrWorkflowsPrivateReposRequest}, built on first use. */
 export function actionsForkPrWorkflowsPrivateReposRequestSchema(): r.Schema<ActionsForkPrWorkflowsPrivateReposRequest> {
   return (cached ??= r.typed<ActionsForkPrWorkflowsPrivateReposRequest>(r.obj({
-  run_workflows_from_fork_pull_requests: r.bool(),
+  run_workflows_from_fork_pull_requests: r.opt(r.bool()),
   send_write_tokens_to_workflows: r.opt(r.bool()),
   send_secrets_and_variables: r.opt(r.bool()),
   require_approval_for_fork_pr_workflows: r.opt(r.bool()),

@@ -17,9 +17,9 @@ let cached: r.Schema<ActionsForkPrWorkflowsPrivateRepos> | undefined;
 /** The schema of {@link ActionsForkPrWorkflowsPrivateRepos}, built on first use. */
 export function actionsForkPrWorkflowsPrivateReposSchema(): r.Schema<ActionsForkPrWorkflowsPrivateRepos> {
   return (cached ??= r.typed<ActionsForkPrWorkflowsPrivateRepos>(r.obj({
-  run_workflows_from_fork_pull_requests: r.bool(),
-  send_write_tokens_to_workflows: r.bool(),
-  send_secrets_and_variables: r.bool(),
-  require_approval_for_fork_pr_workflows: r.bool(),
+  run_workflows_from_fork_pull_requests: r.opt(r.bool()),
+  send_write_tokens_to_workflows: r.opt(r.bool()),
+  send_secrets_and_variables: r.opt(r.bool()),
+  require_approval_for_fork_pr_workflows: r.opt(r.bool()),
 })));
 }

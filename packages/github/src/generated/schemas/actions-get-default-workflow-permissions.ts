@@ -13,7 +13,7 @@ let cached: r.Schema<ActionsGetDefaultWorkflowPermissions> | undefined;
 /** The schema of {@link ActionsGetDefaultWorkflowPermissions}, built on first use. */
 export function actionsGetDefaultWorkflowPermissionsSchema(): r.Schema<ActionsGetDefaultWorkflowPermissions> {
   return (cached ??= r.typed<ActionsGetDefaultWorkflowPermissions>(r.obj({
-  default_workflow_permissions: actionsDefaultWorkflowPermissionsSchema(),
-  can_approve_pull_request_reviews: actionsCanApprovePullRequestReviewsSchema(),
+  default_workflow_permissions: r.opt(actionsDefaultWorkflowPermissionsSchema()),
+  can_approve_pull_request_reviews: r.opt(actionsCanApprovePullRequestReviewsSchema()),
 })));
 }

@@ -20,10 +20,10 @@ let cached: r.Schema<ActionsHostedRunnerCuratedImage> | undefined;
 /** The schema of {@link ActionsHostedRunnerCuratedImage}, built on first use. */
 export function actionsHostedRunnerCuratedImageSchema(): r.Schema<ActionsHostedRunnerCuratedImage> {
   return (cached ??= r.typed<ActionsHostedRunnerCuratedImage>(r.obj({
-  id: r.str(),
-  platform: r.str(),
-  size_gb: r.num(),
-  display_name: r.str(),
-  source: r.oenum(["github","partner","custom"]),
+  id: r.opt(r.str()),
+  platform: r.opt(r.str()),
+  size_gb: r.opt(r.num()),
+  display_name: r.opt(r.str()),
+  source: r.opt(r.oenum(["github","partner","custom"])),
 })));
 }

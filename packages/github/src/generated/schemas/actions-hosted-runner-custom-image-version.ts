@@ -20,10 +20,10 @@ let cached: r.Schema<ActionsHostedRunnerCustomImageVersion> | undefined;
 /** The schema of {@link ActionsHostedRunnerCustomImageVersion}, built on first use. */
 export function actionsHostedRunnerCustomImageVersionSchema(): r.Schema<ActionsHostedRunnerCustomImageVersion> {
   return (cached ??= r.typed<ActionsHostedRunnerCustomImageVersion>(r.obj({
-  version: r.str(),
-  state: r.str(),
-  size_gb: r.num(),
-  created_on: r.str(),
-  state_details: r.str(),
+  version: r.opt(r.str()),
+  state: r.opt(r.str()),
+  size_gb: r.opt(r.num()),
+  created_on: r.opt(r.str()),
+  state_details: r.opt(r.str()),
 })));
 }

@@ -26,13 +26,13 @@ let cached: r.Schema<ActionsHostedRunnerCustomImage> | undefined;
 /** The schema of {@link ActionsHostedRunnerCustomImage}, built on first use. */
 export function actionsHostedRunnerCustomImageSchema(): r.Schema<ActionsHostedRunnerCustomImage> {
   return (cached ??= r.typed<ActionsHostedRunnerCustomImage>(r.obj({
-  id: r.num(),
-  platform: r.str(),
-  total_versions_size: r.num(),
-  name: r.str(),
-  source: r.str(),
-  versions_count: r.num(),
-  latest_version: r.str(),
-  state: r.str(),
+  id: r.opt(r.num()),
+  platform: r.opt(r.str()),
+  total_versions_size: r.opt(r.num()),
+  name: r.opt(r.str()),
+  source: r.opt(r.str()),
+  versions_count: r.opt(r.num()),
+  latest_version: r.opt(r.str()),
+  state: r.opt(r.str()),
 })));
 }

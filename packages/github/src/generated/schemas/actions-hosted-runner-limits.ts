@@ -16,9 +16,9 @@ let cached: r.Schema<ActionsHostedRunnerLimits> | undefined;
 /** The schema of {@link ActionsHostedRunnerLimits}, built on first use. */
 export function actionsHostedRunnerLimitsSchema(): r.Schema<ActionsHostedRunnerLimits> {
   return (cached ??= r.typed<ActionsHostedRunnerLimits>(r.obj({
-  public_ips: r.obj({
-    maximum: r.num(),
-    current_usage: r.num(),
-  }),
+  public_ips: r.opt(r.obj({
+    maximum: r.opt(r.num()),
+    current_usage: r.opt(r.num()),
+  })),
 })));
 }

@@ -18,9 +18,9 @@ let cached: r.Schema<ActionsHostedRunnerMachineSpec> | undefined;
 /** The schema of {@link ActionsHostedRunnerMachineSpec}, built on first use. */
 export function actionsHostedRunnerMachineSpecSchema(): r.Schema<ActionsHostedRunnerMachineSpec> {
   return (cached ??= r.typed<ActionsHostedRunnerMachineSpec>(r.obj({
-  id: r.str(),
-  cpu_cores: r.num(),
-  memory_gb: r.num(),
-  storage_gb: r.num(),
+  id: r.opt(r.str()),
+  cpu_cores: r.opt(r.num()),
+  memory_gb: r.opt(r.num()),
+  storage_gb: r.opt(r.num()),
 })));
 }

@@ -35,15 +35,15 @@ let cached: r.Schema<ActionsHostedRunner> | undefined;
 /** The schema of {@link ActionsHostedRunner}, built on first use. */
 export function actionsHostedRunnerSchema(): r.Schema<ActionsHostedRunner> {
   return (cached ??= r.typed<ActionsHostedRunner>(r.obj({
-  id: r.num(),
-  name: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
   runner_group_id: r.opt(r.num()),
-  image_details: nullableActionsHostedRunnerPoolImageSchema(),
-  machine_size_details: actionsHostedRunnerMachineSpecSchema(),
-  status: r.oenum(["Ready","Provisioning","Shutdown","Deleting","Stuck"]),
-  platform: r.str(),
+  image_details: r.opt(nullableActionsHostedRunnerPoolImageSchema()),
+  machine_size_details: r.opt(actionsHostedRunnerMachineSpecSchema()),
+  status: r.opt(r.oenum(["Ready","Provisioning","Shutdown","Deleting","Stuck"])),
+  platform: r.opt(r.str()),
   maximum_runners: r.opt(r.num()),
-  public_ip_enabled: r.bool(),
+  public_ip_enabled: r.opt(r.bool()),
   public_ips: r.opt(r.arr(publicIpSchema())),
   last_active_on: r.opt(r.nullable(r.str())),
   image_gen: r.opt(r.bool()),

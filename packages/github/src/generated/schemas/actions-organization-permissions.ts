@@ -19,7 +19,7 @@ let cached: r.Schema<ActionsOrganizationPermissions> | undefined;
 /** The schema of {@link ActionsOrganizationPermissions}, built on first use. */
 export function actionsOrganizationPermissionsSchema(): r.Schema<ActionsOrganizationPermissions> {
   return (cached ??= r.typed<ActionsOrganizationPermissions>(r.obj({
-  enabled_repositories: enabledRepositoriesSchema(),
+  enabled_repositories: r.opt(enabledRepositoriesSchema()),
   selected_repositories_url: r.opt(r.str()),
   allowed_actions: r.opt(allowedActionsSchema()),
   selected_actions_url: r.opt(selectedActionsUrlSchema()),

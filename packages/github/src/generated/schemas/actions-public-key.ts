@@ -18,8 +18,8 @@ let cached: r.Schema<ActionsPublicKey> | undefined;
 /** The schema of {@link ActionsPublicKey}, built on first use. */
 export function actionsPublicKeySchema(): r.Schema<ActionsPublicKey> {
   return (cached ??= r.typed<ActionsPublicKey>(r.obj({
-  key_id: r.str(),
-  key: r.str(),
+  key_id: r.opt(r.str()),
+  key: r.opt(r.str()),
   id: r.opt(r.num()),
   url: r.opt(r.str()),
   title: r.opt(r.str()),

@@ -17,7 +17,7 @@ let cached: r.Schema<ActionsRepositoryPermissions> | undefined;
 /** The schema of {@link ActionsRepositoryPermissions}, built on first use. */
 export function actionsRepositoryPermissionsSchema(): r.Schema<ActionsRepositoryPermissions> {
   return (cached ??= r.typed<ActionsRepositoryPermissions>(r.obj({
-  enabled: actionsEnabledSchema(),
+  enabled: r.opt(actionsEnabledSchema()),
   allowed_actions: r.opt(allowedActionsSchema()),
   selected_actions_url: r.opt(selectedActionsUrlSchema()),
   sha_pinning_required: r.opt(shaPinningRequiredSchema()),

@@ -14,8 +14,8 @@ let cached: r.Schema<ActionsSecret> | undefined;
 /** The schema of {@link ActionsSecret}, built on first use. */
 export function actionsSecretSchema(): r.Schema<ActionsSecret> {
   return (cached ??= r.typed<ActionsSecret>(r.obj({
-  name: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  name: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -18,9 +18,9 @@ let cached: r.Schema<ActionsVariable> | undefined;
 /** The schema of {@link ActionsVariable}, built on first use. */
 export function actionsVariableSchema(): r.Schema<ActionsVariable> {
   return (cached ??= r.typed<ActionsVariable>(r.obj({
-  name: r.str(),
-  value: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  name: r.opt(r.str()),
+  value: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

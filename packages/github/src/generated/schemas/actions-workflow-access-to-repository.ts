@@ -11,6 +11,6 @@ let cached: r.Schema<ActionsWorkflowAccessToRepository> | undefined;
 /** The schema of {@link ActionsWorkflowAccessToRepository}, built on first use. */
 export function actionsWorkflowAccessToRepositorySchema(): r.Schema<ActionsWorkflowAccessToRepository> {
   return (cached ??= r.typed<ActionsWorkflowAccessToRepository>(r.obj({
-  access_level: r.oenum(["none","user","organization"]),
+  access_level: r.opt(r.oenum(["none","user","organization"])),
 })));
 }

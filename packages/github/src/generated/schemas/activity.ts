@@ -24,13 +24,13 @@ let cached: r.Schema<Activity> | undefined;
 /** The schema of {@link Activity}, built on first use. */
 export function activitySchema(): r.Schema<Activity> {
   return (cached ??= r.typed<Activity>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  before: r.str(),
-  after: r.str(),
-  ref: r.str(),
-  timestamp: r.str(),
-  activity_type: r.oenum(["push","force_push","branch_deletion","branch_creation","pr_merge","merge_queue_merge"]),
-  actor: nullableSimpleUserSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  before: r.opt(r.str()),
+  after: r.opt(r.str()),
+  ref: r.opt(r.str()),
+  timestamp: r.opt(r.str()),
+  activity_type: r.opt(r.oenum(["push","force_push","branch_deletion","branch_creation","pr_merge","merge_queue_merge"])),
+  actor: r.opt(nullableSimpleUserSchema()),
 })));
 }

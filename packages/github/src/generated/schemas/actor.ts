@@ -16,11 +16,11 @@ let cached: r.Schema<Actor> | undefined;
 /** The schema of {@link Actor}, built on first use. */
 export function actorSchema(): r.Schema<Actor> {
   return (cached ??= r.typed<Actor>(r.obj({
-  id: r.num(),
-  login: r.str(),
+  id: r.opt(r.num()),
+  login: r.opt(r.str()),
   display_login: r.opt(r.str()),
-  gravatar_id: r.nullable(r.str()),
-  url: r.str(),
-  avatar_url: r.str(),
+  gravatar_id: r.opt(r.nullable(r.str())),
+  url: r.opt(r.str()),
+  avatar_url: r.opt(r.str()),
 })));
 }

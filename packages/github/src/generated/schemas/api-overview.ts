@@ -48,7 +48,7 @@ let cached: r.Schema<ApiOverview> | undefined;
 /** The schema of {@link ApiOverview}, built on first use. */
 export function apiOverviewSchema(): r.Schema<ApiOverview> {
   return (cached ??= r.typed<ApiOverview>(r.obj({
-  verifiable_password_authentication: r.bool(),
+  verifiable_password_authentication: r.opt(r.bool()),
   ssh_key_fingerprints: r.opt(r.obj({
     SHA256_RSA: r.opt(r.str()),
     SHA256_DSA: r.opt(r.str()),

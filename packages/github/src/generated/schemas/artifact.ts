@@ -32,16 +32,16 @@ let cached: r.Schema<Artifact> | undefined;
 /** The schema of {@link Artifact}, built on first use. */
 export function artifactSchema(): r.Schema<Artifact> {
   return (cached ??= r.typed<Artifact>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
-  size_in_bytes: r.num(),
-  url: r.str(),
-  archive_download_url: r.str(),
-  expired: r.bool(),
-  created_at: r.nullable(r.str()),
-  expires_at: r.nullable(r.str()),
-  updated_at: r.nullable(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
+  size_in_bytes: r.opt(r.num()),
+  url: r.opt(r.str()),
+  archive_download_url: r.opt(r.str()),
+  expired: r.opt(r.bool()),
+  created_at: r.opt(r.nullable(r.str())),
+  expires_at: r.opt(r.nullable(r.str())),
+  updated_at: r.opt(r.nullable(r.str())),
   digest: r.opt(r.nullable(r.str())),
   workflow_run: r.opt(r.nullable(r.obj({
     id: r.opt(r.num()),

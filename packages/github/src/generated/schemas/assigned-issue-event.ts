@@ -25,17 +25,17 @@ let cached: r.Schema<AssignedIssueEvent> | undefined;
 /** The schema of {@link AssignedIssueEvent}, built on first use. */
 export function assignedIssueEventSchema(): r.Schema<AssignedIssueEvent> {
   return (cached ??= r.typed<AssignedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: integrationSchema(),
-  assignee: simpleUserSchema(),
-  assigner: simpleUserSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(integrationSchema()),
+  assignee: r.opt(simpleUserSchema()),
+  assigner: r.opt(simpleUserSchema()),
   intent: r.opt(nullableIssueEventIntentSchema()),
 })));
 }

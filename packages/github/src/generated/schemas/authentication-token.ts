@@ -21,8 +21,8 @@ let cached: r.Schema<AuthenticationToken> | undefined;
 /** The schema of {@link AuthenticationToken}, built on first use. */
 export function authenticationTokenSchema(): r.Schema<AuthenticationToken> {
   return (cached ??= r.typed<AuthenticationToken>(r.obj({
-  token: r.str(),
-  expires_at: r.str(),
+  token: r.opt(r.str()),
+  expires_at: r.opt(r.str()),
   permissions: r.opt(r.obj({})),
   repositories: r.opt(r.arr(repositorySchema())),
   single_file: r.opt(r.nullable(r.str())),

@@ -32,24 +32,24 @@ let cached: r.Schema<Authorization> | undefined;
 /** The schema of {@link Authorization}, built on first use. */
 export function authorizationSchema(): r.Schema<Authorization> {
   return (cached ??= r.typed<Authorization>(r.obj({
-  id: r.num(),
-  url: r.str(),
-  scopes: r.nullable(r.arr(r.str())),
-  token: r.str(),
-  token_last_eight: r.nullable(r.str()),
-  hashed_token: r.nullable(r.str()),
-  app: r.obj({
-    client_id: r.str(),
-    name: r.str(),
-    url: r.str(),
-  }),
-  note: r.nullable(r.str()),
-  note_url: r.nullable(r.str()),
-  updated_at: r.str(),
-  created_at: r.str(),
-  fingerprint: r.nullable(r.str()),
+  id: r.opt(r.num()),
+  url: r.opt(r.str()),
+  scopes: r.opt(r.nullable(r.arr(r.str()))),
+  token: r.opt(r.str()),
+  token_last_eight: r.opt(r.nullable(r.str())),
+  hashed_token: r.opt(r.nullable(r.str())),
+  app: r.opt(r.obj({
+    client_id: r.opt(r.str()),
+    name: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
+  note: r.opt(r.nullable(r.str())),
+  note_url: r.opt(r.nullable(r.str())),
+  updated_at: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  fingerprint: r.opt(r.nullable(r.str())),
   user: r.opt(nullableSimpleUserSchema()),
   installation: r.opt(nullableScopedInstallationSchema()),
-  expires_at: r.nullable(r.str()),
+  expires_at: r.opt(r.nullable(r.str())),
 })));
 }

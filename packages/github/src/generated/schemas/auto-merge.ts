@@ -18,9 +18,9 @@ let cached: r.Schema<AutoMerge> | undefined;
 /** The schema of {@link AutoMerge}, built on first use. */
 export function autoMergeSchema(): r.Schema<AutoMerge> {
   return (cached ??= r.typed<AutoMerge>(r.nullable(r.obj({
-  enabled_by: simpleUserSchema(),
-  merge_method: r.oenum(["merge","squash","rebase"]),
-  commit_title: r.str(),
-  commit_message: r.str(),
+  enabled_by: r.opt(simpleUserSchema()),
+  merge_method: r.opt(r.oenum(["merge","squash","rebase"])),
+  commit_title: r.opt(r.str()),
+  commit_message: r.opt(r.str()),
 }))));
 }

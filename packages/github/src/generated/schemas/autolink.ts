@@ -18,10 +18,10 @@ let cached: r.Schema<Autolink> | undefined;
 /** The schema of {@link Autolink}, built on first use. */
 export function autolinkSchema(): r.Schema<Autolink> {
   return (cached ??= r.typed<Autolink>(r.obj({
-  id: r.num(),
-  key_prefix: r.str(),
-  url_template: r.str(),
-  is_alphanumeric: r.bool(),
+  id: r.opt(r.num()),
+  key_prefix: r.opt(r.str()),
+  url_template: r.opt(r.str()),
+  is_alphanumeric: r.opt(r.bool()),
   updated_at: r.opt(r.nullable(r.str())),
 })));
 }

@@ -47,26 +47,26 @@ let cached: r.Schema<BillingAiCreditUsageReportUser> | undefined;
 /** The schema of {@link BillingAiCreditUsageReportUser}, built on first use. */
 export function billingAiCreditUsageReportUserSchema(): r.Schema<BillingAiCreditUsageReportUser> {
   return (cached ??= r.typed<BillingAiCreditUsageReportUser>(r.obj({
-  timePeriod: r.obj({
-    year: r.num(),
+  timePeriod: r.opt(r.obj({
+    year: r.opt(r.num()),
     month: r.opt(r.num()),
     day: r.opt(r.num()),
-  }),
-  user: r.str(),
+  })),
+  user: r.opt(r.str()),
   product: r.opt(r.str()),
   model: r.opt(r.str()),
-  usageItems: r.arr(r.obj({
-    product: r.str(),
-    sku: r.str(),
-    model: r.str(),
-    unitType: r.str(),
-    pricePerUnit: r.num(),
-    grossQuantity: r.num(),
-    grossAmount: r.num(),
-    discountQuantity: r.num(),
-    discountAmount: r.num(),
-    netQuantity: r.num(),
-    netAmount: r.num(),
-  })),
+  usageItems: r.opt(r.arr(r.obj({
+    product: r.opt(r.str()),
+    sku: r.opt(r.str()),
+    model: r.opt(r.str()),
+    unitType: r.opt(r.str()),
+    pricePerUnit: r.opt(r.num()),
+    grossQuantity: r.opt(r.num()),
+    grossAmount: r.opt(r.num()),
+    discountQuantity: r.opt(r.num()),
+    discountAmount: r.opt(r.num()),
+    netQuantity: r.opt(r.num()),
+    netAmount: r.opt(r.num()),
+  }))),
 })));
 }

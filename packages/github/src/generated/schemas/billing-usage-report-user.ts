@@ -32,15 +32,15 @@ let cached: r.Schema<BillingUsageReportUser> | undefined;
 export function billingUsageReportUserSchema(): r.Schema<BillingUsageReportUser> {
   return (cached ??= r.typed<BillingUsageReportUser>(r.obj({
   usageItems: r.opt(r.arr(r.obj({
-    date: r.str(),
-    product: r.str(),
-    sku: r.str(),
-    quantity: r.num(),
-    unitType: r.str(),
-    pricePerUnit: r.num(),
-    grossAmount: r.num(),
-    discountAmount: r.num(),
-    netAmount: r.num(),
+    date: r.opt(r.str()),
+    product: r.opt(r.str()),
+    sku: r.opt(r.str()),
+    quantity: r.opt(r.num()),
+    unitType: r.opt(r.str()),
+    pricePerUnit: r.opt(r.num()),
+    grossAmount: r.opt(r.num()),
+    discountAmount: r.opt(r.num()),
+    netAmount: r.opt(r.num()),
     repositoryName: r.opt(r.str()),
   }))),
 })));

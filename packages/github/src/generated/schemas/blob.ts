@@ -17,12 +17,12 @@ let cached: r.Schema<Blob> | undefined;
 /** The schema of {@link Blob}, built on first use. */
 export function blobSchema(): r.Schema<Blob> {
   return (cached ??= r.typed<Blob>(r.obj({
-  content: r.str(),
-  encoding: r.str(),
-  url: r.str(),
-  sha: r.str(),
-  size: r.nullable(r.num()),
-  node_id: r.str(),
+  content: r.opt(r.str()),
+  encoding: r.opt(r.str()),
+  url: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  size: r.opt(r.nullable(r.num())),
+  node_id: r.opt(r.str()),
   highlighted_content: r.opt(r.str()),
 })));
 }

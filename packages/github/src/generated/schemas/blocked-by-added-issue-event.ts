@@ -23,15 +23,15 @@ let cached: r.Schema<BlockedByAddedIssueEvent> | undefined;
 /** The schema of {@link BlockedByAddedIssueEvent}, built on first use. */
 export function blockedByAddedIssueEventSchema(): r.Schema<BlockedByAddedIssueEvent> {
   return (cached ??= r.typed<BlockedByAddedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  blocked_by: nullableIssueReferenceSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  blocked_by: r.opt(nullableIssueReferenceSchema()),
 })));
 }

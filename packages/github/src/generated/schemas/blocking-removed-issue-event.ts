@@ -23,15 +23,15 @@ let cached: r.Schema<BlockingRemovedIssueEvent> | undefined;
 /** The schema of {@link BlockingRemovedIssueEvent}, built on first use. */
 export function blockingRemovedIssueEventSchema(): r.Schema<BlockingRemovedIssueEvent> {
   return (cached ??= r.typed<BlockingRemovedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  blocking: nullableIssueReferenceSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  blocking: r.opt(nullableIssueReferenceSchema()),
 })));
 }

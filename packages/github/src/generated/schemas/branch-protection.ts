@@ -73,8 +73,8 @@ export function branchProtectionSchema(): r.Schema<BranchProtection> {
   name: r.opt(r.str()),
   protection_url: r.opt(r.str()),
   required_signatures: r.opt(r.obj({
-    url: r.str(),
-    enabled: r.bool(),
+    url: r.opt(r.str()),
+    enabled: r.opt(r.bool()),
   })),
   lock_branch: r.opt(r.obj({
     enabled: r.opt(r.bool()),

@@ -82,11 +82,11 @@ let cached: r.Schema<BranchRestrictionPolicy> | undefined;
 /** The schema of {@link BranchRestrictionPolicy}, built on first use. */
 export function branchRestrictionPolicySchema(): r.Schema<BranchRestrictionPolicy> {
   return (cached ??= r.typed<BranchRestrictionPolicy>(r.obj({
-  url: r.str(),
-  users_url: r.str(),
-  teams_url: r.str(),
-  apps_url: r.str(),
-  users: r.arr(r.obj({
+  url: r.opt(r.str()),
+  users_url: r.opt(r.str()),
+  teams_url: r.opt(r.str()),
+  apps_url: r.opt(r.str()),
+  users: r.opt(r.arr(r.obj({
     login: r.opt(r.str()),
     id: r.opt(r.num()),
     node_id: r.opt(r.str()),
@@ -106,9 +106,9 @@ export function branchRestrictionPolicySchema(): r.Schema<BranchRestrictionPolic
     type: r.opt(r.str()),
     site_admin: r.opt(r.bool()),
     user_view_type: r.opt(r.str()),
-  })),
-  teams: r.arr(teamSchema()),
-  apps: r.arr(r.obj({
+  }))),
+  teams: r.opt(r.arr(teamSchema())),
+  apps: r.opt(r.arr(r.obj({
     id: r.opt(r.num()),
     slug: r.opt(r.str()),
     node_id: r.opt(r.str()),
@@ -152,6 +152,6 @@ export function branchRestrictionPolicySchema(): r.Schema<BranchRestrictionPolic
       single_file: r.opt(r.str()),
     })),
     events: r.opt(r.arr(r.str())),
-  })),
+  }))),
 })));
 }

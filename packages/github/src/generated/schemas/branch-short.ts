@@ -16,11 +16,11 @@ let cached: r.Schema<BranchShort> | undefined;
 /** The schema of {@link BranchShort}, built on first use. */
 export function branchShortSchema(): r.Schema<BranchShort> {
   return (cached ??= r.typed<BranchShort>(r.obj({
-  name: r.str(),
-  commit: r.obj({
-    sha: r.str(),
-    url: r.str(),
-  }),
-  protected: r.bool(),
+  name: r.opt(r.str()),
+  commit: r.opt(r.obj({
+    sha: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
+  protected: r.opt(r.bool()),
 })));
 }

@@ -23,15 +23,15 @@ let cached: r.Schema<BranchWithProtection> | undefined;
 /** The schema of {@link BranchWithProtection}, built on first use. */
 export function branchWithProtectionSchema(): r.Schema<BranchWithProtection> {
   return (cached ??= r.typed<BranchWithProtection>(r.obj({
-  name: r.str(),
-  commit: commitSchema(),
-  _links: r.obj({
-    html: r.str(),
-    self: r.str(),
-  }),
-  protected: r.bool(),
-  protection: branchProtectionSchema(),
-  protection_url: r.str(),
+  name: r.opt(r.str()),
+  commit: r.opt(commitSchema()),
+  _links: r.opt(r.obj({
+    html: r.opt(r.str()),
+    self: r.opt(r.str()),
+  })),
+  protected: r.opt(r.bool()),
+  protection: r.opt(branchProtectionSchema()),
+  protection_url: r.opt(r.str()),
   pattern: r.opt(r.str()),
   required_approving_review_count: r.opt(r.num()),
 })));

@@ -33,18 +33,18 @@ let cached: r.Schema<Budget> | undefined;
 /** The schema of {@link Budget}, built on first use. */
 export function budgetSchema(): r.Schema<Budget> {
   return (cached ??= r.typed<Budget>(r.obj({
-  id: r.str(),
-  budget_type: r.union([r.oenum(["SkuPricing"]), r.oenum(["ProductPricing"])]),
-  budget_amount: r.num(),
-  prevent_further_usage: r.bool(),
-  budget_scope: r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","multi_user_cost_center","user"]),
+  id: r.opt(r.str()),
+  budget_type: r.opt(r.union([r.oenum(["SkuPricing"]), r.oenum(["ProductPricing"])])),
+  budget_amount: r.opt(r.num()),
+  prevent_further_usage: r.opt(r.bool()),
+  budget_scope: r.opt(r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","multi_user_cost_center","user"])),
   budget_entity_name: r.opt(r.str()),
   user: r.opt(r.str()),
   consumed_amount: r.opt(r.num()),
-  budget_product_sku: r.str(),
-  budget_alerting: r.obj({
-    will_alert: r.bool(),
-    alert_recipients: r.arr(r.str()),
-  }),
+  budget_product_sku: r.opt(r.str()),
+  budget_alerting: r.opt(r.obj({
+    will_alert: r.opt(r.bool()),
+    alert_recipients: r.opt(r.arr(r.str())),
+  })),
 })));
 }

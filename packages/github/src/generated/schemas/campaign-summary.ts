@@ -44,22 +44,22 @@ let cached: r.Schema<CampaignSummary> | undefined;
 /** The schema of {@link CampaignSummary}, built on first use. */
 export function campaignSummarySchema(): r.Schema<CampaignSummary> {
   return (cached ??= r.typed<CampaignSummary>(r.obj({
-  number: r.num(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  number: r.opt(r.num()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
   name: r.opt(r.str()),
-  description: r.str(),
-  managers: r.arr(simpleUserSchema()),
+  description: r.opt(r.str()),
+  managers: r.opt(r.arr(simpleUserSchema())),
   team_managers: r.opt(r.arr(teamSchema())),
   published_at: r.opt(r.str()),
-  ends_at: r.str(),
+  ends_at: r.opt(r.str()),
   closed_at: r.opt(r.nullable(r.str())),
-  state: campaignStateSchema(),
-  contact_link: r.nullable(r.str()),
+  state: r.opt(campaignStateSchema()),
+  contact_link: r.opt(r.nullable(r.str())),
   alert_stats: r.opt(r.closed({
-    open_count: r.num(),
-    closed_count: r.num(),
-    in_progress_count: r.num(),
+    open_count: r.opt(r.num()),
+    closed_count: r.opt(r.num()),
+    in_progress_count: r.opt(r.num()),
   })),
 })));
 }

@@ -20,15 +20,15 @@ let cached: r.Schema<CheckAnnotation> | undefined;
 /** The schema of {@link CheckAnnotation}, built on first use. */
 export function checkAnnotationSchema(): r.Schema<CheckAnnotation> {
   return (cached ??= r.typed<CheckAnnotation>(r.obj({
-  path: r.str(),
-  start_line: r.num(),
-  end_line: r.num(),
-  start_column: r.nullable(r.num()),
-  end_column: r.nullable(r.num()),
-  annotation_level: r.nullable(r.str()),
-  title: r.nullable(r.str()),
-  message: r.nullable(r.str()),
-  raw_details: r.nullable(r.str()),
-  blob_href: r.str(),
+  path: r.opt(r.str()),
+  start_line: r.opt(r.num()),
+  end_line: r.opt(r.num()),
+  start_column: r.opt(r.nullable(r.num())),
+  end_column: r.opt(r.nullable(r.num())),
+  annotation_level: r.opt(r.nullable(r.str())),
+  title: r.opt(r.nullable(r.str())),
+  message: r.opt(r.nullable(r.str())),
+  raw_details: r.opt(r.nullable(r.str())),
+  blob_href: r.opt(r.str()),
 })));
 }

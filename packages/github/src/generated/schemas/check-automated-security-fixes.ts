@@ -14,7 +14,7 @@ let cached: r.Schema<CheckAutomatedSecurityFixes> | undefined;
 /** The schema of {@link CheckAutomatedSecurityFixes}, built on first use. */
 export function checkAutomatedSecurityFixesSchema(): r.Schema<CheckAutomatedSecurityFixes> {
   return (cached ??= r.typed<CheckAutomatedSecurityFixes>(r.obj({
-  enabled: r.bool(),
-  paused: r.bool(),
+  enabled: r.opt(r.bool()),
+  paused: r.opt(r.bool()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<CheckImmutableReleases> | undefined;
 /** The schema of {@link CheckImmutableReleases}, built on first use. */
 export function checkImmutableReleasesSchema(): r.Schema<CheckImmutableReleases> {
   return (cached ??= r.typed<CheckImmutableReleases>(r.obj({
-  enabled: r.bool(),
-  enforced_by_owner: r.bool(),
+  enabled: r.opt(r.bool()),
+  enforced_by_owner: r.opt(r.bool()),
 })));
 }

@@ -43,30 +43,30 @@ let cached: r.Schema<CheckRun> | undefined;
 /** The schema of {@link CheckRun}, built on first use. */
 export function checkRunSchema(): r.Schema<CheckRun> {
   return (cached ??= r.typed<CheckRun>(r.obj({
-  id: r.num(),
-  head_sha: r.str(),
-  node_id: r.str(),
-  external_id: r.nullable(r.str()),
-  url: r.str(),
-  html_url: r.nullable(r.str()),
-  details_url: r.nullable(r.str()),
-  status: r.oenum(["queued","in_progress","completed","waiting","requested","pending"]),
-  conclusion: r.nullable(r.oenum(["success","failure","neutral","cancelled","skipped","timed_out","action_required"])),
-  started_at: r.nullable(r.str()),
-  completed_at: r.nullable(r.str()),
-  output: r.obj({
-    title: r.nullable(r.str()),
-    summary: r.nullable(r.str()),
-    text: r.nullable(r.str()),
-    annotations_count: r.num(),
-    annotations_url: r.str(),
-  }),
-  name: r.str(),
-  check_suite: r.nullable(r.obj({
-    id: r.num(),
+  id: r.opt(r.num()),
+  head_sha: r.opt(r.str()),
+  node_id: r.opt(r.str()),
+  external_id: r.opt(r.nullable(r.str())),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.nullable(r.str())),
+  details_url: r.opt(r.nullable(r.str())),
+  status: r.opt(r.oenum(["queued","in_progress","completed","waiting","requested","pending"])),
+  conclusion: r.opt(r.nullable(r.oenum(["success","failure","neutral","cancelled","skipped","timed_out","action_required"]))),
+  started_at: r.opt(r.nullable(r.str())),
+  completed_at: r.opt(r.nullable(r.str())),
+  output: r.opt(r.obj({
+    title: r.opt(r.nullable(r.str())),
+    summary: r.opt(r.nullable(r.str())),
+    text: r.opt(r.nullable(r.str())),
+    annotations_count: r.opt(r.num()),
+    annotations_url: r.opt(r.str()),
   })),
-  app: nullableIntegrationSchema(),
-  pull_requests: r.arr(pullRequestMinimalSchema()),
+  name: r.opt(r.str()),
+  check_suite: r.opt(r.nullable(r.obj({
+    id: r.opt(r.num()),
+  }))),
+  app: r.opt(nullableIntegrationSchema()),
+  pull_requests: r.opt(r.arr(pullRequestMinimalSchema())),
   deployment: r.opt(deploymentSimpleSchema()),
 })));
 }

@@ -18,12 +18,12 @@ let cached: r.Schema<CheckSuitePreference> | undefined;
 /** The schema of {@link CheckSuitePreference}, built on first use. */
 export function checkSuitePreferenceSchema(): r.Schema<CheckSuitePreference> {
   return (cached ??= r.typed<CheckSuitePreference>(r.obj({
-  preferences: r.obj({
+  preferences: r.opt(r.obj({
     auto_trigger_checks: r.opt(r.arr(r.obj({
-      app_id: r.num(),
-      setting: r.bool(),
+      app_id: r.opt(r.num()),
+      setting: r.opt(r.bool()),
     }))),
-  }),
-  repository: minimalRepositorySchema(),
+  })),
+  repository: r.opt(minimalRepositorySchema()),
 })));
 }

@@ -26,13 +26,13 @@ let cached: r.Schema<ClassroomAcceptedAssignment> | undefined;
 /** The schema of {@link ClassroomAcceptedAssignment}, built on first use. */
 export function classroomAcceptedAssignmentSchema(): r.Schema<ClassroomAcceptedAssignment> {
   return (cached ??= r.typed<ClassroomAcceptedAssignment>(r.obj({
-  id: r.num(),
-  submitted: r.bool(),
-  passing: r.bool(),
-  commit_count: r.num(),
-  grade: r.str(),
-  students: r.arr(simpleClassroomUserSchema()),
-  repository: simpleClassroomRepositorySchema(),
-  assignment: simpleClassroomAssignmentSchema(),
+  id: r.opt(r.num()),
+  submitted: r.opt(r.bool()),
+  passing: r.opt(r.bool()),
+  commit_count: r.opt(r.num()),
+  grade: r.opt(r.str()),
+  students: r.opt(r.arr(simpleClassroomUserSchema())),
+  repository: r.opt(simpleClassroomRepositorySchema()),
+  assignment: r.opt(simpleClassroomAssignmentSchema()),
 })));
 }

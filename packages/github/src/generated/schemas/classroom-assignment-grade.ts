@@ -32,16 +32,16 @@ let cached: r.Schema<ClassroomAssignmentGrade> | undefined;
 /** The schema of {@link ClassroomAssignmentGrade}, built on first use. */
 export function classroomAssignmentGradeSchema(): r.Schema<ClassroomAssignmentGrade> {
   return (cached ??= r.typed<ClassroomAssignmentGrade>(r.obj({
-  assignment_name: r.str(),
-  assignment_url: r.str(),
-  starter_code_url: r.str(),
-  github_username: r.str(),
-  roster_identifier: r.str(),
-  student_repository_name: r.str(),
-  student_repository_url: r.str(),
-  submission_timestamp: r.str(),
-  points_awarded: r.num(),
-  points_available: r.num(),
+  assignment_name: r.opt(r.str()),
+  assignment_url: r.opt(r.str()),
+  starter_code_url: r.opt(r.str()),
+  github_username: r.opt(r.str()),
+  roster_identifier: r.opt(r.str()),
+  student_repository_name: r.opt(r.str()),
+  student_repository_url: r.opt(r.str()),
+  submission_timestamp: r.opt(r.str()),
+  points_awarded: r.opt(r.num()),
+  points_available: r.opt(r.num()),
   group_name: r.opt(r.str()),
 })));
 }

@@ -20,10 +20,10 @@ let cached: r.Schema<Classroom> | undefined;
 /** The schema of {@link Classroom}, built on first use. */
 export function classroomSchema(): r.Schema<Classroom> {
   return (cached ??= r.typed<Classroom>(r.obj({
-  id: r.num(),
-  name: r.str(),
-  archived: r.bool(),
-  organization: simpleClassroomOrganizationSchema(),
-  url: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  archived: r.opt(r.bool()),
+  organization: r.opt(simpleClassroomOrganizationSchema()),
+  url: r.opt(r.str()),
 })));
 }

@@ -14,8 +14,8 @@ let cached: r.Schema<CloneTraffic> | undefined;
 /** The schema of {@link CloneTraffic}, built on first use. */
 export function cloneTrafficSchema(): r.Schema<CloneTraffic> {
   return (cached ??= r.typed<CloneTraffic>(r.obj({
-  count: r.num(),
-  uniques: r.num(),
-  clones: r.arr(trafficSchema()),
+  count: r.opt(r.num()),
+  uniques: r.opt(r.num()),
+  clones: r.opt(r.arr(trafficSchema())),
 })));
 }

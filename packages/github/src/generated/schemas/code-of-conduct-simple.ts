@@ -14,9 +14,9 @@ let cached: r.Schema<CodeOfConductSimple> | undefined;
 /** The schema of {@link CodeOfConductSimple}, built on first use. */
 export function codeOfConductSimpleSchema(): r.Schema<CodeOfConductSimple> {
   return (cached ??= r.typed<CodeOfConductSimple>(r.obj({
-  url: r.str(),
-  key: r.str(),
-  name: r.str(),
-  html_url: r.nullable(r.str()),
+  url: r.opt(r.str()),
+  key: r.opt(r.str()),
+  name: r.opt(r.str()),
+  html_url: r.opt(r.nullable(r.str())),
 })));
 }

@@ -15,10 +15,10 @@ let cached: r.Schema<CodeOfConduct> | undefined;
 /** The schema of {@link CodeOfConduct}, built on first use. */
 export function codeOfConductSchema(): r.Schema<CodeOfConduct> {
   return (cached ??= r.typed<CodeOfConduct>(r.obj({
-  key: r.str(),
-  name: r.str(),
-  url: r.str(),
+  key: r.opt(r.str()),
+  name: r.opt(r.str()),
+  url: r.opt(r.str()),
   body: r.opt(r.str()),
-  html_url: r.nullable(r.str()),
+  html_url: r.opt(r.nullable(r.str())),
 })));
 }

@@ -20,7 +20,7 @@ let cached: r.Schema<CodeQualityFindingLocation> | undefined;
 /** The schema of {@link CodeQualityFindingLocation}, built on first use. */
 export function codeQualityFindingLocationSchema(): r.Schema<CodeQualityFindingLocation> {
   return (cached ??= r.typed<CodeQualityFindingLocation>(r.obj({
-  path: r.str(),
+  path: r.opt(r.str()),
   start_line: r.opt(r.num()),
   start_column: r.opt(r.num()),
   end_line: r.opt(r.num()),

@@ -14,7 +14,7 @@ let cached: r.Schema<CodeQualityFindingMessage> | undefined;
 /** The schema of {@link CodeQualityFindingMessage}, built on first use. */
 export function codeQualityFindingMessageSchema(): r.Schema<CodeQualityFindingMessage> {
   return (cached ??= r.typed<CodeQualityFindingMessage>(r.obj({
-  text: r.str(),
-  markdown: r.str(),
+  text: r.opt(r.str()),
+  markdown: r.opt(r.str()),
 })));
 }

@@ -22,11 +22,11 @@ let cached: r.Schema<CodeQualityFindingRule> | undefined;
 /** The schema of {@link CodeQualityFindingRule}, built on first use. */
 export function codeQualityFindingRuleSchema(): r.Schema<CodeQualityFindingRule> {
   return (cached ??= r.typed<CodeQualityFindingRule>(r.obj({
-  id: r.str(),
-  title: r.str(),
-  description: r.str(),
+  id: r.opt(r.str()),
+  title: r.opt(r.str()),
+  description: r.opt(r.str()),
   help: r.opt(r.str()),
-  severity: r.oenum(["error","warning","note","none"]),
-  category: r.oenum(["none","maintainability","reliability"]),
+  severity: r.opt(r.oenum(["error","warning","note","none"])),
+  category: r.opt(r.oenum(["none","maintainability","reliability"])),
 })));
 }

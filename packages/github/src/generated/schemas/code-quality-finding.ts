@@ -24,12 +24,12 @@ let cached: r.Schema<CodeQualityFinding> | undefined;
 /** The schema of {@link CodeQualityFinding}, built on first use. */
 export function codeQualityFindingSchema(): r.Schema<CodeQualityFinding> {
   return (cached ??= r.typed<CodeQualityFinding>(r.obj({
-  number: r.num(),
-  state: r.oenum(["open","dismissed"]),
-  url: r.str(),
-  rule: codeQualityFindingRuleSchema(),
-  location: codeQualityFindingLocationSchema(),
-  message: codeQualityFindingMessageSchema(),
+  number: r.opt(r.num()),
+  state: r.opt(r.oenum(["open","dismissed"])),
+  url: r.opt(r.str()),
+  rule: r.opt(codeQualityFindingRuleSchema()),
+  location: r.opt(codeQualityFindingLocationSchema()),
+  message: r.opt(codeQualityFindingMessageSchema()),
   created_at: r.opt(r.str()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<CodeScanningAnalysisDeletion> | undefined;
 /** The schema of {@link CodeScanningAnalysisDeletion}, built on first use. */
 export function codeScanningAnalysisDeletionSchema(): r.Schema<CodeScanningAnalysisDeletion> {
   return (cached ??= r.typed<CodeScanningAnalysisDeletion>(r.obj({
-  next_analysis_url: r.nullable(r.str()),
-  confirm_delete_url: r.nullable(r.str()),
+  next_analysis_url: r.opt(r.nullable(r.str())),
+  confirm_delete_url: r.opt(r.nullable(r.str())),
 })));
 }

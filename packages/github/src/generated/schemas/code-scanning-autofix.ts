@@ -15,8 +15,8 @@ let cached: r.Schema<CodeScanningAutofix> | undefined;
 /** The schema of {@link CodeScanningAutofix}, built on first use. */
 export function codeScanningAutofixSchema(): r.Schema<CodeScanningAutofix> {
   return (cached ??= r.typed<CodeScanningAutofix>(r.obj({
-  status: codeScanningAutofixStatusSchema(),
-  description: codeScanningAutofixDescriptionSchema(),
-  started_at: codeScanningAutofixStartedAtSchema(),
+  status: r.opt(codeScanningAutofixStatusSchema()),
+  description: r.opt(codeScanningAutofixDescriptionSchema()),
+  started_at: r.opt(codeScanningAutofixStartedAtSchema()),
 })));
 }

@@ -30,15 +30,15 @@ let cached: r.Schema<CodeScanningCodeqlDatabase> | undefined;
 /** The schema of {@link CodeScanningCodeqlDatabase}, built on first use. */
 export function codeScanningCodeqlDatabaseSchema(): r.Schema<CodeScanningCodeqlDatabase> {
   return (cached ??= r.typed<CodeScanningCodeqlDatabase>(r.obj({
-  id: r.num(),
-  name: r.str(),
-  language: r.str(),
-  uploader: simpleUserSchema(),
-  content_type: r.str(),
-  size: r.num(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  url: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  language: r.opt(r.str()),
+  uploader: r.opt(simpleUserSchema()),
+  content_type: r.opt(r.str()),
+  size: r.opt(r.num()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  url: r.opt(r.str()),
   commit_oid: r.opt(r.nullable(r.str())),
 })));
 }

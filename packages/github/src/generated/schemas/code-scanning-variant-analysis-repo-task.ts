@@ -25,8 +25,8 @@ let cached: r.Schema<CodeScanningVariantAnalysisRepoTask> | undefined;
 /** The schema of {@link CodeScanningVariantAnalysisRepoTask}, built on first use. */
 export function codeScanningVariantAnalysisRepoTaskSchema(): r.Schema<CodeScanningVariantAnalysisRepoTask> {
   return (cached ??= r.typed<CodeScanningVariantAnalysisRepoTask>(r.obj({
-  repository: simpleRepositorySchema(),
-  analysis_status: codeScanningVariantAnalysisStatusSchema(),
+  repository: r.opt(simpleRepositorySchema()),
+  analysis_status: r.opt(codeScanningVariantAnalysisStatusSchema()),
   artifact_size_in_bytes: r.opt(r.num()),
   result_count: r.opt(r.num()),
   failure_message: r.opt(r.str()),

@@ -20,11 +20,11 @@ let cached: r.Schema<CodeScanningVariantAnalysisRepository> | undefined;
 /** The schema of {@link CodeScanningVariantAnalysisRepository}, built on first use. */
 export function codeScanningVariantAnalysisRepositorySchema(): r.Schema<CodeScanningVariantAnalysisRepository> {
   return (cached ??= r.typed<CodeScanningVariantAnalysisRepository>(r.obj({
-  id: r.num(),
-  name: r.str(),
-  full_name: r.str(),
-  private: r.bool(),
-  stargazers_count: r.num(),
-  updated_at: r.nullable(r.str()),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  full_name: r.opt(r.str()),
+  private: r.opt(r.bool()),
+  stargazers_count: r.opt(r.num()),
+  updated_at: r.opt(r.nullable(r.str())),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<CodeScanningVariantAnalysisSkippedRepoGroup> | undefined;
 /** The schema of {@link CodeScanningVariantAnalysisSkippedRepoGroup}, built on first use. */
 export function codeScanningVariantAnalysisSkippedRepoGroupSchema(): r.Schema<CodeScanningVariantAnalysisSkippedRepoGroup> {
   return (cached ??= r.typed<CodeScanningVariantAnalysisSkippedRepoGroup>(r.obj({
-  repository_count: r.num(),
-  repositories: r.arr(codeScanningVariantAnalysisRepositorySchema()),
+  repository_count: r.opt(r.num()),
+  repositories: r.opt(r.arr(codeScanningVariantAnalysisRepositorySchema())),
 })));
 }

@@ -56,32 +56,32 @@ let cached: r.Schema<CodeScanningVariantAnalysis> | undefined;
 /** The schema of {@link CodeScanningVariantAnalysis}, built on first use. */
 export function codeScanningVariantAnalysisSchema(): r.Schema<CodeScanningVariantAnalysis> {
   return (cached ??= r.typed<CodeScanningVariantAnalysis>(r.obj({
-  id: r.num(),
-  controller_repo: simpleRepositorySchema(),
-  actor: simpleUserSchema(),
-  query_language: codeScanningVariantAnalysisLanguageSchema(),
-  query_pack_url: r.str(),
+  id: r.opt(r.num()),
+  controller_repo: r.opt(simpleRepositorySchema()),
+  actor: r.opt(simpleUserSchema()),
+  query_language: r.opt(codeScanningVariantAnalysisLanguageSchema()),
+  query_pack_url: r.opt(r.str()),
   created_at: r.opt(r.str()),
   updated_at: r.opt(r.str()),
   completed_at: r.opt(r.nullable(r.str())),
-  status: r.oenum(["in_progress","succeeded","failed","cancelled"]),
+  status: r.opt(r.oenum(["in_progress","succeeded","failed","cancelled"])),
   actions_workflow_run_id: r.opt(r.num()),
   failure_reason: r.opt(r.oenum(["no_repos_queried","actions_workflow_run_failed","internal_error"])),
   scanned_repositories: r.opt(r.arr(r.obj({
-    repository: codeScanningVariantAnalysisRepositorySchema(),
-    analysis_status: codeScanningVariantAnalysisStatusSchema(),
+    repository: r.opt(codeScanningVariantAnalysisRepositorySchema()),
+    analysis_status: r.opt(codeScanningVariantAnalysisStatusSchema()),
     result_count: r.opt(r.num()),
     artifact_size_in_bytes: r.opt(r.num()),
     failure_message: r.opt(r.str()),
   }))),
   skipped_repositories: r.opt(r.obj({
-    access_mismatch_repos: codeScanningVariantAnalysisSkippedRepoGroupSchema(),
-    not_found_repos: r.obj({
-      repository_count: r.num(),
-      repository_full_names: r.arr(r.str()),
-    }),
-    no_codeql_db_repos: codeScanningVariantAnalysisSkippedRepoGroupSchema(),
-    over_limit_repos: codeScanningVariantAnalysisSkippedRepoGroupSchema(),
+    access_mismatch_repos: r.opt(codeScanningVariantAnalysisSkippedRepoGroupSchema()),
+    not_found_repos: r.opt(r.obj({
+      repository_count: r.opt(r.num()),
+      repository_full_names: r.opt(r.arr(r.str())),
+    })),
+    no_codeql_db_repos: r.opt(codeScanningVariantAnalysisSkippedRepoGroupSchema()),
+    over_limit_repos: r.opt(codeScanningVariantAnalysisSkippedRepoGroupSchema()),
   })),
 })));
 }

@@ -25,14 +25,14 @@ let cached: r.Schema<CodeSearchResultItem> | undefined;
 /** The schema of {@link CodeSearchResultItem}, built on first use. */
 export function codeSearchResultItemSchema(): r.Schema<CodeSearchResultItem> {
   return (cached ??= r.typed<CodeSearchResultItem>(r.obj({
-  name: r.str(),
-  path: r.str(),
-  sha: r.str(),
-  url: r.str(),
-  git_url: r.str(),
-  html_url: r.str(),
-  repository: minimalRepositorySchema(),
-  score: r.num(),
+  name: r.opt(r.str()),
+  path: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  url: r.opt(r.str()),
+  git_url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  repository: r.opt(minimalRepositorySchema()),
+  score: r.opt(r.num()),
   file_size: r.opt(r.num()),
   language: r.opt(r.nullable(r.str())),
   last_modified_at: r.opt(r.str()),

@@ -118,8 +118,8 @@ export function codeSecurityConfigurationSchema(): r.Schema<CodeSecurityConfigur
   secret_scanning_delegated_bypass: r.opt(r.oenum(["enabled","disabled","not_set"])),
   secret_scanning_delegated_bypass_options: r.opt(r.obj({
     reviewers: r.opt(r.arr(r.obj({
-      reviewer_id: r.num(),
-      reviewer_type: r.oenum(["TEAM","ROLE"]),
+      reviewer_id: r.opt(r.num()),
+      reviewer_type: r.opt(r.oenum(["TEAM","ROLE"])),
       mode: r.opt(r.oenum(["ALWAYS","EXEMPT"])),
       security_configuration_id: r.opt(r.num()),
     }))),

@@ -26,14 +26,14 @@ let cached: r.Schema<CodeownersErrors> | undefined;
 /** The schema of {@link CodeownersErrors}, built on first use. */
 export function codeownersErrorsSchema(): r.Schema<CodeownersErrors> {
   return (cached ??= r.typed<CodeownersErrors>(r.obj({
-  errors: r.arr(r.obj({
-    line: r.num(),
-    column: r.num(),
+  errors: r.opt(r.arr(r.obj({
+    line: r.opt(r.num()),
+    column: r.opt(r.num()),
     source: r.opt(r.str()),
-    kind: r.str(),
+    kind: r.opt(r.str()),
     suggestion: r.opt(r.nullable(r.str())),
-    message: r.str(),
-    path: r.str(),
-  })),
+    message: r.opt(r.str()),
+    path: r.opt(r.str()),
+  }))),
 })));
 }

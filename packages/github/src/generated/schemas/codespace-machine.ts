@@ -24,12 +24,12 @@ let cached: r.Schema<CodespaceMachine> | undefined;
 /** The schema of {@link CodespaceMachine}, built on first use. */
 export function codespaceMachineSchema(): r.Schema<CodespaceMachine> {
   return (cached ??= r.typed<CodespaceMachine>(r.obj({
-  name: r.str(),
-  display_name: r.str(),
-  operating_system: r.str(),
-  storage_in_bytes: r.num(),
-  memory_in_bytes: r.num(),
-  cpus: r.num(),
-  prebuild_availability: r.nullable(r.oenum(["none","ready","in_progress"])),
+  name: r.opt(r.str()),
+  display_name: r.opt(r.str()),
+  operating_system: r.opt(r.str()),
+  storage_in_bytes: r.opt(r.num()),
+  memory_in_bytes: r.opt(r.num()),
+  cpus: r.opt(r.num()),
+  prebuild_availability: r.opt(r.nullable(r.oenum(["none","ready","in_progress"]))),
 })));
 }

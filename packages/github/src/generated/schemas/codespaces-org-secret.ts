@@ -20,10 +20,10 @@ let cached: r.Schema<CodespacesOrgSecret> | undefined;
 /** The schema of {@link CodespacesOrgSecret}, built on first use. */
 export function codespacesOrgSecretSchema(): r.Schema<CodespacesOrgSecret> {
   return (cached ??= r.typed<CodespacesOrgSecret>(r.obj({
-  name: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  visibility: r.oenum(["all","private","selected"]),
+  name: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  visibility: r.opt(r.oenum(["all","private","selected"])),
   selected_repositories_url: r.opt(r.str()),
 })));
 }

@@ -12,6 +12,6 @@ let cached: r.Schema<CodespacesPermissionsCheckForDevcontainer> | undefined;
 /** The schema of {@link CodespacesPermissionsCheckForDevcontainer}, built on first use. */
 export function codespacesPermissionsCheckForDevcontainerSchema(): r.Schema<CodespacesPermissionsCheckForDevcontainer> {
   return (cached ??= r.typed<CodespacesPermissionsCheckForDevcontainer>(r.obj({
-  accepted: r.bool(),
+  accepted: r.opt(r.bool()),
 })));
 }

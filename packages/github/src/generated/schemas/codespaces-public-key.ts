@@ -18,8 +18,8 @@ let cached: r.Schema<CodespacesPublicKey> | undefined;
 /** The schema of {@link CodespacesPublicKey}, built on first use. */
 export function codespacesPublicKeySchema(): r.Schema<CodespacesPublicKey> {
   return (cached ??= r.typed<CodespacesPublicKey>(r.obj({
-  key_id: r.str(),
-  key: r.str(),
+  key_id: r.opt(r.str()),
+  key: r.opt(r.str()),
   id: r.opt(r.num()),
   url: r.opt(r.str()),
   title: r.opt(r.str()),

@@ -20,10 +20,10 @@ let cached: r.Schema<CodespacesSecret> | undefined;
 /** The schema of {@link CodespacesSecret}, built on first use. */
 export function codespacesSecretSchema(): r.Schema<CodespacesSecret> {
   return (cached ??= r.typed<CodespacesSecret>(r.obj({
-  name: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  visibility: r.oenum(["all","private","selected"]),
-  selected_repositories_url: r.str(),
+  name: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  visibility: r.opt(r.oenum(["all","private","selected"])),
+  selected_repositories_url: r.opt(r.str()),
 })));
 }

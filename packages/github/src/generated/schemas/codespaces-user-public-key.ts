@@ -14,7 +14,7 @@ let cached: r.Schema<CodespacesUserPublicKey> | undefined;
 /** The schema of {@link CodespacesUserPublicKey}, built on first use. */
 export function codespacesUserPublicKeySchema(): r.Schema<CodespacesUserPublicKey> {
   return (cached ??= r.typed<CodespacesUserPublicKey>(r.obj({
-  key_id: r.str(),
-  key: r.str(),
+  key_id: r.opt(r.str()),
+  key: r.opt(r.str()),
 })));
 }

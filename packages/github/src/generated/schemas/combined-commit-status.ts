@@ -19,12 +19,12 @@ let cached: r.Schema<CombinedCommitStatus> | undefined;
 /** The schema of {@link CombinedCommitStatus}, built on first use. */
 export function combinedCommitStatusSchema(): r.Schema<CombinedCommitStatus> {
   return (cached ??= r.typed<CombinedCommitStatus>(r.obj({
-  state: r.str(),
-  statuses: r.arr(simpleCommitStatusSchema()),
-  sha: r.str(),
-  total_count: r.num(),
-  repository: minimalRepositorySchema(),
-  commit_url: r.str(),
-  url: r.str(),
+  state: r.opt(r.str()),
+  statuses: r.opt(r.arr(simpleCommitStatusSchema())),
+  sha: r.opt(r.str()),
+  total_count: r.opt(r.num()),
+  repository: r.opt(minimalRepositorySchema()),
+  commit_url: r.opt(r.str()),
+  url: r.opt(r.str()),
 })));
 }

@@ -13,8 +13,8 @@ let cached: r.Schema<CommitActivity> | undefined;
 /** The schema of {@link CommitActivity}, built on first use. */
 export function commitActivitySchema(): r.Schema<CommitActivity> {
   return (cached ??= r.typed<CommitActivity>(r.obj({
-  days: r.arr(r.num()),
-  total: r.num(),
-  week: r.num(),
+  days: r.opt(r.arr(r.num())),
+  total: r.opt(r.num()),
+  week: r.opt(r.num()),
 })));
 }

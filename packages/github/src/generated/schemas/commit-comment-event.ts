@@ -28,8 +28,8 @@ let cached: r.Schema<CommitCommentEvent> | undefined;
 /** The schema of {@link CommitCommentEvent}, built on first use. */
 export function commitCommentEventSchema(): r.Schema<CommitCommentEvent> {
   return (cached ??= r.typed<CommitCommentEvent>(r.obj({
-  action: r.str(),
-  comment: r.obj({
+  action: r.opt(r.str()),
+  comment: r.opt(r.obj({
     html_url: r.opt(r.str()),
     url: r.opt(r.str()),
     id: r.opt(r.num()),
@@ -43,6 +43,6 @@ export function commitCommentEventSchema(): r.Schema<CommitCommentEvent> {
     created_at: r.opt(r.str()),
     updated_at: r.opt(r.str()),
     reactions: r.opt(reactionRollupSchema()),
-  }),
+  })),
 })));
 }

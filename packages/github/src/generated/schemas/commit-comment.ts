@@ -27,19 +27,19 @@ let cached: r.Schema<CommitComment> | undefined;
 /** The schema of {@link CommitComment}, built on first use. */
 export function commitCommentSchema(): r.Schema<CommitComment> {
   return (cached ??= r.typed<CommitComment>(r.obj({
-  html_url: r.str(),
-  url: r.str(),
-  id: r.num(),
-  node_id: r.str(),
-  body: r.str(),
-  path: r.nullable(r.str()),
-  position: r.nullable(r.num()),
-  line: r.nullable(r.num()),
-  commit_id: r.str(),
-  user: nullableSimpleUserSchema(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  author_association: authorAssociationSchema(),
+  html_url: r.opt(r.str()),
+  url: r.opt(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  body: r.opt(r.str()),
+  path: r.opt(r.nullable(r.str())),
+  position: r.opt(r.nullable(r.num())),
+  line: r.opt(r.nullable(r.num())),
+  commit_id: r.opt(r.str()),
+  user: r.opt(nullableSimpleUserSchema()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  author_association: r.opt(authorAssociationSchema()),
   reactions: r.opt(reactionRollupSchema()),
 })));
 }

@@ -25,18 +25,18 @@ let cached: r.Schema<CommitComparison> | undefined;
 /** The schema of {@link CommitComparison}, built on first use. */
 export function commitComparisonSchema(): r.Schema<CommitComparison> {
   return (cached ??= r.typed<CommitComparison>(r.obj({
-  url: r.str(),
-  html_url: r.str(),
-  permalink_url: r.str(),
-  diff_url: r.str(),
-  patch_url: r.str(),
-  base_commit: commitSchema(),
-  merge_base_commit: commitSchema(),
-  status: r.oenum(["diverged","ahead","behind","identical"]),
-  ahead_by: r.num(),
-  behind_by: r.num(),
-  total_commits: r.num(),
-  commits: r.arr(commitSchema()),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  permalink_url: r.opt(r.str()),
+  diff_url: r.opt(r.str()),
+  patch_url: r.opt(r.str()),
+  base_commit: r.opt(commitSchema()),
+  merge_base_commit: r.opt(commitSchema()),
+  status: r.opt(r.oenum(["diverged","ahead","behind","identical"])),
+  ahead_by: r.opt(r.num()),
+  behind_by: r.opt(r.num()),
+  total_commits: r.opt(r.num()),
+  commits: r.opt(r.arr(commitSchema())),
   files: r.opt(r.arr(diffEntrySchema())),
 })));
 }

@@ -46,36 +46,36 @@ let cached: r.Schema<CommitSearchResultItem> | undefined;
 /** The schema of {@link CommitSearchResultItem}, built on first use. */
 export function commitSearchResultItemSchema(): r.Schema<CommitSearchResultItem> {
   return (cached ??= r.typed<CommitSearchResultItem>(r.obj({
-  url: r.str(),
-  sha: r.str(),
-  html_url: r.str(),
-  comments_url: r.str(),
-  commit: r.obj({
-    author: r.obj({
-      name: r.str(),
-      email: r.str(),
-      date: r.str(),
-    }),
-    committer: nullableGitUserSchema(),
-    comment_count: r.num(),
-    message: r.str(),
-    tree: r.obj({
-      sha: r.str(),
-      url: r.str(),
-    }),
-    url: r.str(),
+  url: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  comments_url: r.opt(r.str()),
+  commit: r.opt(r.obj({
+    author: r.opt(r.obj({
+      name: r.opt(r.str()),
+      email: r.opt(r.str()),
+      date: r.opt(r.str()),
+    })),
+    committer: r.opt(nullableGitUserSchema()),
+    comment_count: r.opt(r.num()),
+    message: r.opt(r.str()),
+    tree: r.opt(r.obj({
+      sha: r.opt(r.str()),
+      url: r.opt(r.str()),
+    })),
+    url: r.opt(r.str()),
     verification: r.opt(verificationSchema()),
-  }),
-  author: nullableSimpleUserSchema(),
-  committer: nullableGitUserSchema(),
-  parents: r.arr(r.obj({
+  })),
+  author: r.opt(nullableSimpleUserSchema()),
+  committer: r.opt(nullableGitUserSchema()),
+  parents: r.opt(r.arr(r.obj({
     url: r.opt(r.str()),
     html_url: r.opt(r.str()),
     sha: r.opt(r.str()),
-  })),
-  repository: minimalRepositorySchema(),
-  score: r.num(),
-  node_id: r.str(),
+  }))),
+  repository: r.opt(minimalRepositorySchema()),
+  score: r.opt(r.num()),
+  node_id: r.opt(r.str()),
   text_matches: r.opt(searchResultTextMatchesSchema()),
 })));
 }

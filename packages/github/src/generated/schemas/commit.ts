@@ -45,30 +45,30 @@ let cached: r.Schema<Commit> | undefined;
 /** The schema of {@link Commit}, built on first use. */
 export function commitSchema(): r.Schema<Commit> {
   return (cached ??= r.typed<Commit>(r.obj({
-  url: r.str(),
-  sha: r.str(),
-  node_id: r.str(),
-  html_url: r.str(),
-  comments_url: r.str(),
-  commit: r.obj({
-    url: r.str(),
-    author: nullableGitUserSchema(),
-    committer: nullableGitUserSchema(),
-    message: r.str(),
-    comment_count: r.num(),
-    tree: r.obj({
-      sha: r.str(),
-      url: r.str(),
-    }),
+  url: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  node_id: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  comments_url: r.opt(r.str()),
+  commit: r.opt(r.obj({
+    url: r.opt(r.str()),
+    author: r.opt(nullableGitUserSchema()),
+    committer: r.opt(nullableGitUserSchema()),
+    message: r.opt(r.str()),
+    comment_count: r.opt(r.num()),
+    tree: r.opt(r.obj({
+      sha: r.opt(r.str()),
+      url: r.opt(r.str()),
+    })),
     verification: r.opt(verificationSchema()),
-  }),
-  author: r.nullable(r.union([simpleUserSchema(), emptyObjectSchema()])),
-  committer: r.nullable(r.union([simpleUserSchema(), emptyObjectSchema()])),
-  parents: r.arr(r.obj({
-    sha: r.str(),
-    url: r.str(),
-    html_url: r.opt(r.str()),
   })),
+  author: r.opt(r.nullable(r.union([simpleUserSchema(), emptyObjectSchema()]))),
+  committer: r.opt(r.nullable(r.union([simpleUserSchema(), emptyObjectSchema()]))),
+  parents: r.opt(r.arr(r.obj({
+    sha: r.opt(r.str()),
+    url: r.opt(r.str()),
+    html_url: r.opt(r.str()),
+  }))),
   stats: r.opt(r.obj({
     additions: r.opt(r.num()),
     deletions: r.opt(r.num()),

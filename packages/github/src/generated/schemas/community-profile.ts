@@ -27,19 +27,19 @@ let cached: r.Schema<CommunityProfile> | undefined;
 /** The schema of {@link CommunityProfile}, built on first use. */
 export function communityProfileSchema(): r.Schema<CommunityProfile> {
   return (cached ??= r.typed<CommunityProfile>(r.obj({
-  health_percentage: r.num(),
-  description: r.nullable(r.str()),
-  documentation: r.nullable(r.str()),
-  files: r.obj({
-    code_of_conduct: nullableCodeOfConductSimpleSchema(),
-    code_of_conduct_file: nullableCommunityHealthFileSchema(),
-    license: nullableLicenseSimpleSchema(),
-    contributing: nullableCommunityHealthFileSchema(),
-    readme: nullableCommunityHealthFileSchema(),
-    issue_template: nullableCommunityHealthFileSchema(),
-    pull_request_template: nullableCommunityHealthFileSchema(),
-  }),
-  updated_at: r.nullable(r.str()),
+  health_percentage: r.opt(r.num()),
+  description: r.opt(r.nullable(r.str())),
+  documentation: r.opt(r.nullable(r.str())),
+  files: r.opt(r.obj({
+    code_of_conduct: r.opt(nullableCodeOfConductSimpleSchema()),
+    code_of_conduct_file: r.opt(nullableCommunityHealthFileSchema()),
+    license: r.opt(nullableLicenseSimpleSchema()),
+    contributing: r.opt(nullableCommunityHealthFileSchema()),
+    readme: r.opt(nullableCommunityHealthFileSchema()),
+    issue_template: r.opt(nullableCommunityHealthFileSchema()),
+    pull_request_template: r.opt(nullableCommunityHealthFileSchema()),
+  })),
+  updated_at: r.opt(r.nullable(r.str())),
   content_reports_enabled: r.opt(r.bool()),
 })));
 }

@@ -18,11 +18,11 @@ let cached: r.Schema<ConcurrencyGroupList> | undefined;
 /** The schema of {@link ConcurrencyGroupList}, built on first use. */
 export function concurrencyGroupListSchema(): r.Schema<ConcurrencyGroupList> {
   return (cached ??= r.typed<ConcurrencyGroupList>(r.obj({
-  total_count: r.num(),
-  concurrency_groups: r.arr(r.obj({
-    group_name: r.str(),
-    group_url: r.str(),
-    last_acquired_at: r.nullable(r.str()),
-  })),
+  total_count: r.opt(r.num()),
+  concurrency_groups: r.opt(r.arr(r.obj({
+    group_name: r.opt(r.str()),
+    group_url: r.opt(r.str()),
+    last_acquired_at: r.opt(r.nullable(r.str())),
+  }))),
 })));
 }

@@ -42,23 +42,23 @@ let cached: r.Schema<ConcurrencyGroupRunList> | undefined;
 /** The schema of {@link ConcurrencyGroupRunList}, built on first use. */
 export function concurrencyGroupRunListSchema(): r.Schema<ConcurrencyGroupRunList> {
   return (cached ??= r.typed<ConcurrencyGroupRunList>(r.obj({
-  total_count: r.num(),
-  concurrency_groups: r.arr(r.obj({
-    group_name: r.str(),
-    group_url: r.str(),
-    group_members: r.arr(r.obj({
-      run_id: r.num(),
-      run_name: r.str(),
-      run_url: r.nullable(r.str()),
-      run_html_url: r.nullable(r.str()),
-      position: r.num(),
-      position_url: r.str(),
+  total_count: r.opt(r.num()),
+  concurrency_groups: r.opt(r.arr(r.obj({
+    group_name: r.opt(r.str()),
+    group_url: r.opt(r.str()),
+    group_members: r.opt(r.arr(r.obj({
+      run_id: r.opt(r.num()),
+      run_name: r.opt(r.str()),
+      run_url: r.opt(r.nullable(r.str())),
+      run_html_url: r.opt(r.nullable(r.str())),
+      position: r.opt(r.num()),
+      position_url: r.opt(r.str()),
       job_id: r.opt(r.nullable(r.num())),
       job_name: r.opt(r.nullable(r.str())),
       job_url: r.opt(r.nullable(r.str())),
       job_html_url: r.opt(r.nullable(r.str())),
-      status: r.oenum(["in_progress","pending"]),
-    })),
-  })),
+      status: r.opt(r.oenum(["in_progress","pending"])),
+    }))),
+  }))),
 })));
 }

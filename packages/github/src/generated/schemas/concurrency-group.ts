@@ -34,19 +34,19 @@ let cached: r.Schema<ConcurrencyGroup> | undefined;
 /** The schema of {@link ConcurrencyGroup}, built on first use. */
 export function concurrencyGroupSchema(): r.Schema<ConcurrencyGroup> {
   return (cached ??= r.typed<ConcurrencyGroup>(r.obj({
-  group_name: r.str(),
-  group_url: r.str(),
-  total_count: r.num(),
-  group_members: r.arr(r.obj({
-    run_id: r.num(),
-    run_name: r.str(),
-    run_url: r.nullable(r.str()),
-    run_html_url: r.nullable(r.str()),
+  group_name: r.opt(r.str()),
+  group_url: r.opt(r.str()),
+  total_count: r.opt(r.num()),
+  group_members: r.opt(r.arr(r.obj({
+    run_id: r.opt(r.num()),
+    run_name: r.opt(r.str()),
+    run_url: r.opt(r.nullable(r.str())),
+    run_html_url: r.opt(r.nullable(r.str())),
     job_id: r.opt(r.num()),
     job_name: r.opt(r.str()),
     job_url: r.opt(r.nullable(r.str())),
     job_html_url: r.opt(r.nullable(r.str())),
-    status: r.oenum(["in_progress","pending"]),
-  })),
+    status: r.opt(r.oenum(["in_progress","pending"])),
+  }))),
 })));
 }

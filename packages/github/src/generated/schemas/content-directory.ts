@@ -25,20 +25,20 @@ let cached: r.Schema<ContentDirectory> | undefined;
 /** The schema of {@link ContentDirectory}, built on first use. */
 export function contentDirectorySchema(): r.Schema<ContentDirectory> {
   return (cached ??= r.typed<ContentDirectory>(r.arr(r.obj({
-  type: r.oenum(["dir","file","submodule","symlink"]),
-  size: r.num(),
-  name: r.str(),
-  path: r.str(),
+  type: r.opt(r.oenum(["dir","file","submodule","symlink"])),
+  size: r.opt(r.num()),
+  name: r.opt(r.str()),
+  path: r.opt(r.str()),
   content: r.opt(r.str()),
-  sha: r.str(),
-  url: r.str(),
-  git_url: r.nullable(r.str()),
-  html_url: r.nullable(r.str()),
-  download_url: r.nullable(r.str()),
-  _links: r.obj({
-    git: r.nullable(r.str()),
-    html: r.nullable(r.str()),
-    self: r.str(),
-  }),
+  sha: r.opt(r.str()),
+  url: r.opt(r.str()),
+  git_url: r.opt(r.nullable(r.str())),
+  html_url: r.opt(r.nullable(r.str())),
+  download_url: r.opt(r.nullable(r.str())),
+  _links: r.opt(r.obj({
+    git: r.opt(r.nullable(r.str())),
+    html: r.opt(r.nullable(r.str())),
+    self: r.opt(r.str()),
+  })),
 }))));
 }

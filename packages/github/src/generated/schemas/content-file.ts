@@ -28,22 +28,22 @@ let cached: r.Schema<ContentFile> | undefined;
 /** The schema of {@link ContentFile}, built on first use. */
 export function contentFileSchema(): r.Schema<ContentFile> {
   return (cached ??= r.typed<ContentFile>(r.obj({
-  type: r.oenum(["file"]),
-  encoding: r.str(),
-  size: r.num(),
-  name: r.str(),
-  path: r.str(),
-  content: r.str(),
-  sha: r.str(),
-  url: r.str(),
-  git_url: r.nullable(r.str()),
-  html_url: r.nullable(r.str()),
-  download_url: r.nullable(r.str()),
-  _links: r.obj({
-    git: r.nullable(r.str()),
-    html: r.nullable(r.str()),
-    self: r.str(),
-  }),
+  type: r.opt(r.oenum(["file"])),
+  encoding: r.opt(r.str()),
+  size: r.opt(r.num()),
+  name: r.opt(r.str()),
+  path: r.opt(r.str()),
+  content: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  url: r.opt(r.str()),
+  git_url: r.opt(r.nullable(r.str())),
+  html_url: r.opt(r.nullable(r.str())),
+  download_url: r.opt(r.nullable(r.str())),
+  _links: r.opt(r.obj({
+    git: r.opt(r.nullable(r.str())),
+    html: r.opt(r.nullable(r.str())),
+    self: r.opt(r.str()),
+  })),
   target: r.opt(r.str()),
   submodule_git_url: r.opt(r.str()),
 })));

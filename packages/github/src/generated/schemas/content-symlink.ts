@@ -25,20 +25,20 @@ let cached: r.Schema<ContentSymlink> | undefined;
 /** The schema of {@link ContentSymlink}, built on first use. */
 export function contentSymlinkSchema(): r.Schema<ContentSymlink> {
   return (cached ??= r.typed<ContentSymlink>(r.obj({
-  type: r.oenum(["symlink"]),
-  target: r.str(),
-  size: r.num(),
-  name: r.str(),
-  path: r.str(),
-  sha: r.str(),
-  url: r.str(),
-  git_url: r.nullable(r.str()),
-  html_url: r.nullable(r.str()),
-  download_url: r.nullable(r.str()),
-  _links: r.obj({
-    git: r.nullable(r.str()),
-    html: r.nullable(r.str()),
-    self: r.str(),
-  }),
+  type: r.opt(r.oenum(["symlink"])),
+  target: r.opt(r.str()),
+  size: r.opt(r.num()),
+  name: r.opt(r.str()),
+  path: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  url: r.opt(r.str()),
+  git_url: r.opt(r.nullable(r.str())),
+  html_url: r.opt(r.nullable(r.str())),
+  download_url: r.opt(r.nullable(r.str())),
+  _links: r.opt(r.obj({
+    git: r.opt(r.nullable(r.str())),
+    html: r.opt(r.nullable(r.str())),
+    self: r.opt(r.str()),
+  })),
 })));
 }

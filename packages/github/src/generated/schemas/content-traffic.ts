@@ -14,9 +14,9 @@ let cached: r.Schema<ContentTraffic> | undefined;
 /** The schema of {@link ContentTraffic}, built on first use. */
 export function contentTrafficSchema(): r.Schema<ContentTraffic> {
   return (cached ??= r.typed<ContentTraffic>(r.obj({
-  path: r.str(),
-  title: r.str(),
-  count: r.num(),
-  uniques: r.num(),
+  path: r.opt(r.str()),
+  title: r.opt(r.str()),
+  count: r.opt(r.num()),
+  uniques: r.opt(r.num()),
 })));
 }

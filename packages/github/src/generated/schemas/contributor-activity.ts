@@ -19,13 +19,13 @@ let cached: r.Schema<ContributorActivity> | undefined;
 /** The schema of {@link ContributorActivity}, built on first use. */
 export function contributorActivitySchema(): r.Schema<ContributorActivity> {
   return (cached ??= r.typed<ContributorActivity>(r.obj({
-  author: nullableSimpleUserSchema(),
-  total: r.num(),
-  weeks: r.arr(r.obj({
+  author: r.opt(nullableSimpleUserSchema()),
+  total: r.opt(r.num()),
+  weeks: r.opt(r.arr(r.obj({
     w: r.opt(r.num()),
     a: r.opt(r.num()),
     d: r.opt(r.num()),
     c: r.opt(r.num()),
-  })),
+  }))),
 })));
 }

@@ -24,12 +24,12 @@ let cached: r.Schema<CopilotOrganizationDetails> | undefined;
 /** The schema of {@link CopilotOrganizationDetails}, built on first use. */
 export function copilotOrganizationDetailsSchema(): r.Schema<CopilotOrganizationDetails> {
   return (cached ??= r.typed<CopilotOrganizationDetails>(r.obj({
-  seat_breakdown: copilotOrganizationSeatBreakdownSchema(),
-  public_code_suggestions: r.oenum(["allow","block","unconfigured"]),
+  seat_breakdown: r.opt(copilotOrganizationSeatBreakdownSchema()),
+  public_code_suggestions: r.opt(r.oenum(["allow","block","unconfigured"])),
   ide_chat: r.opt(r.oenum(["enabled","disabled","unconfigured"])),
   platform_chat: r.opt(r.oenum(["enabled","disabled","unconfigured"])),
   cli: r.opt(r.oenum(["enabled","disabled","unconfigured"])),
-  seat_management_setting: r.oenum(["assign_all","assign_selected","disabled","unconfigured"]),
+  seat_management_setting: r.opt(r.oenum(["assign_all","assign_selected","disabled","unconfigured"])),
   plan_type: r.opt(r.oenum(["business","enterprise"])),
 })));
 }

@@ -39,7 +39,7 @@ export function copilotSeatDetailsSchema(): r.Schema<CopilotSeatDetails> {
   last_activity_at: r.opt(r.nullable(r.str())),
   last_activity_editor: r.opt(r.nullable(r.str())),
   last_authenticated_at: r.opt(r.nullable(r.str())),
-  created_at: r.str(),
+  created_at: r.opt(r.str()),
   updated_at: r.opt(r.str()),
   plan_type: r.opt(r.oenum(["business","enterprise","unknown"])),
 })));

@@ -34,16 +34,16 @@ let cached: r.Schema<CopilotSpaceCollaborator> | undefined;
 /** The schema of {@link CopilotSpaceCollaborator}, built on first use. */
 export function copilotSpaceCollaboratorSchema(): r.Schema<CopilotSpaceCollaborator> {
   return (cached ??= r.typed<CopilotSpaceCollaborator>(r.union([r.allOf([simpleUserSchema(), r.obj({
-  actor_type: r.oenum(["User"]),
-  role: r.oenum(["reader","writer","admin"]),
+  actor_type: r.opt(r.oenum(["User"])),
+  role: r.opt(r.oenum(["reader","writer","admin"])),
 })]), r.obj({
-  actor_type: r.oenum(["Team"]),
-  role: r.oenum(["reader","writer","admin"]),
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
-  slug: r.str(),
-  type: r.oenum(["Team"]),
+  actor_type: r.opt(r.oenum(["Team"])),
+  role: r.opt(r.oenum(["reader","writer","admin"])),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
+  slug: r.opt(r.str()),
+  type: r.opt(r.oenum(["Team"])),
   description: r.opt(r.nullable(r.str())),
   privacy: r.opt(r.str()),
   notification_setting: r.opt(r.str()),

@@ -22,11 +22,11 @@ let cached: r.Schema<CopilotSpaceResource> | undefined;
 /** The schema of {@link CopilotSpaceResource}, built on first use. */
 export function copilotSpaceResourceSchema(): r.Schema<CopilotSpaceResource> {
   return (cached ??= r.typed<CopilotSpaceResource>(r.obj({
-  id: r.num(),
-  resource_type: r.oenum(["repository","github_file","free_text","github_issue","github_pull_request","media_content","uploaded_text_file"]),
+  id: r.opt(r.num()),
+  resource_type: r.opt(r.oenum(["repository","github_file","free_text","github_issue","github_pull_request","media_content","uploaded_text_file"])),
   copilot_chat_attachment_id: r.opt(r.nullable(r.num())),
-  metadata: r.obj({}),
-  created_at: r.str(),
-  updated_at: r.str(),
+  metadata: r.opt(r.obj({})),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

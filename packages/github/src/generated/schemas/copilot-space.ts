@@ -71,18 +71,18 @@ let cached: r.Schema<CopilotSpace> | undefined;
 /** The schema of {@link CopilotSpace}, built on first use. */
 export function copilotSpaceSchema(): r.Schema<CopilotSpace> {
   return (cached ??= r.typed<CopilotSpace>(r.closed({
-  id: r.num(),
-  number: r.num(),
-  name: r.str(),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  name: r.opt(r.str()),
   description: r.opt(r.nullable(r.str())),
   general_instructions: r.opt(r.nullable(r.str())),
-  base_role: r.oenum(["reader","writer","admin","no_access"]),
-  owner: r.union([simpleUserSchema(), organizationSimpleSchema()]),
-  creator: simpleUserSchema(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  html_url: r.str(),
-  api_url: r.str(),
+  base_role: r.opt(r.oenum(["reader","writer","admin","no_access"])),
+  owner: r.opt(r.union([simpleUserSchema(), organizationSimpleSchema()])),
+  creator: r.opt(simpleUserSchema()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  api_url: r.opt(r.str()),
   resources_attributes: r.opt(r.arr(r.obj({
     id: r.opt(r.num()),
     resource_type: r.opt(r.oenum(["repository","github_file","free_text","github_issue","github_pull_request","media_content","uploaded_text_file"])),

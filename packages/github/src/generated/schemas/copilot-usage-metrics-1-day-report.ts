@@ -14,7 +14,7 @@ let cached: r.Schema<CopilotUsageMetrics1DayReport> | undefined;
 /** The schema of {@link CopilotUsageMetrics1DayReport}, built on first use. */
 export function copilotUsageMetrics1DayReportSchema(): r.Schema<CopilotUsageMetrics1DayReport> {
   return (cached ??= r.typed<CopilotUsageMetrics1DayReport>(r.obj({
-  download_links: r.arr(r.str()),
-  report_day: r.str(),
+  download_links: r.opt(r.arr(r.str())),
+  report_day: r.opt(r.str()),
 })));
 }

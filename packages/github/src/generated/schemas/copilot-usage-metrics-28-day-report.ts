@@ -16,8 +16,8 @@ let cached: r.Schema<CopilotUsageMetrics28DayReport> | undefined;
 /** The schema of {@link CopilotUsageMetrics28DayReport}, built on first use. */
 export function copilotUsageMetrics28DayReportSchema(): r.Schema<CopilotUsageMetrics28DayReport> {
   return (cached ??= r.typed<CopilotUsageMetrics28DayReport>(r.obj({
-  download_links: r.arr(r.str()),
-  report_start_day: r.str(),
-  report_end_day: r.str(),
+  download_links: r.opt(r.arr(r.str())),
+  report_start_day: r.opt(r.str()),
+  report_end_day: r.opt(r.str()),
 })));
 }

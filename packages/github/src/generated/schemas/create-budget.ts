@@ -33,8 +33,8 @@ let cached: r.Schema<CreateBudget> | undefined;
 /** The schema of {@link CreateBudget}, built on first use. */
 export function createBudgetSchema(): r.Schema<CreateBudget> {
   return (cached ??= r.typed<CreateBudget>(r.obj({
-  message: r.str(),
-  budget: r.obj({
+  message: r.opt(r.str()),
+  budget: r.opt(r.obj({
     id: r.opt(r.str()),
     budget_scope: r.opt(r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","multi_user_cost_center","user"])),
     budget_entity_name: r.opt(r.str()),
@@ -46,6 +46,6 @@ export function createBudgetSchema(): r.Schema<CreateBudget> {
       will_alert: r.opt(r.bool()),
       alert_recipients: r.opt(r.arr(r.str())),
     })),
-  }),
+  })),
 })));
 }

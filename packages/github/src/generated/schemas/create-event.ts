@@ -16,11 +16,11 @@ let cached: r.Schema<CreateEvent> | undefined;
 /** The schema of {@link CreateEvent}, built on first use. */
 export function createEventSchema(): r.Schema<CreateEvent> {
   return (cached ??= r.typed<CreateEvent>(r.obj({
-  ref: r.str(),
-  ref_type: r.str(),
-  full_ref: r.str(),
-  master_branch: r.str(),
+  ref: r.opt(r.str()),
+  ref_type: r.opt(r.str()),
+  full_ref: r.opt(r.str()),
+  master_branch: r.opt(r.str()),
   description: r.opt(r.nullable(r.str())),
-  pusher_type: r.str(),
+  pusher_type: r.opt(r.str()),
 })));
 }

@@ -18,9 +18,9 @@ let cached: r.Schema<CustomDeploymentRuleApp> | undefined;
 /** The schema of {@link CustomDeploymentRuleApp}, built on first use. */
 export function customDeploymentRuleAppSchema(): r.Schema<CustomDeploymentRuleApp> {
   return (cached ??= r.typed<CustomDeploymentRuleApp>(r.obj({
-  id: r.num(),
-  slug: r.str(),
-  integration_url: r.str(),
-  node_id: r.str(),
+  id: r.opt(r.num()),
+  slug: r.opt(r.str()),
+  integration_url: r.opt(r.str()),
+  node_id: r.opt(r.str()),
 })));
 }

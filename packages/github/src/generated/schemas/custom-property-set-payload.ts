@@ -24,7 +24,7 @@ let cached: r.Schema<CustomPropertySetPayload> | undefined;
 /** The schema of {@link CustomPropertySetPayload}, built on first use. */
 export function customPropertySetPayloadSchema(): r.Schema<CustomPropertySetPayload> {
   return (cached ??= r.typed<CustomPropertySetPayload>(r.obj({
-  value_type: r.oenum(["string","single_select","multi_select","true_false","url"]),
+  value_type: r.opt(r.oenum(["string","single_select","multi_select","true_false","url"])),
   required: r.opt(r.bool()),
   default_value: r.opt(r.nullable(r.union([r.str(), r.arr(r.str())]))),
   description: r.opt(r.nullable(r.str())),

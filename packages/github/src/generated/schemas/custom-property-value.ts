@@ -14,7 +14,7 @@ let cached: r.Schema<CustomPropertyValue> | undefined;
 /** The schema of {@link CustomPropertyValue}, built on first use. */
 export function customPropertyValueSchema(): r.Schema<CustomPropertyValue> {
   return (cached ??= r.typed<CustomPropertyValue>(r.obj({
-  property_name: r.str(),
-  value: r.nullable(r.union([r.str(), r.arr(r.str())])),
+  property_name: r.opt(r.str()),
+  value: r.opt(r.nullable(r.union([r.str(), r.arr(r.str())]))),
 })));
 }

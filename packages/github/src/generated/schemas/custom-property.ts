@@ -30,10 +30,10 @@ let cached: r.Schema<CustomProperty> | undefined;
 /** The schema of {@link CustomProperty}, built on first use. */
 export function customPropertySchema(): r.Schema<CustomProperty> {
   return (cached ??= r.typed<CustomProperty>(r.obj({
-  property_name: r.str(),
+  property_name: r.opt(r.str()),
   url: r.opt(r.str()),
   source_type: r.opt(r.oenum(["organization","enterprise"])),
-  value_type: r.oenum(["string","single_select","multi_select","true_false","url"]),
+  value_type: r.opt(r.oenum(["string","single_select","multi_select","true_false","url"])),
   required: r.opt(r.bool()),
   default_value: r.opt(r.nullable(r.union([r.str(), r.arr(r.str())]))),
   description: r.opt(r.nullable(r.str())),

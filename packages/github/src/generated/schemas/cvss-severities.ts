@@ -22,12 +22,12 @@ let cached: r.Schema<CvssSeverities> | undefined;
 export function cvssSeveritiesSchema(): r.Schema<CvssSeverities> {
   return (cached ??= r.typed<CvssSeverities>(r.nullable(r.obj({
   cvss_v3: r.opt(r.nullable(r.obj({
-    vector_string: r.nullable(r.str()),
-    score: r.nullable(r.num()),
+    vector_string: r.opt(r.nullable(r.str())),
+    score: r.opt(r.nullable(r.num())),
   }))),
   cvss_v4: r.opt(r.nullable(r.obj({
-    vector_string: r.nullable(r.str()),
-    score: r.nullable(r.num()),
+    vector_string: r.opt(r.nullable(r.str())),
+    score: r.opt(r.nullable(r.num())),
   }))),
 }))));
 }

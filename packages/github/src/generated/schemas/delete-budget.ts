@@ -13,7 +13,7 @@ let cached: r.Schema<DeleteBudget> | undefined;
 /** The schema of {@link DeleteBudget}, built on first use. */
 export function deleteBudgetSchema(): r.Schema<DeleteBudget> {
   return (cached ??= r.typed<DeleteBudget>(r.obj({
-  message: r.str(),
-  id: r.str(),
+  message: r.opt(r.str()),
+  id: r.opt(r.str()),
 })));
 }

@@ -14,9 +14,9 @@ let cached: r.Schema<DeleteEvent> | undefined;
 /** The schema of {@link DeleteEvent}, built on first use. */
 export function deleteEventSchema(): r.Schema<DeleteEvent> {
   return (cached ??= r.typed<DeleteEvent>(r.obj({
-  ref: r.str(),
-  ref_type: r.str(),
-  full_ref: r.str(),
-  pusher_type: r.str(),
+  ref: r.opt(r.str()),
+  ref_type: r.opt(r.str()),
+  full_ref: r.opt(r.str()),
+  pusher_type: r.opt(r.str()),
 })));
 }

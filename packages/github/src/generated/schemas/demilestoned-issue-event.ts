@@ -24,17 +24,17 @@ let cached: r.Schema<DemilestonedIssueEvent> | undefined;
 /** The schema of {@link DemilestonedIssueEvent}, built on first use. */
 export function demilestonedIssueEventSchema(): r.Schema<DemilestonedIssueEvent> {
   return (cached ??= r.typed<DemilestonedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  milestone: r.obj({
-    title: r.str(),
-  }),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  milestone: r.opt(r.obj({
+    title: r.opt(r.str()),
+  })),
 })));
 }

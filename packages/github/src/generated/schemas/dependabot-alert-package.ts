@@ -14,7 +14,7 @@ let cached: r.Schema<DependabotAlertPackage> | undefined;
 /** The schema of {@link DependabotAlertPackage}, built on first use. */
 export function dependabotAlertPackageSchema(): r.Schema<DependabotAlertPackage> {
   return (cached ??= r.typed<DependabotAlertPackage>(r.closed({
-  ecosystem: r.str(),
-  name: r.str(),
+  ecosystem: r.opt(r.str()),
+  name: r.opt(r.str()),
 })));
 }

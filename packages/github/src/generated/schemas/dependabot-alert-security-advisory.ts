@@ -61,32 +61,32 @@ let cached: r.Schema<DependabotAlertSecurityAdvisory> | undefined;
 /** The schema of {@link DependabotAlertSecurityAdvisory}, built on first use. */
 export function dependabotAlertSecurityAdvisorySchema(): r.Schema<DependabotAlertSecurityAdvisory> {
   return (cached ??= r.typed<DependabotAlertSecurityAdvisory>(r.closed({
-  ghsa_id: r.str(),
-  cve_id: r.nullable(r.str()),
-  summary: r.str(),
-  description: r.str(),
-  vulnerabilities: r.arr(dependabotAlertSecurityVulnerabilitySchema()),
-  severity: r.oenum(["low","medium","high","critical"]),
+  ghsa_id: r.opt(r.str()),
+  cve_id: r.opt(r.nullable(r.str())),
+  summary: r.opt(r.str()),
+  description: r.opt(r.str()),
+  vulnerabilities: r.opt(r.arr(dependabotAlertSecurityVulnerabilitySchema())),
+  severity: r.opt(r.oenum(["low","medium","high","critical"])),
   classification: r.opt(r.oenum(["general","malware"])),
-  cvss: r.closed({
-    score: r.num(),
-    vector_string: r.nullable(r.str()),
-  }),
+  cvss: r.opt(r.closed({
+    score: r.opt(r.num()),
+    vector_string: r.opt(r.nullable(r.str())),
+  })),
   cvss_severities: r.opt(cvssSeveritiesSchema()),
   epss: r.opt(securityAdvisoryEpssSchema()),
-  cwes: r.arr(r.closed({
-    cwe_id: r.str(),
-    name: r.str(),
-  })),
-  identifiers: r.arr(r.closed({
-    type: r.oenum(["CVE","GHSA"]),
-    value: r.str(),
-  })),
-  references: r.arr(r.closed({
-    url: r.str(),
-  })),
-  published_at: r.str(),
-  updated_at: r.str(),
-  withdrawn_at: r.nullable(r.str()),
+  cwes: r.opt(r.arr(r.closed({
+    cwe_id: r.opt(r.str()),
+    name: r.opt(r.str()),
+  }))),
+  identifiers: r.opt(r.arr(r.closed({
+    type: r.opt(r.oenum(["CVE","GHSA"])),
+    value: r.opt(r.str()),
+  }))),
+  references: r.opt(r.arr(r.closed({
+    url: r.opt(r.str()),
+  }))),
+  published_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  withdrawn_at: r.opt(r.nullable(r.str())),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<DependabotPublicKey> | undefined;
 /** The schema of {@link DependabotPublicKey}, built on first use. */
 export function dependabotPublicKeySchema(): r.Schema<DependabotPublicKey> {
   return (cached ??= r.typed<DependabotPublicKey>(r.obj({
-  key_id: r.str(),
-  key: r.str(),
+  key_id: r.opt(r.str()),
+  key: r.opt(r.str()),
 })));
 }

@@ -14,8 +14,8 @@ let cached: r.Schema<DependabotSecret> | undefined;
 /** The schema of {@link DependabotSecret}, built on first use. */
 export function dependabotSecretSchema(): r.Schema<DependabotSecret> {
   return (cached ??= r.typed<DependabotSecret>(r.obj({
-  name: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  name: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -26,20 +26,20 @@ let cached: r.Schema<DependencyGraphDiff> | undefined;
 /** The schema of {@link DependencyGraphDiff}, built on first use. */
 export function dependencyGraphDiffSchema(): r.Schema<DependencyGraphDiff> {
   return (cached ??= r.typed<DependencyGraphDiff>(r.arr(r.obj({
-  change_type: r.oenum(["added","removed"]),
-  manifest: r.str(),
-  ecosystem: r.str(),
-  name: r.str(),
-  version: r.str(),
-  package_url: r.nullable(r.str()),
-  license: r.nullable(r.str()),
-  source_repository_url: r.nullable(r.str()),
-  vulnerabilities: r.arr(r.obj({
-    severity: r.str(),
-    advisory_ghsa_id: r.str(),
-    advisory_summary: r.str(),
-    advisory_url: r.str(),
-  })),
-  scope: r.oenum(["unknown","runtime","development"]),
+  change_type: r.opt(r.oenum(["added","removed"])),
+  manifest: r.opt(r.str()),
+  ecosystem: r.opt(r.str()),
+  name: r.opt(r.str()),
+  version: r.opt(r.str()),
+  package_url: r.opt(r.nullable(r.str())),
+  license: r.opt(r.nullable(r.str())),
+  source_repository_url: r.opt(r.nullable(r.str())),
+  vulnerabilities: r.opt(r.arr(r.obj({
+    severity: r.opt(r.str()),
+    advisory_ghsa_id: r.opt(r.str()),
+    advisory_summary: r.opt(r.str()),
+    advisory_url: r.opt(r.str()),
+  }))),
+  scope: r.opt(r.oenum(["unknown","runtime","development"])),
 }))));
 }

@@ -66,18 +66,18 @@ let cached: r.Schema<DependencyGraphSpdxSbom> | undefined;
 /** The schema of {@link DependencyGraphSpdxSbom}, built on first use. */
 export function dependencyGraphSpdxSbomSchema(): r.Schema<DependencyGraphSpdxSbom> {
   return (cached ??= r.typed<DependencyGraphSpdxSbom>(r.obj({
-  sbom: r.obj({
-    SPDXID: r.str(),
-    spdxVersion: r.str(),
+  sbom: r.opt(r.obj({
+    SPDXID: r.opt(r.str()),
+    spdxVersion: r.opt(r.str()),
     comment: r.opt(r.str()),
-    creationInfo: r.obj({
-      created: r.str(),
-      creators: r.arr(r.str()),
-    }),
-    name: r.str(),
-    dataLicense: r.str(),
-    documentNamespace: r.str(),
-    packages: r.arr(r.obj({
+    creationInfo: r.opt(r.obj({
+      created: r.opt(r.str()),
+      creators: r.opt(r.arr(r.str())),
+    })),
+    name: r.opt(r.str()),
+    dataLicense: r.opt(r.str()),
+    documentNamespace: r.opt(r.str()),
+    packages: r.opt(r.arr(r.obj({
       SPDXID: r.opt(r.str()),
       name: r.opt(r.str()),
       versionInfo: r.opt(r.str()),
@@ -88,16 +88,16 @@ export function dependencyGraphSpdxSbomSchema(): r.Schema<DependencyGraphSpdxSbo
       supplier: r.opt(r.str()),
       copyrightText: r.opt(r.str()),
       externalRefs: r.opt(r.arr(r.obj({
-        referenceCategory: r.str(),
-        referenceLocator: r.str(),
-        referenceType: r.str(),
+        referenceCategory: r.opt(r.str()),
+        referenceLocator: r.opt(r.str()),
+        referenceType: r.opt(r.str()),
       }))),
-    })),
+    }))),
     relationships: r.opt(r.arr(r.obj({
       relationshipType: r.opt(r.str()),
       spdxElementId: r.opt(r.str()),
       relatedSpdxElement: r.opt(r.str()),
     }))),
-  }),
+  })),
 })));
 }

@@ -20,13 +20,13 @@ let cached: r.Schema<DeployKey> | undefined;
 /** The schema of {@link DeployKey}, built on first use. */
 export function deployKeySchema(): r.Schema<DeployKey> {
   return (cached ??= r.typed<DeployKey>(r.obj({
-  id: r.num(),
-  key: r.str(),
-  url: r.str(),
-  title: r.str(),
-  verified: r.bool(),
-  created_at: r.str(),
-  read_only: r.bool(),
+  id: r.opt(r.num()),
+  key: r.opt(r.str()),
+  url: r.opt(r.str()),
+  title: r.opt(r.str()),
+  verified: r.opt(r.bool()),
+  created_at: r.opt(r.str()),
+  read_only: r.opt(r.bool()),
   added_by: r.opt(r.nullable(r.str())),
   last_used: r.opt(r.nullable(r.str())),
   enabled: r.opt(r.bool()),

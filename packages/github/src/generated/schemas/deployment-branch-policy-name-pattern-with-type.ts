@@ -14,7 +14,7 @@ let cached: r.Schema<DeploymentBranchPolicyNamePatternWithType> | undefined;
 /** The schema of {@link DeploymentBranchPolicyNamePatternWithType}, built on first use. */
 export function deploymentBranchPolicyNamePatternWithTypeSchema(): r.Schema<DeploymentBranchPolicyNamePatternWithType> {
   return (cached ??= r.typed<DeploymentBranchPolicyNamePatternWithType>(r.obj({
-  name: r.str(),
+  name: r.opt(r.str()),
   type: r.opt(r.oenum(["branch","tag"])),
 })));
 }

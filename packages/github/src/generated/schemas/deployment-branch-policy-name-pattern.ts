@@ -12,6 +12,6 @@ let cached: r.Schema<DeploymentBranchPolicyNamePattern> | undefined;
 /** The schema of {@link DeploymentBranchPolicyNamePattern}, built on first use. */
 export function deploymentBranchPolicyNamePatternSchema(): r.Schema<DeploymentBranchPolicyNamePattern> {
   return (cached ??= r.typed<DeploymentBranchPolicyNamePattern>(r.obj({
-  name: r.str(),
+  name: r.opt(r.str()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<DeploymentBranchPolicySettings> | undefined;
 /** The schema of {@link DeploymentBranchPolicySettings}, built on first use. */
 export function deploymentBranchPolicySettingsSchema(): r.Schema<DeploymentBranchPolicySettings> {
   return (cached ??= r.typed<DeploymentBranchPolicySettings>(r.nullable(r.obj({
-  protected_branches: r.bool(),
-  custom_branch_policies: r.bool(),
+  protected_branches: r.opt(r.bool()),
+  custom_branch_policies: r.opt(r.bool()),
 }))));
 }

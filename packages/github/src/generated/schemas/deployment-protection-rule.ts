@@ -18,9 +18,9 @@ let cached: r.Schema<DeploymentProtectionRule> | undefined;
 /** The schema of {@link DeploymentProtectionRule}, built on first use. */
 export function deploymentProtectionRuleSchema(): r.Schema<DeploymentProtectionRule> {
   return (cached ??= r.typed<DeploymentProtectionRule>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  enabled: r.bool(),
-  app: customDeploymentRuleAppSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  enabled: r.opt(r.bool()),
+  app: r.opt(customDeploymentRuleAppSchema()),
 })));
 }

@@ -21,15 +21,15 @@ let cached: r.Schema<DiffEntry> | undefined;
 /** The schema of {@link DiffEntry}, built on first use. */
 export function diffEntrySchema(): r.Schema<DiffEntry> {
   return (cached ??= r.typed<DiffEntry>(r.obj({
-  sha: r.nullable(r.str()),
-  filename: r.str(),
-  status: r.oenum(["added","removed","modified","renamed","copied","changed","unchanged"]),
-  additions: r.num(),
-  deletions: r.num(),
-  changes: r.num(),
-  blob_url: r.str(),
-  raw_url: r.str(),
-  contents_url: r.str(),
+  sha: r.opt(r.nullable(r.str())),
+  filename: r.opt(r.str()),
+  status: r.opt(r.oenum(["added","removed","modified","renamed","copied","changed","unchanged"])),
+  additions: r.opt(r.num()),
+  deletions: r.opt(r.num()),
+  changes: r.opt(r.num()),
+  blob_url: r.opt(r.str()),
+  raw_url: r.opt(r.str()),
+  contents_url: r.opt(r.str()),
   patch: r.opt(r.str()),
   previous_filename: r.opt(r.str()),
 })));

@@ -13,7 +13,7 @@ let cached: r.Schema<DiscussionEvent> | undefined;
 /** The schema of {@link DiscussionEvent}, built on first use. */
 export function discussionEventSchema(): r.Schema<DiscussionEvent> {
   return (cached ??= r.typed<DiscussionEvent>(r.obj({
-  action: r.str(),
-  discussion: discussionSchema(),
+  action: r.opt(r.str()),
+  discussion: r.opt(discussionSchema()),
 })));
 }

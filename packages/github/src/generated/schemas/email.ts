@@ -14,9 +14,9 @@ let cached: r.Schema<Email> | undefined;
 /** The schema of {@link Email}, built on first use. */
 export function emailSchema(): r.Schema<Email> {
   return (cached ??= r.typed<Email>(r.obj({
-  email: r.str(),
-  primary: r.bool(),
-  verified: r.bool(),
-  visibility: r.nullable(r.str()),
+  email: r.opt(r.str()),
+  primary: r.opt(r.bool()),
+  verified: r.opt(r.bool()),
+  visibility: r.opt(r.nullable(r.str())),
 })));
 }

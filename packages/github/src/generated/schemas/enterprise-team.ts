@@ -27,19 +27,19 @@ let cached: r.Schema<EnterpriseTeam> | undefined;
 /** The schema of {@link EnterpriseTeam}, built on first use. */
 export function enterpriseTeamSchema(): r.Schema<EnterpriseTeam> {
   return (cached ??= r.typed<EnterpriseTeam>(r.obj({
-  id: r.num(),
-  name: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
   description: r.opt(r.str()),
-  slug: r.str(),
-  url: r.str(),
+  slug: r.opt(r.str()),
+  url: r.opt(r.str()),
   sync_to_organizations: r.opt(r.str()),
   organization_selection_type: r.opt(r.str()),
-  group_id: r.nullable(r.str()),
+  group_id: r.opt(r.nullable(r.str())),
   group_name: r.opt(r.nullable(r.str())),
-  html_url: r.str(),
-  members_url: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  html_url: r.opt(r.str()),
+  members_url: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
   notification_setting: r.opt(r.oenum(["notifications_enabled","notifications_disabled"])),
 })));
 }

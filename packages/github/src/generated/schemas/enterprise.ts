@@ -26,14 +26,14 @@ let cached: r.Schema<Enterprise> | undefined;
 export function enterpriseSchema(): r.Schema<Enterprise> {
   return (cached ??= r.typed<Enterprise>(r.obj({
   description: r.opt(r.nullable(r.str())),
-  html_url: r.str(),
+  html_url: r.opt(r.str()),
   website_url: r.opt(r.nullable(r.str())),
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
-  slug: r.str(),
-  created_at: r.nullable(r.str()),
-  updated_at: r.nullable(r.str()),
-  avatar_url: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
+  slug: r.opt(r.str()),
+  created_at: r.opt(r.nullable(r.str())),
+  updated_at: r.opt(r.nullable(r.str())),
+  avatar_url: r.opt(r.str()),
 })));
 }

@@ -30,7 +30,7 @@ let cached: r.Schema<EnvironmentApprovals> | undefined;
 /** The schema of {@link EnvironmentApprovals}, built on first use. */
 export function environmentApprovalsSchema(): r.Schema<EnvironmentApprovals> {
   return (cached ??= r.typed<EnvironmentApprovals>(r.obj({
-  environments: r.arr(r.obj({
+  environments: r.opt(r.arr(r.obj({
     id: r.opt(r.num()),
     node_id: r.opt(r.str()),
     name: r.opt(r.str()),
@@ -38,9 +38,9 @@ export function environmentApprovalsSchema(): r.Schema<EnvironmentApprovals> {
     html_url: r.opt(r.str()),
     created_at: r.opt(r.str()),
     updated_at: r.opt(r.str()),
-  })),
-  state: r.oenum(["approved","rejected","pending"]),
-  user: simpleUserSchema(),
-  comment: r.str(),
+  }))),
+  state: r.opt(r.oenum(["approved","rejected","pending"])),
+  user: r.opt(simpleUserSchema()),
+  comment: r.opt(r.str()),
 })));
 }

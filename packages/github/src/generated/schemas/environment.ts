@@ -49,31 +49,31 @@ let cached: r.Schema<Environment> | undefined;
 /** The schema of {@link Environment}, built on first use. */
 export function environmentSchema(): r.Schema<Environment> {
   return (cached ??= r.typed<Environment>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
-  url: r.str(),
-  html_url: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
   protection_rules: r.opt(r.arr(r.union([r.obj({
-    id: r.num(),
-    node_id: r.str(),
-    type: r.str(),
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
+    type: r.opt(r.str()),
     wait_timer: r.opt(waitTimerSchema()),
   }), r.obj({
-    id: r.num(),
-    node_id: r.str(),
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
     prevent_self_review: r.opt(r.bool()),
-    type: r.str(),
+    type: r.opt(r.str()),
     reviewers: r.opt(r.arr(r.obj({
       type: r.opt(deploymentReviewerTypeSchema()),
       reviewer: r.opt(r.union([simpleUserSchema(), teamSchema()])),
     }))),
   }), r.obj({
-    id: r.num(),
-    node_id: r.str(),
-    type: r.str(),
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
+    type: r.opt(r.str()),
   })]))),
   deployment_branch_policy: r.opt(deploymentBranchPolicySettingsSchema()),
 })));

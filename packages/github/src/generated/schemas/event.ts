@@ -39,17 +39,17 @@ let cached: r.Schema<Event> | undefined;
 /** The schema of {@link Event}, built on first use. */
 export function eventSchema(): r.Schema<Event> {
   return (cached ??= r.typed<Event>(r.obj({
-  id: r.str(),
-  type: r.nullable(r.str()),
-  actor: actorSchema(),
-  repo: r.obj({
-    id: r.num(),
-    name: r.str(),
-    url: r.str(),
-  }),
+  id: r.opt(r.str()),
+  type: r.opt(r.nullable(r.str())),
+  actor: r.opt(actorSchema()),
+  repo: r.opt(r.obj({
+    id: r.opt(r.num()),
+    name: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
   org: r.opt(actorSchema()),
-  payload: r.union([createEventSchema(), deleteEventSchema(), discussionEventSchema(), issuesEventSchema(), issueCommentEventSchema(), forkEventSchema(), gollumEventSchema(), memberEventSchema(), publicEventSchema(), pushEventSchema(), pullRequestEventSchema(), pullRequestReviewCommentEventSchema(), pullRequestReviewEventSchema(), commitCommentEventSchema(), releaseEventSchema(), watchEventSchema()]),
-  public: r.bool(),
-  created_at: r.nullable(r.str()),
+  payload: r.opt(r.union([createEventSchema(), deleteEventSchema(), discussionEventSchema(), issuesEventSchema(), issueCommentEventSchema(), forkEventSchema(), gollumEventSchema(), memberEventSchema(), publicEventSchema(), pushEventSchema(), pullRequestEventSchema(), pullRequestReviewCommentEventSchema(), pullRequestReviewEventSchema(), commitCommentEventSchema(), releaseEventSchema(), watchEventSchema()])),
+  public: r.opt(r.bool()),
+  created_at: r.opt(r.nullable(r.str())),
 })));
 }

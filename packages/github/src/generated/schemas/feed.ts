@@ -35,8 +35,8 @@ let cached: r.Schema<Feed> | undefined;
 /** The schema of {@link Feed}, built on first use. */
 export function feedSchema(): r.Schema<Feed> {
   return (cached ??= r.typed<Feed>(r.obj({
-  timeline_url: r.str(),
-  user_url: r.str(),
+  timeline_url: r.opt(r.str()),
+  user_url: r.opt(r.str()),
   current_user_public_url: r.opt(r.str()),
   current_user_url: r.opt(r.str()),
   current_user_actor_url: r.opt(r.str()),
@@ -45,9 +45,9 @@ export function feedSchema(): r.Schema<Feed> {
   security_advisories_url: r.opt(r.str()),
   repository_discussions_url: r.opt(r.str()),
   repository_discussions_category_url: r.opt(r.str()),
-  _links: r.obj({
-    timeline: linkWithTypeSchema(),
-    user: linkWithTypeSchema(),
+  _links: r.opt(r.obj({
+    timeline: r.opt(linkWithTypeSchema()),
+    user: r.opt(linkWithTypeSchema()),
     security_advisories: r.opt(linkWithTypeSchema()),
     current_user: r.opt(linkWithTypeSchema()),
     current_user_public: r.opt(linkWithTypeSchema()),
@@ -56,6 +56,6 @@ export function feedSchema(): r.Schema<Feed> {
     current_user_organizations: r.opt(r.arr(linkWithTypeSchema())),
     repository_discussions: r.opt(linkWithTypeSchema()),
     repository_discussions_category: r.opt(linkWithTypeSchema()),
-  }),
+  })),
 })));
 }

@@ -59,7 +59,7 @@ let cached: r.Schema<FileCommit> | undefined;
 /** The schema of {@link FileCommit}, built on first use. */
 export function fileCommitSchema(): r.Schema<FileCommit> {
   return (cached ??= r.typed<FileCommit>(r.obj({
-  content: r.nullable(r.obj({
+  content: r.opt(r.nullable(r.obj({
     name: r.opt(r.str()),
     path: r.opt(r.str()),
     sha: r.opt(r.str()),
@@ -74,8 +74,8 @@ export function fileCommitSchema(): r.Schema<FileCommit> {
       git: r.opt(r.str()),
       html: r.opt(r.str()),
     })),
-  })),
-  commit: r.obj({
+  }))),
+  commit: r.opt(r.obj({
     sha: r.opt(r.str()),
     node_id: r.opt(r.str()),
     url: r.opt(r.str()),
@@ -107,6 +107,6 @@ export function fileCommitSchema(): r.Schema<FileCommit> {
       payload: r.opt(r.nullable(r.str())),
       verified_at: r.opt(r.nullable(r.str())),
     })),
-  }),
+  })),
 })));
 }

@@ -98,8 +98,8 @@ let cached: r.Schema<ForkEvent> | undefined;
 /** The schema of {@link ForkEvent}, built on first use. */
 export function forkEventSchema(): r.Schema<ForkEvent> {
   return (cached ??= r.typed<ForkEvent>(r.obj({
-  action: r.str(),
-  forkee: r.obj({
+  action: r.opt(r.str()),
+  forkee: r.opt(r.obj({
     id: r.opt(r.num()),
     node_id: r.opt(r.str()),
     name: r.opt(r.str()),
@@ -182,6 +182,6 @@ export function forkEventSchema(): r.Schema<ForkEvent> {
     watchers: r.opt(r.num()),
     default_branch: r.opt(r.str()),
     public: r.opt(r.bool()),
-  }),
+  })),
 })));
 }

@@ -27,12 +27,12 @@ let cached: r.Schema<GetAllBudgets> | undefined;
 /** The schema of {@link GetAllBudgets}, built on first use. */
 export function getAllBudgetsSchema(): r.Schema<GetAllBudgets> {
   return (cached ??= r.typed<GetAllBudgets>(r.obj({
-  budgets: r.arr(budgetSchema()),
+  budgets: r.opt(r.arr(budgetSchema())),
   user: r.opt(r.str()),
   effective_budget: r.opt(r.obj({
-    id: r.str(),
-    budget_amount: r.num(),
-    consumed_amount: r.num(),
+    id: r.opt(r.str()),
+    budget_amount: r.opt(r.num()),
+    consumed_amount: r.opt(r.num()),
   })),
   has_next_page: r.opt(r.bool()),
   total_count: r.opt(r.num()),

@@ -31,17 +31,17 @@ let cached: r.Schema<GetBudget> | undefined;
 /** The schema of {@link GetBudget}, built on first use. */
 export function getBudgetSchema(): r.Schema<GetBudget> {
   return (cached ??= r.typed<GetBudget>(r.obj({
-  id: r.str(),
-  budget_scope: r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","multi_user_cost_center","user"]),
-  budget_entity_name: r.str(),
+  id: r.opt(r.str()),
+  budget_scope: r.opt(r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","multi_user_cost_center","user"])),
+  budget_entity_name: r.opt(r.str()),
   user: r.opt(r.str()),
-  budget_amount: r.num(),
-  prevent_further_usage: r.bool(),
-  budget_product_sku: r.str(),
-  budget_type: r.union([r.oenum(["ProductPricing"]), r.oenum(["SkuPricing"])]),
-  budget_alerting: r.obj({
+  budget_amount: r.opt(r.num()),
+  prevent_further_usage: r.opt(r.bool()),
+  budget_product_sku: r.opt(r.str()),
+  budget_type: r.opt(r.union([r.oenum(["ProductPricing"]), r.oenum(["SkuPricing"])])),
+  budget_alerting: r.opt(r.obj({
     will_alert: r.opt(r.bool()),
     alert_recipients: r.opt(r.arr(r.str())),
-  }),
+  })),
 })));
 }

@@ -21,13 +21,13 @@ let cached: r.Schema<GistComment> | undefined;
 /** The schema of {@link GistComment}, built on first use. */
 export function gistCommentSchema(): r.Schema<GistComment> {
   return (cached ??= r.typed<GistComment>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  body: r.str(),
-  user: nullableSimpleUserSchema(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  author_association: authorAssociationSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  body: r.opt(r.str()),
+  user: r.opt(nullableSimpleUserSchema()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  author_association: r.opt(authorAssociationSchema()),
 })));
 }

@@ -20,14 +20,14 @@ let cached: r.Schema<GistCommit> | undefined;
 /** The schema of {@link GistCommit}, built on first use. */
 export function gistCommitSchema(): r.Schema<GistCommit> {
   return (cached ??= r.typed<GistCommit>(r.obj({
-  url: r.str(),
-  version: r.str(),
-  user: nullableSimpleUserSchema(),
-  change_status: r.obj({
+  url: r.opt(r.str()),
+  version: r.opt(r.str()),
+  user: r.opt(nullableSimpleUserSchema()),
+  change_status: r.opt(r.obj({
     total: r.opt(r.num()),
     additions: r.opt(r.num()),
     deletions: r.opt(r.num()),
-  }),
-  committed_at: r.str(),
+  })),
+  committed_at: r.opt(r.str()),
 })));
 }

@@ -53,36 +53,36 @@ let cached: r.Schema<GitCommit> | undefined;
 /** The schema of {@link GitCommit}, built on first use. */
 export function gitCommitSchema(): r.Schema<GitCommit> {
   return (cached ??= r.typed<GitCommit>(r.obj({
-  sha: r.str(),
-  node_id: r.str(),
-  url: r.str(),
-  author: r.obj({
-    date: r.str(),
-    email: r.str(),
-    name: r.str(),
-  }),
-  committer: r.obj({
-    date: r.str(),
-    email: r.str(),
-    name: r.str(),
-  }),
-  message: r.str(),
-  tree: r.obj({
-    sha: r.str(),
-    url: r.str(),
-  }),
-  parents: r.arr(r.obj({
-    sha: r.str(),
-    url: r.str(),
-    html_url: r.str(),
+  sha: r.opt(r.str()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  author: r.opt(r.obj({
+    date: r.opt(r.str()),
+    email: r.opt(r.str()),
+    name: r.opt(r.str()),
   })),
-  verification: r.obj({
-    verified: r.bool(),
-    reason: r.str(),
-    signature: r.nullable(r.str()),
-    payload: r.nullable(r.str()),
-    verified_at: r.nullable(r.str()),
-  }),
-  html_url: r.str(),
+  committer: r.opt(r.obj({
+    date: r.opt(r.str()),
+    email: r.opt(r.str()),
+    name: r.opt(r.str()),
+  })),
+  message: r.opt(r.str()),
+  tree: r.opt(r.obj({
+    sha: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
+  parents: r.opt(r.arr(r.obj({
+    sha: r.opt(r.str()),
+    url: r.opt(r.str()),
+    html_url: r.opt(r.str()),
+  }))),
+  verification: r.opt(r.obj({
+    verified: r.opt(r.bool()),
+    reason: r.opt(r.str()),
+    signature: r.opt(r.nullable(r.str())),
+    payload: r.opt(r.nullable(r.str())),
+    verified_at: r.opt(r.nullable(r.str())),
+  })),
+  html_url: r.opt(r.str()),
 })));
 }

@@ -19,13 +19,13 @@ let cached: r.Schema<GitRef> | undefined;
 /** The schema of {@link GitRef}, built on first use. */
 export function gitRefSchema(): r.Schema<GitRef> {
   return (cached ??= r.typed<GitRef>(r.obj({
-  ref: r.str(),
-  node_id: r.str(),
-  url: r.str(),
-  object: r.obj({
-    type: r.str(),
-    sha: r.str(),
-    url: r.str(),
-  }),
+  ref: r.opt(r.str()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  object: r.opt(r.obj({
+    type: r.opt(r.str()),
+    sha: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
 })));
 }

@@ -30,21 +30,21 @@ let cached: r.Schema<GitTag> | undefined;
 /** The schema of {@link GitTag}, built on first use. */
 export function gitTagSchema(): r.Schema<GitTag> {
   return (cached ??= r.typed<GitTag>(r.obj({
-  node_id: r.str(),
-  tag: r.str(),
-  sha: r.str(),
-  url: r.str(),
-  message: r.str(),
-  tagger: r.obj({
-    date: r.str(),
-    email: r.str(),
-    name: r.str(),
-  }),
-  object: r.obj({
-    sha: r.str(),
-    type: r.str(),
-    url: r.str(),
-  }),
+  node_id: r.opt(r.str()),
+  tag: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  url: r.opt(r.str()),
+  message: r.opt(r.str()),
+  tagger: r.opt(r.obj({
+    date: r.opt(r.str()),
+    email: r.opt(r.str()),
+    name: r.opt(r.str()),
+  })),
+  object: r.opt(r.obj({
+    sha: r.opt(r.str()),
+    type: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
   verification: r.opt(verificationSchema()),
 })));
 }

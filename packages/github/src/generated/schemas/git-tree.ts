@@ -22,16 +22,16 @@ let cached: r.Schema<GitTree> | undefined;
 /** The schema of {@link GitTree}, built on first use. */
 export function gitTreeSchema(): r.Schema<GitTree> {
   return (cached ??= r.typed<GitTree>(r.obj({
-  sha: r.str(),
+  sha: r.opt(r.str()),
   url: r.opt(r.str()),
-  truncated: r.bool(),
-  tree: r.arr(r.obj({
-    path: r.str(),
-    mode: r.str(),
-    type: r.str(),
-    sha: r.str(),
+  truncated: r.opt(r.bool()),
+  tree: r.opt(r.arr(r.obj({
+    path: r.opt(r.str()),
+    mode: r.opt(r.str()),
+    type: r.opt(r.str()),
+    sha: r.opt(r.str()),
     size: r.opt(r.num()),
     url: r.opt(r.str()),
-  })),
+  }))),
 })));
 }

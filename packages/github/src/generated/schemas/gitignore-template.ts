@@ -12,7 +12,7 @@ let cached: r.Schema<GitignoreTemplate> | undefined;
 /** The schema of {@link GitignoreTemplate}, built on first use. */
 export function gitignoreTemplateSchema(): r.Schema<GitignoreTemplate> {
   return (cached ??= r.typed<GitignoreTemplate>(r.obj({
-  name: r.str(),
-  source: r.str(),
+  name: r.opt(r.str()),
+  source: r.opt(r.str()),
 })));
 }

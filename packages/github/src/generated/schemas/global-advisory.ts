@@ -73,40 +73,40 @@ let cached: r.Schema<GlobalAdvisory> | undefined;
 /** The schema of {@link GlobalAdvisory}, built on first use. */
 export function globalAdvisorySchema(): r.Schema<GlobalAdvisory> {
   return (cached ??= r.typed<GlobalAdvisory>(r.closed({
-  ghsa_id: r.str(),
-  cve_id: r.nullable(r.str()),
-  url: r.str(),
-  html_url: r.str(),
-  repository_advisory_url: r.nullable(r.str()),
-  summary: r.str(),
-  description: r.nullable(r.str()),
-  type: r.oenum(["reviewed","unreviewed","malware"]),
-  severity: r.oenum(["critical","high","medium","low","unknown"]),
-  source_code_location: r.nullable(r.str()),
-  identifiers: r.nullable(r.arr(r.obj({
-    type: r.oenum(["CVE","GHSA"]),
-    value: r.str(),
+  ghsa_id: r.opt(r.str()),
+  cve_id: r.opt(r.nullable(r.str())),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  repository_advisory_url: r.opt(r.nullable(r.str())),
+  summary: r.opt(r.str()),
+  description: r.opt(r.nullable(r.str())),
+  type: r.opt(r.oenum(["reviewed","unreviewed","malware"])),
+  severity: r.opt(r.oenum(["critical","high","medium","low","unknown"])),
+  source_code_location: r.opt(r.nullable(r.str())),
+  identifiers: r.opt(r.nullable(r.arr(r.obj({
+    type: r.opt(r.oenum(["CVE","GHSA"])),
+    value: r.opt(r.str()),
+  })))),
+  references: r.opt(r.nullable(r.arr(r.str()))),
+  published_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  github_reviewed_at: r.opt(r.nullable(r.str())),
+  nvd_published_at: r.opt(r.nullable(r.str())),
+  withdrawn_at: r.opt(r.nullable(r.str())),
+  vulnerabilities: r.opt(r.nullable(r.arr(vulnerabilitySchema()))),
+  cvss: r.opt(r.nullable(r.obj({
+    vector_string: r.opt(r.nullable(r.str())),
+    score: r.opt(r.nullable(r.num())),
   }))),
-  references: r.nullable(r.arr(r.str())),
-  published_at: r.str(),
-  updated_at: r.str(),
-  github_reviewed_at: r.nullable(r.str()),
-  nvd_published_at: r.nullable(r.str()),
-  withdrawn_at: r.nullable(r.str()),
-  vulnerabilities: r.nullable(r.arr(vulnerabilitySchema())),
-  cvss: r.nullable(r.obj({
-    vector_string: r.nullable(r.str()),
-    score: r.nullable(r.num()),
-  })),
   cvss_severities: r.opt(cvssSeveritiesSchema()),
   epss: r.opt(securityAdvisoryEpssSchema()),
-  cwes: r.nullable(r.arr(r.obj({
-    cwe_id: r.str(),
-    name: r.str(),
-  }))),
-  credits: r.nullable(r.arr(r.obj({
-    user: simpleUserSchema(),
-    type: securityAdvisoryCreditTypesSchema(),
-  }))),
+  cwes: r.opt(r.nullable(r.arr(r.obj({
+    cwe_id: r.opt(r.str()),
+    name: r.opt(r.str()),
+  })))),
+  credits: r.opt(r.nullable(r.arr(r.obj({
+    user: r.opt(simpleUserSchema()),
+    type: r.opt(securityAdvisoryCreditTypesSchema()),
+  })))),
 })));
 }

@@ -18,13 +18,13 @@ let cached: r.Schema<GollumEvent> | undefined;
 /** The schema of {@link GollumEvent}, built on first use. */
 export function gollumEventSchema(): r.Schema<GollumEvent> {
   return (cached ??= r.typed<GollumEvent>(r.obj({
-  pages: r.arr(r.obj({
+  pages: r.opt(r.arr(r.obj({
     page_name: r.opt(r.nullable(r.str())),
     title: r.opt(r.nullable(r.str())),
     summary: r.opt(r.nullable(r.str())),
     action: r.opt(r.str()),
     sha: r.opt(r.str()),
     html_url: r.opt(r.str()),
-  })),
+  }))),
 })));
 }

@@ -46,16 +46,16 @@ let cached: r.Schema<GpgKey> | undefined;
 /** The schema of {@link GpgKey}, built on first use. */
 export function gpgKeySchema(): r.Schema<GpgKey> {
   return (cached ??= r.typed<GpgKey>(r.obj({
-  id: r.num(),
+  id: r.opt(r.num()),
   name: r.opt(r.nullable(r.str())),
-  primary_key_id: r.nullable(r.num()),
-  key_id: r.str(),
-  public_key: r.str(),
-  emails: r.arr(r.obj({
+  primary_key_id: r.opt(r.nullable(r.num())),
+  key_id: r.opt(r.str()),
+  public_key: r.opt(r.str()),
+  emails: r.opt(r.arr(r.obj({
     email: r.opt(r.str()),
     verified: r.opt(r.bool()),
-  })),
-  subkeys: r.arr(r.obj({
+  }))),
+  subkeys: r.opt(r.arr(r.obj({
     id: r.opt(r.num()),
     primary_key_id: r.opt(r.num()),
     key_id: r.opt(r.str()),
@@ -73,14 +73,14 @@ export function gpgKeySchema(): r.Schema<GpgKey> {
     expires_at: r.opt(r.nullable(r.str())),
     raw_key: r.opt(r.nullable(r.str())),
     revoked: r.opt(r.bool()),
-  })),
-  can_sign: r.bool(),
-  can_encrypt_comms: r.bool(),
-  can_encrypt_storage: r.bool(),
-  can_certify: r.bool(),
-  created_at: r.str(),
-  expires_at: r.nullable(r.str()),
-  revoked: r.bool(),
-  raw_key: r.nullable(r.str()),
+  }))),
+  can_sign: r.opt(r.bool()),
+  can_encrypt_comms: r.opt(r.bool()),
+  can_encrypt_storage: r.opt(r.bool()),
+  can_certify: r.opt(r.bool()),
+  created_at: r.opt(r.str()),
+  expires_at: r.opt(r.nullable(r.str())),
+  revoked: r.opt(r.bool()),
+  raw_key: r.opt(r.nullable(r.str())),
 })));
 }

@@ -34,17 +34,17 @@ let cached: r.Schema<HookDeliveryItem> | undefined;
 /** The schema of {@link HookDeliveryItem}, built on first use. */
 export function hookDeliveryItemSchema(): r.Schema<HookDeliveryItem> {
   return (cached ??= r.typed<HookDeliveryItem>(r.obj({
-  id: r.num(),
-  guid: r.str(),
-  delivered_at: r.str(),
-  redelivery: r.bool(),
-  duration: r.num(),
-  status: r.str(),
-  status_code: r.num(),
-  event: r.str(),
-  action: r.nullable(r.str()),
-  installation_id: r.nullable(r.num()),
-  repository_id: r.nullable(r.num()),
+  id: r.opt(r.num()),
+  guid: r.opt(r.str()),
+  delivered_at: r.opt(r.str()),
+  redelivery: r.opt(r.bool()),
+  duration: r.opt(r.num()),
+  status: r.opt(r.str()),
+  status_code: r.opt(r.num()),
+  event: r.opt(r.str()),
+  action: r.opt(r.nullable(r.str())),
+  installation_id: r.opt(r.nullable(r.num())),
+  repository_id: r.opt(r.nullable(r.num())),
   throttled_at: r.opt(r.nullable(r.str())),
 })));
 }

@@ -48,26 +48,26 @@ let cached: r.Schema<HookDelivery> | undefined;
 /** The schema of {@link HookDelivery}, built on first use. */
 export function hookDeliverySchema(): r.Schema<HookDelivery> {
   return (cached ??= r.typed<HookDelivery>(r.obj({
-  id: r.num(),
-  guid: r.str(),
-  delivered_at: r.str(),
-  redelivery: r.bool(),
-  duration: r.num(),
-  status: r.str(),
-  status_code: r.num(),
-  event: r.str(),
-  action: r.nullable(r.str()),
-  installation_id: r.nullable(r.num()),
-  repository_id: r.nullable(r.num()),
+  id: r.opt(r.num()),
+  guid: r.opt(r.str()),
+  delivered_at: r.opt(r.str()),
+  redelivery: r.opt(r.bool()),
+  duration: r.opt(r.num()),
+  status: r.opt(r.str()),
+  status_code: r.opt(r.num()),
+  event: r.opt(r.str()),
+  action: r.opt(r.nullable(r.str())),
+  installation_id: r.opt(r.nullable(r.num())),
+  repository_id: r.opt(r.nullable(r.num())),
   throttled_at: r.opt(r.nullable(r.str())),
   url: r.opt(r.str()),
-  request: r.obj({
-    headers: r.nullable(r.obj({})),
-    payload: r.nullable(r.obj({})),
-  }),
-  response: r.obj({
-    headers: r.nullable(r.obj({})),
-    payload: r.nullable(r.str()),
-  }),
+  request: r.opt(r.obj({
+    headers: r.opt(r.nullable(r.obj({}))),
+    payload: r.opt(r.nullable(r.obj({}))),
+  })),
+  response: r.opt(r.obj({
+    headers: r.opt(r.nullable(r.obj({}))),
+    payload: r.opt(r.nullable(r.str())),
+  })),
 })));
 }

@@ -13,8 +13,8 @@ let cached: r.Schema<HookResponse> | undefined;
 /** The schema of {@link HookResponse}, built on first use. */
 export function hookResponseSchema(): r.Schema<HookResponse> {
   return (cached ??= r.typed<HookResponse>(r.obj({
-  code: r.nullable(r.num()),
-  status: r.nullable(r.str()),
-  message: r.nullable(r.str()),
+  code: r.opt(r.nullable(r.num())),
+  status: r.opt(r.nullable(r.str())),
+  message: r.opt(r.nullable(r.str())),
 })));
 }

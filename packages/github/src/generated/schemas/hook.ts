@@ -29,18 +29,18 @@ let cached: r.Schema<Hook> | undefined;
 /** The schema of {@link Hook}, built on first use. */
 export function hookSchema(): r.Schema<Hook> {
   return (cached ??= r.typed<Hook>(r.obj({
-  type: r.str(),
-  id: r.num(),
-  name: r.str(),
-  active: r.bool(),
-  events: r.arr(r.str()),
-  config: webhookConfigSchema(),
-  updated_at: r.str(),
-  created_at: r.str(),
-  url: r.str(),
-  test_url: r.str(),
-  ping_url: r.str(),
+  type: r.opt(r.str()),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  active: r.opt(r.bool()),
+  events: r.opt(r.arr(r.str())),
+  config: r.opt(webhookConfigSchema()),
+  updated_at: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  url: r.opt(r.str()),
+  test_url: r.opt(r.str()),
+  ping_url: r.opt(r.str()),
   deliveries_url: r.opt(r.str()),
-  last_response: hookResponseSchema(),
+  last_response: r.opt(hookResponseSchema()),
 })));
 }

@@ -14,9 +14,9 @@ let cached: r.Schema<Hovercard> | undefined;
 /** The schema of {@link Hovercard}, built on first use. */
 export function hovercardSchema(): r.Schema<Hovercard> {
   return (cached ??= r.typed<Hovercard>(r.obj({
-  contexts: r.arr(r.obj({
-    message: r.str(),
-    octicon: r.str(),
-  })),
+  contexts: r.opt(r.arr(r.obj({
+    message: r.opt(r.str()),
+    octicon: r.opt(r.str()),
+  }))),
 })));
 }

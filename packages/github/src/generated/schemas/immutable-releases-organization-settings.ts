@@ -14,7 +14,7 @@ let cached: r.Schema<ImmutableReleasesOrganizationSettings> | undefined;
 /** The schema of {@link ImmutableReleasesOrganizationSettings}, built on first use. */
 export function immutableReleasesOrganizationSettingsSchema(): r.Schema<ImmutableReleasesOrganizationSettings> {
   return (cached ??= r.typed<ImmutableReleasesOrganizationSettings>(r.obj({
-  enforced_repositories: r.oenum(["all","none","selected"]),
+  enforced_repositories: r.opt(r.oenum(["all","none","selected"])),
   selected_repositories_url: r.opt(r.str()),
 })));
 }

@@ -38,12 +38,12 @@ let cached: r.Schema<Import> | undefined;
 /** The schema of {@link Import}, built on first use. */
 export function importSchema(): r.Schema<Import> {
   return (cached ??= r.typed<Import>(r.obj({
-  vcs: r.nullable(r.str()),
+  vcs: r.opt(r.nullable(r.str())),
   use_lfs: r.opt(r.bool()),
-  vcs_url: r.str(),
+  vcs_url: r.opt(r.str()),
   svc_root: r.opt(r.str()),
   tfvc_project: r.opt(r.str()),
-  status: r.oenum(["auth","error","none","detecting","choose","auth_failed","importing","mapping","waiting_to_push","pushing","complete","setup","unknown","detection_found_multiple","detection_found_nothing","detection_needs_auth"]),
+  status: r.opt(r.oenum(["auth","error","none","detecting","choose","auth_failed","importing","mapping","waiting_to_push","pushing","complete","setup","unknown","detection_found_multiple","detection_found_nothing","detection_needs_auth"])),
   status_text: r.opt(r.nullable(r.str())),
   failed_step: r.opt(r.nullable(r.str())),
   error_message: r.opt(r.nullable(r.str())),
@@ -60,10 +60,10 @@ export function importSchema(): r.Schema<Import> {
   }))),
   message: r.opt(r.str()),
   authors_count: r.opt(r.nullable(r.num())),
-  url: r.str(),
-  html_url: r.str(),
-  authors_url: r.str(),
-  repository_url: r.str(),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  authors_url: r.opt(r.str()),
+  repository_url: r.opt(r.str()),
   svn_root: r.opt(r.str()),
 })));
 }

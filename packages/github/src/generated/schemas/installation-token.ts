@@ -20,8 +20,8 @@ let cached: r.Schema<InstallationToken> | undefined;
 /** The schema of {@link InstallationToken}, built on first use. */
 export function installationTokenSchema(): r.Schema<InstallationToken> {
   return (cached ??= r.typed<InstallationToken>(r.obj({
-  token: r.str(),
-  expires_at: r.str(),
+  token: r.opt(r.str()),
+  expires_at: r.opt(r.str()),
   permissions: r.opt(appPermissionsSchema()),
   repository_selection: r.opt(r.oenum(["all","selected"])),
   repositories: r.opt(r.arr(repositorySchema())),

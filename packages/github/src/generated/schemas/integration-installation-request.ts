@@ -18,10 +18,10 @@ let cached: r.Schema<IntegrationInstallationRequest> | undefined;
 /** The schema of {@link IntegrationInstallationRequest}, built on first use. */
 export function integrationInstallationRequestSchema(): r.Schema<IntegrationInstallationRequest> {
   return (cached ??= r.typed<IntegrationInstallationRequest>(r.obj({
-  id: r.num(),
+  id: r.opt(r.num()),
   node_id: r.opt(r.str()),
-  account: r.union([simpleUserSchema(), enterpriseSchema()]),
-  requester: simpleUserSchema(),
-  created_at: r.str(),
+  account: r.opt(r.union([simpleUserSchema(), enterpriseSchema()])),
+  requester: r.opt(simpleUserSchema()),
+  created_at: r.opt(r.str()),
 })));
 }

@@ -39,25 +39,25 @@ let cached: r.Schema<Integration> | undefined;
 /** The schema of {@link Integration}, built on first use. */
 export function integrationSchema(): r.Schema<Integration> {
   return (cached ??= r.typed<Integration>(r.nullable(r.obj({
-  id: r.num(),
+  id: r.opt(r.num()),
   slug: r.opt(r.str()),
-  node_id: r.str(),
+  node_id: r.opt(r.str()),
   client_id: r.opt(r.str()),
-  owner: r.union([simpleUserSchema(), enterpriseSchema()]),
-  name: r.str(),
-  description: r.nullable(r.str()),
-  external_url: r.str(),
-  html_url: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  permissions: r.objRest({
+  owner: r.opt(r.union([simpleUserSchema(), enterpriseSchema()])),
+  name: r.opt(r.str()),
+  description: r.opt(r.nullable(r.str())),
+  external_url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  permissions: r.opt(r.objRest({
     issues: r.opt(r.str()),
     checks: r.opt(r.str()),
     metadata: r.opt(r.str()),
     contents: r.opt(r.str()),
     deployments: r.opt(r.str()),
-  }, r.str()),
-  events: r.arr(r.str()),
+  }, r.str())),
+  events: r.opt(r.arr(r.str())),
   installations_count: r.opt(r.num()),
 }))));
 }

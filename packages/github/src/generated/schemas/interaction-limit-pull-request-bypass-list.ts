@@ -12,6 +12,6 @@ let cached: r.Schema<InteractionLimitPullRequestBypassList> | undefined;
 /** The schema of {@link InteractionLimitPullRequestBypassList}, built on first use. */
 export function interactionLimitPullRequestBypassListSchema(): r.Schema<InteractionLimitPullRequestBypassList> {
   return (cached ??= r.typed<InteractionLimitPullRequestBypassList>(r.obj({
-  users: r.arr(r.str()),
+  users: r.opt(r.arr(r.str())),
 })));
 }

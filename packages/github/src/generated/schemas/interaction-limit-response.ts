@@ -14,8 +14,8 @@ let cached: r.Schema<InteractionLimitResponse> | undefined;
 /** The schema of {@link InteractionLimitResponse}, built on first use. */
 export function interactionLimitResponseSchema(): r.Schema<InteractionLimitResponse> {
   return (cached ??= r.typed<InteractionLimitResponse>(r.obj({
-  limit: interactionGroupSchema(),
-  origin: r.str(),
-  expires_at: r.str(),
+  limit: r.opt(interactionGroupSchema()),
+  origin: r.opt(r.str()),
+  expires_at: r.opt(r.str()),
 })));
 }

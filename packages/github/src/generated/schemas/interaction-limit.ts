@@ -14,7 +14,7 @@ let cached: r.Schema<InteractionLimit> | undefined;
 /** The schema of {@link InteractionLimit}, built on first use. */
 export function interactionLimitSchema(): r.Schema<InteractionLimit> {
   return (cached ??= r.typed<InteractionLimit>(r.obj({
-  limit: interactionGroupSchema(),
+  limit: r.opt(interactionGroupSchema()),
   expiry: r.opt(interactionExpirySchema()),
 })));
 }

@@ -15,8 +15,8 @@ let cached: r.Schema<IssueCommentEvent> | undefined;
 /** The schema of {@link IssueCommentEvent}, built on first use. */
 export function issueCommentEventSchema(): r.Schema<IssueCommentEvent> {
   return (cached ??= r.typed<IssueCommentEvent>(r.obj({
-  action: r.str(),
-  issue: issueSchema(),
-  comment: issueCommentSchema(),
+  action: r.opt(r.str()),
+  issue: r.opt(issueSchema()),
+  comment: r.opt(issueCommentSchema()),
 })));
 }

@@ -14,9 +14,9 @@ let cached: r.Schema<IssueDependenciesSummary> | undefined;
 /** The schema of {@link IssueDependenciesSummary}, built on first use. */
 export function issueDependenciesSummarySchema(): r.Schema<IssueDependenciesSummary> {
   return (cached ??= r.typed<IssueDependenciesSummary>(r.obj({
-  blocked_by: r.num(),
-  blocking: r.num(),
-  total_blocked_by: r.num(),
-  total_blocking: r.num(),
+  blocked_by: r.opt(r.num()),
+  blocking: r.opt(r.num()),
+  total_blocked_by: r.opt(r.num()),
+  total_blocking: r.opt(r.num()),
 })));
 }

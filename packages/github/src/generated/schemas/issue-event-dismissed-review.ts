@@ -14,9 +14,9 @@ let cached: r.Schema<IssueEventDismissedReview> | undefined;
 /** The schema of {@link IssueEventDismissedReview}, built on first use. */
 export function issueEventDismissedReviewSchema(): r.Schema<IssueEventDismissedReview> {
   return (cached ??= r.typed<IssueEventDismissedReview>(r.obj({
-  state: r.str(),
-  review_id: r.num(),
-  dismissal_message: r.nullable(r.str()),
+  state: r.opt(r.str()),
+  review_id: r.opt(r.num()),
+  dismissal_message: r.opt(r.nullable(r.str())),
   dismissal_commit_id: r.opt(r.nullable(r.str())),
 })));
 }

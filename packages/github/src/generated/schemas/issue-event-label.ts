@@ -12,7 +12,7 @@ let cached: r.Schema<IssueEventLabel> | undefined;
 /** The schema of {@link IssueEventLabel}, built on first use. */
 export function issueEventLabelSchema(): r.Schema<IssueEventLabel> {
   return (cached ??= r.typed<IssueEventLabel>(r.obj({
-  name: r.nullable(r.str()),
-  color: r.nullable(r.str()),
+  name: r.opt(r.nullable(r.str())),
+  color: r.opt(r.nullable(r.str())),
 })));
 }

@@ -11,6 +11,6 @@ let cached: r.Schema<IssueEventMilestone> | undefined;
 /** The schema of {@link IssueEventMilestone}, built on first use. */
 export function issueEventMilestoneSchema(): r.Schema<IssueEventMilestone> {
   return (cached ??= r.typed<IssueEventMilestone>(r.obj({
-  title: r.str(),
+  title: r.opt(r.str()),
 })));
 }

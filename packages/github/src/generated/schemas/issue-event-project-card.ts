@@ -16,11 +16,11 @@ let cached: r.Schema<IssueEventProjectCard> | undefined;
 /** The schema of {@link IssueEventProjectCard}, built on first use. */
 export function issueEventProjectCardSchema(): r.Schema<IssueEventProjectCard> {
   return (cached ??= r.typed<IssueEventProjectCard>(r.obj({
-  url: r.str(),
-  id: r.num(),
-  project_url: r.str(),
-  project_id: r.num(),
-  column_name: r.str(),
+  url: r.opt(r.str()),
+  id: r.opt(r.num()),
+  project_url: r.opt(r.str()),
+  project_id: r.opt(r.num()),
+  column_name: r.opt(r.str()),
   previous_column_name: r.opt(r.str()),
 })));
 }

@@ -12,7 +12,7 @@ let cached: r.Schema<IssueEventRename> | undefined;
 /** The schema of {@link IssueEventRename}, built on first use. */
 export function issueEventRenameSchema(): r.Schema<IssueEventRename> {
   return (cached ??= r.typed<IssueEventRename>(r.obj({
-  from: r.str(),
-  to: r.str(),
+  from: r.opt(r.str()),
+  to: r.opt(r.str()),
 })));
 }

@@ -52,14 +52,14 @@ let cached: r.Schema<IssueEvent> | undefined;
 /** The schema of {@link IssueEvent}, built on first use. */
 export function issueEventSchema(): r.Schema<IssueEvent> {
   return (cached ??= r.typed<IssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: nullableSimpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(nullableSimpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
   issue: r.opt(nullableIssueSchema()),
   label: r.opt(issueEventLabelSchema()),
   assignee: r.opt(nullableSimpleUserSchema()),

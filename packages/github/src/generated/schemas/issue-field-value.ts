@@ -37,20 +37,20 @@ let cached: r.Schema<IssueFieldValue> | undefined;
 /** The schema of {@link IssueFieldValue}, built on first use. */
 export function issueFieldValueSchema(): r.Schema<IssueFieldValue> {
   return (cached ??= r.typed<IssueFieldValue>(r.obj({
-  issue_field_id: r.num(),
+  issue_field_id: r.opt(r.num()),
   issue_field_name: r.opt(r.str()),
-  node_id: r.str(),
-  data_type: r.oenum(["text","single_select","multi_select","number","date"]),
-  value: r.nullable(r.union([r.str(), r.num()])),
+  node_id: r.opt(r.str()),
+  data_type: r.opt(r.oenum(["text","single_select","multi_select","number","date"])),
+  value: r.opt(r.nullable(r.union([r.str(), r.num()]))),
   single_select_option: r.opt(r.nullable(r.obj({
-    id: r.num(),
-    name: r.str(),
-    color: r.str(),
+    id: r.opt(r.num()),
+    name: r.opt(r.str()),
+    color: r.opt(r.str()),
   }))),
   multi_select_options: r.opt(r.nullable(r.arr(r.obj({
-    id: r.num(),
-    name: r.str(),
-    color: r.str(),
+    id: r.opt(r.num()),
+    name: r.opt(r.str()),
+    color: r.opt(r.str()),
   })))),
 })));
 }

@@ -43,15 +43,15 @@ let cached: r.Schema<IssueField> | undefined;
 /** The schema of {@link IssueField}, built on first use. */
 export function issueFieldSchema(): r.Schema<IssueField> {
   return (cached ??= r.typed<IssueField>(r.nullable(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
   description: r.opt(r.nullable(r.str())),
-  data_type: r.oenum(["text","date","single_select","multi_select","number"]),
+  data_type: r.opt(r.oenum(["text","date","single_select","multi_select","number"])),
   visibility: r.opt(r.oenum(["organization_members_only","all"])),
   options: r.opt(r.nullable(r.arr(r.obj({
-    id: r.num(),
-    name: r.str(),
+    id: r.opt(r.num()),
+    name: r.opt(r.str()),
     description: r.opt(r.nullable(r.str())),
     color: r.opt(r.nullable(r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"]))),
     priority: r.opt(r.nullable(r.num())),

@@ -36,18 +36,18 @@ let cached: r.Schema<IssueSuggestion> | undefined;
 /** The schema of {@link IssueSuggestion}, built on first use. */
 export function issueSuggestionSchema(): r.Schema<IssueSuggestion> {
   return (cached ??= r.typed<IssueSuggestion>(r.obj({
-  id: r.num(),
-  issue_id: r.num(),
-  action: r.oenum(["set_type","add_label","add_field","add_assignee","close_issue"]),
-  state: r.oenum(["pending","applied","approved","dismissed","replaced","invalidated"]),
-  target_id: r.nullable(r.num()),
-  target_value: r.nullable(r.union([r.str(), r.num(), r.bool(), r.arr(r.str())])),
-  rationale: r.nullable(r.str()),
-  confidence: r.nullable(r.oenum(["LOW","MEDIUM","HIGH"])),
-  actor_id: r.nullable(r.num()),
-  issue_event_id: r.nullable(r.num()),
-  resolved_by: r.nullable(r.num()),
-  created_at: r.str(),
-  updated_at: r.str(),
+  id: r.opt(r.num()),
+  issue_id: r.opt(r.num()),
+  action: r.opt(r.oenum(["set_type","add_label","add_field","add_assignee","close_issue"])),
+  state: r.opt(r.oenum(["pending","applied","approved","dismissed","replaced","invalidated"])),
+  target_id: r.opt(r.nullable(r.num())),
+  target_value: r.opt(r.nullable(r.union([r.str(), r.num(), r.bool(), r.arr(r.str())]))),
+  rationale: r.opt(r.nullable(r.str())),
+  confidence: r.opt(r.nullable(r.oenum(["LOW","MEDIUM","HIGH"]))),
+  actor_id: r.opt(r.nullable(r.num())),
+  issue_event_id: r.opt(r.nullable(r.num())),
+  resolved_by: r.opt(r.nullable(r.num())),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -25,16 +25,16 @@ let cached: r.Schema<IssueTypeAddedIssueEvent> | undefined;
 /** The schema of {@link IssueTypeAddedIssueEvent}, built on first use. */
 export function issueTypeAddedIssueEventSchema(): r.Schema<IssueTypeAddedIssueEvent> {
   return (cached ??= r.typed<IssueTypeAddedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  issue_type: issueTypeWebhookSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  issue_type: r.opt(issueTypeWebhookSchema()),
   intent: r.opt(nullableIssueEventIntentSchema()),
 })));
 }

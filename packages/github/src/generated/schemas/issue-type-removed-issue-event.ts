@@ -25,16 +25,16 @@ let cached: r.Schema<IssueTypeRemovedIssueEvent> | undefined;
 /** The schema of {@link IssueTypeRemovedIssueEvent}, built on first use. */
 export function issueTypeRemovedIssueEventSchema(): r.Schema<IssueTypeRemovedIssueEvent> {
   return (cached ??= r.typed<IssueTypeRemovedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  prev_issue_type: issueTypeWebhookSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  prev_issue_type: r.opt(issueTypeWebhookSchema()),
   intent: r.opt(nullableIssueEventIntentSchema()),
 })));
 }

@@ -16,8 +16,8 @@ let cached: r.Schema<IssueTypeWebhook> | undefined;
 /** The schema of {@link IssueTypeWebhook}, built on first use. */
 export function issueTypeWebhookSchema(): r.Schema<IssueTypeWebhook> {
   return (cached ??= r.typed<IssueTypeWebhook>(r.nullable(r.obj({
-  id: r.num(),
-  name: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
   color: r.opt(r.nullable(r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"]))),
 }))));
 }

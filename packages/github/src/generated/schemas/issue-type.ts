@@ -26,10 +26,10 @@ let cached: r.Schema<IssueType> | undefined;
 /** The schema of {@link IssueType}, built on first use. */
 export function issueTypeSchema(): r.Schema<IssueType> {
   return (cached ??= r.typed<IssueType>(r.nullable(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
-  description: r.nullable(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
+  description: r.opt(r.nullable(r.str())),
   color: r.opt(r.nullable(r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"]))),
   created_at: r.opt(r.str()),
   updated_at: r.opt(r.str()),

@@ -19,8 +19,8 @@ let cached: r.Schema<IssuesEvent> | undefined;
 /** The schema of {@link IssuesEvent}, built on first use. */
 export function issuesEventSchema(): r.Schema<IssuesEvent> {
   return (cached ??= r.typed<IssuesEvent>(r.obj({
-  action: r.str(),
-  issue: issueSchema(),
+  action: r.opt(r.str()),
+  issue: r.opt(issueSchema()),
   assignee: r.opt(simpleUserSchema()),
   assignees: r.opt(r.arr(simpleUserSchema())),
   label: r.opt(labelSchema()),

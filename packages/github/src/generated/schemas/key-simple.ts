@@ -14,8 +14,8 @@ let cached: r.Schema<KeySimple> | undefined;
 /** The schema of {@link KeySimple}, built on first use. */
 export function keySimpleSchema(): r.Schema<KeySimple> {
   return (cached ??= r.typed<KeySimple>(r.obj({
-  id: r.num(),
-  key: r.str(),
+  id: r.opt(r.num()),
+  key: r.opt(r.str()),
   created_at: r.opt(r.str()),
   last_used: r.opt(r.nullable(r.str())),
 })));

@@ -18,13 +18,13 @@ let cached: r.Schema<Key> | undefined;
 /** The schema of {@link Key}, built on first use. */
 export function keySchema(): r.Schema<Key> {
   return (cached ??= r.typed<Key>(r.obj({
-  key: r.str(),
-  id: r.num(),
-  url: r.str(),
-  title: r.str(),
-  created_at: r.str(),
-  verified: r.bool(),
-  read_only: r.bool(),
+  key: r.opt(r.str()),
+  id: r.opt(r.num()),
+  url: r.opt(r.str()),
+  title: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  verified: r.opt(r.bool()),
+  read_only: r.opt(r.bool()),
   last_used: r.opt(r.nullable(r.str())),
 })));
 }

@@ -20,14 +20,14 @@ let cached: r.Schema<LabelSearchResultItem> | undefined;
 /** The schema of {@link LabelSearchResultItem}, built on first use. */
 export function labelSearchResultItemSchema(): r.Schema<LabelSearchResultItem> {
   return (cached ??= r.typed<LabelSearchResultItem>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  name: r.str(),
-  color: r.str(),
-  default: r.bool(),
-  description: r.nullable(r.str()),
-  score: r.num(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  name: r.opt(r.str()),
+  color: r.opt(r.str()),
+  default: r.opt(r.bool()),
+  description: r.opt(r.nullable(r.str())),
+  score: r.opt(r.num()),
   text_matches: r.opt(searchResultTextMatchesSchema()),
 })));
 }

@@ -23,12 +23,12 @@ let cached: r.Schema<Label> | undefined;
 /** The schema of {@link Label}, built on first use. */
 export function labelSchema(): r.Schema<Label> {
   return (cached ??= r.typed<Label>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  name: r.str(),
-  description: r.nullable(r.str()),
-  color: r.str(),
-  default: r.bool(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  name: r.opt(r.str()),
+  description: r.opt(r.nullable(r.str())),
+  color: r.opt(r.str()),
+  default: r.opt(r.bool()),
 })));
 }

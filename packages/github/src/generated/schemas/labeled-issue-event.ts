@@ -27,19 +27,19 @@ let cached: r.Schema<LabeledIssueEvent> | undefined;
 /** The schema of {@link LabeledIssueEvent}, built on first use. */
 export function labeledIssueEventSchema(): r.Schema<LabeledIssueEvent> {
   return (cached ??= r.typed<LabeledIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  label: r.obj({
-    name: r.str(),
-    color: r.str(),
-  }),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  label: r.opt(r.obj({
+    name: r.opt(r.str()),
+    color: r.opt(r.str()),
+  })),
   intent: r.opt(nullableIssueEventIntentSchema()),
 })));
 }

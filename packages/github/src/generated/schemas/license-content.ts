@@ -28,22 +28,22 @@ let cached: r.Schema<LicenseContent> | undefined;
 /** The schema of {@link LicenseContent}, built on first use. */
 export function licenseContentSchema(): r.Schema<LicenseContent> {
   return (cached ??= r.typed<LicenseContent>(r.obj({
-  name: r.str(),
-  path: r.str(),
-  sha: r.str(),
-  size: r.num(),
-  url: r.str(),
-  html_url: r.nullable(r.str()),
-  git_url: r.nullable(r.str()),
-  download_url: r.nullable(r.str()),
-  type: r.str(),
-  content: r.str(),
-  encoding: r.str(),
-  _links: r.obj({
-    git: r.nullable(r.str()),
-    html: r.nullable(r.str()),
-    self: r.str(),
-  }),
-  license: nullableLicenseSimpleSchema(),
+  name: r.opt(r.str()),
+  path: r.opt(r.str()),
+  sha: r.opt(r.str()),
+  size: r.opt(r.num()),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.nullable(r.str())),
+  git_url: r.opt(r.nullable(r.str())),
+  download_url: r.opt(r.nullable(r.str())),
+  type: r.opt(r.str()),
+  content: r.opt(r.str()),
+  encoding: r.opt(r.str()),
+  _links: r.opt(r.obj({
+    git: r.opt(r.nullable(r.str())),
+    html: r.opt(r.nullable(r.str())),
+    self: r.opt(r.str()),
+  })),
+  license: r.opt(nullableLicenseSimpleSchema()),
 })));
 }

@@ -16,11 +16,11 @@ let cached: r.Schema<LicenseSimple> | undefined;
 /** The schema of {@link LicenseSimple}, built on first use. */
 export function licenseSimpleSchema(): r.Schema<LicenseSimple> {
   return (cached ??= r.typed<LicenseSimple>(r.obj({
-  key: r.str(),
-  name: r.str(),
-  url: r.nullable(r.str()),
-  spdx_id: r.nullable(r.str()),
-  node_id: r.str(),
+  key: r.opt(r.str()),
+  name: r.opt(r.str()),
+  url: r.opt(r.nullable(r.str())),
+  spdx_id: r.opt(r.nullable(r.str())),
+  node_id: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

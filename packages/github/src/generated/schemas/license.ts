@@ -23,18 +23,18 @@ let cached: r.Schema<License> | undefined;
 /** The schema of {@link License}, built on first use. */
 export function licenseSchema(): r.Schema<License> {
   return (cached ??= r.typed<License>(r.obj({
-  key: r.str(),
-  name: r.str(),
-  spdx_id: r.nullable(r.str()),
-  url: r.nullable(r.str()),
-  node_id: r.str(),
-  html_url: r.str(),
-  description: r.str(),
-  implementation: r.str(),
-  permissions: r.arr(r.str()),
-  conditions: r.arr(r.str()),
-  limitations: r.arr(r.str()),
-  body: r.str(),
-  featured: r.bool(),
+  key: r.opt(r.str()),
+  name: r.opt(r.str()),
+  spdx_id: r.opt(r.nullable(r.str())),
+  url: r.opt(r.nullable(r.str())),
+  node_id: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  description: r.opt(r.str()),
+  implementation: r.opt(r.str()),
+  permissions: r.opt(r.arr(r.str())),
+  conditions: r.opt(r.arr(r.str())),
+  limitations: r.opt(r.arr(r.str())),
+  body: r.opt(r.str()),
+  featured: r.opt(r.bool()),
 })));
 }

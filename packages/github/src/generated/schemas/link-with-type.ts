@@ -12,7 +12,7 @@ let cached: r.Schema<LinkWithType> | undefined;
 /** The schema of {@link LinkWithType}, built on first use. */
 export function linkWithTypeSchema(): r.Schema<LinkWithType> {
   return (cached ??= r.typed<LinkWithType>(r.obj({
-  href: r.str(),
-  type: r.str(),
+  href: r.opt(r.str()),
+  type: r.opt(r.str()),
 })));
 }

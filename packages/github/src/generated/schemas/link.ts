@@ -11,6 +11,6 @@ let cached: r.Schema<Link> | undefined;
 /** The schema of {@link Link}, built on first use. */
 export function linkSchema(): r.Schema<Link> {
   return (cached ??= r.typed<Link>(r.obj({
-  href: r.str(),
+  href: r.opt(r.str()),
 })));
 }

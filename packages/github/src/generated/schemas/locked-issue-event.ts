@@ -22,15 +22,15 @@ let cached: r.Schema<LockedIssueEvent> | undefined;
 /** The schema of {@link LockedIssueEvent}, built on first use. */
 export function lockedIssueEventSchema(): r.Schema<LockedIssueEvent> {
   return (cached ??= r.typed<LockedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  lock_reason: r.nullable(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  lock_reason: r.opt(r.nullable(r.str())),
 })));
 }

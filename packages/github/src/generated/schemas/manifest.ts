@@ -20,7 +20,7 @@ let cached: r.Schema<Manifest> | undefined;
 /** The schema of {@link Manifest}, built on first use. */
 export function manifestSchema(): r.Schema<Manifest> {
   return (cached ??= r.typed<Manifest>(r.closed({
-  name: r.str(),
+  name: r.opt(r.str()),
   file: r.opt(r.closed({
     source_location: r.opt(r.str()),
   })),

@@ -17,11 +17,11 @@ let cached: r.Schema<MarketplaceAccount> | undefined;
 /** The schema of {@link MarketplaceAccount}, built on first use. */
 export function marketplaceAccountSchema(): r.Schema<MarketplaceAccount> {
   return (cached ??= r.typed<MarketplaceAccount>(r.obj({
-  url: r.str(),
-  id: r.num(),
-  type: r.str(),
+  url: r.opt(r.str()),
+  id: r.opt(r.num()),
+  type: r.opt(r.str()),
   node_id: r.opt(r.str()),
-  login: r.str(),
+  login: r.opt(r.str()),
   email: r.opt(r.nullable(r.str())),
   organization_billing_email: r.opt(r.nullable(r.str())),
 })));

@@ -23,18 +23,18 @@ let cached: r.Schema<MarketplaceListingPlan> | undefined;
 /** The schema of {@link MarketplaceListingPlan}, built on first use. */
 export function marketplaceListingPlanSchema(): r.Schema<MarketplaceListingPlan> {
   return (cached ??= r.typed<MarketplaceListingPlan>(r.obj({
-  url: r.str(),
-  accounts_url: r.str(),
-  id: r.num(),
-  number: r.num(),
-  name: r.str(),
-  description: r.str(),
-  monthly_price_in_cents: r.num(),
-  yearly_price_in_cents: r.num(),
-  price_model: r.oenum(["FREE","FLAT_RATE","PER_UNIT"]),
-  has_free_trial: r.bool(),
-  unit_name: r.nullable(r.str()),
-  state: r.str(),
-  bullets: r.arr(r.str()),
+  url: r.opt(r.str()),
+  accounts_url: r.opt(r.str()),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  name: r.opt(r.str()),
+  description: r.opt(r.str()),
+  monthly_price_in_cents: r.opt(r.num()),
+  yearly_price_in_cents: r.opt(r.num()),
+  price_model: r.opt(r.oenum(["FREE","FLAT_RATE","PER_UNIT"])),
+  has_free_trial: r.opt(r.bool()),
+  unit_name: r.opt(r.nullable(r.str())),
+  state: r.opt(r.str()),
+  bullets: r.opt(r.arr(r.str())),
 })));
 }

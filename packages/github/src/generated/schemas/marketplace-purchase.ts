@@ -34,10 +34,10 @@ let cached: r.Schema<MarketplacePurchase> | undefined;
 /** The schema of {@link MarketplacePurchase}, built on first use. */
 export function marketplacePurchaseSchema(): r.Schema<MarketplacePurchase> {
   return (cached ??= r.typed<MarketplacePurchase>(r.obj({
-  url: r.str(),
-  type: r.str(),
-  id: r.num(),
-  login: r.str(),
+  url: r.opt(r.str()),
+  type: r.opt(r.str()),
+  id: r.opt(r.num()),
+  login: r.opt(r.str()),
   organization_billing_email: r.opt(r.str()),
   email: r.opt(r.nullable(r.str())),
   marketplace_pending_change: r.opt(r.nullable(r.obj({
@@ -47,7 +47,7 @@ export function marketplacePurchaseSchema(): r.Schema<MarketplacePurchase> {
     id: r.opt(r.num()),
     plan: r.opt(marketplaceListingPlanSchema()),
   }))),
-  marketplace_purchase: r.obj({
+  marketplace_purchase: r.opt(r.obj({
     billing_cycle: r.opt(r.str()),
     next_billing_date: r.opt(r.nullable(r.str())),
     is_installed: r.opt(r.bool()),
@@ -56,6 +56,6 @@ export function marketplacePurchaseSchema(): r.Schema<MarketplacePurchase> {
     free_trial_ends_on: r.opt(r.nullable(r.str())),
     updated_at: r.opt(r.str()),
     plan: r.opt(marketplaceListingPlanSchema()),
-  }),
+  })),
 })));
 }

@@ -13,7 +13,7 @@ let cached: r.Schema<MemberEvent> | undefined;
 /** The schema of {@link MemberEvent}, built on first use. */
 export function memberEventSchema(): r.Schema<MemberEvent> {
   return (cached ??= r.typed<MemberEvent>(r.obj({
-  action: r.str(),
-  member: simpleUserSchema(),
+  action: r.opt(r.str()),
+  member: r.opt(simpleUserSchema()),
 })));
 }

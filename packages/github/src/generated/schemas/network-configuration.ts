@@ -24,12 +24,12 @@ let cached: r.Schema<NetworkConfiguration> | undefined;
 /** The schema of {@link NetworkConfiguration}, built on first use. */
 export function networkConfigurationSchema(): r.Schema<NetworkConfiguration> {
   return (cached ??= r.typed<NetworkConfiguration>(r.obj({
-  id: r.str(),
-  name: r.str(),
+  id: r.opt(r.str()),
+  name: r.opt(r.str()),
   compute_service: r.opt(r.oenum(["none","actions","codespaces"])),
   network_settings_ids: r.opt(r.arr(r.str())),
   failover_network_settings_ids: r.opt(r.arr(r.str())),
   failover_network_enabled: r.opt(r.bool()),
-  created_on: r.nullable(r.str()),
+  created_on: r.opt(r.nullable(r.str())),
 })));
 }

@@ -20,10 +20,10 @@ let cached: r.Schema<NetworkSettings> | undefined;
 /** The schema of {@link NetworkSettings}, built on first use. */
 export function networkSettingsSchema(): r.Schema<NetworkSettings> {
   return (cached ??= r.typed<NetworkSettings>(r.obj({
-  id: r.str(),
+  id: r.opt(r.str()),
   network_configuration_id: r.opt(r.str()),
-  name: r.str(),
-  subnet_id: r.str(),
-  region: r.str(),
+  name: r.opt(r.str()),
+  subnet_id: r.opt(r.str()),
+  region: r.opt(r.str()),
 })));
 }

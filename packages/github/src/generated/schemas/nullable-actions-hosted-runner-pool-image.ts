@@ -20,10 +20,10 @@ let cached: r.Schema<NullableActionsHostedRunnerPoolImage> | undefined;
 /** The schema of {@link NullableActionsHostedRunnerPoolImage}, built on first use. */
 export function nullableActionsHostedRunnerPoolImageSchema(): r.Schema<NullableActionsHostedRunnerPoolImage> {
   return (cached ??= r.typed<NullableActionsHostedRunnerPoolImage>(r.nullable(r.obj({
-  id: r.str(),
-  size_gb: r.num(),
-  display_name: r.str(),
-  source: r.oenum(["github","partner","custom"]),
+  id: r.opt(r.str()),
+  size_gb: r.opt(r.num()),
+  display_name: r.opt(r.str()),
+  source: r.opt(r.oenum(["github","partner","custom"])),
   version: r.opt(r.str()),
 }))));
 }

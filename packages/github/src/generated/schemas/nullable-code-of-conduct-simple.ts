@@ -14,9 +14,9 @@ let cached: r.Schema<NullableCodeOfConductSimple> | undefined;
 /** The schema of {@link NullableCodeOfConductSimple}, built on first use. */
 export function nullableCodeOfConductSimpleSchema(): r.Schema<NullableCodeOfConductSimple> {
   return (cached ??= r.typed<NullableCodeOfConductSimple>(r.nullable(r.obj({
-  url: r.str(),
-  key: r.str(),
-  name: r.str(),
-  html_url: r.nullable(r.str()),
+  url: r.opt(r.str()),
+  key: r.opt(r.str()),
+  name: r.opt(r.str()),
+  html_url: r.opt(r.nullable(r.str())),
 }))));
 }

@@ -12,7 +12,7 @@ let cached: r.Schema<NullableCommunityHealthFile> | undefined;
 /** The schema of {@link NullableCommunityHealthFile}, built on first use. */
 export function nullableCommunityHealthFileSchema(): r.Schema<NullableCommunityHealthFile> {
   return (cached ??= r.typed<NullableCommunityHealthFile>(r.nullable(r.obj({
-  url: r.str(),
-  html_url: r.str(),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
 }))));
 }

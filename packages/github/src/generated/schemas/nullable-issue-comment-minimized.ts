@@ -12,6 +12,6 @@ let cached: r.Schema<NullableIssueCommentMinimized> | undefined;
 /** The schema of {@link NullableIssueCommentMinimized}, built on first use. */
 export function nullableIssueCommentMinimizedSchema(): r.Schema<NullableIssueCommentMinimized> {
   return (cached ??= r.typed<NullableIssueCommentMinimized>(r.nullable(r.obj({
-  reason: r.nullable(r.str()),
+  reason: r.opt(r.nullable(r.str())),
 }))));
 }

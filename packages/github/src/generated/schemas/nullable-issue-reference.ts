@@ -31,16 +31,16 @@ let cached: r.Schema<NullableIssueReference> | undefined;
 /** The schema of {@link NullableIssueReference}, built on first use. */
 export function nullableIssueReferenceSchema(): r.Schema<NullableIssueReference> {
   return (cached ??= r.typed<NullableIssueReference>(r.nullable(r.obj({
-  number: r.num(),
-  title: r.str(),
-  state: r.str(),
+  number: r.opt(r.num()),
+  title: r.opt(r.str()),
+  state: r.opt(r.str()),
   state_reason: r.opt(r.nullable(r.str())),
-  repository: simpleRepositorySchema(),
-  issue_type: r.nullable(r.obj({
-    id: r.num(),
-    node_id: r.str(),
-    name: r.str(),
+  repository: r.opt(simpleRepositorySchema()),
+  issue_type: r.opt(r.nullable(r.obj({
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
+    name: r.opt(r.str()),
     color: r.opt(r.nullable(r.str())),
-  })),
+  }))),
 }))));
 }

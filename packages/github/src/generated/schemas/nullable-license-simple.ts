@@ -16,11 +16,11 @@ let cached: r.Schema<NullableLicenseSimple> | undefined;
 /** The schema of {@link NullableLicenseSimple}, built on first use. */
 export function nullableLicenseSimpleSchema(): r.Schema<NullableLicenseSimple> {
   return (cached ??= r.typed<NullableLicenseSimple>(r.nullable(r.obj({
-  key: r.str(),
-  name: r.str(),
-  url: r.nullable(r.str()),
-  spdx_id: r.nullable(r.str()),
-  node_id: r.str(),
+  key: r.opt(r.str()),
+  name: r.opt(r.str()),
+  url: r.opt(r.nullable(r.str())),
+  spdx_id: r.opt(r.nullable(r.str())),
+  node_id: r.opt(r.str()),
   html_url: r.opt(r.str()),
 }))));
 }

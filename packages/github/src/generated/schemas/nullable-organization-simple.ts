@@ -22,17 +22,17 @@ let cached: r.Schema<NullableOrganizationSimple> | undefined;
 /** The schema of {@link NullableOrganizationSimple}, built on first use. */
 export function nullableOrganizationSimpleSchema(): r.Schema<NullableOrganizationSimple> {
   return (cached ??= r.typed<NullableOrganizationSimple>(r.nullable(r.obj({
-  login: r.str(),
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  repos_url: r.str(),
-  events_url: r.str(),
-  hooks_url: r.str(),
-  issues_url: r.str(),
-  members_url: r.str(),
-  public_members_url: r.str(),
-  avatar_url: r.str(),
-  description: r.nullable(r.str()),
+  login: r.opt(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  repos_url: r.opt(r.str()),
+  events_url: r.opt(r.str()),
+  hooks_url: r.opt(r.str()),
+  issues_url: r.opt(r.str()),
+  members_url: r.opt(r.str()),
+  public_members_url: r.opt(r.str()),
+  avatar_url: r.opt(r.str()),
+  description: r.opt(r.nullable(r.str())),
 }))));
 }

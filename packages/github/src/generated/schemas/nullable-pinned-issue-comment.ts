@@ -13,7 +13,7 @@ let cached: r.Schema<NullablePinnedIssueComment> | undefined;
 /** The schema of {@link NullablePinnedIssueComment}, built on first use. */
 export function nullablePinnedIssueCommentSchema(): r.Schema<NullablePinnedIssueComment> {
   return (cached ??= r.typed<NullablePinnedIssueComment>(r.nullable(r.obj({
-  pinned_at: r.str(),
-  pinned_by: nullableSimpleUserSchema(),
+  pinned_at: r.opt(r.str()),
+  pinned_by: r.opt(nullableSimpleUserSchema()),
 }))));
 }

@@ -30,12 +30,12 @@ let cached: r.Schema<NullableProjectsV2StatusUpdate> | undefined;
 /** The schema of {@link NullableProjectsV2StatusUpdate}, built on first use. */
 export function nullableProjectsV2StatusUpdateSchema(): r.Schema<NullableProjectsV2StatusUpdate> {
   return (cached ??= r.typed<NullableProjectsV2StatusUpdate>(r.nullable(r.obj({
-  id: r.num(),
-  node_id: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
   project_node_id: r.opt(r.str()),
   creator: r.opt(simpleUserSchema()),
-  created_at: r.str(),
-  updated_at: r.str(),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
   status: r.opt(r.nullable(r.oenum(["INACTIVE","ON_TRACK","AT_RISK","OFF_TRACK","COMPLETE"]))),
   start_date: r.opt(r.str()),
   target_date: r.opt(r.str()),

@@ -20,12 +20,12 @@ let cached: r.Schema<NullableScopedInstallation> | undefined;
 /** The schema of {@link NullableScopedInstallation}, built on first use. */
 export function nullableScopedInstallationSchema(): r.Schema<NullableScopedInstallation> {
   return (cached ??= r.typed<NullableScopedInstallation>(r.nullable(r.obj({
-  permissions: appPermissionsSchema(),
-  repository_selection: r.oenum(["all","selected"]),
-  single_file_name: r.nullable(r.str()),
+  permissions: r.opt(appPermissionsSchema()),
+  repository_selection: r.opt(r.oenum(["all","selected"])),
+  single_file_name: r.opt(r.nullable(r.str())),
   has_multiple_single_files: r.opt(r.bool()),
   single_file_paths: r.opt(r.arr(r.str())),
-  repositories_url: r.str(),
-  account: simpleUserSchema(),
+  repositories_url: r.opt(r.str()),
+  account: r.opt(simpleUserSchema()),
 }))));
 }

@@ -32,17 +32,17 @@ let cached: r.Schema<NullableSimpleCommit> | undefined;
 /** The schema of {@link NullableSimpleCommit}, built on first use. */
 export function nullableSimpleCommitSchema(): r.Schema<NullableSimpleCommit> {
   return (cached ??= r.typed<NullableSimpleCommit>(r.nullable(r.obj({
-  id: r.str(),
-  tree_id: r.str(),
-  message: r.str(),
-  timestamp: r.str(),
-  author: r.nullable(r.obj({
-    name: r.str(),
-    email: r.str(),
-  })),
-  committer: r.nullable(r.obj({
-    name: r.str(),
-    email: r.str(),
-  })),
+  id: r.opt(r.str()),
+  tree_id: r.opt(r.str()),
+  message: r.opt(r.str()),
+  timestamp: r.opt(r.str()),
+  author: r.opt(r.nullable(r.obj({
+    name: r.opt(r.str()),
+    email: r.opt(r.str()),
+  }))),
+  committer: r.opt(r.nullable(r.obj({
+    name: r.opt(r.str()),
+    email: r.opt(r.str()),
+  }))),
 }))));
 }

@@ -12,6 +12,6 @@ let cached: r.Schema<OidcCustomPropertyInclusionInput> | undefined;
 /** The schema of {@link OidcCustomPropertyInclusionInput}, built on first use. */
 export function oidcCustomPropertyInclusionInputSchema(): r.Schema<OidcCustomPropertyInclusionInput> {
   return (cached ??= r.typed<OidcCustomPropertyInclusionInput>(r.obj({
-  custom_property_name: r.str(),
+  custom_property_name: r.opt(r.str()),
 })));
 }

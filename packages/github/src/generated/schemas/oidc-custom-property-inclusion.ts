@@ -14,7 +14,7 @@ let cached: r.Schema<OidcCustomPropertyInclusion> | undefined;
 /** The schema of {@link OidcCustomPropertyInclusion}, built on first use. */
 export function oidcCustomPropertyInclusionSchema(): r.Schema<OidcCustomPropertyInclusion> {
   return (cached ??= r.typed<OidcCustomPropertyInclusion>(r.obj({
-  custom_property_name: r.str(),
-  inclusion_source: r.oenum(["organization","enterprise"]),
+  custom_property_name: r.opt(r.str()),
+  inclusion_source: r.opt(r.oenum(["organization","enterprise"])),
 })));
 }

@@ -18,7 +18,7 @@ let cached: r.Schema<OidcCustomSubRepo> | undefined;
 /** The schema of {@link OidcCustomSubRepo}, built on first use. */
 export function oidcCustomSubRepoSchema(): r.Schema<OidcCustomSubRepo> {
   return (cached ??= r.typed<OidcCustomSubRepo>(r.obj({
-  use_default: r.bool(),
+  use_default: r.opt(r.bool()),
   include_claim_keys: r.opt(r.arr(r.str())),
   use_immutable_subject: r.opt(r.bool()),
   sub_claim_prefix: r.opt(r.str()),

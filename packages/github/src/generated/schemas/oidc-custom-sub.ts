@@ -14,7 +14,7 @@ let cached: r.Schema<OidcCustomSub> | undefined;
 /** The schema of {@link OidcCustomSub}, built on first use. */
 export function oidcCustomSubSchema(): r.Schema<OidcCustomSub> {
   return (cached ??= r.typed<OidcCustomSub>(r.obj({
-  include_claim_keys: r.arr(r.str()),
+  include_claim_keys: r.opt(r.arr(r.str())),
   use_immutable_subject: r.opt(r.bool()),
 })));
 }

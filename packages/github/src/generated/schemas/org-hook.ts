@@ -26,21 +26,21 @@ let cached: r.Schema<OrgHook> | undefined;
 /** The schema of {@link OrgHook}, built on first use. */
 export function orgHookSchema(): r.Schema<OrgHook> {
   return (cached ??= r.typed<OrgHook>(r.obj({
-  id: r.num(),
-  url: r.str(),
-  ping_url: r.str(),
+  id: r.opt(r.num()),
+  url: r.opt(r.str()),
+  ping_url: r.opt(r.str()),
   deliveries_url: r.opt(r.str()),
-  name: r.str(),
-  events: r.arr(r.str()),
-  active: r.bool(),
-  config: r.obj({
+  name: r.opt(r.str()),
+  events: r.opt(r.arr(r.str())),
+  active: r.opt(r.bool()),
+  config: r.opt(r.obj({
     url: r.opt(r.str()),
     insecure_ssl: r.opt(r.str()),
     content_type: r.opt(r.str()),
     secret: r.opt(r.str()),
-  }),
-  updated_at: r.str(),
-  created_at: r.str(),
-  type: r.str(),
+  })),
+  updated_at: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  type: r.opt(r.str()),
 })));
 }

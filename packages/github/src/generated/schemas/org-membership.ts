@@ -27,16 +27,16 @@ let cached: r.Schema<OrgMembership> | undefined;
 /** The schema of {@link OrgMembership}, built on first use. */
 export function orgMembershipSchema(): r.Schema<OrgMembership> {
   return (cached ??= r.typed<OrgMembership>(r.obj({
-  url: r.str(),
-  state: r.oenum(["active","pending"]),
-  role: r.oenum(["admin","member","billing_manager"]),
+  url: r.opt(r.str()),
+  state: r.opt(r.oenum(["active","pending"])),
+  role: r.opt(r.oenum(["admin","member","billing_manager"])),
   direct_membership: r.opt(r.bool()),
   enterprise_teams_providing_indirect_membership: r.opt(r.arr(r.str())),
-  organization_url: r.str(),
-  organization: organizationSimpleSchema(),
-  user: nullableSimpleUserSchema(),
+  organization_url: r.opt(r.str()),
+  organization: r.opt(organizationSimpleSchema()),
+  user: r.opt(nullableSimpleUserSchema()),
   permissions: r.opt(r.obj({
-    can_create_repository: r.bool(),
+    can_create_repository: r.opt(r.bool()),
   })),
 })));
 }

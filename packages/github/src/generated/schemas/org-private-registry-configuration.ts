@@ -56,13 +56,13 @@ let cached: r.Schema<OrgPrivateRegistryConfiguration> | undefined;
 /** The schema of {@link OrgPrivateRegistryConfiguration}, built on first use. */
 export function orgPrivateRegistryConfigurationSchema(): r.Schema<OrgPrivateRegistryConfiguration> {
   return (cached ??= r.typed<OrgPrivateRegistryConfiguration>(r.obj({
-  name: r.str(),
-  registry_type: r.oenum(["maven_repository","nuget_feed","goproxy_server","npm_registry","rubygems_server","cargo_registry","composer_repository","docker_registry","git_source","helm_registry","hex_organization","hex_repository","pub_repository","python_index","terraform_registry"]),
+  name: r.opt(r.str()),
+  registry_type: r.opt(r.oenum(["maven_repository","nuget_feed","goproxy_server","npm_registry","rubygems_server","cargo_registry","composer_repository","docker_registry","git_source","helm_registry","hex_organization","hex_repository","pub_repository","python_index","terraform_registry"])),
   auth_type: r.opt(r.oenum(["token","username_password","oidc_azure","oidc_aws","oidc_jfrog","oidc_cloudsmith","oidc_gcp"])),
   url: r.opt(r.str()),
   username: r.opt(r.nullable(r.str())),
   replaces_base: r.opt(r.bool()),
-  visibility: r.oenum(["all","private","selected"]),
+  visibility: r.opt(r.oenum(["all","private","selected"])),
   tenant_id: r.opt(r.str()),
   client_id: r.opt(r.str()),
   aws_region: r.opt(r.str()),
@@ -78,7 +78,7 @@ export function orgPrivateRegistryConfigurationSchema(): r.Schema<OrgPrivateRegi
   api_host: r.opt(r.str()),
   workload_identity_provider: r.opt(r.str()),
   service_account: r.opt(r.str()),
-  created_at: r.str(),
-  updated_at: r.str(),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -16,9 +16,9 @@ let cached: r.Schema<OrgRepoCustomPropertyValues> | undefined;
 /** The schema of {@link OrgRepoCustomPropertyValues}, built on first use. */
 export function orgRepoCustomPropertyValuesSchema(): r.Schema<OrgRepoCustomPropertyValues> {
   return (cached ??= r.typed<OrgRepoCustomPropertyValues>(r.obj({
-  repository_id: r.num(),
-  repository_name: r.str(),
-  repository_full_name: r.str(),
-  properties: r.arr(customPropertyValueSchema()),
+  repository_id: r.opt(r.num()),
+  repository_name: r.opt(r.str()),
+  repository_full_name: r.opt(r.str()),
+  properties: r.opt(r.arr(customPropertyValueSchema())),
 })));
 }

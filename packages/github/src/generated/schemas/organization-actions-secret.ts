@@ -17,10 +17,10 @@ let cached: r.Schema<OrganizationActionsSecret> | undefined;
 /** The schema of {@link OrganizationActionsSecret}, built on first use. */
 export function organizationActionsSecretSchema(): r.Schema<OrganizationActionsSecret> {
   return (cached ??= r.typed<OrganizationActionsSecret>(r.obj({
-  name: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  visibility: r.oenum(["all","private","selected"]),
+  name: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  visibility: r.opt(r.oenum(["all","private","selected"])),
   selected_repositories_url: r.opt(r.str()),
 })));
 }

@@ -21,11 +21,11 @@ let cached: r.Schema<OrganizationActionsVariable> | undefined;
 /** The schema of {@link OrganizationActionsVariable}, built on first use. */
 export function organizationActionsVariableSchema(): r.Schema<OrganizationActionsVariable> {
   return (cached ??= r.typed<OrganizationActionsVariable>(r.obj({
-  name: r.str(),
-  value: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  visibility: r.oenum(["all","private","selected"]),
+  name: r.opt(r.str()),
+  value: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  visibility: r.opt(r.oenum(["all","private","selected"])),
   selected_repositories_url: r.opt(r.str()),
 })));
 }

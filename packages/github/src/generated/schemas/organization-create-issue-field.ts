@@ -28,15 +28,15 @@ let cached: r.Schema<OrganizationCreateIssueField> | undefined;
 /** The schema of {@link OrganizationCreateIssueField}, built on first use. */
 export function organizationCreateIssueFieldSchema(): r.Schema<OrganizationCreateIssueField> {
   return (cached ??= r.typed<OrganizationCreateIssueField>(r.obj({
-  name: r.str(),
+  name: r.opt(r.str()),
   description: r.opt(r.nullable(r.str())),
-  data_type: r.oenum(["text","date","single_select","multi_select","number"]),
+  data_type: r.opt(r.oenum(["text","date","single_select","multi_select","number"])),
   visibility: r.opt(r.oenum(["organization_members_only","all"])),
   options: r.opt(r.nullable(r.arr(r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.nullable(r.str())),
-    color: r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"]),
-    priority: r.num(),
+    color: r.opt(r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"])),
+    priority: r.opt(r.num()),
   })))),
 })));
 }

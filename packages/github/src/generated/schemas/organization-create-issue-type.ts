@@ -17,8 +17,8 @@ let cached: r.Schema<OrganizationCreateIssueType> | undefined;
 /** The schema of {@link OrganizationCreateIssueType}, built on first use. */
 export function organizationCreateIssueTypeSchema(): r.Schema<OrganizationCreateIssueType> {
   return (cached ??= r.typed<OrganizationCreateIssueType>(r.obj({
-  name: r.str(),
-  is_enabled: r.bool(),
+  name: r.opt(r.str()),
+  is_enabled: r.opt(r.bool()),
   description: r.opt(r.nullable(r.str())),
   color: r.opt(r.nullable(r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"]))),
 })));

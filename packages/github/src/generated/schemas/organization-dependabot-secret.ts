@@ -17,10 +17,10 @@ let cached: r.Schema<OrganizationDependabotSecret> | undefined;
 /** The schema of {@link OrganizationDependabotSecret}, built on first use. */
 export function organizationDependabotSecretSchema(): r.Schema<OrganizationDependabotSecret> {
   return (cached ??= r.typed<OrganizationDependabotSecret>(r.obj({
-  name: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  visibility: r.oenum(["all","private","selected"]),
+  name: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  visibility: r.opt(r.oenum(["all","private","selected"])),
   selected_repositories_url: r.opt(r.str()),
 })));
 }

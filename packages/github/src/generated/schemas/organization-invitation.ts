@@ -23,17 +23,17 @@ let cached: r.Schema<OrganizationInvitation> | undefined;
 /** The schema of {@link OrganizationInvitation}, built on first use. */
 export function organizationInvitationSchema(): r.Schema<OrganizationInvitation> {
   return (cached ??= r.typed<OrganizationInvitation>(r.obj({
-  id: r.num(),
-  login: r.nullable(r.str()),
-  email: r.nullable(r.str()),
-  role: r.str(),
-  created_at: r.str(),
+  id: r.opt(r.num()),
+  login: r.opt(r.nullable(r.str())),
+  email: r.opt(r.nullable(r.str())),
+  role: r.opt(r.str()),
+  created_at: r.opt(r.str()),
   failed_at: r.opt(r.nullable(r.str())),
   failed_reason: r.opt(r.nullable(r.str())),
-  inviter: simpleUserSchema(),
-  team_count: r.num(),
-  node_id: r.str(),
-  invitation_teams_url: r.str(),
+  inviter: r.opt(simpleUserSchema()),
+  team_count: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  invitation_teams_url: r.opt(r.str()),
   invitation_source: r.opt(r.str()),
 })));
 }

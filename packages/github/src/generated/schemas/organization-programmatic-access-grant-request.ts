@@ -38,21 +38,21 @@ let cached: r.Schema<OrganizationProgrammaticAccessGrantRequest> | undefined;
 /** The schema of {@link OrganizationProgrammaticAccessGrantRequest}, built on first use. */
 export function organizationProgrammaticAccessGrantRequestSchema(): r.Schema<OrganizationProgrammaticAccessGrantRequest> {
   return (cached ??= r.typed<OrganizationProgrammaticAccessGrantRequest>(r.obj({
-  id: r.num(),
-  reason: r.nullable(r.str()),
-  owner: simpleUserSchema(),
-  repository_selection: r.oenum(["none","all","subset"]),
-  repositories_url: r.str(),
-  permissions: r.obj({
+  id: r.opt(r.num()),
+  reason: r.opt(r.nullable(r.str())),
+  owner: r.opt(simpleUserSchema()),
+  repository_selection: r.opt(r.oenum(["none","all","subset"])),
+  repositories_url: r.opt(r.str()),
+  permissions: r.opt(r.obj({
     organization: r.opt(r.rec(r.str())),
     repository: r.opt(r.rec(r.str())),
     other: r.opt(r.rec(r.str())),
-  }),
-  created_at: r.str(),
-  token_id: r.num(),
-  token_name: r.str(),
-  token_expired: r.bool(),
-  token_expires_at: r.nullable(r.str()),
-  token_last_used_at: r.nullable(r.str()),
+  })),
+  created_at: r.opt(r.str()),
+  token_id: r.opt(r.num()),
+  token_name: r.opt(r.str()),
+  token_expired: r.opt(r.bool()),
+  token_expires_at: r.opt(r.nullable(r.str())),
+  token_last_used_at: r.opt(r.nullable(r.str())),
 })));
 }

@@ -36,20 +36,20 @@ let cached: r.Schema<OrganizationProgrammaticAccessGrant> | undefined;
 /** The schema of {@link OrganizationProgrammaticAccessGrant}, built on first use. */
 export function organizationProgrammaticAccessGrantSchema(): r.Schema<OrganizationProgrammaticAccessGrant> {
   return (cached ??= r.typed<OrganizationProgrammaticAccessGrant>(r.obj({
-  id: r.num(),
-  owner: simpleUserSchema(),
-  repository_selection: r.oenum(["none","all","subset"]),
-  repositories_url: r.str(),
-  permissions: r.obj({
+  id: r.opt(r.num()),
+  owner: r.opt(simpleUserSchema()),
+  repository_selection: r.opt(r.oenum(["none","all","subset"])),
+  repositories_url: r.opt(r.str()),
+  permissions: r.opt(r.obj({
     organization: r.opt(r.rec(r.str())),
     repository: r.opt(r.rec(r.str())),
     other: r.opt(r.rec(r.str())),
-  }),
-  access_granted_at: r.str(),
-  token_id: r.num(),
-  token_name: r.str(),
-  token_expired: r.bool(),
-  token_expires_at: r.nullable(r.str()),
-  token_last_used_at: r.nullable(r.str()),
+  })),
+  access_granted_at: r.opt(r.str()),
+  token_id: r.opt(r.num()),
+  token_name: r.opt(r.str()),
+  token_expired: r.opt(r.bool()),
+  token_expires_at: r.opt(r.nullable(r.str())),
+  token_last_used_at: r.opt(r.nullable(r.str())),
 })));
 }

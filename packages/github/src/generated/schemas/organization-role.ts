@@ -28,14 +28,14 @@ let cached: r.Schema<OrganizationRole> | undefined;
 /** The schema of {@link OrganizationRole}, built on first use. */
 export function organizationRoleSchema(): r.Schema<OrganizationRole> {
   return (cached ??= r.typed<OrganizationRole>(r.obj({
-  id: r.num(),
-  name: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
   description: r.opt(r.nullable(r.str())),
   base_role: r.opt(r.nullable(r.oenum(["read","triage","write","maintain","admin"]))),
   source: r.opt(r.nullable(r.oenum(["Organization","Enterprise","Predefined"]))),
-  permissions: r.arr(r.str()),
-  organization: nullableSimpleUserSchema(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  permissions: r.opt(r.arr(r.str())),
+  organization: r.opt(nullableSimpleUserSchema()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

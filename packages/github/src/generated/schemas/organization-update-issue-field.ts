@@ -33,10 +33,10 @@ export function organizationUpdateIssueFieldSchema(): r.Schema<OrganizationUpdat
   visibility: r.opt(r.oenum(["organization_members_only","all"])),
   options: r.opt(r.arr(r.obj({
     id: r.opt(r.num()),
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.nullable(r.str())),
-    color: r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"]),
-    priority: r.num(),
+    color: r.opt(r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"])),
+    priority: r.opt(r.num()),
   }))),
 })));
 }

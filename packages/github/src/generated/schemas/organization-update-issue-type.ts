@@ -17,8 +17,8 @@ let cached: r.Schema<OrganizationUpdateIssueType> | undefined;
 /** The schema of {@link OrganizationUpdateIssueType}, built on first use. */
 export function organizationUpdateIssueTypeSchema(): r.Schema<OrganizationUpdateIssueType> {
   return (cached ??= r.typed<OrganizationUpdateIssueType>(r.obj({
-  name: r.str(),
-  is_enabled: r.bool(),
+  name: r.opt(r.str()),
+  is_enabled: r.opt(r.bool()),
   description: r.opt(r.nullable(r.str())),
   color: r.opt(r.nullable(r.oenum(["gray","blue","green","yellow","orange","red","pink","purple"]))),
 })));

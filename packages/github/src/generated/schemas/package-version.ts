@@ -31,20 +31,20 @@ let cached: r.Schema<PackageVersion> | undefined;
 /** The schema of {@link PackageVersion}, built on first use. */
 export function packageVersionSchema(): r.Schema<PackageVersion> {
   return (cached ??= r.typed<PackageVersion>(r.obj({
-  id: r.num(),
-  name: r.str(),
-  url: r.str(),
-  package_html_url: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  url: r.opt(r.str()),
+  package_html_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
   license: r.opt(r.str()),
   description: r.opt(r.str()),
-  created_at: r.str(),
-  updated_at: r.str(),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
   deleted_at: r.opt(r.str()),
   metadata: r.opt(r.obj({
-    package_type: r.oenum(["npm","maven","rubygems","docker","nuget","container"]),
+    package_type: r.opt(r.oenum(["npm","maven","rubygems","docker","nuget","container"])),
     container: r.opt(r.obj({
-      tags: r.arr(r.str()),
+      tags: r.opt(r.arr(r.str())),
     })),
     docker: r.opt(r.obj({
       tag: r.opt(r.arr(r.str())),

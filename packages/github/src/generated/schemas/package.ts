@@ -26,16 +26,16 @@ let cached: r.Schema<Package> | undefined;
 /** The schema of {@link Package}, built on first use. */
 export function packageSchema(): r.Schema<Package> {
   return (cached ??= r.typed<Package>(r.obj({
-  id: r.num(),
-  name: r.str(),
-  package_type: r.oenum(["npm","maven","rubygems","docker","nuget","container"]),
-  url: r.str(),
-  html_url: r.str(),
-  version_count: r.num(),
-  visibility: r.oenum(["private","public"]),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  package_type: r.opt(r.oenum(["npm","maven","rubygems","docker","nuget","container"])),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  version_count: r.opt(r.num()),
+  visibility: r.opt(r.oenum(["private","public"])),
   owner: r.opt(nullableSimpleUserSchema()),
   repository: r.opt(nullableMinimalRepositorySchema()),
-  created_at: r.str(),
-  updated_at: r.str(),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -12,7 +12,7 @@ let cached: r.Schema<PageBuildStatus> | undefined;
 /** The schema of {@link PageBuildStatus}, built on first use. */
 export function pageBuildStatusSchema(): r.Schema<PageBuildStatus> {
   return (cached ??= r.typed<PageBuildStatus>(r.obj({
-  url: r.str(),
-  status: r.str(),
+  url: r.opt(r.str()),
+  status: r.opt(r.str()),
 })));
 }

@@ -21,15 +21,15 @@ let cached: r.Schema<PageBuild> | undefined;
 /** The schema of {@link PageBuild}, built on first use. */
 export function pageBuildSchema(): r.Schema<PageBuild> {
   return (cached ??= r.typed<PageBuild>(r.obj({
-  url: r.str(),
-  status: r.str(),
-  error: r.obj({
-    message: r.nullable(r.str()),
-  }),
-  pusher: nullableSimpleUserSchema(),
-  commit: r.str(),
-  duration: r.num(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  url: r.opt(r.str()),
+  status: r.opt(r.str()),
+  error: r.opt(r.obj({
+    message: r.opt(r.nullable(r.str())),
+  })),
+  pusher: r.opt(nullableSimpleUserSchema()),
+  commit: r.opt(r.str()),
+  duration: r.opt(r.num()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -18,9 +18,9 @@ let cached: r.Schema<PageDeployment> | undefined;
 /** The schema of {@link PageDeployment}, built on first use. */
 export function pageDeploymentSchema(): r.Schema<PageDeployment> {
   return (cached ??= r.typed<PageDeployment>(r.obj({
-  id: r.union([r.num(), r.str()]),
-  status_url: r.str(),
-  page_url: r.str(),
+  id: r.opt(r.union([r.num(), r.str()])),
+  status_url: r.opt(r.str()),
+  page_url: r.opt(r.str()),
   preview_url: r.opt(r.str()),
 })));
 }

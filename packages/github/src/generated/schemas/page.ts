@@ -34,16 +34,16 @@ let cached: r.Schema<Page> | undefined;
 /** The schema of {@link Page}, built on first use. */
 export function pageSchema(): r.Schema<Page> {
   return (cached ??= r.typed<Page>(r.obj({
-  url: r.str(),
-  status: r.nullable(r.oenum(["built","building","errored"])),
-  cname: r.nullable(r.str()),
+  url: r.opt(r.str()),
+  status: r.opt(r.nullable(r.oenum(["built","building","errored"]))),
+  cname: r.opt(r.nullable(r.str())),
   protected_domain_state: r.opt(r.nullable(r.oenum(["pending","verified","unverified"]))),
   pending_domain_unverified_at: r.opt(r.nullable(r.str())),
-  custom_404: r.bool(),
+  custom_404: r.opt(r.bool()),
   html_url: r.opt(r.str()),
   build_type: r.opt(r.nullable(r.oenum(["legacy","workflow"]))),
   source: r.opt(pagesSourceHashSchema()),
-  public: r.bool(),
+  public: r.opt(r.bool()),
   https_certificate: r.opt(pagesHttpsCertificateSchema()),
   https_enforced: r.opt(r.bool()),
 })));

@@ -15,9 +15,9 @@ let cached: r.Schema<PagesHttpsCertificate> | undefined;
 /** The schema of {@link PagesHttpsCertificate}, built on first use. */
 export function pagesHttpsCertificateSchema(): r.Schema<PagesHttpsCertificate> {
   return (cached ??= r.typed<PagesHttpsCertificate>(r.obj({
-  state: r.oenum(["new","authorization_created","authorization_pending","authorized","authorization_revoked","issued","uploaded","approved","errored","bad_authz","destroy_pending","dns_changed"]),
-  description: r.str(),
-  domains: r.arr(r.str()),
+  state: r.opt(r.oenum(["new","authorization_created","authorization_pending","authorized","authorization_revoked","issued","uploaded","approved","errored","bad_authz","destroy_pending","dns_changed"])),
+  description: r.opt(r.str()),
+  domains: r.opt(r.arr(r.str())),
   expires_at: r.opt(r.str()),
 })));
 }

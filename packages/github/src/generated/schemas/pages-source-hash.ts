@@ -12,7 +12,7 @@ let cached: r.Schema<PagesSourceHash> | undefined;
 /** The schema of {@link PagesSourceHash}, built on first use. */
 export function pagesSourceHashSchema(): r.Schema<PagesSourceHash> {
   return (cached ??= r.typed<PagesSourceHash>(r.obj({
-  branch: r.str(),
-  path: r.str(),
+  branch: r.opt(r.str()),
+  path: r.opt(r.str()),
 })));
 }

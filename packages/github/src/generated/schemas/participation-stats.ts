@@ -12,7 +12,7 @@ let cached: r.Schema<ParticipationStats> | undefined;
 /** The schema of {@link ParticipationStats}, built on first use. */
 export function participationStatsSchema(): r.Schema<ParticipationStats> {
   return (cached ??= r.typed<ParticipationStats>(r.obj({
-  all: r.arr(r.num()),
-  owner: r.arr(r.num()),
+  all: r.opt(r.arr(r.num())),
+  owner: r.opt(r.arr(r.num())),
 })));
 }

@@ -33,19 +33,19 @@ let cached: r.Schema<PendingDeployment> | undefined;
 /** The schema of {@link PendingDeployment}, built on first use. */
 export function pendingDeploymentSchema(): r.Schema<PendingDeployment> {
   return (cached ??= r.typed<PendingDeployment>(r.obj({
-  environment: r.obj({
+  environment: r.opt(r.obj({
     id: r.opt(r.num()),
     node_id: r.opt(r.str()),
     name: r.opt(r.str()),
     url: r.opt(r.str()),
     html_url: r.opt(r.str()),
-  }),
-  wait_timer: r.num(),
-  wait_timer_started_at: r.nullable(r.str()),
-  current_user_can_approve: r.bool(),
-  reviewers: r.arr(r.obj({
+  })),
+  wait_timer: r.opt(r.num()),
+  wait_timer_started_at: r.opt(r.nullable(r.str())),
+  current_user_can_approve: r.opt(r.bool()),
+  reviewers: r.opt(r.arr(r.obj({
     type: r.opt(deploymentReviewerTypeSchema()),
     reviewer: r.opt(r.union([simpleUserSchema(), teamSchema()])),
-  })),
+  }))),
 })));
 }

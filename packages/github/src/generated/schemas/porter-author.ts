@@ -17,12 +17,12 @@ let cached: r.Schema<PorterAuthor> | undefined;
 /** The schema of {@link PorterAuthor}, built on first use. */
 export function porterAuthorSchema(): r.Schema<PorterAuthor> {
   return (cached ??= r.typed<PorterAuthor>(r.obj({
-  id: r.num(),
-  remote_id: r.str(),
-  remote_name: r.str(),
-  email: r.str(),
-  name: r.str(),
-  url: r.str(),
-  import_url: r.str(),
+  id: r.opt(r.num()),
+  remote_id: r.opt(r.str()),
+  remote_name: r.opt(r.str()),
+  email: r.opt(r.str()),
+  name: r.opt(r.str()),
+  url: r.opt(r.str()),
+  import_url: r.opt(r.str()),
 })));
 }

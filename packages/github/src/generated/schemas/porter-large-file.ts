@@ -14,9 +14,9 @@ let cached: r.Schema<PorterLargeFile> | undefined;
 /** The schema of {@link PorterLargeFile}, built on first use. */
 export function porterLargeFileSchema(): r.Schema<PorterLargeFile> {
   return (cached ??= r.typed<PorterLargeFile>(r.obj({
-  ref_name: r.str(),
-  path: r.str(),
-  oid: r.str(),
-  size: r.num(),
+  ref_name: r.opt(r.str()),
+  path: r.opt(r.str()),
+  oid: r.opt(r.str()),
+  size: r.opt(r.num()),
 })));
 }

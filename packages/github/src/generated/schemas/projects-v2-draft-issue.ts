@@ -24,12 +24,12 @@ let cached: r.Schema<ProjectsV2DraftIssue> | undefined;
 /** The schema of {@link ProjectsV2DraftIssue}, built on first use. */
 export function projectsV2DraftIssueSchema(): r.Schema<ProjectsV2DraftIssue> {
   return (cached ??= r.typed<ProjectsV2DraftIssue>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  title: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  title: r.opt(r.str()),
   body: r.opt(r.nullable(r.str())),
-  user: nullableSimpleUserSchema(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  user: r.opt(nullableSimpleUserSchema()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

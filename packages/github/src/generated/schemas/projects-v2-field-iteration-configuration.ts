@@ -23,12 +23,12 @@ let cached: r.Schema<ProjectsV2FieldIterationConfiguration> | undefined;
 /** The schema of {@link ProjectsV2FieldIterationConfiguration}, built on first use. */
 export function projectsV2FieldIterationConfigurationSchema(): r.Schema<ProjectsV2FieldIterationConfiguration> {
   return (cached ??= r.typed<ProjectsV2FieldIterationConfiguration>(r.obj({
-  start_date: r.str(),
-  duration: r.num(),
+  start_date: r.opt(r.str()),
+  duration: r.opt(r.num()),
   iterations: r.opt(r.arr(r.closed({
-    title: r.str(),
-    start_date: r.str(),
-    duration: r.num(),
+    title: r.opt(r.str()),
+    start_date: r.opt(r.str()),
+    duration: r.opt(r.num()),
   }))),
 })));
 }

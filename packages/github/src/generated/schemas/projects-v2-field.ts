@@ -38,19 +38,19 @@ let cached: r.Schema<ProjectsV2Field> | undefined;
 /** The schema of {@link ProjectsV2Field}, built on first use. */
 export function projectsV2FieldSchema(): r.Schema<ProjectsV2Field> {
   return (cached ??= r.typed<ProjectsV2Field>(r.obj({
-  id: r.num(),
+  id: r.opt(r.num()),
   issue_field_id: r.opt(r.num()),
   node_id: r.opt(r.str()),
-  project_url: r.str(),
-  name: r.str(),
-  data_type: r.oenum(["assignees","linked_pull_requests","reviewers","labels","milestone","repository","title","text","single_select","number","date","iteration","issue_type","parent_issue","sub_issues_progress"]),
+  project_url: r.opt(r.str()),
+  name: r.opt(r.str()),
+  data_type: r.opt(r.oenum(["assignees","linked_pull_requests","reviewers","labels","milestone","repository","title","text","single_select","number","date","iteration","issue_type","parent_issue","sub_issues_progress"])),
   options: r.opt(r.arr(projectsV2SingleSelectOptionsSchema())),
   configuration: r.opt(r.obj({
     start_day: r.opt(r.num()),
     duration: r.opt(r.num()),
     iterations: r.opt(r.arr(projectsV2IterationSettingsSchema())),
   })),
-  created_at: r.str(),
-  updated_at: r.str(),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

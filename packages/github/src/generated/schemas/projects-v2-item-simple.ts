@@ -33,14 +33,14 @@ let cached: r.Schema<ProjectsV2ItemSimple> | undefined;
 /** The schema of {@link ProjectsV2ItemSimple}, built on first use. */
 export function projectsV2ItemSimpleSchema(): r.Schema<ProjectsV2ItemSimple> {
   return (cached ??= r.typed<ProjectsV2ItemSimple>(r.obj({
-  id: r.num(),
+  id: r.opt(r.num()),
   node_id: r.opt(r.str()),
   content: r.opt(r.union([issueSchema(), pullRequestSimpleSchema(), projectsV2DraftIssueSchema()])),
-  content_type: projectsV2ItemContentTypeSchema(),
+  content_type: r.opt(projectsV2ItemContentTypeSchema()),
   creator: r.opt(simpleUserSchema()),
-  created_at: r.str(),
-  updated_at: r.str(),
-  archived_at: r.nullable(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  archived_at: r.opt(r.nullable(r.str())),
   project_url: r.opt(r.str()),
   item_url: r.opt(r.str()),
 })));

@@ -32,15 +32,15 @@ let cached: r.Schema<ProjectsV2ItemWithContent> | undefined;
 /** The schema of {@link ProjectsV2ItemWithContent}, built on first use. */
 export function projectsV2ItemWithContentSchema(): r.Schema<ProjectsV2ItemWithContent> {
   return (cached ??= r.typed<ProjectsV2ItemWithContent>(r.obj({
-  id: r.num(),
+  id: r.opt(r.num()),
   node_id: r.opt(r.str()),
   project_url: r.opt(r.str()),
-  content_type: projectsV2ItemContentTypeSchema(),
+  content_type: r.opt(projectsV2ItemContentTypeSchema()),
   content: r.opt(r.nullable(r.obj({}))),
   creator: r.opt(simpleUserSchema()),
-  created_at: r.str(),
-  updated_at: r.str(),
-  archived_at: r.nullable(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  archived_at: r.opt(r.nullable(r.str())),
   item_url: r.opt(r.nullable(r.str())),
   fields: r.opt(r.arr(r.obj({}))),
 })));

@@ -23,13 +23,13 @@ let cached: r.Schema<ProjectsV2IterationSettings> | undefined;
 /** The schema of {@link ProjectsV2IterationSettings}, built on first use. */
 export function projectsV2IterationSettingsSchema(): r.Schema<ProjectsV2IterationSettings> {
   return (cached ??= r.typed<ProjectsV2IterationSettings>(r.obj({
-  id: r.str(),
-  start_date: r.str(),
-  duration: r.num(),
-  title: r.obj({
-    raw: r.str(),
-    html: r.str(),
-  }),
-  completed: r.bool(),
+  id: r.opt(r.str()),
+  start_date: r.opt(r.str()),
+  duration: r.opt(r.num()),
+  title: r.opt(r.obj({
+    raw: r.opt(r.str()),
+    html: r.opt(r.str()),
+  })),
+  completed: r.opt(r.bool()),
 })));
 }

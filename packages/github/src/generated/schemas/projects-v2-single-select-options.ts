@@ -24,15 +24,15 @@ let cached: r.Schema<ProjectsV2SingleSelectOptions> | undefined;
 /** The schema of {@link ProjectsV2SingleSelectOptions}, built on first use. */
 export function projectsV2SingleSelectOptionsSchema(): r.Schema<ProjectsV2SingleSelectOptions> {
   return (cached ??= r.typed<ProjectsV2SingleSelectOptions>(r.obj({
-  id: r.str(),
-  name: r.obj({
-    raw: r.str(),
-    html: r.str(),
-  }),
-  description: r.obj({
-    raw: r.str(),
-    html: r.str(),
-  }),
-  color: r.str(),
+  id: r.opt(r.str()),
+  name: r.opt(r.obj({
+    raw: r.opt(r.str()),
+    html: r.opt(r.str()),
+  })),
+  description: r.opt(r.obj({
+    raw: r.opt(r.str()),
+    html: r.opt(r.str()),
+  })),
+  color: r.opt(r.str()),
 })));
 }

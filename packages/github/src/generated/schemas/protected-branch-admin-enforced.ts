@@ -12,7 +12,7 @@ let cached: r.Schema<ProtectedBranchAdminEnforced> | undefined;
 /** The schema of {@link ProtectedBranchAdminEnforced}, built on first use. */
 export function protectedBranchAdminEnforcedSchema(): r.Schema<ProtectedBranchAdminEnforced> {
   return (cached ??= r.typed<ProtectedBranchAdminEnforced>(r.obj({
-  url: r.str(),
-  enabled: r.bool(),
+  url: r.opt(r.str()),
+  enabled: r.opt(r.bool()),
 })));
 }

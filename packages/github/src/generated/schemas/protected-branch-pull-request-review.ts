@@ -53,8 +53,8 @@ export function protectedBranchPullRequestReviewSchema(): r.Schema<ProtectedBran
     teams: r.opt(r.arr(teamSchema())),
     apps: r.opt(r.arr(integrationSchema())),
   })),
-  dismiss_stale_reviews: r.bool(),
-  require_code_owner_reviews: r.bool(),
+  dismiss_stale_reviews: r.opt(r.bool()),
+  require_code_owner_reviews: r.opt(r.bool()),
   required_approving_review_count: r.opt(r.num()),
   require_last_push_approval: r.opt(r.bool()),
 })));

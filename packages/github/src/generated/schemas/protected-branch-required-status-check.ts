@@ -21,11 +21,11 @@ export function protectedBranchRequiredStatusCheckSchema(): r.Schema<ProtectedBr
   return (cached ??= r.typed<ProtectedBranchRequiredStatusCheck>(r.obj({
   url: r.opt(r.str()),
   enforcement_level: r.opt(r.str()),
-  contexts: r.arr(r.str()),
-  checks: r.arr(r.obj({
-    context: r.str(),
-    app_id: r.nullable(r.num()),
-  })),
+  contexts: r.opt(r.arr(r.str())),
+  checks: r.opt(r.arr(r.obj({
+    context: r.opt(r.str()),
+    app_id: r.opt(r.nullable(r.num())),
+  }))),
   contexts_url: r.opt(r.str()),
   strict: r.opt(r.bool()),
 })));

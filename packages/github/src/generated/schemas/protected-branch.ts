@@ -70,51 +70,51 @@ let cached: r.Schema<ProtectedBranch> | undefined;
 /** The schema of {@link ProtectedBranch}, built on first use. */
 export function protectedBranchSchema(): r.Schema<ProtectedBranch> {
   return (cached ??= r.typed<ProtectedBranch>(r.obj({
-  url: r.str(),
+  url: r.opt(r.str()),
   required_status_checks: r.opt(statusCheckPolicySchema()),
   required_pull_request_reviews: r.opt(r.obj({
-    url: r.str(),
+    url: r.opt(r.str()),
     dismiss_stale_reviews: r.opt(r.bool()),
     require_code_owner_reviews: r.opt(r.bool()),
     required_approving_review_count: r.opt(r.num()),
     require_last_push_approval: r.opt(r.bool()),
     dismissal_restrictions: r.opt(r.obj({
-      url: r.str(),
-      users_url: r.str(),
-      teams_url: r.str(),
-      users: r.arr(simpleUserSchema()),
-      teams: r.arr(teamSchema()),
+      url: r.opt(r.str()),
+      users_url: r.opt(r.str()),
+      teams_url: r.opt(r.str()),
+      users: r.opt(r.arr(simpleUserSchema())),
+      teams: r.opt(r.arr(teamSchema())),
       apps: r.opt(r.arr(integrationSchema())),
     })),
     bypass_pull_request_allowances: r.opt(r.obj({
-      users: r.arr(simpleUserSchema()),
-      teams: r.arr(teamSchema()),
+      users: r.opt(r.arr(simpleUserSchema())),
+      teams: r.opt(r.arr(teamSchema())),
       apps: r.opt(r.arr(integrationSchema())),
     })),
   })),
   required_signatures: r.opt(r.obj({
-    url: r.str(),
-    enabled: r.bool(),
+    url: r.opt(r.str()),
+    enabled: r.opt(r.bool()),
   })),
   enforce_admins: r.opt(r.closed({
-    url: r.str(),
-    enabled: r.bool(),
+    url: r.opt(r.str()),
+    enabled: r.opt(r.bool()),
   })),
   required_linear_history: r.opt(r.closed({
-    enabled: r.bool(),
+    enabled: r.opt(r.bool()),
   })),
   allow_force_pushes: r.opt(r.closed({
-    enabled: r.bool(),
+    enabled: r.opt(r.bool()),
   })),
   allow_deletions: r.opt(r.closed({
-    enabled: r.bool(),
+    enabled: r.opt(r.bool()),
   })),
   restrictions: r.opt(branchRestrictionPolicySchema()),
   required_conversation_resolution: r.opt(r.closed({
     enabled: r.opt(r.bool()),
   })),
   block_creations: r.opt(r.closed({
-    enabled: r.bool(),
+    enabled: r.opt(r.bool()),
   })),
   lock_branch: r.opt(r.closed({
     enabled: r.opt(r.bool()),

@@ -20,9 +20,9 @@ let cached: r.Schema<PullRequestEvent> | undefined;
 /** The schema of {@link PullRequestEvent}, built on first use. */
 export function pullRequestEventSchema(): r.Schema<PullRequestEvent> {
   return (cached ??= r.typed<PullRequestEvent>(r.obj({
-  action: r.str(),
-  number: r.num(),
-  pull_request: pullRequestMinimalSchema(),
+  action: r.opt(r.str()),
+  number: r.opt(r.num()),
+  pull_request: r.opt(pullRequestMinimalSchema()),
   assignee: r.opt(simpleUserSchema()),
   assignees: r.opt(r.arr(simpleUserSchema())),
   label: r.opt(labelSchema()),

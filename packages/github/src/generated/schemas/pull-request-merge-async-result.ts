@@ -24,18 +24,18 @@ let cached: r.Schema<PullRequestMergeAsyncResult> | undefined;
 /** The schema of {@link PullRequestMergeAsyncResult}, built on first use. */
 export function pullRequestMergeAsyncResultSchema(): r.Schema<PullRequestMergeAsyncResult> {
   return (cached ??= r.typed<PullRequestMergeAsyncResult>(r.closed({
-  status: r.oenum(["pending","merged","enqueued","failed"]),
-  details: r.union([r.closed({
-    message: r.str(),
-    uuid: r.str(),
-    merge_method: r.oenum(["default","merge","squash","rebase"]),
-    merge_action: r.oenum(["default","merge_queue","direct_merge"]),
-    expected_head_sha: r.str(),
+  status: r.opt(r.oenum(["pending","merged","enqueued","failed"])),
+  details: r.opt(r.union([r.closed({
+    message: r.opt(r.str()),
+    uuid: r.opt(r.str()),
+    merge_method: r.opt(r.oenum(["default","merge","squash","rebase"])),
+    merge_action: r.opt(r.oenum(["default","merge_queue","direct_merge"])),
+    expected_head_sha: r.opt(r.str()),
   }), r.closed({
-    message: r.str(),
+    message: r.opt(r.str()),
   }), r.closed({
-    message: r.str(),
-    sha: r.str(),
-  })]),
+    message: r.opt(r.str()),
+    sha: r.opt(r.str()),
+  })])),
 })));
 }

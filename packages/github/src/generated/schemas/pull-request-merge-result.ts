@@ -13,8 +13,8 @@ let cached: r.Schema<PullRequestMergeResult> | undefined;
 /** The schema of {@link PullRequestMergeResult}, built on first use. */
 export function pullRequestMergeResultSchema(): r.Schema<PullRequestMergeResult> {
   return (cached ??= r.typed<PullRequestMergeResult>(r.obj({
-  sha: r.str(),
-  merged: r.bool(),
-  message: r.str(),
+  sha: r.opt(r.str()),
+  merged: r.opt(r.bool()),
+  message: r.opt(r.str()),
 })));
 }

@@ -31,26 +31,26 @@ let cached: r.Schema<PullRequestMinimal> | undefined;
 /** The schema of {@link PullRequestMinimal}, built on first use. */
 export function pullRequestMinimalSchema(): r.Schema<PullRequestMinimal> {
   return (cached ??= r.typed<PullRequestMinimal>(r.obj({
-  id: r.num(),
-  number: r.num(),
-  url: r.str(),
-  head: r.obj({
-    ref: r.str(),
-    sha: r.str(),
-    repo: r.obj({
-      id: r.num(),
-      url: r.str(),
-      name: r.str(),
-    }),
-  }),
-  base: r.obj({
-    ref: r.str(),
-    sha: r.str(),
-    repo: r.obj({
-      id: r.num(),
-      url: r.str(),
-      name: r.str(),
-    }),
-  }),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  url: r.opt(r.str()),
+  head: r.opt(r.obj({
+    ref: r.opt(r.str()),
+    sha: r.opt(r.str()),
+    repo: r.opt(r.obj({
+      id: r.opt(r.num()),
+      url: r.opt(r.str()),
+      name: r.opt(r.str()),
+    })),
+  })),
+  base: r.opt(r.obj({
+    ref: r.opt(r.str()),
+    sha: r.opt(r.str()),
+    repo: r.opt(r.obj({
+      id: r.opt(r.num()),
+      url: r.opt(r.str()),
+      name: r.opt(r.str()),
+    })),
+  })),
 })));
 }

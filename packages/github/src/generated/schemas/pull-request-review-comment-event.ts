@@ -79,20 +79,20 @@ let cached: r.Schema<PullRequestReviewCommentEvent> | undefined;
 /** The schema of {@link PullRequestReviewCommentEvent}, built on first use. */
 export function pullRequestReviewCommentEventSchema(): r.Schema<PullRequestReviewCommentEvent> {
   return (cached ??= r.typed<PullRequestReviewCommentEvent>(r.obj({
-  action: r.str(),
-  pull_request: pullRequestMinimalSchema(),
-  comment: r.obj({
-    id: r.num(),
-    node_id: r.str(),
-    url: r.str(),
-    pull_request_review_id: r.nullable(r.num()),
-    diff_hunk: r.str(),
-    path: r.str(),
-    position: r.nullable(r.num()),
-    original_position: r.num(),
+  action: r.opt(r.str()),
+  pull_request: r.opt(pullRequestMinimalSchema()),
+  comment: r.opt(r.obj({
+    id: r.opt(r.num()),
+    node_id: r.opt(r.str()),
+    url: r.opt(r.str()),
+    pull_request_review_id: r.opt(r.nullable(r.num())),
+    diff_hunk: r.opt(r.str()),
+    path: r.opt(r.str()),
+    position: r.opt(r.nullable(r.num())),
+    original_position: r.opt(r.num()),
     subject_type: r.opt(r.nullable(r.str())),
-    commit_id: r.str(),
-    user: r.nullable(r.obj({
+    commit_id: r.opt(r.str()),
+    user: r.opt(r.nullable(r.obj({
       avatar_url: r.opt(r.str()),
       deleted: r.opt(r.bool()),
       email: r.opt(r.nullable(r.str())),
@@ -115,25 +115,25 @@ export function pullRequestReviewCommentEventSchema(): r.Schema<PullRequestRevie
       type: r.opt(r.oenum(["Bot","User","Organization"])),
       url: r.opt(r.str()),
       user_view_type: r.opt(r.str()),
+    }))),
+    body: r.opt(r.str()),
+    created_at: r.opt(r.str()),
+    updated_at: r.opt(r.str()),
+    html_url: r.opt(r.str()),
+    pull_request_url: r.opt(r.str()),
+    _links: r.opt(r.obj({
+      html: r.opt(r.obj({
+        href: r.opt(r.str()),
+      })),
+      pull_request: r.opt(r.obj({
+        href: r.opt(r.str()),
+      })),
+      self: r.opt(r.obj({
+        href: r.opt(r.str()),
+      })),
     })),
-    body: r.str(),
-    created_at: r.str(),
-    updated_at: r.str(),
-    html_url: r.str(),
-    pull_request_url: r.str(),
-    _links: r.obj({
-      html: r.obj({
-        href: r.str(),
-      }),
-      pull_request: r.obj({
-        href: r.str(),
-      }),
-      self: r.obj({
-        href: r.str(),
-      }),
-    }),
-    original_commit_id: r.str(),
-    reactions: r.obj({
+    original_commit_id: r.opt(r.str()),
+    reactions: r.opt(r.obj({
       "+1": r.opt(r.num()),
       "-1": r.opt(r.num()),
       confused: r.opt(r.num()),
@@ -144,8 +144,8 @@ export function pullRequestReviewCommentEventSchema(): r.Schema<PullRequestRevie
       rocket: r.opt(r.num()),
       total_count: r.opt(r.num()),
       url: r.opt(r.str()),
-    }),
+    })),
     in_reply_to_id: r.opt(r.num()),
-  }),
+  })),
 })));
 }

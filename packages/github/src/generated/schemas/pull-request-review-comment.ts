@@ -73,35 +73,35 @@ let cached: r.Schema<PullRequestReviewComment> | undefined;
 /** The schema of {@link PullRequestReviewComment}, built on first use. */
 export function pullRequestReviewCommentSchema(): r.Schema<PullRequestReviewComment> {
   return (cached ??= r.typed<PullRequestReviewComment>(r.obj({
-  url: r.str(),
-  pull_request_review_id: r.nullable(r.num()),
-  id: r.num(),
-  node_id: r.str(),
-  diff_hunk: r.str(),
-  path: r.str(),
+  url: r.opt(r.str()),
+  pull_request_review_id: r.opt(r.nullable(r.num())),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  diff_hunk: r.opt(r.str()),
+  path: r.opt(r.str()),
   position: r.opt(r.num()),
   original_position: r.opt(r.num()),
-  commit_id: r.str(),
-  original_commit_id: r.str(),
+  commit_id: r.opt(r.str()),
+  original_commit_id: r.opt(r.str()),
   in_reply_to_id: r.opt(r.num()),
-  user: nullableSimpleUserSchema(),
-  body: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  html_url: r.str(),
-  pull_request_url: r.str(),
-  author_association: authorAssociationSchema(),
-  _links: r.obj({
-    self: r.obj({
-      href: r.str(),
-    }),
-    html: r.obj({
-      href: r.str(),
-    }),
-    pull_request: r.obj({
-      href: r.str(),
-    }),
-  }),
+  user: r.opt(nullableSimpleUserSchema()),
+  body: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  pull_request_url: r.opt(r.str()),
+  author_association: r.opt(authorAssociationSchema()),
+  _links: r.opt(r.obj({
+    self: r.opt(r.obj({
+      href: r.opt(r.str()),
+    })),
+    html: r.opt(r.obj({
+      href: r.opt(r.str()),
+    })),
+    pull_request: r.opt(r.obj({
+      href: r.opt(r.str()),
+    })),
+  })),
   start_line: r.opt(r.nullable(r.num())),
   original_start_line: r.opt(r.nullable(r.num())),
   start_side: r.opt(r.nullable(r.oenum(["LEFT","RIGHT"]))),

@@ -34,8 +34,8 @@ let cached: r.Schema<PullRequestReviewEvent> | undefined;
 /** The schema of {@link PullRequestReviewEvent}, built on first use. */
 export function pullRequestReviewEventSchema(): r.Schema<PullRequestReviewEvent> {
   return (cached ??= r.typed<PullRequestReviewEvent>(r.obj({
-  action: r.str(),
-  review: r.obj({
+  action: r.opt(r.str()),
+  review: r.opt(r.obj({
     id: r.opt(r.num()),
     node_id: r.opt(r.str()),
     user: r.opt(nullableSimpleUserSchema()),
@@ -46,15 +46,15 @@ export function pullRequestReviewEventSchema(): r.Schema<PullRequestReviewEvent>
     html_url: r.opt(r.str()),
     pull_request_url: r.opt(r.str()),
     _links: r.opt(r.obj({
-      html: r.obj({
-        href: r.str(),
-      }),
-      pull_request: r.obj({
-        href: r.str(),
-      }),
+      html: r.opt(r.obj({
+        href: r.opt(r.str()),
+      })),
+      pull_request: r.opt(r.obj({
+        href: r.opt(r.str()),
+      })),
     })),
     updated_at: r.opt(r.str()),
-  }),
-  pull_request: pullRequestMinimalSchema(),
+  })),
+  pull_request: r.opt(pullRequestMinimalSchema()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<PullRequestReviewRequest> | undefined;
 /** The schema of {@link PullRequestReviewRequest}, built on first use. */
 export function pullRequestReviewRequestSchema(): r.Schema<PullRequestReviewRequest> {
   return (cached ??= r.typed<PullRequestReviewRequest>(r.obj({
-  users: r.arr(simpleUserSchema()),
-  teams: r.arr(teamSchema()),
+  users: r.opt(r.arr(simpleUserSchema())),
+  teams: r.opt(r.arr(teamSchema())),
 })));
 }

@@ -35,25 +35,25 @@ let cached: r.Schema<PullRequestReview> | undefined;
 /** The schema of {@link PullRequestReview}, built on first use. */
 export function pullRequestReviewSchema(): r.Schema<PullRequestReview> {
   return (cached ??= r.typed<PullRequestReview>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  user: nullableSimpleUserSchema(),
-  body: r.str(),
-  state: r.str(),
-  html_url: r.str(),
-  pull_request_url: r.str(),
-  _links: r.obj({
-    html: r.obj({
-      href: r.str(),
-    }),
-    pull_request: r.obj({
-      href: r.str(),
-    }),
-  }),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  user: r.opt(nullableSimpleUserSchema()),
+  body: r.opt(r.str()),
+  state: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  pull_request_url: r.opt(r.str()),
+  _links: r.opt(r.obj({
+    html: r.opt(r.obj({
+      href: r.opt(r.str()),
+    })),
+    pull_request: r.opt(r.obj({
+      href: r.opt(r.str()),
+    })),
+  })),
   submitted_at: r.opt(r.str()),
-  commit_id: r.nullable(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
   body_html: r.opt(r.str()),
   body_text: r.opt(r.str()),
-  author_association: authorAssociationSchema(),
+  author_association: r.opt(authorAssociationSchema()),
 })));
 }

@@ -30,24 +30,24 @@ let cached: r.Schema<PullRequestStackMinimal> | undefined;
 /** The schema of {@link PullRequestStackMinimal}, built on first use. */
 export function pullRequestStackMinimalSchema(): r.Schema<PullRequestStackMinimal> {
   return (cached ??= r.typed<PullRequestStackMinimal>(r.obj({
-  id: r.num(),
-  number: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  base: r.obj({
-    ref: r.str(),
-  }),
-  open: r.bool(),
-  created_at: r.str(),
-  pull_requests: r.arr(r.obj({
-    number: r.num(),
-    state: r.oenum(["open","closed"]),
-    draft: r.bool(),
-    merged_at: r.nullable(r.str()),
-    head: r.obj({
-      ref: r.str(),
-      sha: r.str(),
-    }),
+  id: r.opt(r.num()),
+  number: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  base: r.opt(r.obj({
+    ref: r.opt(r.str()),
   })),
+  open: r.opt(r.bool()),
+  created_at: r.opt(r.str()),
+  pull_requests: r.opt(r.arr(r.obj({
+    number: r.opt(r.num()),
+    state: r.opt(r.oenum(["open","closed"])),
+    draft: r.opt(r.bool()),
+    merged_at: r.opt(r.nullable(r.str())),
+    head: r.opt(r.obj({
+      ref: r.opt(r.str()),
+      sha: r.opt(r.str()),
+    })),
+  }))),
 })));
 }

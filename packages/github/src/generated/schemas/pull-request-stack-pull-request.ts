@@ -19,12 +19,12 @@ let cached: r.Schema<PullRequestStackPullRequest> | undefined;
 /** The schema of {@link PullRequestStackPullRequest}, built on first use. */
 export function pullRequestStackPullRequestSchema(): r.Schema<PullRequestStackPullRequest> {
   return (cached ??= r.typed<PullRequestStackPullRequest>(r.allOf([pullRequestMinimalSchema(), r.obj({
-  node_id: r.str(),
-  title: r.str(),
-  state: r.oenum(["open","closed"]),
-  merged_at: r.nullable(r.str()),
-  draft: r.bool(),
-  html_url: r.str(),
-  user: nullableSimpleUserSchema(),
+  node_id: r.opt(r.str()),
+  title: r.opt(r.str()),
+  state: r.opt(r.oenum(["open","closed"])),
+  merged_at: r.opt(r.nullable(r.str())),
+  draft: r.opt(r.bool()),
+  html_url: r.opt(r.str()),
+  user: r.opt(nullableSimpleUserSchema()),
 })])));
 }

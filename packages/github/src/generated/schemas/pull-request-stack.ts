@@ -24,10 +24,10 @@ let cached: r.Schema<PullRequestStack> | undefined;
 /** The schema of {@link PullRequestStack}, built on first use. */
 export function pullRequestStackSchema(): r.Schema<PullRequestStack> {
   return (cached ??= r.typed<PullRequestStack>(r.nullable(r.obj({
-  base: r.obj({
-    ref: r.str(),
-    sha: r.str(),
-  }),
+  base: r.opt(r.obj({
+    ref: r.opt(r.str()),
+    sha: r.opt(r.str()),
+  })),
   size: r.opt(r.num()),
   position: r.opt(r.num()),
   id: r.opt(r.num()),

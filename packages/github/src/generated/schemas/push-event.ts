@@ -15,10 +15,10 @@ let cached: r.Schema<PushEvent> | undefined;
 /** The schema of {@link PushEvent}, built on first use. */
 export function pushEventSchema(): r.Schema<PushEvent> {
   return (cached ??= r.typed<PushEvent>(r.obj({
-  repository_id: r.num(),
-  push_id: r.num(),
-  ref: r.str(),
-  head: r.str(),
-  before: r.str(),
+  repository_id: r.opt(r.num()),
+  push_id: r.opt(r.num()),
+  ref: r.opt(r.str()),
+  head: r.opt(r.str()),
+  before: r.opt(r.str()),
 })));
 }

@@ -26,10 +26,10 @@ let cached: r.Schema<RateLimitOverview> | undefined;
 /** The schema of {@link RateLimitOverview}, built on first use. */
 export function rateLimitOverviewSchema(): r.Schema<RateLimitOverview> {
   return (cached ??= r.typed<RateLimitOverview>(r.obj({
-  resources: r.obj({
-    core: rateLimitSchema(),
+  resources: r.opt(r.obj({
+    core: r.opt(rateLimitSchema()),
     graphql: r.opt(rateLimitSchema()),
-    search: rateLimitSchema(),
+    search: r.opt(rateLimitSchema()),
     code_search: r.opt(rateLimitSchema()),
     source_import: r.opt(rateLimitSchema()),
     integration_manifest: r.opt(rateLimitSchema()),
@@ -39,7 +39,7 @@ export function rateLimitOverviewSchema(): r.Schema<RateLimitOverview> {
     dependency_sbom: r.opt(rateLimitSchema()),
     code_scanning_autofix: r.opt(rateLimitSchema()),
     copilot_usage_records: r.opt(rateLimitSchema()),
-  }),
-  rate: rateLimitSchema(),
+  })),
+  rate: r.opt(rateLimitSchema()),
 })));
 }

@@ -14,9 +14,9 @@ let cached: r.Schema<RateLimit> | undefined;
 /** The schema of {@link RateLimit}, built on first use. */
 export function rateLimitSchema(): r.Schema<RateLimit> {
   return (cached ??= r.typed<RateLimit>(r.obj({
-  limit: r.num(),
-  remaining: r.num(),
-  reset: r.num(),
-  used: r.num(),
+  limit: r.opt(r.num()),
+  remaining: r.opt(r.num()),
+  reset: r.opt(r.num()),
+  used: r.opt(r.num()),
 })));
 }

@@ -20,15 +20,15 @@ let cached: r.Schema<ReactionRollup> | undefined;
 /** The schema of {@link ReactionRollup}, built on first use. */
 export function reactionRollupSchema(): r.Schema<ReactionRollup> {
   return (cached ??= r.typed<ReactionRollup>(r.obj({
-  url: r.str(),
-  total_count: r.num(),
-  "+1": r.num(),
-  "-1": r.num(),
-  laugh: r.num(),
-  confused: r.num(),
-  heart: r.num(),
-  hooray: r.num(),
-  eyes: r.num(),
-  rocket: r.num(),
+  url: r.opt(r.str()),
+  total_count: r.opt(r.num()),
+  "+1": r.opt(r.num()),
+  "-1": r.opt(r.num()),
+  laugh: r.opt(r.num()),
+  confused: r.opt(r.num()),
+  heart: r.opt(r.num()),
+  hooray: r.opt(r.num()),
+  eyes: r.opt(r.num()),
+  rocket: r.opt(r.num()),
 })));
 }

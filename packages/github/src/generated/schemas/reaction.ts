@@ -17,10 +17,10 @@ let cached: r.Schema<Reaction> | undefined;
 /** The schema of {@link Reaction}, built on first use. */
 export function reactionSchema(): r.Schema<Reaction> {
   return (cached ??= r.typed<Reaction>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  user: nullableSimpleUserSchema(),
-  content: r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"]),
-  created_at: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  user: r.opt(nullableSimpleUserSchema()),
+  content: r.opt(r.oenum(["+1","-1","laugh","confused","heart","hooray","rocket","eyes"])),
+  created_at: r.opt(r.str()),
 })));
 }

@@ -13,8 +13,8 @@ let cached: r.Schema<ReferencedWorkflow> | undefined;
 /** The schema of {@link ReferencedWorkflow}, built on first use. */
 export function referencedWorkflowSchema(): r.Schema<ReferencedWorkflow> {
   return (cached ??= r.typed<ReferencedWorkflow>(r.obj({
-  path: r.str(),
-  sha: r.str(),
+  path: r.opt(r.str()),
+  sha: r.opt(r.str()),
   ref: r.opt(r.str()),
 })));
 }

@@ -13,8 +13,8 @@ let cached: r.Schema<ReferrerTraffic> | undefined;
 /** The schema of {@link ReferrerTraffic}, built on first use. */
 export function referrerTrafficSchema(): r.Schema<ReferrerTraffic> {
   return (cached ??= r.typed<ReferrerTraffic>(r.obj({
-  referrer: r.str(),
-  count: r.num(),
-  uniques: r.num(),
+  referrer: r.opt(r.str()),
+  count: r.opt(r.num()),
+  uniques: r.opt(r.num()),
 })));
 }

@@ -27,19 +27,19 @@ let cached: r.Schema<ReleaseAsset> | undefined;
 /** The schema of {@link ReleaseAsset}, built on first use. */
 export function releaseAssetSchema(): r.Schema<ReleaseAsset> {
   return (cached ??= r.typed<ReleaseAsset>(r.obj({
-  url: r.str(),
-  browser_download_url: r.str(),
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
-  label: r.nullable(r.str()),
-  state: r.oenum(["uploaded","open"]),
-  content_type: r.str(),
-  size: r.num(),
-  digest: r.nullable(r.str()),
-  download_count: r.num(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  uploader: nullableSimpleUserSchema(),
+  url: r.opt(r.str()),
+  browser_download_url: r.opt(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
+  label: r.opt(r.nullable(r.str())),
+  state: r.opt(r.oenum(["uploaded","open"])),
+  content_type: r.opt(r.str()),
+  size: r.opt(r.num()),
+  digest: r.opt(r.nullable(r.str())),
+  download_count: r.opt(r.num()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  uploader: r.opt(nullableSimpleUserSchema()),
 })));
 }

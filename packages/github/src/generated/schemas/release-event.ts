@@ -16,10 +16,10 @@ let cached: r.Schema<ReleaseEvent> | undefined;
 /** The schema of {@link ReleaseEvent}, built on first use. */
 export function releaseEventSchema(): r.Schema<ReleaseEvent> {
   return (cached ??= r.typed<ReleaseEvent>(r.obj({
-  action: r.str(),
-  release: r.allOf([releaseSchema(), r.obj({
+  action: r.opt(r.str()),
+  release: r.opt(r.allOf([releaseSchema(), r.obj({
     is_short_description_html_truncated: r.opt(r.bool()),
     short_description_html: r.opt(r.str()),
-  })]),
+  })])),
 })));
 }

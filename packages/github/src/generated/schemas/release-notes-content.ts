@@ -14,7 +14,7 @@ let cached: r.Schema<ReleaseNotesContent> | undefined;
 /** The schema of {@link ReleaseNotesContent}, built on first use. */
 export function releaseNotesContentSchema(): r.Schema<ReleaseNotesContent> {
   return (cached ??= r.typed<ReleaseNotesContent>(r.obj({
-  name: r.str(),
-  body: r.str(),
+  name: r.opt(r.str()),
+  body: r.opt(r.str()),
 })));
 }

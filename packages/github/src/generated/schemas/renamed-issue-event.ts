@@ -25,18 +25,18 @@ let cached: r.Schema<RenamedIssueEvent> | undefined;
 /** The schema of {@link RenamedIssueEvent}, built on first use. */
 export function renamedIssueEventSchema(): r.Schema<RenamedIssueEvent> {
   return (cached ??= r.typed<RenamedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  rename: r.obj({
-    from: r.str(),
-    to: r.str(),
-  }),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  rename: r.opt(r.obj({
+    from: r.opt(r.str()),
+    to: r.opt(r.str()),
+  })),
 })));
 }

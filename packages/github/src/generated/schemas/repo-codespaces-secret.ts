@@ -14,8 +14,8 @@ let cached: r.Schema<RepoCodespacesSecret> | undefined;
 /** The schema of {@link RepoCodespacesSecret}, built on first use. */
 export function repoCodespacesSecretSchema(): r.Schema<RepoCodespacesSecret> {
   return (cached ??= r.typed<RepoCodespacesSecret>(r.obj({
-  name: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  name: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -46,22 +46,22 @@ let cached: r.Schema<RepositoryAdvisoryCreate> | undefined;
 /** The schema of {@link RepositoryAdvisoryCreate}, built on first use. */
 export function repositoryAdvisoryCreateSchema(): r.Schema<RepositoryAdvisoryCreate> {
   return (cached ??= r.typed<RepositoryAdvisoryCreate>(r.closed({
-  summary: r.str(),
-  description: r.str(),
+  summary: r.opt(r.str()),
+  description: r.opt(r.str()),
   cve_id: r.opt(r.nullable(r.str())),
-  vulnerabilities: r.arr(r.closed({
-    package: r.obj({
-      ecosystem: securityAdvisoryEcosystemsSchema(),
+  vulnerabilities: r.opt(r.arr(r.closed({
+    package: r.opt(r.obj({
+      ecosystem: r.opt(securityAdvisoryEcosystemsSchema()),
       name: r.opt(r.nullable(r.str())),
-    }),
+    })),
     vulnerable_version_range: r.opt(r.nullable(r.str())),
     patched_versions: r.opt(r.nullable(r.str())),
     vulnerable_functions: r.opt(r.nullable(r.arr(r.str()))),
-  })),
+  }))),
   cwe_ids: r.opt(r.nullable(r.arr(r.str()))),
   credits: r.opt(r.nullable(r.arr(r.closed({
-    login: r.str(),
-    type: securityAdvisoryCreditTypesSchema(),
+    login: r.opt(r.str()),
+    type: r.opt(securityAdvisoryCreditTypesSchema()),
   })))),
   severity: r.opt(r.nullable(r.oenum(["critical","high","medium","low"]))),
   cvss_vector_string: r.opt(r.nullable(r.str())),

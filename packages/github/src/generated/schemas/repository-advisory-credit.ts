@@ -16,8 +16,8 @@ let cached: r.Schema<RepositoryAdvisoryCredit> | undefined;
 /** The schema of {@link RepositoryAdvisoryCredit}, built on first use. */
 export function repositoryAdvisoryCreditSchema(): r.Schema<RepositoryAdvisoryCredit> {
   return (cached ??= r.typed<RepositoryAdvisoryCredit>(r.closed({
-  user: simpleUserSchema(),
-  type: securityAdvisoryCreditTypesSchema(),
-  state: r.oenum(["accepted","declined","pending"]),
+  user: r.opt(simpleUserSchema()),
+  type: r.opt(securityAdvisoryCreditTypesSchema()),
+  state: r.opt(r.oenum(["accepted","declined","pending"])),
 })));
 }

@@ -54,18 +54,18 @@ export function repositoryAdvisoryUpdateSchema(): r.Schema<RepositoryAdvisoryUpd
   description: r.opt(r.str()),
   cve_id: r.opt(r.nullable(r.str())),
   vulnerabilities: r.opt(r.arr(r.closed({
-    package: r.obj({
-      ecosystem: securityAdvisoryEcosystemsSchema(),
+    package: r.opt(r.obj({
+      ecosystem: r.opt(securityAdvisoryEcosystemsSchema()),
       name: r.opt(r.nullable(r.str())),
-    }),
+    })),
     vulnerable_version_range: r.opt(r.nullable(r.str())),
     patched_versions: r.opt(r.nullable(r.str())),
     vulnerable_functions: r.opt(r.nullable(r.arr(r.str()))),
   }))),
   cwe_ids: r.opt(r.nullable(r.arr(r.str()))),
   credits: r.opt(r.nullable(r.arr(r.closed({
-    login: r.str(),
-    type: securityAdvisoryCreditTypesSchema(),
+    login: r.opt(r.str()),
+    type: r.opt(securityAdvisoryCreditTypesSchema()),
   })))),
   severity: r.opt(r.nullable(r.oenum(["critical","high","medium","low"]))),
   cvss_vector_string: r.opt(r.nullable(r.str())),

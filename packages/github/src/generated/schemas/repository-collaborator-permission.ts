@@ -14,8 +14,8 @@ let cached: r.Schema<RepositoryCollaboratorPermission> | undefined;
 /** The schema of {@link RepositoryCollaboratorPermission}, built on first use. */
 export function repositoryCollaboratorPermissionSchema(): r.Schema<RepositoryCollaboratorPermission> {
   return (cached ??= r.typed<RepositoryCollaboratorPermission>(r.obj({
-  permission: r.str(),
-  role_name: r.str(),
-  user: nullableCollaboratorSchema(),
+  permission: r.opt(r.str()),
+  role_name: r.opt(r.str()),
+  user: r.opt(nullableCollaboratorSchema()),
 })));
 }

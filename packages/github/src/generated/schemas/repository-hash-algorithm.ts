@@ -12,6 +12,6 @@ let cached: r.Schema<RepositoryHashAlgorithm> | undefined;
 /** The schema of {@link RepositoryHashAlgorithm}, built on first use. */
 export function repositoryHashAlgorithmSchema(): r.Schema<RepositoryHashAlgorithm> {
   return (cached ??= r.typed<RepositoryHashAlgorithm>(r.obj({
-  hash_algorithm: r.oenum(["sha1","sha256"]),
+  hash_algorithm: r.opt(r.oenum(["sha1","sha256"])),
 })));
 }

@@ -26,15 +26,15 @@ let cached: r.Schema<RepositoryInvitation> | undefined;
 /** The schema of {@link RepositoryInvitation}, built on first use. */
 export function repositoryInvitationSchema(): r.Schema<RepositoryInvitation> {
   return (cached ??= r.typed<RepositoryInvitation>(r.obj({
-  id: r.num(),
-  repository: minimalRepositorySchema(),
-  invitee: nullableSimpleUserSchema(),
-  inviter: nullableSimpleUserSchema(),
-  permissions: r.oenum(["read","write","admin","triage","maintain"]),
-  created_at: r.str(),
+  id: r.opt(r.num()),
+  repository: r.opt(minimalRepositorySchema()),
+  invitee: r.opt(nullableSimpleUserSchema()),
+  inviter: r.opt(nullableSimpleUserSchema()),
+  permissions: r.opt(r.oenum(["read","write","admin","triage","maintain"])),
+  created_at: r.opt(r.str()),
   expired: r.opt(r.bool()),
-  url: r.str(),
-  html_url: r.str(),
-  node_id: r.str(),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  node_id: r.opt(r.str()),
 })));
 }

@@ -21,12 +21,12 @@ let cached: r.Schema<RepositoryRuleBranchNamePattern> | undefined;
 /** The schema of {@link RepositoryRuleBranchNamePattern}, built on first use. */
 export function repositoryRuleBranchNamePatternSchema(): r.Schema<RepositoryRuleBranchNamePattern> {
   return (cached ??= r.typed<RepositoryRuleBranchNamePattern>(r.obj({
-  type: r.oenum(["branch_name_pattern"]),
+  type: r.opt(r.oenum(["branch_name_pattern"])),
   parameters: r.opt(r.obj({
     name: r.opt(r.str()),
     negate: r.opt(r.bool()),
-    operator: r.oenum(["starts_with","ends_with","contains","regex"]),
-    pattern: r.str(),
+    operator: r.opt(r.oenum(["starts_with","ends_with","contains","regex"])),
+    pattern: r.opt(r.str()),
   })),
 })));
 }

@@ -16,9 +16,9 @@ let cached: r.Schema<RepositoryRuleCodeScanning> | undefined;
 /** The schema of {@link RepositoryRuleCodeScanning}, built on first use. */
 export function repositoryRuleCodeScanningSchema(): r.Schema<RepositoryRuleCodeScanning> {
   return (cached ??= r.typed<RepositoryRuleCodeScanning>(r.obj({
-  type: r.oenum(["code_scanning"]),
+  type: r.opt(r.oenum(["code_scanning"])),
   parameters: r.opt(r.obj({
-    code_scanning_tools: r.arr(repositoryRuleParamsCodeScanningToolSchema()),
+    code_scanning_tools: r.opt(r.arr(repositoryRuleParamsCodeScanningToolSchema())),
   })),
 })));
 }

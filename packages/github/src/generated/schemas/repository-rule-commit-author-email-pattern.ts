@@ -21,12 +21,12 @@ let cached: r.Schema<RepositoryRuleCommitAuthorEmailPattern> | undefined;
 /** The schema of {@link RepositoryRuleCommitAuthorEmailPattern}, built on first use. */
 export function repositoryRuleCommitAuthorEmailPatternSchema(): r.Schema<RepositoryRuleCommitAuthorEmailPattern> {
   return (cached ??= r.typed<RepositoryRuleCommitAuthorEmailPattern>(r.obj({
-  type: r.oenum(["commit_author_email_pattern"]),
+  type: r.opt(r.oenum(["commit_author_email_pattern"])),
   parameters: r.opt(r.obj({
     name: r.opt(r.str()),
     negate: r.opt(r.bool()),
-    operator: r.oenum(["starts_with","ends_with","contains","regex"]),
-    pattern: r.str(),
+    operator: r.opt(r.oenum(["starts_with","ends_with","contains","regex"])),
+    pattern: r.opt(r.str()),
   })),
 })));
 }

@@ -21,12 +21,12 @@ let cached: r.Schema<RepositoryRuleCommitMessagePattern> | undefined;
 /** The schema of {@link RepositoryRuleCommitMessagePattern}, built on first use. */
 export function repositoryRuleCommitMessagePatternSchema(): r.Schema<RepositoryRuleCommitMessagePattern> {
   return (cached ??= r.typed<RepositoryRuleCommitMessagePattern>(r.obj({
-  type: r.oenum(["commit_message_pattern"]),
+  type: r.opt(r.oenum(["commit_message_pattern"])),
   parameters: r.opt(r.obj({
     name: r.opt(r.str()),
     negate: r.opt(r.bool()),
-    operator: r.oenum(["starts_with","ends_with","contains","regex"]),
-    pattern: r.str(),
+    operator: r.opt(r.oenum(["starts_with","ends_with","contains","regex"])),
+    pattern: r.opt(r.str()),
   })),
 })));
 }

@@ -21,12 +21,12 @@ let cached: r.Schema<RepositoryRuleCommitterEmailPattern> | undefined;
 /** The schema of {@link RepositoryRuleCommitterEmailPattern}, built on first use. */
 export function repositoryRuleCommitterEmailPatternSchema(): r.Schema<RepositoryRuleCommitterEmailPattern> {
   return (cached ??= r.typed<RepositoryRuleCommitterEmailPattern>(r.obj({
-  type: r.oenum(["committer_email_pattern"]),
+  type: r.opt(r.oenum(["committer_email_pattern"])),
   parameters: r.opt(r.obj({
     name: r.opt(r.str()),
     negate: r.opt(r.bool()),
-    operator: r.oenum(["starts_with","ends_with","contains","regex"]),
-    pattern: r.str(),
+    operator: r.opt(r.oenum(["starts_with","ends_with","contains","regex"])),
+    pattern: r.opt(r.str()),
   })),
 })));
 }

@@ -17,7 +17,7 @@ let cached: r.Schema<RepositoryRuleCopilotCodeReview> | undefined;
 /** The schema of {@link RepositoryRuleCopilotCodeReview}, built on first use. */
 export function repositoryRuleCopilotCodeReviewSchema(): r.Schema<RepositoryRuleCopilotCodeReview> {
   return (cached ??= r.typed<RepositoryRuleCopilotCodeReview>(r.obj({
-  type: r.oenum(["copilot_code_review"]),
+  type: r.opt(r.oenum(["copilot_code_review"])),
   parameters: r.opt(r.obj({
     review_draft_pull_requests: r.opt(r.bool()),
     review_on_push: r.opt(r.bool()),

@@ -11,6 +11,6 @@ let cached: r.Schema<RepositoryRuleCreation> | undefined;
 /** The schema of {@link RepositoryRuleCreation}, built on first use. */
 export function repositoryRuleCreationSchema(): r.Schema<RepositoryRuleCreation> {
   return (cached ??= r.typed<RepositoryRuleCreation>(r.obj({
-  type: r.oenum(["creation"]),
+  type: r.opt(r.oenum(["creation"])),
 })));
 }

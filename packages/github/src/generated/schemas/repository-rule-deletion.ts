@@ -11,6 +11,6 @@ let cached: r.Schema<RepositoryRuleDeletion> | undefined;
 /** The schema of {@link RepositoryRuleDeletion}, built on first use. */
 export function repositoryRuleDeletionSchema(): r.Schema<RepositoryRuleDeletion> {
   return (cached ??= r.typed<RepositoryRuleDeletion>(r.obj({
-  type: r.oenum(["deletion"]),
+  type: r.opt(r.oenum(["deletion"])),
 })));
 }

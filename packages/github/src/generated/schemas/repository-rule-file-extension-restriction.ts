@@ -15,9 +15,9 @@ let cached: r.Schema<RepositoryRuleFileExtensionRestriction> | undefined;
 /** The schema of {@link RepositoryRuleFileExtensionRestriction}, built on first use. */
 export function repositoryRuleFileExtensionRestrictionSchema(): r.Schema<RepositoryRuleFileExtensionRestriction> {
   return (cached ??= r.typed<RepositoryRuleFileExtensionRestriction>(r.obj({
-  type: r.oenum(["file_extension_restriction"]),
+  type: r.opt(r.oenum(["file_extension_restriction"])),
   parameters: r.opt(r.obj({
-    restricted_file_extensions: r.arr(r.str()),
+    restricted_file_extensions: r.opt(r.arr(r.str())),
   })),
 })));
 }

@@ -15,9 +15,9 @@ let cached: r.Schema<RepositoryRuleFilePathRestriction> | undefined;
 /** The schema of {@link RepositoryRuleFilePathRestriction}, built on first use. */
 export function repositoryRuleFilePathRestrictionSchema(): r.Schema<RepositoryRuleFilePathRestriction> {
   return (cached ??= r.typed<RepositoryRuleFilePathRestriction>(r.obj({
-  type: r.oenum(["file_path_restriction"]),
+  type: r.opt(r.oenum(["file_path_restriction"])),
   parameters: r.opt(r.obj({
-    restricted_file_paths: r.arr(r.str()),
+    restricted_file_paths: r.opt(r.arr(r.str())),
   })),
 })));
 }

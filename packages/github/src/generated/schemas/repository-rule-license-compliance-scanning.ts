@@ -11,6 +11,6 @@ let cached: r.Schema<RepositoryRuleLicenseComplianceScanning> | undefined;
 /** The schema of {@link RepositoryRuleLicenseComplianceScanning}, built on first use. */
 export function repositoryRuleLicenseComplianceScanningSchema(): r.Schema<RepositoryRuleLicenseComplianceScanning> {
   return (cached ??= r.typed<RepositoryRuleLicenseComplianceScanning>(r.obj({
-  type: r.oenum(["license_compliance_scanning"]),
+  type: r.opt(r.oenum(["license_compliance_scanning"])),
 })));
 }

@@ -15,9 +15,9 @@ let cached: r.Schema<RepositoryRuleMaxFilePathLength> | undefined;
 /** The schema of {@link RepositoryRuleMaxFilePathLength}, built on first use. */
 export function repositoryRuleMaxFilePathLengthSchema(): r.Schema<RepositoryRuleMaxFilePathLength> {
   return (cached ??= r.typed<RepositoryRuleMaxFilePathLength>(r.obj({
-  type: r.oenum(["max_file_path_length"]),
+  type: r.opt(r.oenum(["max_file_path_length"])),
   parameters: r.opt(r.obj({
-    max_file_path_length: r.num(),
+    max_file_path_length: r.opt(r.num()),
   })),
 })));
 }

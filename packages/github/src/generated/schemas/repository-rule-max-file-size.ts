@@ -15,9 +15,9 @@ let cached: r.Schema<RepositoryRuleMaxFileSize> | undefined;
 /** The schema of {@link RepositoryRuleMaxFileSize}, built on first use. */
 export function repositoryRuleMaxFileSizeSchema(): r.Schema<RepositoryRuleMaxFileSize> {
   return (cached ??= r.typed<RepositoryRuleMaxFileSize>(r.obj({
-  type: r.oenum(["max_file_size"]),
+  type: r.opt(r.oenum(["max_file_size"])),
   parameters: r.opt(r.obj({
-    max_file_size: r.num(),
+    max_file_size: r.opt(r.num()),
   })),
 })));
 }

@@ -27,15 +27,15 @@ let cached: r.Schema<RepositoryRuleMergeQueue> | undefined;
 /** The schema of {@link RepositoryRuleMergeQueue}, built on first use. */
 export function repositoryRuleMergeQueueSchema(): r.Schema<RepositoryRuleMergeQueue> {
   return (cached ??= r.typed<RepositoryRuleMergeQueue>(r.obj({
-  type: r.oenum(["merge_queue"]),
+  type: r.opt(r.oenum(["merge_queue"])),
   parameters: r.opt(r.obj({
-    check_response_timeout_minutes: r.num(),
-    grouping_strategy: r.oenum(["ALLGREEN","HEADGREEN"]),
-    max_entries_to_build: r.num(),
-    max_entries_to_merge: r.num(),
-    merge_method: r.oenum(["MERGE","SQUASH","REBASE"]),
-    min_entries_to_merge: r.num(),
-    min_entries_to_merge_wait_minutes: r.num(),
+    check_response_timeout_minutes: r.opt(r.num()),
+    grouping_strategy: r.opt(r.oenum(["ALLGREEN","HEADGREEN"])),
+    max_entries_to_build: r.opt(r.num()),
+    max_entries_to_merge: r.opt(r.num()),
+    merge_method: r.opt(r.oenum(["MERGE","SQUASH","REBASE"])),
+    min_entries_to_merge: r.opt(r.num()),
+    min_entries_to_merge_wait_minutes: r.opt(r.num()),
   })),
 })));
 }

@@ -11,6 +11,6 @@ let cached: r.Schema<RepositoryRuleNonFastForward> | undefined;
 /** The schema of {@link RepositoryRuleNonFastForward}, built on first use. */
 export function repositoryRuleNonFastForwardSchema(): r.Schema<RepositoryRuleNonFastForward> {
   return (cached ??= r.typed<RepositoryRuleNonFastForward>(r.obj({
-  type: r.oenum(["non_fast_forward"]),
+  type: r.opt(r.oenum(["non_fast_forward"])),
 })));
 }

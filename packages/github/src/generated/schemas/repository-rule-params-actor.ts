@@ -14,7 +14,7 @@ let cached: r.Schema<RepositoryRuleParamsActor> | undefined;
 /** The schema of {@link RepositoryRuleParamsActor}, built on first use. */
 export function repositoryRuleParamsActorSchema(): r.Schema<RepositoryRuleParamsActor> {
   return (cached ??= r.typed<RepositoryRuleParamsActor>(r.obj({
-  id: r.num(),
-  type: r.oenum(["User","Team","IntegrationInstallation","RepositoryRole"]),
+  id: r.opt(r.num()),
+  type: r.opt(r.oenum(["User","Team","IntegrationInstallation","RepositoryRole"])),
 })));
 }

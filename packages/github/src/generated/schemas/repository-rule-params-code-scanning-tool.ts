@@ -16,8 +16,8 @@ let cached: r.Schema<RepositoryRuleParamsCodeScanningTool> | undefined;
 /** The schema of {@link RepositoryRuleParamsCodeScanningTool}, built on first use. */
 export function repositoryRuleParamsCodeScanningToolSchema(): r.Schema<RepositoryRuleParamsCodeScanningTool> {
   return (cached ??= r.typed<RepositoryRuleParamsCodeScanningTool>(r.obj({
-  alerts_threshold: r.oenum(["none","errors","errors_and_warnings","all"]),
-  security_alerts_threshold: r.oenum(["none","critical","high_or_higher","medium_or_higher","all"]),
-  tool: r.str(),
+  alerts_threshold: r.opt(r.oenum(["none","errors","errors_and_warnings","all"])),
+  security_alerts_threshold: r.opt(r.oenum(["none","critical","high_or_higher","medium_or_higher","all"])),
+  tool: r.opt(r.str()),
 })));
 }

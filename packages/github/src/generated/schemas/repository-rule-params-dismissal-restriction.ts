@@ -16,6 +16,6 @@ let cached: r.Schema<RepositoryRuleParamsDismissalRestriction> | undefined;
 export function repositoryRuleParamsDismissalRestrictionSchema(): r.Schema<RepositoryRuleParamsDismissalRestriction> {
   return (cached ??= r.typed<RepositoryRuleParamsDismissalRestriction>(r.obj({
   allowed_actors: r.opt(r.arr(repositoryRuleParamsActorSchema())),
-  enabled: r.bool(),
+  enabled: r.opt(r.bool()),
 })));
 }

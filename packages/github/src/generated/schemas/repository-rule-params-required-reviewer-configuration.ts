@@ -16,8 +16,8 @@ let cached: r.Schema<RepositoryRuleParamsRequiredReviewerConfiguration> | undefi
 /** The schema of {@link RepositoryRuleParamsRequiredReviewerConfiguration}, built on first use. */
 export function repositoryRuleParamsRequiredReviewerConfigurationSchema(): r.Schema<RepositoryRuleParamsRequiredReviewerConfiguration> {
   return (cached ??= r.typed<RepositoryRuleParamsRequiredReviewerConfiguration>(r.obj({
-  file_patterns: r.arr(r.str()),
-  minimum_approvals: r.num(),
-  reviewer: repositoryRuleParamsReviewerSchema(),
+  file_patterns: r.opt(r.arr(r.str())),
+  minimum_approvals: r.opt(r.num()),
+  reviewer: r.opt(repositoryRuleParamsReviewerSchema()),
 })));
 }

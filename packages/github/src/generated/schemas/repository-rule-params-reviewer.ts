@@ -14,7 +14,7 @@ let cached: r.Schema<RepositoryRuleParamsReviewer> | undefined;
 /** The schema of {@link RepositoryRuleParamsReviewer}, built on first use. */
 export function repositoryRuleParamsReviewerSchema(): r.Schema<RepositoryRuleParamsReviewer> {
   return (cached ??= r.typed<RepositoryRuleParamsReviewer>(r.obj({
-  id: r.num(),
-  type: r.oenum(["Team"]),
+  id: r.opt(r.num()),
+  type: r.opt(r.oenum(["Team"])),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<RepositoryRuleParamsStatusCheckConfiguration> | undefined;
 /** The schema of {@link RepositoryRuleParamsStatusCheckConfiguration}, built on first use. */
 export function repositoryRuleParamsStatusCheckConfigurationSchema(): r.Schema<RepositoryRuleParamsStatusCheckConfiguration> {
   return (cached ??= r.typed<RepositoryRuleParamsStatusCheckConfiguration>(r.obj({
-  context: r.str(),
+  context: r.opt(r.str()),
   integration_id: r.opt(r.num()),
 })));
 }

@@ -18,9 +18,9 @@ let cached: r.Schema<RepositoryRuleParamsWorkflowFileReference> | undefined;
 /** The schema of {@link RepositoryRuleParamsWorkflowFileReference}, built on first use. */
 export function repositoryRuleParamsWorkflowFileReferenceSchema(): r.Schema<RepositoryRuleParamsWorkflowFileReference> {
   return (cached ??= r.typed<RepositoryRuleParamsWorkflowFileReference>(r.obj({
-  path: r.str(),
+  path: r.opt(r.str()),
   ref: r.opt(r.str()),
-  repository_id: r.num(),
+  repository_id: r.opt(r.num()),
   sha: r.opt(r.str()),
 })));
 }

@@ -30,15 +30,15 @@ let cached: r.Schema<RepositoryRulePullRequest> | undefined;
 /** The schema of {@link RepositoryRulePullRequest}, built on first use. */
 export function repositoryRulePullRequestSchema(): r.Schema<RepositoryRulePullRequest> {
   return (cached ??= r.typed<RepositoryRulePullRequest>(r.obj({
-  type: r.oenum(["pull_request"]),
+  type: r.opt(r.oenum(["pull_request"])),
   parameters: r.opt(r.obj({
     allowed_merge_methods: r.opt(r.arr(r.oenum(["merge","squash","rebase"]))),
-    dismiss_stale_reviews_on_push: r.bool(),
+    dismiss_stale_reviews_on_push: r.opt(r.bool()),
     dismissal_restriction: r.opt(repositoryRuleParamsDismissalRestrictionSchema()),
-    require_code_owner_review: r.bool(),
-    require_last_push_approval: r.bool(),
-    required_approving_review_count: r.num(),
-    required_review_thread_resolution: r.bool(),
+    require_code_owner_review: r.opt(r.bool()),
+    require_last_push_approval: r.opt(r.bool()),
+    required_approving_review_count: r.opt(r.num()),
+    required_review_thread_resolution: r.opt(r.bool()),
     required_reviewers: r.opt(r.arr(repositoryRuleParamsRequiredReviewerConfigurationSchema())),
   })),
 })));

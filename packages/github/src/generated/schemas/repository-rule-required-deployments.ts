@@ -15,9 +15,9 @@ let cached: r.Schema<RepositoryRuleRequiredDeployments> | undefined;
 /** The schema of {@link RepositoryRuleRequiredDeployments}, built on first use. */
 export function repositoryRuleRequiredDeploymentsSchema(): r.Schema<RepositoryRuleRequiredDeployments> {
   return (cached ??= r.typed<RepositoryRuleRequiredDeployments>(r.obj({
-  type: r.oenum(["required_deployments"]),
+  type: r.opt(r.oenum(["required_deployments"])),
   parameters: r.opt(r.obj({
-    required_deployment_environments: r.arr(r.str()),
+    required_deployment_environments: r.opt(r.arr(r.str())),
   })),
 })));
 }

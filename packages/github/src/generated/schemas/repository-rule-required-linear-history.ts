@@ -11,6 +11,6 @@ let cached: r.Schema<RepositoryRuleRequiredLinearHistory> | undefined;
 /** The schema of {@link RepositoryRuleRequiredLinearHistory}, built on first use. */
 export function repositoryRuleRequiredLinearHistorySchema(): r.Schema<RepositoryRuleRequiredLinearHistory> {
   return (cached ??= r.typed<RepositoryRuleRequiredLinearHistory>(r.obj({
-  type: r.oenum(["required_linear_history"]),
+  type: r.opt(r.oenum(["required_linear_history"])),
 })));
 }

@@ -11,6 +11,6 @@ let cached: r.Schema<RepositoryRuleRequiredSignatures> | undefined;
 /** The schema of {@link RepositoryRuleRequiredSignatures}, built on first use. */
 export function repositoryRuleRequiredSignaturesSchema(): r.Schema<RepositoryRuleRequiredSignatures> {
   return (cached ??= r.typed<RepositoryRuleRequiredSignatures>(r.obj({
-  type: r.oenum(["required_signatures"]),
+  type: r.opt(r.oenum(["required_signatures"])),
 })));
 }

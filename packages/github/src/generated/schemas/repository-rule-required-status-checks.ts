@@ -20,11 +20,11 @@ let cached: r.Schema<RepositoryRuleRequiredStatusChecks> | undefined;
 /** The schema of {@link RepositoryRuleRequiredStatusChecks}, built on first use. */
 export function repositoryRuleRequiredStatusChecksSchema(): r.Schema<RepositoryRuleRequiredStatusChecks> {
   return (cached ??= r.typed<RepositoryRuleRequiredStatusChecks>(r.obj({
-  type: r.oenum(["required_status_checks"]),
+  type: r.opt(r.oenum(["required_status_checks"])),
   parameters: r.opt(r.obj({
     do_not_enforce_on_create: r.opt(r.bool()),
-    required_status_checks: r.arr(repositoryRuleParamsStatusCheckConfigurationSchema()),
-    strict_required_status_checks_policy: r.bool(),
+    required_status_checks: r.opt(r.arr(repositoryRuleParamsStatusCheckConfigurationSchema())),
+    strict_required_status_checks_policy: r.opt(r.bool()),
   })),
 })));
 }

@@ -21,12 +21,12 @@ let cached: r.Schema<RepositoryRuleTagNamePattern> | undefined;
 /** The schema of {@link RepositoryRuleTagNamePattern}, built on first use. */
 export function repositoryRuleTagNamePatternSchema(): r.Schema<RepositoryRuleTagNamePattern> {
   return (cached ??= r.typed<RepositoryRuleTagNamePattern>(r.obj({
-  type: r.oenum(["tag_name_pattern"]),
+  type: r.opt(r.oenum(["tag_name_pattern"])),
   parameters: r.opt(r.obj({
     name: r.opt(r.str()),
     negate: r.opt(r.bool()),
-    operator: r.oenum(["starts_with","ends_with","contains","regex"]),
-    pattern: r.str(),
+    operator: r.opt(r.oenum(["starts_with","ends_with","contains","regex"])),
+    pattern: r.opt(r.str()),
   })),
 })));
 }

@@ -15,9 +15,9 @@ let cached: r.Schema<RepositoryRuleUpdate> | undefined;
 /** The schema of {@link RepositoryRuleUpdate}, built on first use. */
 export function repositoryRuleUpdateSchema(): r.Schema<RepositoryRuleUpdate> {
   return (cached ??= r.typed<RepositoryRuleUpdate>(r.obj({
-  type: r.oenum(["update"]),
+  type: r.opt(r.oenum(["update"])),
   parameters: r.opt(r.obj({
-    update_allows_fetch_and_merge: r.bool(),
+    update_allows_fetch_and_merge: r.opt(r.bool()),
   })),
 })));
 }

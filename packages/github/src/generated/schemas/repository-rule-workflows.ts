@@ -18,10 +18,10 @@ let cached: r.Schema<RepositoryRuleWorkflows> | undefined;
 /** The schema of {@link RepositoryRuleWorkflows}, built on first use. */
 export function repositoryRuleWorkflowsSchema(): r.Schema<RepositoryRuleWorkflows> {
   return (cached ??= r.typed<RepositoryRuleWorkflows>(r.obj({
-  type: r.oenum(["workflows"]),
+  type: r.opt(r.oenum(["workflows"])),
   parameters: r.opt(r.obj({
     do_not_enforce_on_create: r.opt(r.bool()),
-    workflows: r.arr(repositoryRuleParamsWorkflowFileReferenceSchema()),
+    workflows: r.opt(r.arr(repositoryRuleParamsWorkflowFileReferenceSchema())),
   })),
 })));
 }

@@ -17,7 +17,7 @@ let cached: r.Schema<RepositoryRulesetBypassActor> | undefined;
 export function repositoryRulesetBypassActorSchema(): r.Schema<RepositoryRulesetBypassActor> {
   return (cached ??= r.typed<RepositoryRulesetBypassActor>(r.obj({
   actor_id: r.opt(r.nullable(r.num())),
-  actor_type: r.oenum(["Integration","OrganizationAdmin","RepositoryRole","Team","DeployKey","User"]),
+  actor_type: r.opt(r.oenum(["Integration","OrganizationAdmin","RepositoryRole","Team","DeployKey","User"])),
   bypass_mode: r.opt(r.oenum(["always","pull_request","exempt"])),
 })));
 }

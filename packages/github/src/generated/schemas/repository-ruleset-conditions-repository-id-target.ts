@@ -14,8 +14,8 @@ let cached: r.Schema<RepositoryRulesetConditionsRepositoryIdTarget> | undefined;
 /** The schema of {@link RepositoryRulesetConditionsRepositoryIdTarget}, built on first use. */
 export function repositoryRulesetConditionsRepositoryIdTargetSchema(): r.Schema<RepositoryRulesetConditionsRepositoryIdTarget> {
   return (cached ??= r.typed<RepositoryRulesetConditionsRepositoryIdTarget>(r.obj({
-  repository_id: r.obj({
+  repository_id: r.opt(r.obj({
     repository_ids: r.opt(r.arr(r.num())),
-  }),
+  })),
 })));
 }

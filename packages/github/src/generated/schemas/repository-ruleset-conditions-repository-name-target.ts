@@ -18,10 +18,10 @@ let cached: r.Schema<RepositoryRulesetConditionsRepositoryNameTarget> | undefine
 /** The schema of {@link RepositoryRulesetConditionsRepositoryNameTarget}, built on first use. */
 export function repositoryRulesetConditionsRepositoryNameTargetSchema(): r.Schema<RepositoryRulesetConditionsRepositoryNameTarget> {
   return (cached ??= r.typed<RepositoryRulesetConditionsRepositoryNameTarget>(r.obj({
-  repository_name: r.obj({
+  repository_name: r.opt(r.obj({
     include: r.opt(r.arr(r.str())),
     exclude: r.opt(r.arr(r.str())),
     protected: r.opt(r.bool()),
-  }),
+  })),
 })));
 }

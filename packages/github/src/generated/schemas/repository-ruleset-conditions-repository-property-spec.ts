@@ -16,8 +16,8 @@ let cached: r.Schema<RepositoryRulesetConditionsRepositoryPropertySpec> | undefi
 /** The schema of {@link RepositoryRulesetConditionsRepositoryPropertySpec}, built on first use. */
 export function repositoryRulesetConditionsRepositoryPropertySpecSchema(): r.Schema<RepositoryRulesetConditionsRepositoryPropertySpec> {
   return (cached ??= r.typed<RepositoryRulesetConditionsRepositoryPropertySpec>(r.obj({
-  name: r.str(),
-  property_values: r.arr(r.str()),
+  name: r.opt(r.str()),
+  property_values: r.opt(r.arr(r.str())),
   source: r.opt(r.oenum(["custom","system"])),
 })));
 }

@@ -17,9 +17,9 @@ let cached: r.Schema<RepositoryRulesetConditionsRepositoryPropertyTarget> | unde
 /** The schema of {@link RepositoryRulesetConditionsRepositoryPropertyTarget}, built on first use. */
 export function repositoryRulesetConditionsRepositoryPropertyTargetSchema(): r.Schema<RepositoryRulesetConditionsRepositoryPropertyTarget> {
   return (cached ??= r.typed<RepositoryRulesetConditionsRepositoryPropertyTarget>(r.obj({
-  repository_property: r.obj({
+  repository_property: r.opt(r.obj({
     include: r.opt(r.arr(repositoryRulesetConditionsRepositoryPropertySpecSchema())),
     exclude: r.opt(r.arr(repositoryRulesetConditionsRepositoryPropertySpecSchema())),
-  }),
+  })),
 })));
 }

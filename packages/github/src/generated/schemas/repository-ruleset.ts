@@ -45,12 +45,12 @@ let cached: r.Schema<RepositoryRuleset> | undefined;
 /** The schema of {@link RepositoryRuleset}, built on first use. */
 export function repositoryRulesetSchema(): r.Schema<RepositoryRuleset> {
   return (cached ??= r.typed<RepositoryRuleset>(r.obj({
-  id: r.num(),
-  name: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
   target: r.opt(r.oenum(["branch","tag","push","repository"])),
   source_type: r.opt(r.oenum(["Repository","Organization","Enterprise"])),
-  source: r.str(),
-  enforcement: repositoryRuleEnforcementSchema(),
+  source: r.opt(r.str()),
+  enforcement: r.opt(repositoryRuleEnforcementSchema()),
   bypass_actors: r.opt(r.arr(repositoryRulesetBypassActorSchema())),
   current_user_can_bypass: r.opt(r.oenum(["always","pull_requests_only","never","exempt"])),
   node_id: r.opt(r.str()),

@@ -18,11 +18,11 @@ let cached: r.Schema<RepositorySubscription> | undefined;
 /** The schema of {@link RepositorySubscription}, built on first use. */
 export function repositorySubscriptionSchema(): r.Schema<RepositorySubscription> {
   return (cached ??= r.typed<RepositorySubscription>(r.obj({
-  subscribed: r.bool(),
-  ignored: r.bool(),
-  reason: r.nullable(r.str()),
-  created_at: r.str(),
-  url: r.str(),
-  repository_url: r.str(),
+  subscribed: r.opt(r.bool()),
+  ignored: r.opt(r.bool()),
+  reason: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  url: r.opt(r.str()),
+  repository_url: r.opt(r.str()),
 })));
 }

@@ -13,7 +13,7 @@ let cached: r.Schema<ReviewCustomGatesCommentRequired> | undefined;
 /** The schema of {@link ReviewCustomGatesCommentRequired}, built on first use. */
 export function reviewCustomGatesCommentRequiredSchema(): r.Schema<ReviewCustomGatesCommentRequired> {
   return (cached ??= r.typed<ReviewCustomGatesCommentRequired>(r.obj({
-  environment_name: r.str(),
-  comment: r.str(),
+  environment_name: r.opt(r.str()),
+  comment: r.opt(r.str()),
 })));
 }

@@ -15,8 +15,8 @@ let cached: r.Schema<ReviewCustomGatesStateRequired> | undefined;
 /** The schema of {@link ReviewCustomGatesStateRequired}, built on first use. */
 export function reviewCustomGatesStateRequiredSchema(): r.Schema<ReviewCustomGatesStateRequired> {
   return (cached ??= r.typed<ReviewCustomGatesStateRequired>(r.obj({
-  environment_name: r.str(),
-  state: r.oenum(["approved","rejected"]),
+  environment_name: r.opt(r.str()),
+  state: r.opt(r.oenum(["approved","rejected"])),
   comment: r.opt(r.str()),
 })));
 }

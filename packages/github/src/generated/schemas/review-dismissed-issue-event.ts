@@ -27,20 +27,20 @@ let cached: r.Schema<ReviewDismissedIssueEvent> | undefined;
 /** The schema of {@link ReviewDismissedIssueEvent}, built on first use. */
 export function reviewDismissedIssueEventSchema(): r.Schema<ReviewDismissedIssueEvent> {
   return (cached ??= r.typed<ReviewDismissedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  dismissed_review: r.obj({
-    state: r.str(),
-    review_id: r.num(),
-    dismissal_message: r.nullable(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  dismissed_review: r.opt(r.obj({
+    state: r.opt(r.str()),
+    review_id: r.opt(r.num()),
+    dismissal_message: r.opt(r.nullable(r.str())),
     dismissal_commit_id: r.opt(r.str()),
-  }),
+  })),
 })));
 }

@@ -25,16 +25,16 @@ let cached: r.Schema<ReviewRequestedIssueEvent> | undefined;
 /** The schema of {@link ReviewRequestedIssueEvent}, built on first use. */
 export function reviewRequestedIssueEventSchema(): r.Schema<ReviewRequestedIssueEvent> {
   return (cached ??= r.typed<ReviewRequestedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  review_requester: simpleUserSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  review_requester: r.opt(simpleUserSchema()),
   requested_team: r.opt(teamSchema()),
   requested_reviewer: r.opt(simpleUserSchema()),
 })));

@@ -12,6 +12,6 @@ let cached: r.Schema<RulesetVersionWithState> | undefined;
 /** The schema of {@link RulesetVersionWithState}, built on first use. */
 export function rulesetVersionWithStateSchema(): r.Schema<RulesetVersionWithState> {
   return (cached ??= r.typed<RulesetVersionWithState>(r.allOf([rulesetVersionSchema(), r.obj({
-  state: r.obj({}),
+  state: r.opt(r.obj({})),
 })])));
 }

@@ -18,11 +18,11 @@ let cached: r.Schema<RulesetVersion> | undefined;
 /** The schema of {@link RulesetVersion}, built on first use. */
 export function rulesetVersionSchema(): r.Schema<RulesetVersion> {
   return (cached ??= r.typed<RulesetVersion>(r.obj({
-  version_id: r.num(),
-  actor: r.obj({
+  version_id: r.opt(r.num()),
+  actor: r.opt(r.obj({
     id: r.opt(r.num()),
     type: r.opt(r.str()),
-  }),
-  updated_at: r.str(),
+  })),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -17,10 +17,10 @@ let cached: r.Schema<RunnerApplication> | undefined;
 /** The schema of {@link RunnerApplication}, built on first use. */
 export function runnerApplicationSchema(): r.Schema<RunnerApplication> {
   return (cached ??= r.typed<RunnerApplication>(r.obj({
-  os: r.str(),
-  architecture: r.str(),
-  download_url: r.str(),
-  filename: r.str(),
+  os: r.opt(r.str()),
+  architecture: r.opt(r.str()),
+  download_url: r.opt(r.str()),
+  filename: r.opt(r.str()),
   temp_download_token: r.opt(r.str()),
   sha256_checksum: r.opt(r.str()),
 })));

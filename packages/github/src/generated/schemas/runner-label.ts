@@ -17,7 +17,7 @@ let cached: r.Schema<RunnerLabel> | undefined;
 export function runnerLabelSchema(): r.Schema<RunnerLabel> {
   return (cached ??= r.typed<RunnerLabel>(r.obj({
   id: r.opt(r.num()),
-  name: r.str(),
+  name: r.opt(r.str()),
   type: r.opt(r.oenum(["read-only","custom"])),
 })));
 }

@@ -26,13 +26,13 @@ let cached: r.Schema<Runner> | undefined;
 /** The schema of {@link Runner}, built on first use. */
 export function runnerSchema(): r.Schema<Runner> {
   return (cached ??= r.typed<Runner>(r.obj({
-  id: r.num(),
+  id: r.opt(r.num()),
   runner_group_id: r.opt(r.num()),
-  name: r.str(),
-  os: r.str(),
-  status: r.str(),
-  busy: r.bool(),
-  labels: r.arr(runnerLabelSchema()),
+  name: r.opt(r.str()),
+  os: r.opt(r.str()),
+  status: r.opt(r.str()),
+  busy: r.opt(r.bool()),
+  labels: r.opt(r.arr(runnerLabelSchema())),
   ephemeral: r.opt(r.bool()),
   version: r.opt(r.nullable(r.str())),
 })));

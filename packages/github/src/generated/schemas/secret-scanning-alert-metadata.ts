@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningAlertMetadata> | undefined;
 /** The schema of {@link SecretScanningAlertMetadata}, built on first use. */
 export function secretScanningAlertMetadataSchema(): r.Schema<SecretScanningAlertMetadata> {
   return (cached ??= r.typed<SecretScanningAlertMetadata>(r.arr(r.obj({
-  key: r.str(),
-  value: r.str(),
+  key: r.opt(r.str()),
+  value: r.opt(r.str()),
 }))));
 }

@@ -22,8 +22,8 @@ let cached: r.Schema<SecretScanningCustomPatternToCreate> | undefined;
 /** The schema of {@link SecretScanningCustomPatternToCreate}, built on first use. */
 export function secretScanningCustomPatternToCreateSchema(): r.Schema<SecretScanningCustomPatternToCreate> {
   return (cached ??= r.typed<SecretScanningCustomPatternToCreate>(r.obj({
-  name: r.str(),
-  pattern: r.str(),
+  name: r.opt(r.str()),
+  pattern: r.opt(r.str()),
   start_delimiter: r.opt(r.str()),
   end_delimiter: r.opt(r.str()),
   must_match: r.opt(r.arr(r.str())),

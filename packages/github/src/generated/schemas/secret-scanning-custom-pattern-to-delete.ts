@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningCustomPatternToDelete> | undefined;
 /** The schema of {@link SecretScanningCustomPatternToDelete}, built on first use. */
 export function secretScanningCustomPatternToDeleteSchema(): r.Schema<SecretScanningCustomPatternToDelete> {
   return (cached ??= r.typed<SecretScanningCustomPatternToDelete>(r.obj({
-  pattern_id: r.num(),
+  pattern_id: r.opt(r.num()),
   custom_pattern_version: r.opt(secretScanningRowVersionSchema()),
 })));
 }

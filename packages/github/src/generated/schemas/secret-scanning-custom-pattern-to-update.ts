@@ -27,6 +27,6 @@ export function secretScanningCustomPatternToUpdateSchema(): r.Schema<SecretScan
   end_delimiter: r.opt(r.str()),
   must_match: r.opt(r.arr(r.str())),
   must_not_match: r.opt(r.arr(r.str())),
-  custom_pattern_version: secretScanningRowVersionSchema(),
+  custom_pattern_version: r.opt(secretScanningRowVersionSchema()),
 })));
 }

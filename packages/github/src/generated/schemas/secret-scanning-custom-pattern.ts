@@ -36,12 +36,12 @@ let cached: r.Schema<SecretScanningCustomPattern> | undefined;
 /** The schema of {@link SecretScanningCustomPattern}, built on first use. */
 export function secretScanningCustomPatternSchema(): r.Schema<SecretScanningCustomPattern> {
   return (cached ??= r.typed<SecretScanningCustomPattern>(r.obj({
-  id: r.num(),
-  name: r.str(),
-  pattern: r.str(),
-  slug: r.str(),
-  state: r.oenum(["published","unpublished"]),
-  push_protection_enabled: r.bool(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  pattern: r.opt(r.str()),
+  slug: r.opt(r.str()),
+  state: r.opt(r.oenum(["published","unpublished"])),
+  push_protection_enabled: r.opt(r.bool()),
   start_delimiter: r.opt(r.nullable(r.str())),
   end_delimiter: r.opt(r.nullable(r.str())),
   must_match: r.opt(r.nullable(r.arr(r.str()))),

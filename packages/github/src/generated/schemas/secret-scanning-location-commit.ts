@@ -30,15 +30,15 @@ let cached: r.Schema<SecretScanningLocationCommit> | undefined;
 /** The schema of {@link SecretScanningLocationCommit}, built on first use. */
 export function secretScanningLocationCommitSchema(): r.Schema<SecretScanningLocationCommit> {
   return (cached ??= r.typed<SecretScanningLocationCommit>(r.obj({
-  path: r.str(),
-  start_line: r.num(),
-  end_line: r.num(),
-  start_column: r.num(),
-  end_column: r.num(),
-  blob_sha: r.str(),
-  blob_url: r.str(),
-  commit_sha: r.str(),
-  commit_url: r.str(),
+  path: r.opt(r.str()),
+  start_line: r.opt(r.num()),
+  end_line: r.opt(r.num()),
+  start_column: r.opt(r.num()),
+  end_column: r.opt(r.num()),
+  blob_sha: r.opt(r.str()),
+  blob_url: r.opt(r.str()),
+  commit_sha: r.opt(r.str()),
+  commit_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

@@ -12,6 +12,6 @@ let cached: r.Schema<SecretScanningLocationDiscussionBody> | undefined;
 /** The schema of {@link SecretScanningLocationDiscussionBody}, built on first use. */
 export function secretScanningLocationDiscussionBodySchema(): r.Schema<SecretScanningLocationDiscussionBody> {
   return (cached ??= r.typed<SecretScanningLocationDiscussionBody>(r.obj({
-  discussion_body_url: r.str(),
+  discussion_body_url: r.opt(r.str()),
 })));
 }

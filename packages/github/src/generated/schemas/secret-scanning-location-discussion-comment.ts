@@ -12,6 +12,6 @@ let cached: r.Schema<SecretScanningLocationDiscussionComment> | undefined;
 /** The schema of {@link SecretScanningLocationDiscussionComment}, built on first use. */
 export function secretScanningLocationDiscussionCommentSchema(): r.Schema<SecretScanningLocationDiscussionComment> {
   return (cached ??= r.typed<SecretScanningLocationDiscussionComment>(r.obj({
-  discussion_comment_url: r.str(),
+  discussion_comment_url: r.opt(r.str()),
 })));
 }

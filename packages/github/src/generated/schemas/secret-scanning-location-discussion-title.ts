@@ -12,6 +12,6 @@ let cached: r.Schema<SecretScanningLocationDiscussionTitle> | undefined;
 /** The schema of {@link SecretScanningLocationDiscussionTitle}, built on first use. */
 export function secretScanningLocationDiscussionTitleSchema(): r.Schema<SecretScanningLocationDiscussionTitle> {
   return (cached ??= r.typed<SecretScanningLocationDiscussionTitle>(r.obj({
-  discussion_title_url: r.str(),
+  discussion_title_url: r.opt(r.str()),
 })));
 }

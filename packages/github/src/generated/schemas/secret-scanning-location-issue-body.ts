@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationIssueBody> | undefined;
 /** The schema of {@link SecretScanningLocationIssueBody}, built on first use. */
 export function secretScanningLocationIssueBodySchema(): r.Schema<SecretScanningLocationIssueBody> {
   return (cached ??= r.typed<SecretScanningLocationIssueBody>(r.obj({
-  issue_body_url: r.str(),
+  issue_body_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

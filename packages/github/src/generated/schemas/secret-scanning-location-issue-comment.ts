@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationIssueComment> | undefined;
 /** The schema of {@link SecretScanningLocationIssueComment}, built on first use. */
 export function secretScanningLocationIssueCommentSchema(): r.Schema<SecretScanningLocationIssueComment> {
   return (cached ??= r.typed<SecretScanningLocationIssueComment>(r.obj({
-  issue_comment_url: r.str(),
+  issue_comment_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationIssueTitle> | undefined;
 /** The schema of {@link SecretScanningLocationIssueTitle}, built on first use. */
 export function secretScanningLocationIssueTitleSchema(): r.Schema<SecretScanningLocationIssueTitle> {
   return (cached ??= r.typed<SecretScanningLocationIssueTitle>(r.obj({
-  issue_title_url: r.str(),
+  issue_title_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

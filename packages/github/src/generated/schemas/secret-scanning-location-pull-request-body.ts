@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationPullRequestBody> | undefined;
 /** The schema of {@link SecretScanningLocationPullRequestBody}, built on first use. */
 export function secretScanningLocationPullRequestBodySchema(): r.Schema<SecretScanningLocationPullRequestBody> {
   return (cached ??= r.typed<SecretScanningLocationPullRequestBody>(r.obj({
-  pull_request_body_url: r.str(),
+  pull_request_body_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationPullRequestComment> | undefined;
 /** The schema of {@link SecretScanningLocationPullRequestComment}, built on first use. */
 export function secretScanningLocationPullRequestCommentSchema(): r.Schema<SecretScanningLocationPullRequestComment> {
   return (cached ??= r.typed<SecretScanningLocationPullRequestComment>(r.obj({
-  pull_request_comment_url: r.str(),
+  pull_request_comment_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationPullRequestReviewComment> | undefined
 /** The schema of {@link SecretScanningLocationPullRequestReviewComment}, built on first use. */
 export function secretScanningLocationPullRequestReviewCommentSchema(): r.Schema<SecretScanningLocationPullRequestReviewComment> {
   return (cached ??= r.typed<SecretScanningLocationPullRequestReviewComment>(r.obj({
-  pull_request_review_comment_url: r.str(),
+  pull_request_review_comment_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationPullRequestReview> | undefined;
 /** The schema of {@link SecretScanningLocationPullRequestReview}, built on first use. */
 export function secretScanningLocationPullRequestReviewSchema(): r.Schema<SecretScanningLocationPullRequestReview> {
   return (cached ??= r.typed<SecretScanningLocationPullRequestReview>(r.obj({
-  pull_request_review_url: r.str(),
+  pull_request_review_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

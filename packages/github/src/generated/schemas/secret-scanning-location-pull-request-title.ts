@@ -14,7 +14,7 @@ let cached: r.Schema<SecretScanningLocationPullRequestTitle> | undefined;
 /** The schema of {@link SecretScanningLocationPullRequestTitle}, built on first use. */
 export function secretScanningLocationPullRequestTitleSchema(): r.Schema<SecretScanningLocationPullRequestTitle> {
   return (cached ??= r.typed<SecretScanningLocationPullRequestTitle>(r.obj({
-  pull_request_title_url: r.str(),
+  pull_request_title_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
 })));
 }

@@ -28,14 +28,14 @@ let cached: r.Schema<SecretScanningLocationWikiCommit> | undefined;
 /** The schema of {@link SecretScanningLocationWikiCommit}, built on first use. */
 export function secretScanningLocationWikiCommitSchema(): r.Schema<SecretScanningLocationWikiCommit> {
   return (cached ??= r.typed<SecretScanningLocationWikiCommit>(r.obj({
-  path: r.str(),
-  start_line: r.num(),
-  end_line: r.num(),
-  start_column: r.num(),
-  end_column: r.num(),
-  blob_sha: r.str(),
-  page_url: r.str(),
-  commit_sha: r.str(),
-  commit_url: r.str(),
+  path: r.opt(r.str()),
+  start_line: r.opt(r.num()),
+  end_line: r.opt(r.num()),
+  start_column: r.opt(r.num()),
+  end_column: r.opt(r.num()),
+  blob_sha: r.opt(r.str()),
+  page_url: r.opt(r.str()),
+  commit_sha: r.opt(r.str()),
+  commit_url: r.opt(r.str()),
 })));
 }

@@ -79,8 +79,8 @@ export function securityAndAnalysisSchema(): r.Schema<SecurityAndAnalysis> {
   })),
   secret_scanning_delegated_bypass_options: r.opt(r.obj({
     reviewers: r.opt(r.arr(r.obj({
-      reviewer_id: r.num(),
-      reviewer_type: r.oenum(["TEAM","ROLE"]),
+      reviewer_id: r.opt(r.num()),
+      reviewer_type: r.opt(r.oenum(["TEAM","ROLE"])),
       mode: r.opt(r.oenum(["ALWAYS","EXEMPT"])),
     }))),
   })),

@@ -13,7 +13,7 @@ let cached: r.Schema<SelfHostedRunnersSettings> | undefined;
 /** The schema of {@link SelfHostedRunnersSettings}, built on first use. */
 export function selfHostedRunnersSettingsSchema(): r.Schema<SelfHostedRunnersSettings> {
   return (cached ??= r.typed<SelfHostedRunnersSettings>(r.obj({
-  enabled_repositories: r.oenum(["all","selected","none"]),
+  enabled_repositories: r.opt(r.oenum(["all","selected","none"])),
   selected_repositories_url: r.opt(r.str()),
 })));
 }

@@ -12,7 +12,7 @@ let cached: r.Schema<ShortBlob> | undefined;
 /** The schema of {@link ShortBlob}, built on first use. */
 export function shortBlobSchema(): r.Schema<ShortBlob> {
   return (cached ??= r.typed<ShortBlob>(r.obj({
-  url: r.str(),
-  sha: r.str(),
+  url: r.opt(r.str()),
+  sha: r.opt(r.str()),
 })));
 }

@@ -19,12 +19,12 @@ let cached: r.Schema<ShortBranch> | undefined;
 /** The schema of {@link ShortBranch}, built on first use. */
 export function shortBranchSchema(): r.Schema<ShortBranch> {
   return (cached ??= r.typed<ShortBranch>(r.obj({
-  name: r.str(),
-  commit: r.obj({
-    sha: r.str(),
-    url: r.str(),
-  }),
-  protected: r.bool(),
+  name: r.opt(r.str()),
+  commit: r.opt(r.obj({
+    sha: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
+  protected: r.opt(r.bool()),
   protection: r.opt(branchProtectionSchema()),
   protection_url: r.opt(r.str()),
 })));

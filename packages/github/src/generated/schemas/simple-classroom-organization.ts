@@ -16,11 +16,11 @@ let cached: r.Schema<SimpleClassroomOrganization> | undefined;
 /** The schema of {@link SimpleClassroomOrganization}, built on first use. */
 export function simpleClassroomOrganizationSchema(): r.Schema<SimpleClassroomOrganization> {
   return (cached ??= r.typed<SimpleClassroomOrganization>(r.obj({
-  id: r.num(),
-  login: r.str(),
-  node_id: r.str(),
-  html_url: r.str(),
-  name: r.nullable(r.str()),
-  avatar_url: r.str(),
+  id: r.opt(r.num()),
+  login: r.opt(r.str()),
+  node_id: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  name: r.opt(r.nullable(r.str())),
+  avatar_url: r.opt(r.str()),
 })));
 }

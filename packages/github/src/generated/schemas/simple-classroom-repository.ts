@@ -22,11 +22,11 @@ let cached: r.Schema<SimpleClassroomRepository> | undefined;
 /** The schema of {@link SimpleClassroomRepository}, built on first use. */
 export function simpleClassroomRepositorySchema(): r.Schema<SimpleClassroomRepository> {
   return (cached ??= r.typed<SimpleClassroomRepository>(r.obj({
-  id: r.num(),
-  full_name: r.str(),
-  html_url: r.str(),
-  node_id: r.str(),
-  private: r.bool(),
-  default_branch: r.str(),
+  id: r.opt(r.num()),
+  full_name: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  node_id: r.opt(r.str()),
+  private: r.opt(r.bool()),
+  default_branch: r.opt(r.str()),
 })));
 }

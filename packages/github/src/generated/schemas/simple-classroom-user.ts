@@ -14,9 +14,9 @@ let cached: r.Schema<SimpleClassroomUser> | undefined;
 /** The schema of {@link SimpleClassroomUser}, built on first use. */
 export function simpleClassroomUserSchema(): r.Schema<SimpleClassroomUser> {
   return (cached ??= r.typed<SimpleClassroomUser>(r.obj({
-  id: r.num(),
-  login: r.str(),
-  avatar_url: r.str(),
-  html_url: r.str(),
+  id: r.opt(r.num()),
+  login: r.opt(r.str()),
+  avatar_url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
 })));
 }

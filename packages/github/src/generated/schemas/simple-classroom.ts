@@ -18,9 +18,9 @@ let cached: r.Schema<SimpleClassroom> | undefined;
 /** The schema of {@link SimpleClassroom}, built on first use. */
 export function simpleClassroomSchema(): r.Schema<SimpleClassroom> {
   return (cached ??= r.typed<SimpleClassroom>(r.obj({
-  id: r.num(),
-  name: r.str(),
-  archived: r.bool(),
-  url: r.str(),
+  id: r.opt(r.num()),
+  name: r.opt(r.str()),
+  archived: r.opt(r.bool()),
+  url: r.opt(r.str()),
 })));
 }

@@ -21,16 +21,16 @@ let cached: r.Schema<SimpleCommitStatus> | undefined;
 /** The schema of {@link SimpleCommitStatus}, built on first use. */
 export function simpleCommitStatusSchema(): r.Schema<SimpleCommitStatus> {
   return (cached ??= r.typed<SimpleCommitStatus>(r.obj({
-  description: r.nullable(r.str()),
-  id: r.num(),
-  node_id: r.str(),
-  state: r.str(),
-  context: r.str(),
-  target_url: r.nullable(r.str()),
+  description: r.opt(r.nullable(r.str())),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  state: r.opt(r.str()),
+  context: r.opt(r.str()),
+  target_url: r.opt(r.nullable(r.str())),
   required: r.opt(r.nullable(r.bool())),
-  avatar_url: r.nullable(r.str()),
-  url: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
+  avatar_url: r.opt(r.nullable(r.str())),
+  url: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
 })));
 }

@@ -32,17 +32,17 @@ let cached: r.Schema<SimpleCommit> | undefined;
 /** The schema of {@link SimpleCommit}, built on first use. */
 export function simpleCommitSchema(): r.Schema<SimpleCommit> {
   return (cached ??= r.typed<SimpleCommit>(r.obj({
-  id: r.str(),
-  tree_id: r.str(),
-  message: r.str(),
-  timestamp: r.str(),
-  author: r.nullable(r.obj({
-    name: r.str(),
-    email: r.str(),
-  })),
-  committer: r.nullable(r.obj({
-    name: r.str(),
-    email: r.str(),
-  })),
+  id: r.opt(r.str()),
+  tree_id: r.opt(r.str()),
+  message: r.opt(r.str()),
+  timestamp: r.opt(r.str()),
+  author: r.opt(r.nullable(r.obj({
+    name: r.opt(r.str()),
+    email: r.opt(r.str()),
+  }))),
+  committer: r.opt(r.nullable(r.obj({
+    name: r.opt(r.str()),
+    email: r.opt(r.str()),
+  }))),
 })));
 }

@@ -40,21 +40,21 @@ let cached: r.Schema<Snapshot> | undefined;
 /** The schema of {@link Snapshot}, built on first use. */
 export function snapshotSchema(): r.Schema<Snapshot> {
   return (cached ??= r.typed<Snapshot>(r.closed({
-  version: r.num(),
-  job: r.closed({
-    id: r.str(),
-    correlator: r.str(),
+  version: r.opt(r.num()),
+  job: r.opt(r.closed({
+    id: r.opt(r.str()),
+    correlator: r.opt(r.str()),
     html_url: r.opt(r.str()),
-  }),
-  sha: r.str(),
-  ref: r.str(),
-  detector: r.closed({
-    name: r.str(),
-    version: r.str(),
-    url: r.str(),
-  }),
+  })),
+  sha: r.opt(r.str()),
+  ref: r.opt(r.str()),
+  detector: r.opt(r.closed({
+    name: r.opt(r.str()),
+    version: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
   metadata: r.opt(metadataSchema()),
   manifests: r.opt(r.rec(manifestSchema())),
-  scanned: r.str(),
+  scanned: r.opt(r.str()),
 })));
 }

@@ -12,7 +12,7 @@ let cached: r.Schema<SocialAccount> | undefined;
 /** The schema of {@link SocialAccount}, built on first use. */
 export function socialAccountSchema(): r.Schema<SocialAccount> {
   return (cached ??= r.typed<SocialAccount>(r.obj({
-  provider: r.str(),
-  url: r.str(),
+  provider: r.opt(r.str()),
+  url: r.opt(r.str()),
 })));
 }

@@ -14,9 +14,9 @@ let cached: r.Schema<SshSigningKey> | undefined;
 /** The schema of {@link SshSigningKey}, built on first use. */
 export function sshSigningKeySchema(): r.Schema<SshSigningKey> {
   return (cached ??= r.typed<SshSigningKey>(r.obj({
-  key: r.str(),
-  id: r.num(),
-  title: r.str(),
-  created_at: r.str(),
+  key: r.opt(r.str()),
+  id: r.opt(r.num()),
+  title: r.opt(r.str()),
+  created_at: r.opt(r.str()),
 })));
 }

@@ -13,7 +13,7 @@ let cached: r.Schema<Stargazer> | undefined;
 /** The schema of {@link Stargazer}, built on first use. */
 export function stargazerSchema(): r.Schema<Stargazer> {
   return (cached ??= r.typed<Stargazer>(r.obj({
-  starred_at: r.str(),
-  user: nullableSimpleUserSchema(),
+  starred_at: r.opt(r.str()),
+  user: r.opt(nullableSimpleUserSchema()),
 })));
 }

@@ -13,7 +13,7 @@ let cached: r.Schema<StarredRepository> | undefined;
 /** The schema of {@link StarredRepository}, built on first use. */
 export function starredRepositorySchema(): r.Schema<StarredRepository> {
   return (cached ??= r.typed<StarredRepository>(r.obj({
-  starred_at: r.str(),
-  repo: repositorySchema(),
+  starred_at: r.opt(r.str()),
+  repo: r.opt(repositorySchema()),
 })));
 }

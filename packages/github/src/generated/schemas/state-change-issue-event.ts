@@ -24,15 +24,15 @@ let cached: r.Schema<StateChangeIssueEvent> | undefined;
 /** The schema of {@link StateChangeIssueEvent}, built on first use. */
 export function stateChangeIssueEventSchema(): r.Schema<StateChangeIssueEvent> {
   return (cached ??= r.typed<StateChangeIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
   state_reason: r.opt(r.nullable(r.str())),
   intent: r.opt(nullableIssueEventIntentSchema()),
 })));

@@ -18,13 +18,13 @@ let cached: r.Schema<StatusCheckPolicy> | undefined;
 /** The schema of {@link StatusCheckPolicy}, built on first use. */
 export function statusCheckPolicySchema(): r.Schema<StatusCheckPolicy> {
   return (cached ??= r.typed<StatusCheckPolicy>(r.obj({
-  url: r.str(),
-  strict: r.bool(),
-  contexts: r.arr(r.str()),
-  checks: r.arr(r.obj({
-    context: r.str(),
-    app_id: r.nullable(r.num()),
-  })),
-  contexts_url: r.str(),
+  url: r.opt(r.str()),
+  strict: r.opt(r.bool()),
+  contexts: r.opt(r.arr(r.str())),
+  checks: r.opt(r.arr(r.obj({
+    context: r.opt(r.str()),
+    app_id: r.opt(r.nullable(r.num())),
+  }))),
+  contexts_url: r.opt(r.str()),
 })));
 }

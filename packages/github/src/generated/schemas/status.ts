@@ -22,16 +22,16 @@ let cached: r.Schema<Status> | undefined;
 /** The schema of {@link Status}, built on first use. */
 export function statusSchema(): r.Schema<Status> {
   return (cached ??= r.typed<Status>(r.obj({
-  url: r.str(),
-  avatar_url: r.nullable(r.str()),
-  id: r.num(),
-  node_id: r.str(),
-  state: r.str(),
-  description: r.nullable(r.str()),
-  target_url: r.nullable(r.str()),
-  context: r.str(),
-  created_at: r.str(),
-  updated_at: r.str(),
-  creator: nullableSimpleUserSchema(),
+  url: r.opt(r.str()),
+  avatar_url: r.opt(r.nullable(r.str())),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  state: r.opt(r.str()),
+  description: r.opt(r.nullable(r.str())),
+  target_url: r.opt(r.nullable(r.str())),
+  context: r.opt(r.str()),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  creator: r.opt(nullableSimpleUserSchema()),
 })));
 }

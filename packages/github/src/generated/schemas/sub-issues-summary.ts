@@ -13,8 +13,8 @@ let cached: r.Schema<SubIssuesSummary> | undefined;
 /** The schema of {@link SubIssuesSummary}, built on first use. */
 export function subIssuesSummarySchema(): r.Schema<SubIssuesSummary> {
   return (cached ??= r.typed<SubIssuesSummary>(r.obj({
-  total: r.num(),
-  completed: r.num(),
-  percent_completed: r.num(),
+  total: r.opt(r.num()),
+  completed: r.opt(r.num()),
+  percent_completed: r.opt(r.num()),
 })));
 }

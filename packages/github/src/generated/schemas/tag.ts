@@ -18,13 +18,13 @@ let cached: r.Schema<Tag> | undefined;
 /** The schema of {@link Tag}, built on first use. */
 export function tagSchema(): r.Schema<Tag> {
   return (cached ??= r.typed<Tag>(r.obj({
-  name: r.str(),
-  commit: r.obj({
-    sha: r.str(),
-    url: r.str(),
-  }),
-  zipball_url: r.str(),
-  tarball_url: r.str(),
-  node_id: r.str(),
+  name: r.opt(r.str()),
+  commit: r.opt(r.obj({
+    sha: r.opt(r.str()),
+    url: r.opt(r.str()),
+  })),
+  zipball_url: r.opt(r.str()),
+  tarball_url: r.opt(r.str()),
+  node_id: r.opt(r.str()),
 })));
 }

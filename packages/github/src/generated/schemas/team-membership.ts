@@ -15,8 +15,8 @@ let cached: r.Schema<TeamMembership> | undefined;
 /** The schema of {@link TeamMembership}, built on first use. */
 export function teamMembershipSchema(): r.Schema<TeamMembership> {
   return (cached ??= r.typed<TeamMembership>(r.obj({
-  url: r.str(),
-  role: r.oenum(["member","maintainer"]),
-  state: r.oenum(["active","pending"]),
+  url: r.opt(r.str()),
+  role: r.opt(r.oenum(["member","maintainer"])),
+  state: r.opt(r.oenum(["active","pending"])),
 })));
 }

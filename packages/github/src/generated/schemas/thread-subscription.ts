@@ -17,11 +17,11 @@ let cached: r.Schema<ThreadSubscription> | undefined;
 /** The schema of {@link ThreadSubscription}, built on first use. */
 export function threadSubscriptionSchema(): r.Schema<ThreadSubscription> {
   return (cached ??= r.typed<ThreadSubscription>(r.obj({
-  subscribed: r.bool(),
-  ignored: r.bool(),
-  reason: r.nullable(r.str()),
-  created_at: r.nullable(r.str()),
-  url: r.str(),
+  subscribed: r.opt(r.bool()),
+  ignored: r.opt(r.bool()),
+  reason: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.nullable(r.str())),
+  url: r.opt(r.str()),
   thread_url: r.opt(r.str()),
   repository_url: r.opt(r.str()),
 })));

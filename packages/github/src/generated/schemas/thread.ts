@@ -25,19 +25,19 @@ let cached: r.Schema<Thread> | undefined;
 /** The schema of {@link Thread}, built on first use. */
 export function threadSchema(): r.Schema<Thread> {
   return (cached ??= r.typed<Thread>(r.obj({
-  id: r.str(),
-  repository: minimalRepositorySchema(),
-  subject: r.obj({
-    title: r.str(),
-    url: r.str(),
-    latest_comment_url: r.str(),
-    type: r.str(),
-  }),
-  reason: r.str(),
-  unread: r.bool(),
-  updated_at: r.str(),
-  last_read_at: r.nullable(r.str()),
-  url: r.str(),
-  subscription_url: r.str(),
+  id: r.opt(r.str()),
+  repository: r.opt(minimalRepositorySchema()),
+  subject: r.opt(r.obj({
+    title: r.opt(r.str()),
+    url: r.opt(r.str()),
+    latest_comment_url: r.opt(r.str()),
+    type: r.opt(r.str()),
+  })),
+  reason: r.opt(r.str()),
+  unread: r.opt(r.bool()),
+  updated_at: r.opt(r.str()),
+  last_read_at: r.opt(r.nullable(r.str())),
+  url: r.opt(r.str()),
+  subscription_url: r.opt(r.str()),
 })));
 }

@@ -24,16 +24,16 @@ let cached: r.Schema<TimelineAssignedIssueEvent> | undefined;
 /** The schema of {@link TimelineAssignedIssueEvent}, built on first use. */
 export function timelineAssignedIssueEventSchema(): r.Schema<TimelineAssignedIssueEvent> {
   return (cached ??= r.typed<TimelineAssignedIssueEvent>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  url: r.str(),
-  actor: simpleUserSchema(),
-  event: r.str(),
-  commit_id: r.nullable(r.str()),
-  commit_url: r.nullable(r.str()),
-  created_at: r.str(),
-  performed_via_github_app: nullableIntegrationSchema(),
-  assignee: simpleUserSchema(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  url: r.opt(r.str()),
+  actor: r.opt(simpleUserSchema()),
+  event: r.opt(r.str()),
+  commit_id: r.opt(r.nullable(r.str())),
+  commit_url: r.opt(r.nullable(r.str())),
+  created_at: r.opt(r.str()),
+  performed_via_github_app: r.opt(nullableIntegrationSchema()),
+  assignee: r.opt(simpleUserSchema()),
   intent: r.opt(nullableIssueEventIntentSchema()),
 })));
 }

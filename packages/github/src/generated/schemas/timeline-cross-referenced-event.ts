@@ -20,13 +20,13 @@ let cached: r.Schema<TimelineCrossReferencedEvent> | undefined;
 /** The schema of {@link TimelineCrossReferencedEvent}, built on first use. */
 export function timelineCrossReferencedEventSchema(): r.Schema<TimelineCrossReferencedEvent> {
   return (cached ??= r.typed<TimelineCrossReferencedEvent>(r.obj({
-  event: r.str(),
+  event: r.opt(r.str()),
   actor: r.opt(simpleUserSchema()),
-  created_at: r.str(),
-  updated_at: r.str(),
-  source: r.obj({
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  source: r.opt(r.obj({
     type: r.opt(r.str()),
     issue: r.opt(issueSchema()),
-  }),
+  })),
 })));
 }

@@ -37,27 +37,27 @@ let cached: r.Schema<TimelineReviewedEvent> | undefined;
 /** The schema of {@link TimelineReviewedEvent}, built on first use. */
 export function timelineReviewedEventSchema(): r.Schema<TimelineReviewedEvent> {
   return (cached ??= r.typed<TimelineReviewedEvent>(r.obj({
-  event: r.str(),
-  id: r.num(),
-  node_id: r.str(),
-  user: simpleUserSchema(),
-  body: r.nullable(r.str()),
-  state: r.str(),
-  html_url: r.str(),
-  pull_request_url: r.str(),
-  _links: r.obj({
-    html: r.obj({
-      href: r.str(),
-    }),
-    pull_request: r.obj({
-      href: r.str(),
-    }),
-  }),
+  event: r.opt(r.str()),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  user: r.opt(simpleUserSchema()),
+  body: r.opt(r.nullable(r.str())),
+  state: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  pull_request_url: r.opt(r.str()),
+  _links: r.opt(r.obj({
+    html: r.opt(r.obj({
+      href: r.opt(r.str()),
+    })),
+    pull_request: r.opt(r.obj({
+      href: r.opt(r.str()),
+    })),
+  })),
   submitted_at: r.opt(r.str()),
   updated_at: r.opt(r.nullable(r.str())),
-  commit_id: r.str(),
+  commit_id: r.opt(r.str()),
   body_html: r.opt(r.str()),
   body_text: r.opt(r.str()),
-  author_association: authorAssociationSchema(),
+  author_association: r.opt(authorAssociationSchema()),
 })));
 }

@@ -11,6 +11,6 @@ let cached: r.Schema<Topic> | undefined;
 /** The schema of {@link Topic}, built on first use. */
 export function topicSchema(): r.Schema<Topic> {
   return (cached ??= r.typed<Topic>(r.obj({
-  names: r.arr(r.str()),
+  names: r.opt(r.arr(r.str())),
 })));
 }

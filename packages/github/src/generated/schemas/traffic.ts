@@ -13,8 +13,8 @@ let cached: r.Schema<Traffic> | undefined;
 /** The schema of {@link Traffic}, built on first use. */
 export function trafficSchema(): r.Schema<Traffic> {
   return (cached ??= r.typed<Traffic>(r.obj({
-  timestamp: r.str(),
-  uniques: r.num(),
-  count: r.num(),
+  timestamp: r.opt(r.str()),
+  uniques: r.opt(r.num()),
+  count: r.opt(r.num()),
 })));
 }

@@ -37,8 +37,8 @@ let cached: r.Schema<UpdateBudget> | undefined;
 /** The schema of {@link UpdateBudget}, built on first use. */
 export function updateBudgetSchema(): r.Schema<UpdateBudget> {
   return (cached ??= r.typed<UpdateBudget>(r.obj({
-  message: r.str(),
-  budget: r.obj({
+  message: r.opt(r.str()),
+  budget: r.opt(r.obj({
     id: r.opt(r.str()),
     budget_scope: r.opt(r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","multi_user_cost_center","user"])),
     budget_entity_name: r.opt(r.str()),
@@ -52,6 +52,6 @@ export function updateBudgetSchema(): r.Schema<UpdateBudget> {
       will_alert: r.opt(r.bool()),
       alert_recipients: r.opt(r.arr(r.str())),
     })),
-  }),
+  })),
 })));
 }

@@ -20,13 +20,13 @@ let cached: r.Schema<UserMarketplacePurchase> | undefined;
 /** The schema of {@link UserMarketplacePurchase}, built on first use. */
 export function userMarketplacePurchaseSchema(): r.Schema<UserMarketplacePurchase> {
   return (cached ??= r.typed<UserMarketplacePurchase>(r.obj({
-  billing_cycle: r.str(),
-  next_billing_date: r.nullable(r.str()),
-  unit_count: r.nullable(r.num()),
-  on_free_trial: r.bool(),
-  free_trial_ends_on: r.nullable(r.str()),
-  updated_at: r.nullable(r.str()),
-  account: marketplaceAccountSchema(),
-  plan: marketplaceListingPlanSchema(),
+  billing_cycle: r.opt(r.str()),
+  next_billing_date: r.opt(r.nullable(r.str())),
+  unit_count: r.opt(r.nullable(r.num())),
+  on_free_trial: r.opt(r.bool()),
+  free_trial_ends_on: r.opt(r.nullable(r.str())),
+  updated_at: r.opt(r.nullable(r.str())),
+  account: r.opt(marketplaceAccountSchema()),
+  plan: r.opt(marketplaceListingPlanSchema()),
 })));
 }

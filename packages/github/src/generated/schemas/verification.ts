@@ -15,10 +15,10 @@ let cached: r.Schema<Verification> | undefined;
 /** The schema of {@link Verification}, built on first use. */
 export function verificationSchema(): r.Schema<Verification> {
   return (cached ??= r.typed<Verification>(r.obj({
-  verified: r.bool(),
-  reason: r.str(),
-  payload: r.nullable(r.str()),
-  signature: r.nullable(r.str()),
-  verified_at: r.nullable(r.str()),
+  verified: r.opt(r.bool()),
+  reason: r.opt(r.str()),
+  payload: r.opt(r.nullable(r.str())),
+  signature: r.opt(r.nullable(r.str())),
+  verified_at: r.opt(r.nullable(r.str())),
 })));
 }

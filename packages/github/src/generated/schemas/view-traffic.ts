@@ -14,8 +14,8 @@ let cached: r.Schema<ViewTraffic> | undefined;
 /** The schema of {@link ViewTraffic}, built on first use. */
 export function viewTrafficSchema(): r.Schema<ViewTraffic> {
   return (cached ??= r.typed<ViewTraffic>(r.obj({
-  count: r.num(),
-  uniques: r.num(),
-  views: r.arr(trafficSchema()),
+  count: r.opt(r.num()),
+  uniques: r.opt(r.num()),
+  views: r.opt(r.arr(trafficSchema())),
 })));
 }

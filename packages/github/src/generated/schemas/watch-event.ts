@@ -11,6 +11,6 @@ let cached: r.Schema<WatchEvent> | undefined;
 /** The schema of {@link WatchEvent}, built on first use. */
 export function watchEventSchema(): r.Schema<WatchEvent> {
   return (cached ??= r.typed<WatchEvent>(r.obj({
-  action: r.str(),
+  action: r.opt(r.str()),
 })));
 }

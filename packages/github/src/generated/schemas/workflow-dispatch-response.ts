@@ -15,8 +15,8 @@ let cached: r.Schema<WorkflowDispatchResponse> | undefined;
 /** The schema of {@link WorkflowDispatchResponse}, built on first use. */
 export function workflowDispatchResponseSchema(): r.Schema<WorkflowDispatchResponse> {
   return (cached ??= r.typed<WorkflowDispatchResponse>(r.obj({
-  workflow_run_id: workflowRunIdSchema(),
-  run_url: r.str(),
-  html_url: r.str(),
+  workflow_run_id: r.opt(workflowRunIdSchema()),
+  run_url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
 })));
 }

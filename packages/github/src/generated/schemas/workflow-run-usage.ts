@@ -37,32 +37,32 @@ let cached: r.Schema<WorkflowRunUsage> | undefined;
 /** The schema of {@link WorkflowRunUsage}, built on first use. */
 export function workflowRunUsageSchema(): r.Schema<WorkflowRunUsage> {
   return (cached ??= r.typed<WorkflowRunUsage>(r.obj({
-  billable: r.obj({
+  billable: r.opt(r.obj({
     UBUNTU: r.opt(r.obj({
-      total_ms: r.num(),
-      jobs: r.num(),
+      total_ms: r.opt(r.num()),
+      jobs: r.opt(r.num()),
       job_runs: r.opt(r.arr(r.obj({
-        job_id: r.num(),
-        duration_ms: r.num(),
+        job_id: r.opt(r.num()),
+        duration_ms: r.opt(r.num()),
       }))),
     })),
     MACOS: r.opt(r.obj({
-      total_ms: r.num(),
-      jobs: r.num(),
+      total_ms: r.opt(r.num()),
+      jobs: r.opt(r.num()),
       job_runs: r.opt(r.arr(r.obj({
-        job_id: r.num(),
-        duration_ms: r.num(),
+        job_id: r.opt(r.num()),
+        duration_ms: r.opt(r.num()),
       }))),
     })),
     WINDOWS: r.opt(r.obj({
-      total_ms: r.num(),
-      jobs: r.num(),
+      total_ms: r.opt(r.num()),
+      jobs: r.opt(r.num()),
       job_runs: r.opt(r.arr(r.obj({
-        job_id: r.num(),
-        duration_ms: r.num(),
+        job_id: r.opt(r.num()),
+        duration_ms: r.opt(r.num()),
       }))),
     })),
-  }),
+  })),
   run_duration_ms: r.opt(r.num()),
 })));
 }

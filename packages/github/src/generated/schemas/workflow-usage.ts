@@ -21,7 +21,7 @@ let cached: r.Schema<WorkflowUsage> | undefined;
 /** The schema of {@link WorkflowUsage}, built on first use. */
 export function workflowUsageSchema(): r.Schema<WorkflowUsage> {
   return (cached ??= r.typed<WorkflowUsage>(r.obj({
-  billable: r.obj({
+  billable: r.opt(r.obj({
     UBUNTU: r.opt(r.obj({
       total_ms: r.opt(r.num()),
     })),
@@ -31,6 +31,6 @@ export function workflowUsageSchema(): r.Schema<WorkflowUsage> {
     WINDOWS: r.opt(r.obj({
       total_ms: r.opt(r.num()),
     })),
-  }),
+  })),
 })));
 }

@@ -21,16 +21,16 @@ let cached: r.Schema<Workflow> | undefined;
 /** The schema of {@link Workflow}, built on first use. */
 export function workflowSchema(): r.Schema<Workflow> {
   return (cached ??= r.typed<Workflow>(r.obj({
-  id: r.num(),
-  node_id: r.str(),
-  name: r.str(),
-  path: r.str(),
-  state: r.oenum(["active","deleted","disabled_fork","disabled_inactivity","disabled_manually"]),
-  created_at: r.str(),
-  updated_at: r.str(),
-  url: r.str(),
-  html_url: r.str(),
-  badge_url: r.str(),
+  id: r.opt(r.num()),
+  node_id: r.opt(r.str()),
+  name: r.opt(r.str()),
+  path: r.opt(r.str()),
+  state: r.opt(r.oenum(["active","deleted","disabled_fork","disabled_inactivity","disabled_manually"])),
+  created_at: r.opt(r.str()),
+  updated_at: r.opt(r.str()),
+  url: r.opt(r.str()),
+  html_url: r.opt(r.str()),
+  badge_url: r.opt(r.str()),
   deleted_at: r.opt(r.str()),
 })));
 }

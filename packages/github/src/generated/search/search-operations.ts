@@ -30,9 +30,9 @@ export type SearchCodeResponse = {
 let codeResponseCache: r.Schema<SearchCodeResponse> | undefined;
 function codeResponse(): r.Schema<SearchCodeResponse> {
   return (codeResponseCache ??= r.typed<SearchCodeResponse>(r.obj({
-  total_count: r.num(),
-  incomplete_results: r.bool(),
-  items: r.arr(codeSearchResultItemSchema()),
+  total_count: r.opt(r.num()),
+  incomplete_results: r.opt(r.bool()),
+  items: r.opt(r.arr(codeSearchResultItemSchema())),
 })));
 }
 
@@ -67,9 +67,9 @@ export type SearchCommitsResponse = {
 let commitsResponseCache: r.Schema<SearchCommitsResponse> | undefined;
 function commitsResponse(): r.Schema<SearchCommitsResponse> {
   return (commitsResponseCache ??= r.typed<SearchCommitsResponse>(r.obj({
-  total_count: r.num(),
-  incomplete_results: r.bool(),
-  items: r.arr(commitSearchResultItemSchema()),
+  total_count: r.opt(r.num()),
+  incomplete_results: r.opt(r.bool()),
+  items: r.opt(r.arr(commitSearchResultItemSchema())),
 })));
 }
 
@@ -112,10 +112,10 @@ export type SearchIssuesAndPullRequestsResponse = {
 let issuesAndPullRequestsResponseCache: r.Schema<SearchIssuesAndPullRequestsResponse> | undefined;
 function issuesAndPullRequestsResponse(): r.Schema<SearchIssuesAndPullRequestsResponse> {
   return (issuesAndPullRequestsResponseCache ??= r.typed<SearchIssuesAndPullRequestsResponse>(r.obj({
-  total_count: r.num(),
-  incomplete_results: r.bool(),
-  items: r.arr(issueSearchResultItemSchema()),
-  search_type: r.oenum(["lexical","semantic","hybrid"]),
+  total_count: r.opt(r.num()),
+  incomplete_results: r.opt(r.bool()),
+  items: r.opt(r.arr(issueSearchResultItemSchema())),
+  search_type: r.opt(r.oenum(["lexical","semantic","hybrid"])),
   lexical_fallback_reason: r.opt(r.arr(r.oenum(["no_text_terms","quoted_text","non_issue_target","or_boolean_not_supported","no_accessible_repos","server_error","only_non_semantic_fields_requested","service_unavailable"]))),
 })));
 }
@@ -153,9 +153,9 @@ export type SearchLabelsResponse = {
 let labelsResponseCache: r.Schema<SearchLabelsResponse> | undefined;
 function labelsResponse(): r.Schema<SearchLabelsResponse> {
   return (labelsResponseCache ??= r.typed<SearchLabelsResponse>(r.obj({
-  total_count: r.num(),
-  incomplete_results: r.bool(),
-  items: r.arr(labelSearchResultItemSchema()),
+  total_count: r.opt(r.num()),
+  incomplete_results: r.opt(r.bool()),
+  items: r.opt(r.arr(labelSearchResultItemSchema())),
 })));
 }
 
@@ -190,9 +190,9 @@ export type SearchReposResponse = {
 let reposResponseCache: r.Schema<SearchReposResponse> | undefined;
 function reposResponse(): r.Schema<SearchReposResponse> {
   return (reposResponseCache ??= r.typed<SearchReposResponse>(r.obj({
-  total_count: r.num(),
-  incomplete_results: r.bool(),
-  items: r.arr(repoSearchResultItemSchema()),
+  total_count: r.opt(r.num()),
+  incomplete_results: r.opt(r.bool()),
+  items: r.opt(r.arr(repoSearchResultItemSchema())),
 })));
 }
 
@@ -223,9 +223,9 @@ export type SearchTopicsResponse = {
 let topicsResponseCache: r.Schema<SearchTopicsResponse> | undefined;
 function topicsResponse(): r.Schema<SearchTopicsResponse> {
   return (topicsResponseCache ??= r.typed<SearchTopicsResponse>(r.obj({
-  total_count: r.num(),
-  incomplete_results: r.bool(),
-  items: r.arr(topicSearchResultItemSchema()),
+  total_count: r.opt(r.num()),
+  incomplete_results: r.opt(r.bool()),
+  items: r.opt(r.arr(topicSearchResultItemSchema())),
 })));
 }
 
@@ -260,9 +260,9 @@ export type SearchUsersResponse = {
 let usersResponseCache: r.Schema<SearchUsersResponse> | undefined;
 function usersResponse(): r.Schema<SearchUsersResponse> {
   return (usersResponseCache ??= r.typed<SearchUsersResponse>(r.obj({
-  total_count: r.num(),
-  incomplete_results: r.bool(),
-  items: r.arr(userSearchResultItemSchema()),
+  total_count: r.opt(r.num()),
+  incomplete_results: r.opt(r.bool()),
+  items: r.opt(r.arr(userSearchResultItemSchema())),
 })));
 }
 

@@ -115,7 +115,7 @@ export function listOrgCustomPatterns(client: r.OperationClient, params: SecretS
 let bulkCreateOrgCustomPatternsBodyCache: r.Schema | undefined;
 function bulkCreateOrgCustomPatternsBody(): r.Schema {
   return (bulkCreateOrgCustomPatternsBodyCache ??= r.obj({
-    patterns: r.arr(secretScanningCustomPatternToCreateSchema()),
+    patterns: r.opt(r.arr(secretScanningCustomPatternToCreateSchema())),
   }));
 }
 
@@ -150,7 +150,7 @@ export function bulkCreateOrgCustomPatterns(client: r.OperationClient, params: S
 let bulkDeleteOrgCustomPatternsBodyCache: r.Schema | undefined;
 function bulkDeleteOrgCustomPatternsBody(): r.Schema {
   return (bulkDeleteOrgCustomPatternsBodyCache ??= r.obj({
-    patterns: r.arr(secretScanningCustomPatternToDeleteSchema()),
+    patterns: r.opt(r.arr(secretScanningCustomPatternToDeleteSchema())),
     post_delete_action: r.opt(r.oenum(["delete_alerts","resolve_alerts"])),
   }));
 }
@@ -458,7 +458,7 @@ export function listRepoCustomPatterns(client: r.OperationClient, params: Secret
 let bulkCreateRepoCustomPatternsBodyCache: r.Schema | undefined;
 function bulkCreateRepoCustomPatternsBody(): r.Schema {
   return (bulkCreateRepoCustomPatternsBodyCache ??= r.obj({
-    patterns: r.arr(secretScanningCustomPatternToCreateSchema()),
+    patterns: r.opt(r.arr(secretScanningCustomPatternToCreateSchema())),
   }));
 }
 
@@ -495,7 +495,7 @@ export function bulkCreateRepoCustomPatterns(client: r.OperationClient, params: 
 let bulkDeleteRepoCustomPatternsBodyCache: r.Schema | undefined;
 function bulkDeleteRepoCustomPatternsBody(): r.Schema {
   return (bulkDeleteRepoCustomPatternsBodyCache ??= r.obj({
-    patterns: r.arr(secretScanningCustomPatternToDeleteSchema()),
+    patterns: r.opt(r.arr(secretScanningCustomPatternToDeleteSchema())),
     post_delete_action: r.opt(r.oenum(["delete_alerts","resolve_alerts"])),
   }));
 }
@@ -557,8 +557,8 @@ export function updateRepoCustomPattern(client: r.OperationClient, params: Secre
 let createPushProtectionBypassBodyCache: r.Schema | undefined;
 function createPushProtectionBypassBody(): r.Schema {
   return (createPushProtectionBypassBodyCache ??= r.obj({
-    reason: secretScanningPushProtectionBypassReasonSchema(),
-    placeholder_id: secretScanningPushProtectionBypassPlaceholderIdSchema(),
+    reason: r.opt(secretScanningPushProtectionBypassReasonSchema()),
+    placeholder_id: r.opt(secretScanningPushProtectionBypassPlaceholderIdSchema()),
   }));
 }
 

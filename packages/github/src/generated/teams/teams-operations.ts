@@ -36,7 +36,7 @@ export function list(client: r.OperationClient, params: TeamsListParams, options
 let createBodyCache: r.Schema | undefined;
 function createBody(): r.Schema {
   return (createBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     maintainers: r.opt(r.arr(r.str())),
     repo_names: r.opt(r.arr(r.str())),
@@ -414,7 +414,7 @@ export function deleteLegacy(client: r.OperationClient, params: TeamsDeleteLegac
 let updateLegacyBodyCache: r.Schema | undefined;
 function updateLegacyBody(): r.Schema {
   return (updateLegacyBodyCache ??= r.obj({
-    name: r.str(),
+    name: r.opt(r.str()),
     description: r.opt(r.str()),
     privacy: r.opt(r.oenum(["secret","closed"])),
     notification_setting: r.opt(r.oenum(["notifications_enabled","notifications_disabled"])),

@@ -142,7 +142,7 @@ export function unblock(client: r.OperationClient, params: UsersUnblockParams, o
 let setPrimaryEmailVisibilityForAuthenticatedUserBodyCache: r.Schema | undefined;
 function setPrimaryEmailVisibilityForAuthenticatedUserBody(): r.Schema {
   return (setPrimaryEmailVisibilityForAuthenticatedUserBodyCache ??= r.obj({
-    visibility: r.oenum(["public","private"]),
+    visibility: r.opt(r.oenum(["public","private"])),
   }));
 }
 
@@ -188,7 +188,7 @@ export function listEmailsForAuthenticatedUser(client: r.OperationClient, params
 let addEmailForAuthenticatedUserBodyCache: r.Schema | undefined;
 function addEmailForAuthenticatedUserBody(): r.Schema {
   return (addEmailForAuthenticatedUserBodyCache ??= r.obj({
-    emails: r.arr(r.str()),
+    emails: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -219,7 +219,7 @@ export function addEmailForAuthenticatedUser(client: r.OperationClient, params?:
 let deleteEmailForAuthenticatedUserBodyCache: r.Schema | undefined;
 function deleteEmailForAuthenticatedUserBody(): r.Schema {
   return (deleteEmailForAuthenticatedUserBodyCache ??= r.obj({
-    emails: r.arr(r.str()),
+    emails: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -340,7 +340,7 @@ let createGpgKeyForAuthenticatedUserBodyCache: r.Schema | undefined;
 function createGpgKeyForAuthenticatedUserBody(): r.Schema {
   return (createGpgKeyForAuthenticatedUserBodyCache ??= r.obj({
     name: r.opt(r.str()),
-    armored_public_key: r.str(),
+    armored_public_key: r.opt(r.str()),
   }));
 }
 
@@ -410,7 +410,7 @@ let createPublicSshKeyForAuthenticatedUserBodyCache: r.Schema | undefined;
 function createPublicSshKeyForAuthenticatedUserBody(): r.Schema {
   return (createPublicSshKeyForAuthenticatedUserBodyCache ??= r.obj({
     title: r.opt(r.str()),
-    key: r.str(),
+    key: r.opt(r.str()),
   }));
 }
 
@@ -497,7 +497,7 @@ export function listSocialAccountsForAuthenticatedUser(client: r.OperationClient
 let addSocialAccountForAuthenticatedUserBodyCache: r.Schema | undefined;
 function addSocialAccountForAuthenticatedUserBody(): r.Schema {
   return (addSocialAccountForAuthenticatedUserBodyCache ??= r.obj({
-    account_urls: r.arr(r.str()),
+    account_urls: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -525,7 +525,7 @@ export function addSocialAccountForAuthenticatedUser(client: r.OperationClient, 
 let deleteSocialAccountForAuthenticatedUserBodyCache: r.Schema | undefined;
 function deleteSocialAccountForAuthenticatedUserBody(): r.Schema {
   return (deleteSocialAccountForAuthenticatedUserBodyCache ??= r.obj({
-    account_urls: r.arr(r.str()),
+    account_urls: r.opt(r.arr(r.str())),
   }));
 }
 
@@ -565,7 +565,7 @@ let createSshSigningKeyForAuthenticatedUserBodyCache: r.Schema | undefined;
 function createSshSigningKeyForAuthenticatedUserBody(): r.Schema {
   return (createSshSigningKeyForAuthenticatedUserBodyCache ??= r.obj({
     title: r.opt(r.str()),
-    key: r.str(),
+    key: r.opt(r.str()),
   }));
 }
 
@@ -679,7 +679,7 @@ export function getByUsername(client: r.OperationClient, params: UsersGetByUsern
 let listAttestationsBulkBodyCache: r.Schema | undefined;
 function listAttestationsBulkBody(): r.Schema {
   return (listAttestationsBulkBodyCache ??= r.obj({
-    subject_digests: r.arr(r.str()),
+    subject_digests: r.opt(r.arr(r.str())),
     predicate_type: r.opt(r.str()),
   }));
 }
@@ -757,9 +757,9 @@ export function listAttestationsBulk(client: r.OperationClient, params: UsersLis
 let deleteAttestationsBulkBodyCache: r.Schema | undefined;
 function deleteAttestationsBulkBody(): r.Schema {
   return (deleteAttestationsBulkBodyCache ??= r.union([r.obj({
-    subject_digests: r.arr(r.str()),
+    subject_digests: r.opt(r.arr(r.str())),
   }), r.obj({
-    attestation_ids: r.arr(r.num()),
+    attestation_ids: r.opt(r.arr(r.num())),
   })]));
 }
 

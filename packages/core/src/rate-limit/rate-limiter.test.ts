@@ -357,8 +357,12 @@ describe('rate limiting: a shared budget that stops answering', () => {
     const call = http.request({ path: '/items', signal: controller.signal }).catch((e: unknown) => e);
     while (!answer) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
-    answer();
+    // The call ends at the abort, without waiting for the store's answer...
     expect(await call).toBeInstanceOf(AbortedError);
+    expect(released).toBe(0);
+    // ...and the slot the store grants afterwards is given back.
+    answer();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(released).toBe(1);
   });
 });

@@ -168,9 +168,25 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
     };
     /** One question to the store; a slot granted to a call that was aborted meanwhile is given back. */
     const ask = async (context: AttemptContext): Promise<SharedGrant> => {
+      const { signal } = context;
+      if (signal.aborted) throw signal.reason;
       let grant: SharedGrant;
       try {
-        grant = await shared.tryAcquire();
+        const asking = shared.tryAcquire();
+        // An abort does not wait for the store's answer; a slot it grants afterwards is given back.
+        let onAbort: (() => void) | undefined;
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => {
+            asking.then((late) => late.granted && late.release(), () => undefined);
+            reject(signal.reason);
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+          grant = await Promise.race([asking, aborted]);
+        } finally {
+          signal.removeEventListener('abort', onAbort!);
+        }
       } catch (error) {
         if (context.signal.aborted) throw context.signal.reason;
         if (error instanceof ConnectorError) throw error;

@@ -7,7 +7,7 @@ import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
 import { createTestClock } from '../internal/test-clock.ts';
 import { createManualClock } from './__fixtures__/manual-clock.ts';
 import { type LimitedServer, startLimitedServer } from './__fixtures__/limited-server.ts';
-import { createRateLimiter, type SharedRateLimiter } from './rate-limiter.ts';
+import { createRateLimiter, type SharedGrant, type SharedRateLimiter } from './rate-limiter.ts';
 
 const BASE = 'https://api.acme.test';
 
@@ -357,9 +357,38 @@ describe('rate limiting: a shared budget that stops answering', () => {
     const call = http.request({ path: '/items', signal: controller.signal }).catch((e: unknown) => e);
     while (!answer) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
-    answer();
+    // The call ends at the abort, without waiting for the store's answer...
     expect(await call).toBeInstanceOf(AbortedError);
+    expect(released).toBe(0);
+    // ...and the slot the store grants afterwards is given back.
+    answer();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(released).toBe(1);
+  });
+
+  it('reports an outage once even when an answer to an older check arrives after it began', async () => {
+    const pending: ((grant: SharedGrant | Error) => void)[] = [];
+    const shared: SharedRateLimiter = {
+      name: 'ratelimit:acme',
+      tryAcquire: () => new Promise((resolve, reject) => pending.push((g) => (g instanceof Error ? reject(g) : resolve(g)))),
+    };
+    nock(BASE).get('/v1/items').times(3).reply(200, {});
+    const { http, of } = client(`${BASE}/v1`, { rateLimit: { parse: false, shared } });
+    const early = http.request({ path: '/items' });
+    const second = http.request({ path: '/items' });
+    for (let turn = 0; turn < 100 && pending.length < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // The second check fails first (Redis went down); the first one's success arrives after.
+    pending[1]!({ granted: true, release: () => {}, unavailable: 'Redis did not answer within 1000 ms' });
+    await second;
+    pending[0]!({ granted: true, release: () => {} });
+    await early;
+    expect(of('shared-budget').map((e) => e.state)).toEqual(['unavailable']);
+    // A check asked after the outage began that succeeds is the recovery.
+    const third = http.request({ path: '/items' });
+    for (let turn = 0; turn < 100 && pending.length < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    pending[2]!({ granted: true, release: () => {} });
+    await third;
+    expect(of('shared-budget').map((e) => e.state)).toEqual(['unavailable', 'recovered']);
   });
 });
 

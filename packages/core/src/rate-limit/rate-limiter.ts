@@ -162,20 +162,41 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
   if (shared) {
     // Whether the store answered last time: an outage is reported once when it starts and once when it ends.
     let available = true;
-    const report = (context: AttemptContext, unavailable: string | undefined) => {
-      if ((unavailable === undefined) === available) return;
+    // Checks run concurrently: an answer to a check asked before the last change is older news than
+    // that change, and must not flip the state back (which would report the outage twice).
+    let changes = 0;
+    const report = (context: AttemptContext, unavailable: string | undefined, askedAt: number) => {
+      if ((unavailable === undefined) === available || askedAt !== changes) return;
+      changes++;
       available = unavailable === undefined;
       context.emit({ type: 'shared-budget', operation: context.operation, budget: shared.name, state: available ? 'recovered' : 'unavailable', ...(unavailable ? { reason: unavailable } : {}) });
     };
     /** One question to the store; a slot granted to a call that was aborted meanwhile is given back. */
     const ask = async (context: AttemptContext): Promise<SharedGrant> => {
+      const { signal } = context;
+      if (signal.aborted) throw signal.reason;
+      const askedAt = changes;
       let grant: SharedGrant;
       try {
-        grant = await shared.tryAcquire();
+        const asking = shared.tryAcquire();
+        // An abort does not wait for the store's answer; a slot it grants afterwards is given back.
+        let onAbort: (() => void) | undefined;
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => {
+            asking.then((late) => late.granted && late.release(), () => undefined);
+            reject(signal.reason);
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+          grant = await Promise.race([asking, aborted]);
+        } finally {
+          signal.removeEventListener('abort', onAbort!);
+        }
       } catch (error) {
         if (context.signal.aborted) throw context.signal.reason;
         if (error instanceof ConnectorError) throw error;
-        report(context, error instanceof Error ? error.message : String(error));
+        report(context, error instanceof Error ? error.message : String(error), askedAt);
         throw new RateLimitError(`${context.connector} ${context.operation}: the shared rate limiter ${shared.name} failed, so the call was not sent`, {
           connector: context.connector, operation: context.operation, retryable: true, retryAt: new Date(clock.now() + 1000),
           reason: 'the shared rate limiter is unavailable', cause: error,
@@ -185,7 +206,7 @@ export function createRateLimiter(options: RateLimitOptions = {}, clock: Clock =
         if (grant.granted) grant.release();
         throw context.signal.reason;
       }
-      report(context, grant.granted ? grant.unavailable : undefined);
+      report(context, grant.granted ? grant.unavailable : undefined, askedAt);
       return grant;
     };
     steps.push({

@@ -111,3 +111,31 @@ describe('redisRateLimiter through a Redis outage, failing closed', () => {
     expect(result.granted).toBe(REQUESTS);
   }, 60_000);
 });
+
+describe('redisRateLimiter with a Redis that stops answering (CLIENT PAUSE)', () => {
+  it('trips after one timeout: later calls do not ask Redis until the probe, and the timed-out reservation does not outlive its call', async () => {
+    const redis = new Redis({ port: redisServer.port });
+    const admin = new Redis({ port: redisServer.port });
+    redis.on('error', () => {});
+    try {
+      await new Promise((resolve) => (redis.status === 'ready' ? resolve(undefined) : redis.once('ready', resolve)));
+      const key = `connectors-test:pause:${randomUUID()}`;
+      const errors: unknown[] = [];
+      const shared = redisRateLimiter({ redis, key, requests: 5, per: 60_000, timeoutMs: 200, probeIntervalMs: 60_000, onError: (e) => errors.push(e) });
+      // Every command of other clients waits (writes too) until the pause ends: a Redis that hangs.
+      await admin.client('PAUSE', 1500, 'ALL');
+      const first = await shared.tryAcquire();
+      expect(first).toMatchObject({ granted: true, unavailable: expect.stringMatching(/did not answer within 200 ms/) });
+      // Known down: twenty more calls get the same answer without a command sent (one error, not 21).
+      const rest = await Promise.all(Array.from({ length: 20 }, () => shared.tryAcquire()));
+      expect(rest.every((g) => g.granted && g.unavailable !== undefined)).toBe(true);
+      expect(errors).toHaveLength(1);
+      // Once Redis answers again, the check that timed out has run, and its reservation is gone.
+      await sleep(1800);
+      expect(await admin.zcard(key)).toBe(0);
+    } finally {
+      redis.disconnect();
+      admin.disconnect();
+    }
+  }, 20_000);
+});

@@ -273,3 +273,22 @@ describe.each(CASES)('fuzzing $name', (c) => {
     }
   });
 });
+
+describe('Ed25519 in Standard Webhooks', () => {
+  it('is never checked without a configured public key, and at most MAX_SIGNATURES times per key with one', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const body = Buffer.from('{"type":"user.created"}');
+    const headers = signWebhook(standardWebhooksScheme, { body, secret, id: 'msg_1', timestamp: NOW });
+    // Well-formed garbage: 40 v1a entries (64 random bytes each), under the header length cap.
+    const garbage = Array.from({ length: 40 }, () => `v1a,${crypto.randomBytes(64).toString('base64')}`).join(' ');
+    const stuffed = { ...headers, 'webhook-signature': `${garbage} ${headers['webhook-signature']}` };
+    expect(stuffed['webhook-signature'].length).toBeLessThanOrEqual(MAX_SIGNATURE_HEADER_LENGTH);
+    ops.count = 0;
+    // Only a whsec_ secret: the v1a entries are skipped unread, and the v1 one still matches.
+    expect(verifyWebhook(standardWebhooksScheme, { body, headers: stuffed, secret, now: NOW })).toMatchObject({ ok: true });
+    expect(ops.count).toBe(1);
+    ops.count = 0;
+    expect(verifyWebhook(standardWebhooksScheme, { body, headers: stuffed, secrets: [publicKey], now: NOW })).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+    expect(ops.count).toBe(MAX_SIGNATURES);
+  });
+});

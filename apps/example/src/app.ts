@@ -8,6 +8,7 @@ import { type CredentialCheck, checkCredentials } from './check-credentials.ts';
 import type { AppConfig } from './config.ts';
 import { type Connectors, createGitHub, createStripe } from './connectors.ts';
 import { type AppDatabase, openDatabase } from './db.ts';
+import { type AppPostgres, openPostgres } from './postgres.ts';
 import { closeServer, createAppServer, listen } from './server.ts';
 import { syncGitHubIssues } from './sync/github-issues.ts';
 import type { ListingResult, ListingRunOptions } from './sync/run-listing.ts';
@@ -30,6 +31,8 @@ export interface App extends Connectors {
   readonly webhooks: Webhooks;
   readonly observability: Observability;
   readonly registry: Registry;
+  /** Set when DATABASE_URL keeps the connectors' state (tokens, webhook inbox) in PostgreSQL. */
+  readonly postgres: AppPostgres | undefined;
   readonly identities: { github: string | undefined; stripe: string | undefined };
   /** GitHub issues, then Stripe customers and payment intents; each resumes an interrupted run. */
   sync(options?: ListingRunOptions): Promise<ListingResult[]>;
@@ -46,6 +49,7 @@ export type StartResult = { ok: true; app: App } | { ok: false; checks: Credenti
  */
 export async function startApp(config: AppConfig, options: AppOptions): Promise<StartResult> {
   const db = openDatabase(config.databasePath);
+  const postgres = config.databaseUrl ? openPostgres(config.databaseUrl) : undefined;
   const registry = new Registry();
   let webhooks: Webhooks | undefined;
   const observability = createObservability({
@@ -57,17 +61,19 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
   });
   const listeners = options.onEvent ?? [];
   const startup = await checkCredentials(config, {
-    github: () => observed(observability, createGitHub(config, db, listeners)),
+    github: () => observed(observability, createGitHub(config, db, listeners, postgres?.tokenStore(config.tokenEncryption))),
     stripe: () => observed(observability, createStripe(config, listeners)),
   });
   if (!startup.ok || !startup.connectors) {
     observability.close();
     db.close();
+    await postgres?.close();
     return { ok: false, checks: startup.checks };
   }
   const { github, stripe } = startup.connectors;
   const logger = options.logger;
   webhooks = createWebhooks(config, db, {
+    ...(postgres ? { store: postgres.inboxStore() } : {}),
     onInboxEvent: (event) => {
       if (event.type === 'rejected') logger.warn({ event: 'webhook-rejected', source: event.source, status: event.status, reason: event.reason }, 'webhook rejected');
       options.onInboxEvent?.(event);
@@ -89,6 +95,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     webhooks,
     observability,
     registry,
+    postgres,
     identities: { github: identity('github'), stripe: identity('stripe') },
     async sync(syncOptions = {}) {
       const issues = await syncGitHubIssues(github, db, config.github.repo, { ...syncOptions, ...(config.github.perPage ? { perPage: config.github.perPage } : {}) });
@@ -108,6 +115,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
       await Promise.all([github.http.close(), stripe.http.close()]);
       observability.close();
       db.close();
+      await postgres?.close();
     },
   };
   return { ok: true, app };

@@ -40,6 +40,11 @@ export interface AppConfig {
   syncIntervalMs: number;
   /** Passed to both connectors (the demo shortens the backoff so it finishes quickly). */
   retry?: RetryOptions;
+  /**
+   * A PostgreSQL database (postgres://...) for the connectors' state: the OAuth token store and the
+   * webhook inbox live there instead of in SQLite files. The synced rows stay in `databasePath`.
+   */
+  databaseUrl?: string;
   /** Encrypts the OAuth tokens the app stores (AES-256-GCM, key from an environment variable). Required with a GitHub App user token. */
   tokenEncryption?: TokenEncryptionOptions;
 }
@@ -59,6 +64,7 @@ export const ENVIRONMENT_HELP = [
   'CONNECTORS_TOKEN_KEY    with a GitHub App user token: 32 random bytes, base64 (openssl rand -base64 32); the stored tokens are encrypted with it',
   'CONNECTORS_TOKEN_KEY_PREVIOUS   while rotating that key: the old one, still accepted for reading',
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
+  'DATABASE_URL            postgres://... : keep the OAuth tokens and the webhook inbox in PostgreSQL instead of SQLite files',
   'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
 ];
 
@@ -120,6 +126,7 @@ export function configFromEnv(env: Env): EnvConfigResult {
       databasePath: get('DATABASE_PATH') ?? 'data/example.db',
       port,
       syncIntervalMs: minutes * 60_000,
+      ...(get('DATABASE_URL') ? { databaseUrl: get('DATABASE_URL') } : {}),
       ...(get('CONNECTORS_TOKEN_KEY') ? { tokenEncryption: { keyEnv: get('CONNECTORS_TOKEN_KEY_PREVIOUS') ? ['CONNECTORS_TOKEN_KEY', 'CONNECTORS_TOKEN_KEY_PREVIOUS'] : 'CONNECTORS_TOKEN_KEY' } } : {}),
       github: {
         repo: { owner: repoMatch[1]!, repo: repoMatch[2]! },

@@ -11,6 +11,7 @@ import { formatStartupFailure } from './check-credentials.ts';
 import { faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
 import { DEMO_FAULTS, DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './demo/demo-sandbox.ts';
 import { tokensAtRestCheck } from './demo/tokens-at-rest-check.ts';
+import { createDemoDatabase, type DemoDatabase, postgresTokensAtRestCheck } from './demo/demo-postgres.ts';
 import { generateTokenKey } from '@connectors/core';
 import { syncedRows } from './demo/expected-state.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
@@ -28,6 +29,8 @@ export interface DemoOptions {
   /** Pages the first sync commits before it is interrupted. Default 3. */
   interruptAfterPages?: number;
   print?: (line: string) => void;
+  /** Keep the tokens and the webhook inbox in a throwaway PostgreSQL database on this server (true: the default server). */
+  postgres?: boolean | string;
 }
 
 const WEBHOOK_DUPLICATE_RATE = 0.2;
@@ -51,7 +54,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const generatedKey = !process.env[DEMO_TOKEN_KEY_ENV];
   if (generatedKey) process.env[DEMO_TOKEN_KEY_ENV] = generateTokenKey();
   const { sandbox, configFor } = await startDemoSandbox(seed);
-  const config = configFor(databasePath);
+  const postgres: DemoDatabase | undefined = options.postgres ? await createDemoDatabase(typeof options.postgres === 'string' ? options.postgres : undefined) : undefined;
+  const config = { ...configFor(databasePath), ...(postgres ? { databaseUrl: postgres.url } : {}) };
   const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
   const retryAfter = typeof DEMO_FAULTS.rateLimit === 'object' ? (DEMO_FAULTS.rateLimit.retryAfterSeconds ?? 1) : 1;
 
@@ -70,6 +74,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       ...extra,
     };
     await sandbox.stop();
+    await postgres?.drop();
     print('');
     print('Report');
     for (const line of summaryLines(report)) print(`  ${line}`);
@@ -87,6 +92,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   print(`  sandbox   ${sandbox.url} (seed ${seed})`);
   print(`  database  ${databasePath}`);
   print(`  log       ${logPath} (pino: one line per HTTP attempt)`);
+  if (postgres) print(`  postgres  ${postgres.name} (throwaway database: OAuth tokens and the webhook inbox; dropped at the end)`);
   print(`  tokens    encrypted at rest (AES-256-GCM) with ${generatedKey ? 'a throwaway key generated for this run' : 'the key'} in ${DEMO_TOKEN_KEY_ENV}`);
 
   // Progress: one line per committed page, with what its calls went through since the line before.
@@ -110,7 +116,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       print(formatStartupFailure(result.checks));
       return undefined;
     }
-    print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in SQLite)`);
+    print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in ${postgres ? 'PostgreSQL' : 'SQLite'})`);
     print(`   ✓ stripe  ${result.app.identities.stripe ?? ''}`);
     const note = notes();
     if (note) print(`     (on the way: ${note})`);
@@ -205,6 +211,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   ];
   await app.close();
   checks.push(tokensAtRestCheck(dirname(databasePath)));
+  if (postgres) checks.push(await postgresTokensAtRestCheck(postgres.url));
   return finish(checks, {
     webhooks: {
       events: events.length,
@@ -231,11 +238,12 @@ async function waitForWorker(app: App, timeoutMs = 15_000): Promise<void> {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { db: { type: 'string' }, report: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { db: { type: 'string' }, report: { type: 'string' }, seed: { type: 'string' }, postgres: { type: 'boolean' }, 'postgres-url': { type: 'string' } } });
   const report = await runDemo({
     ...(values.db ? { databasePath: values.db } : {}),
     ...(values.report ? { reportPath: values.report } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(values['postgres-url'] ? { postgres: values['postgres-url'] } : values.postgres ? { postgres: true } : {}),
   });
   process.exitCode = report.ok ? 0 : 1;
 }

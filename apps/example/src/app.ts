@@ -9,6 +9,7 @@ import type { AppConfig } from './config.ts';
 import { type Connectors, createGitHub, createStripe } from './connectors.ts';
 import { type AppDatabase, openDatabase } from './db.ts';
 import { createAppDashboard } from './dashboard.ts';
+import { type AppPostgres, openPostgres } from './postgres.ts';
 import { closeServer, createAppServer, listen } from './server.ts';
 import { syncGitHubIssues } from './sync/github-issues.ts';
 import type { ListingResult, ListingRunOptions } from './sync/run-listing.ts';
@@ -34,6 +35,8 @@ export interface App extends Connectors {
   readonly webhooks: Webhooks;
   readonly observability: Observability;
   readonly registry: Registry;
+  /** Set when DATABASE_URL keeps the connectors' state (tokens, webhook inbox) in PostgreSQL. */
+  readonly postgres: AppPostgres | undefined;
   readonly identities: { github: string | undefined; stripe: string | undefined; slack?: string | undefined };
   /** Slack, when configured. */
   readonly slack: SlackPart | undefined;
@@ -52,6 +55,7 @@ export type StartResult = { ok: true; app: App } | { ok: false; checks: Credenti
  */
 export async function startApp(config: AppConfig, options: AppOptions): Promise<StartResult> {
   const db = openDatabase(config.databasePath);
+  const postgres = config.databaseUrl ? openPostgres(config.databaseUrl) : undefined;
   const registry = new Registry();
   let webhooks: Webhooks | undefined;
   const observability = createObservability({
@@ -65,7 +69,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
   const slackPart = config.slack ? createSlackPart(config, config.slack, db, listeners, (client) => observed(observability, client)) : undefined;
   const [startup, slackCheck] = await Promise.all([
     checkCredentials(config, {
-      github: () => observed(observability, createGitHub(config, db, listeners)),
+      github: () => observed(observability, createGitHub(config, db, listeners, postgres?.tokenStore(config.tokenEncryption))),
       stripe: () => observed(observability, createStripe(config, listeners)),
     }),
     slackPart?.check(),
@@ -75,11 +79,13 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     await slackPart?.client.http.close();
     observability.close();
     db.close();
+    await postgres?.close();
     return { ok: false, checks: startup.checks };
   }
   const { github, stripe } = startup.connectors;
   const logger = options.logger;
   webhooks = createWebhooks(config, db, {
+    ...(postgres ? { store: postgres.inboxStore() } : {}),
     onInboxEvent: (event) => {
       if (event.type === 'rejected') logger.warn({ event: 'webhook-rejected', source: event.source, status: event.status, reason: event.reason }, 'webhook rejected');
       options.onInboxEvent?.(event);
@@ -101,6 +107,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     webhooks,
     observability,
     registry,
+    postgres,
     identities: { github: identity('github'), stripe: identity('stripe'), ...(slackCheck ? { slack: slackCheck.identity } : {}) },
     slack: slackPart,
     async sync(syncOptions = {}) {
@@ -123,6 +130,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
       await Promise.all([github.http.close(), stripe.http.close(), slackPart?.client.http.close()]);
       observability.close();
       db.close();
+      await postgres?.close();
     },
   };
   return { ok: true, app };

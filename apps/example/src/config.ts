@@ -43,6 +43,11 @@ export interface AppConfig {
   syncIntervalMs: number;
   /** Passed to both connectors (the demo shortens the backoff so it finishes quickly). */
   retry?: RetryOptions;
+  /**
+   * A PostgreSQL database (postgres://...) for the connectors' state: the OAuth token store and the
+   * webhook inbox live there instead of in SQLite files. The synced rows stay in `databasePath`.
+   */
+  databaseUrl?: string;
   /** Encrypts the OAuth tokens the app stores (AES-256-GCM, key from an environment variable). Required with a GitHub App user token. */
   tokenEncryption?: TokenEncryptionOptions;
 }
@@ -63,6 +68,7 @@ export const ENVIRONMENT_HELP = [
   'CONNECTORS_TOKEN_KEY_PREVIOUS   while rotating that key: the old one, still accepted for reading',
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
   'DASHBOARD_TOKEN         lets /dashboard replay and discard dead letters (16+ characters); without it the page is read-only',
+  'DATABASE_URL            postgres://... : keep the OAuth tokens and the webhook inbox in PostgreSQL instead of SQLite files',
   'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
   ...SLACK_ENVIRONMENT_HELP,
 ];
@@ -128,6 +134,7 @@ export function configFromEnv(env: Env): EnvConfigResult {
       databasePath: get('DATABASE_PATH') ?? 'data/example.db',
       port,
       syncIntervalMs: minutes * 60_000,
+      ...(get('DATABASE_URL') ? { databaseUrl: get('DATABASE_URL') } : {}),
       ...(get('CONNECTORS_TOKEN_KEY') ? { tokenEncryption: { keyEnv: get('CONNECTORS_TOKEN_KEY_PREVIOUS') ? ['CONNECTORS_TOKEN_KEY', 'CONNECTORS_TOKEN_KEY_PREVIOUS'] : 'CONNECTORS_TOKEN_KEY' } } : {}),
       github: {
         repo: { owner: repoMatch[1]!, repo: repoMatch[2]! },

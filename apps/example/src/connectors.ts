@@ -1,4 +1,4 @@
-import { type EventListener, oauth2Auth } from '@connectors/core';
+import { type EventListener, oauth2Auth, type TokenStore } from '@connectors/core';
 import { sqliteTokenStore } from '@connectors/core/sqlite';
 import { type GitHub, github } from '@connectors/github';
 import { type Stripe, stripe } from '@connectors/stripe';
@@ -14,7 +14,7 @@ export interface Connectors {
  * The GitHub connector from the config. Creating it already checks what can be checked without a
  * call (a malformed setting throws an error that names it).
  */
-export function createGitHub(config: AppConfig, db: AppDatabase, onEvent: EventListener[]): GitHub {
+export function createGitHub(config: AppConfig, db: AppDatabase, onEvent: EventListener[], tokenStore?: TokenStore): GitHub {
   const auth = config.github.auth;
   return github.create({
     onEvent,
@@ -32,7 +32,7 @@ export function createGitHub(config: AppConfig, db: AppDatabase, onEvent: EventL
             grant: 'refresh_token',
             refreshToken: auth.refreshToken,
             // Encrypted at rest: the database file never holds a usable token (config.tokenEncryption names the key's variable).
-            store: sqliteTokenStore({ database: db.sqlite, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) }),
+            store: tokenStore ?? sqliteTokenStore({ database: db.sqlite, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) }),
             credentialId: `github:${config.github.repo.owner}:${auth.clientId}`,
           }),
         }),

@@ -11,6 +11,7 @@ import { formatStartupFailure } from './check-credentials.ts';
 import { faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
 import { DEMO_FAULTS, DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './demo/demo-sandbox.ts';
 import { tokensAtRestCheck } from './demo/tokens-at-rest-check.ts';
+import { createDemoDatabase, type DemoDatabase, postgresTokensAtRestCheck } from './demo/demo-postgres.ts';
 import { generateTokenKey } from '@connectors/core';
 import { syncedRows } from './demo/expected-state.ts';
 import { dashboardCheck, dashboardLines, demoOperatorToken } from './demo/demo-dashboard.ts';
@@ -34,6 +35,8 @@ export interface DemoOptions {
   print?: (line: string) => void;
   /** Keep the app's server (and its /dashboard) running after the report until this resolves (`--serve`: until Ctrl-C). */
   serveUntil?: Promise<unknown>;
+  /** Keep the tokens and the webhook inbox in a throwaway PostgreSQL database on this server (true: the default server). */
+  postgres?: boolean | string;
 }
 
 const WEBHOOK_DUPLICATE_RATE = 0.2;
@@ -59,7 +62,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const generatedKey = !process.env[DEMO_TOKEN_KEY_ENV];
   if (generatedKey) process.env[DEMO_TOKEN_KEY_ENV] = generateTokenKey();
   const { sandbox, slack: slackProvider, configFor } = await startDemoSandbox(seed);
-  const config = configFor(databasePath);
+  const postgres: DemoDatabase | undefined = options.postgres ? await createDemoDatabase(typeof options.postgres === 'string' ? options.postgres : undefined) : undefined;
+  const config = { ...configFor(databasePath), ...(postgres ? { databaseUrl: postgres.url } : {}) };
   const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
   const operatorToken = options.serveUntil ? demoOperatorToken() : undefined;
   const retryAfter = typeof DEMO_FAULTS.rateLimit === 'object' ? (DEMO_FAULTS.rateLimit.retryAfterSeconds ?? 1) : 1;
@@ -79,6 +83,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       ...extra,
     };
     await sandbox.stop();
+    await postgres?.drop();
     print('');
     print('Report');
     for (const line of summaryLines(report)) print(`  ${line}`);
@@ -96,6 +101,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   print(`  sandbox   ${sandbox.url} (seed ${seed})`);
   print(`  database  ${databasePath}`);
   print(`  log       ${logPath} (pino: one line per HTTP attempt)`);
+  if (postgres) print(`  postgres  ${postgres.name} (throwaway database: OAuth tokens and the webhook inbox; dropped at the end)`);
   print(`  tokens    encrypted at rest (AES-256-GCM) with ${generatedKey ? 'a throwaway key generated for this run' : 'the key'} in ${DEMO_TOKEN_KEY_ENV}`);
 
   // Progress: one line per committed page, with what its calls went through since the line before.
@@ -119,7 +125,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       print(formatStartupFailure(result.checks));
       return undefined;
     }
-    print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in SQLite)`);
+    print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in ${postgres ? 'PostgreSQL' : 'SQLite'})`);
     print(`   ✓ stripe  ${result.app.identities.stripe ?? ''}`);
     if (result.app.slack) print(`   ✓ slack   ${result.app.identities.slack ?? ''} (OAuth with token rotation: xoxe tokens expire, refresh token rotates, kept in SQLite)`);
     const note = notes();
@@ -247,6 +253,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   checks.push(...(await runHubSpotDemo({ dir: dirname(databasePath), databasePath, print })).checks);
   if (!options.serveUntil) await app.close();
   checks.push(tokensAtRestCheck(dirname(databasePath)));
+  if (postgres) checks.push(await postgresTokensAtRestCheck(postgres.url));
   const report = await finish(checks, {
     ...(slackSummary ? { slack: slackSummary } : {}),
     webhooks: {
@@ -281,12 +288,13 @@ async function waitForWorker(app: App, timeoutMs = 15_000): Promise<void> {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { db: { type: 'string' }, report: { type: 'string' }, seed: { type: 'string' }, serve: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { db: { type: 'string' }, report: { type: 'string' }, seed: { type: 'string' }, serve: { type: 'boolean', default: false }, postgres: { type: 'boolean' }, 'postgres-url': { type: 'string' } } });
   const report = await runDemo({
     ...(values.serve ? { serveUntil: new Promise((resolve) => ['SIGINT', 'SIGTERM'].forEach((signal) => process.once(signal, resolve))) } : {}),
     ...(values.db ? { databasePath: values.db } : {}),
     ...(values.report ? { reportPath: values.report } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(values['postgres-url'] ? { postgres: values['postgres-url'] } : values.postgres ? { postgres: true } : {}),
   });
   process.exitCode = report.ok ? 0 : 1;
 }

@@ -36,6 +36,8 @@ export interface WebhooksOptions {
   onWorkerEvent?: (event: WebhookWorkerEvent) => void;
   /** Where the inbox keeps deliveries until they are applied. Default: next to the app's database. */
   inboxPath?: string;
+  /** Or a store to use instead of the SQLite file (e.g. the PostgreSQL inbox when DATABASE_URL is set). */
+  store?: InboxStore;
 }
 
 /**
@@ -60,7 +62,7 @@ export function createWebhooks(config: AppConfig, db: AppDatabase, options: Webh
   if (Object.keys(sources).length === 0) {
     return { inbox: undefined, worker: undefined, store: undefined, sources: [], close: async () => {} };
   }
-  const store = sqliteInboxStore({ path: options.inboxPath ?? inboxPathFor(config.databasePath) });
+  const store = options.store ?? sqliteInboxStore({ path: options.inboxPath ?? inboxPathFor(config.databasePath) });
   const inbox = createWebhookInbox({ store, sources, ...(options.onInboxEvent ? { onEvent: options.onInboxEvent } : {}) });
   const worker = createWebhookWorker({
     inbox,

@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../postgres/__fixtures__/test-database.ts';
+import { createHttpClient } from '../http/create-http-client.ts';
+import { startOAuthTestServer } from './__fixtures__/oauth-test-server.ts';
 import { tokenStoreContract } from './__fixtures__/token-store-contract.ts';
+import { oauth2Auth } from './oauth2-auth.ts';
 import { type PostgresTokenStore, postgresTokenStore } from './postgres-token-store.ts';
 
 const LOCK_HOLDER = fileURLToPath(new URL('./__fixtures__/postgres-lock-holder.ts', import.meta.url));
+const REFRESH_WORKER = fileURLToPath(new URL('./__fixtures__/postgres-refresh-worker.ts', import.meta.url));
 let database: TestDatabase;
 let pool: pg.Pool;
 
@@ -72,6 +76,41 @@ describe('postgresTokenStore', () => {
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     await lock!.release();
     await store.close();
+  });
+
+  it('a process killed mid-refresh: another refreshes at once, not after the 10-minute lock TTL, with no invalid_grant', async () => {
+    const server = await startOAuthTestServer();
+    try {
+      const store = postgresTokenStore({ pool, schema: 'mid_refresh' });
+      const pair = server.issuePair({ expired: true });
+      await store.set('user-42', { ...pair, expiresAt: Date.now() - 1_000, updatedAt: Date.now() - 3_600_000 });
+      server.holdRefreshes();
+      const lockTtlMs = 600_000;
+      const child = fork(REFRESH_WORKER, [JSON.stringify({ url: database.url, schema: 'mid_refresh', tokenUrl: server.tokenUrl, apiOrigin: server.origin, clientId: server.options.clientId, lockTtlMs })], {
+        execPath: process.execPath,
+        execArgv: ['--no-warnings'],
+        env: { ...process.env, WORKER_CLIENT_SECRET: server.options.clientSecret },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      await once(child, 'message');
+      for (let i = 0; i < 500 && server.held === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(server.held).toBe(1); // the refresh is in flight, under the child's lock
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      server.release();
+      const client = createHttpClient({
+        connector: 'acme', baseUrl: server.origin,
+        auth: oauth2Auth({ tokenUrl: server.tokenUrl, clientId: server.options.clientId, clientSecret: server.options.clientSecret, grant: 'refresh_token', store, credentialId: 'user-42', lockTtlMs, timeoutMs: 5_000, lockPollMs: 20 }),
+      });
+      await client.request({ path: '/api/me' });
+      expect(Date.now() - killedAt).toBeLessThan(10_000);
+      expect(server.stats.invalidGrants).toBe(0);
+      expect(server.stats.refreshes).toBe(1);
+      await store.close();
+    } finally {
+      await server.close();
+    }
   });
 
   it('fails clearly on a corrupt row and on bad options', async () => {

@@ -25,7 +25,8 @@ export interface TokenLock {
  * dies mid-refresh cannot wedge the fleet.
  *
  * Implementations: `memoryTokenStore()` (one process), `sqliteTokenStore()` from
- * `@connectors/core/sqlite` (processes on one host), `redisTokenStore()` from `@connectors/core/redis` (a fleet).
+ * `@connectors/core/sqlite` (processes on one host), `redisTokenStore()` from `@connectors/core/redis` (a fleet),
+ * `postgresTokenStore()` from `@connectors/core/postgres` (a fleet on PostgreSQL). The persistent ones encrypt at rest with `encryption: { keyEnv }`.
  */
 export interface TokenStore {
   get(credentialId: string): Promise<TokenRecord | undefined>;

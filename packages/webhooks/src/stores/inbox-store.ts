@@ -70,7 +70,7 @@ export interface InboxStats {
  * event is durable (the inbox answers 2xx right after). Every method that changes an event the
  * worker holds checks the lease token, so a worker whose lease expired cannot overwrite the work of
  * the worker that took over. Implementations: `sqliteInboxStore` (`@connectors/webhooks/sqlite`),
- * `redisInboxStore` (`@connectors/webhooks/redis`).
+ * `postgresInboxStore` (`@connectors/webhooks/postgres`), `redisInboxStore` (`@connectors/webhooks/redis`).
  */
 export interface InboxStore {
   /** Persists the event durably, or reports that this source and id are already known. */

@@ -8,15 +8,16 @@ import {
   splitEventKey,
   toEpochMs,
   type DeadLetterFilter,
-  type InboxEventState,
   type InboxStats,
   type LeasedInboxEvent,
   type NewInboxEvent,
   type PutOutcome,
   type StoredInboxEvent,
 } from './inbox-store.ts';
-import type { TransactionalInboxStore, TransactionOutcome } from './transactional-inbox-store.ts';
 import { type InboxInspector, inspectedEvent } from './inbox-inspector.ts';
+import { COLUMNS, migrations, type Row, toEvent } from './postgres-inbox-schema.ts';
+import { postgresNotifyListener } from './postgres-notify-listener.ts';
+import type { TransactionalInboxStore, TransactionOutcome } from './transactional-inbox-store.ts';
 
 /** Options of the PostgreSQL inbox store. */
 export interface PostgresInboxStoreOptions extends PostgresConnectionOptions {
@@ -38,90 +39,13 @@ export interface PostgresInboxStore extends TransactionalInboxStore<pg.PoolClien
   inspector(): InboxInspector;
 }
 
-interface Row {
-  seq: string;
-  source: string;
-  event_id: string;
-  type: string | null;
-  event_ts: string | null;
-  received_at: string;
-  headers: string;
-  body: Buffer;
-  state: InboxEventState;
-  attempts: number;
-  due_at: string;
-  lease_token: string | null;
-  last_error: string | null;
-  changed_at: string | null;
-}
-
 interface PendingPut {
   event: NewInboxEvent;
   resolve: (outcome: PutOutcome) => void;
   reject: (error: unknown) => void;
 }
 
-const COLUMNS = 'seq, source, event_id, type, event_ts, received_at, headers, body, state, attempts, due_at, lease_token, last_error, changed_at';
 const PURGE_EVERY_MS = 60_000;
-
-function num(value: string | null): number | undefined {
-  return value === null ? undefined : Number(value);
-}
-
-function toEvent(row: Row): StoredInboxEvent {
-  const leaseOrDue = row.state === 'pending' || row.state === 'leased';
-  return {
-    key: eventKey(row.source, row.event_id),
-    source: row.source,
-    id: row.event_id,
-    type: row.type ?? undefined,
-    timestamp: num(row.event_ts),
-    receivedAt: Number(row.received_at),
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    body: row.body,
-    state: row.state,
-    attempts: row.attempts,
-    lastError: row.last_error ?? undefined,
-    stateChangedAt: leaseOrDue ? Number(row.due_at) : num(row.changed_at),
-  };
-}
-
-function migrations(table: string) {
-  const t = `{schema}."${table}"`;
-  return [
-    {
-      version: 1,
-      sql: `
-        CREATE TABLE ${t} (
-          seq bigserial PRIMARY KEY,
-          source text NOT NULL,
-          event_id text NOT NULL,
-          type text,
-          event_ts bigint,
-          received_at bigint NOT NULL,
-          headers text NOT NULL,
-          body bytea NOT NULL,
-          state text NOT NULL,
-          attempts integer NOT NULL DEFAULT 0,
-          due_at bigint NOT NULL,
-          lease_token text,
-          last_error text,
-          changed_at bigint,
-          UNIQUE (source, event_id)
-        );
-        CREATE INDEX ON ${t} (due_at, seq) WHERE state IN ('pending', 'leased');
-        CREATE INDEX ON ${t} (changed_at) WHERE state = 'dead';
-        CREATE INDEX ON ${t} (due_at) WHERE state IN ('processed', 'discarded');
-        -- Wakes LISTENing workers (in any process) when an event becomes ready. PostgreSQL folds identical
-        -- notifications of one transaction into one, so a batch of puts costs one wake-up.
-        CREATE FUNCTION {schema}."${table}_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN PERFORM pg_notify(TG_ARGV[0], ''); RETURN NULL; END $$;
-        CREATE TRIGGER "${table}_ready" AFTER INSERT OR UPDATE OF state ON ${t}
-          FOR EACH ROW WHEN (NEW.state = 'pending') EXECUTE FUNCTION {schema}."${table}_notify"('${'{channel}'}');
-      `,
-    },
-  ];
-}
 
 /**
  * An inbox store on PostgreSQL for apps that already run it:
@@ -149,7 +73,7 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
   const ready = migratePostgres(pool, {
     schema,
     component: `inbox:${table}`,
-    migrations: migrations(table).map((m) => ({ ...m, sql: m.sql.replace('{channel}', channel) })),
+    migrations: migrations(table, channel),
   });
   ready.catch(() => {});
 
@@ -159,10 +83,7 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
   let scheduled = false;
   let lastPurge = 0;
   const flushes = new Set<Promise<void>>();
-  const watchers = new Set<() => void>();
-  let listener: pg.PoolClient | undefined;
-  let listening: Promise<void> | undefined;
-  let relisten: NodeJS.Timeout | undefined;
+  const listener = postgresNotifyListener(pool, channel, ready);
 
   function storeError(operation: string, cause: unknown): InboxStoreError {
     if (cause instanceof InboxStoreError) return cause;
@@ -256,40 +177,6 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
     }
     const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     return { where: `${clauses.join(' AND ')} ORDER BY changed_at, seq${limit}`, params };
-  }
-
-  async function startListening(): Promise<void> {
-    try {
-      await ready;
-      const client = await pool.connect();
-      client.on('notification', () => {
-        for (const watcher of watchers) watcher();
-      });
-      client.on('error', () => {
-        // The connection broke: drop it and listen again shortly; the workers' polling covers the gap.
-        if (listener === client) listener = undefined;
-        client.release(true);
-        if (!closed && watchers.size > 0) relisten = setTimeout(() => (listening = startListening()), 1000).unref();
-      });
-      await client.query(`LISTEN "${channel}"`);
-      listener = client;
-      if (closed) await stopListening();
-    } catch {
-      if (!closed && watchers.size > 0) relisten = setTimeout(() => (listening = startListening()), 1000).unref();
-    }
-  }
-
-  async function stopListening(): Promise<void> {
-    clearTimeout(relisten);
-    const client = listener;
-    listener = undefined;
-    if (!client) return;
-    try {
-      await client.query(`UNLISTEN "${channel}"`);
-      client.release();
-    } catch (error) {
-      client.release(error instanceof Error ? error : true);
-    }
   }
 
   const store: PostgresInboxStore = {
@@ -435,11 +322,7 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
     },
 
     watch(onReady) {
-      watchers.add(onReady);
-      if (!listening && !closed) listening = startListening();
-      return () => {
-        watchers.delete(onReady);
-      };
+      return closed ? () => {} : listener.add(onReady);
     },
 
     async transaction<T>(key: string, leaseToken: string, options: { now: () => number; retainMs: number }, work: (client: pg.PoolClient) => Promise<T> | T): Promise<TransactionOutcome<T>> {
@@ -487,8 +370,7 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
         if (flushes.size > 0) await Promise.allSettled([...flushes]);
         else await new Promise((resolve) => setImmediate(resolve));
       }
-      await listening;
-      await stopListening();
+      await listener.close();
       await ready.catch(() => {});
       if (owned) await pool.end();
     },

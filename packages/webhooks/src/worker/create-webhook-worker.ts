@@ -190,6 +190,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   const inFlight = new Set<Promise<void>>();
   /** Whether the last lease found nothing due while nothing ran; cleared by every wake-up. */
   let foundNothing = false;
+  /** Counts wake-ups, so a lease that raced with one does not claim there is nothing to do. */
+  let wakeups = 0;
   const controllers = new Set<AbortController>();
   const counts: DrainResult = { processed: 0, retried: 0, deadLettered: 0 };
   let running = false;
@@ -321,15 +323,17 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   async function fill(): Promise<{ taken: number; free: number }> {
     const free = concurrency - inFlight.size;
     if (free <= 0) return { taken: 0, free };
+    const seen = wakeups;
     const leased = (await storeCall('lease', () => store!.lease({ limit: free, leaseMs, now: now() }))) ?? [];
     for (const event of leased) track(event);
-    if (leased.length === 0 && inFlight.size === 0) foundNothing = true;
+    if (leased.length === 0 && inFlight.size === 0 && seen === wakeups) foundNothing = true;
     return { taken: leased.length, free };
   }
 
   /** Wakes the loop now, or makes its next pause return at once when it is busy leasing. */
   function wakeUp(): void {
     foundNothing = false;
+    wakeups++;
     if (wake) wake();
     else wakePending = true;
   }

@@ -1,0 +1,87 @@
+import { eventKey, type InboxEventState, type StoredInboxEvent } from './inbox-store.ts';
+import type { PostgresMigration } from '@connectors/core/postgres';
+
+/*
+ * The PostgreSQL inbox's table: its migrations, its columns and how a row becomes an event. The
+ * queries that use them (and the I/O policy: group commit, leases) are in postgres-inbox-store.ts.
+ */
+
+export interface Row {
+  seq: string;
+  source: string;
+  event_id: string;
+  type: string | null;
+  event_ts: string | null;
+  received_at: string;
+  headers: string;
+  body: Buffer;
+  state: InboxEventState;
+  attempts: number;
+  due_at: string;
+  lease_token: string | null;
+  last_error: string | null;
+  changed_at: string | null;
+}
+
+export const COLUMNS = 'seq, source, event_id, type, event_ts, received_at, headers, body, state, attempts, due_at, lease_token, last_error, changed_at';
+
+function num(value: string | null): number | undefined {
+  return value === null ? undefined : Number(value);
+}
+
+export function toEvent(row: Row): StoredInboxEvent {
+  const leaseOrDue = row.state === 'pending' || row.state === 'leased';
+  return {
+    key: eventKey(row.source, row.event_id),
+    source: row.source,
+    id: row.event_id,
+    type: row.type ?? undefined,
+    timestamp: num(row.event_ts),
+    receivedAt: Number(row.received_at),
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    body: row.body,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.last_error ?? undefined,
+    stateChangedAt: leaseOrDue ? Number(row.due_at) : num(row.changed_at),
+  };
+}
+
+/** `{channel}` is the NOTIFY channel the trigger signals. */
+export function migrations(table: string, channel: string): PostgresMigration[] {
+  const t = `{schema}."${table}"`;
+  return [
+    {
+      version: 1,
+      sql: `
+        CREATE TABLE ${t} (
+          seq bigserial PRIMARY KEY,
+          source text NOT NULL,
+          event_id text NOT NULL,
+          type text,
+          event_ts bigint,
+          received_at bigint NOT NULL,
+          headers text NOT NULL,
+          body bytea NOT NULL,
+          state text NOT NULL,
+          attempts integer NOT NULL DEFAULT 0,
+          due_at bigint NOT NULL,
+          lease_token text,
+          last_error text,
+          changed_at bigint,
+          UNIQUE (source, event_id)
+        );
+        CREATE INDEX ON ${t} (due_at, seq) WHERE state IN ('pending', 'leased');
+        CREATE INDEX ON ${t} (changed_at) WHERE state = 'dead';
+        CREATE INDEX ON ${t} (due_at) WHERE state IN ('processed', 'discarded');
+        -- Wakes LISTENing workers (in any process) when an event becomes ready. PostgreSQL folds identical
+        -- notifications of one transaction into one, so a batch of puts costs one wake-up.
+        CREATE FUNCTION {schema}."${table}_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify(TG_ARGV[0], ''); RETURN NULL; END $$;
+        CREATE TRIGGER "${table}_ready" AFTER INSERT OR UPDATE OF state ON ${t}
+          FOR EACH ROW WHEN (NEW.state = 'pending') EXECUTE FUNCTION {schema}."${table}_notify"('${channel}');
+      `,
+    },
+  ];
+}
+

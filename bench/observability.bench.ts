@@ -9,7 +9,7 @@ import { createObservability, type ObservabilityOptions } from '@connectors/obse
 import { openTelemetryMetrics, openTelemetryTracing } from '@connectors/observability/opentelemetry';
 import { prometheusExporter } from '@connectors/observability/prometheus';
 import { closedLoop, fmt, median, result, startServer } from './lib.ts';
-import { setupEverything } from './observability-setup.ts';
+import { setupEverything, setupProduction } from './observability-setup.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -98,6 +98,7 @@ const components: [string, (client: ReturnType<typeof harness>['client']) => voi
   ['prometheus', (c) => void createObservability({ ...quiet, metrics: prometheusExporter({ registry: new Registry() }) }).observe(c)],
   ['otel spans', (c) => void createObservability({ ...quiet, tracing: openTelemetryTracing({ tracerProvider: tracerProvider() }) }).observe(c)],
   ['otel metrics', (c) => void createObservability({ ...quiet, metrics: openTelemetryMetrics({ meterProvider: meterProvider() }) }).observe(c)],
+  ['production set (pino failures + Prometheus)', (c) => void setupProduction(c as never)],
   ['everything', (c) => void setupEverything(c as never)],
 ];
 const costs = new Map<string, number>();

@@ -48,12 +48,13 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     });
   }
 
-  function chart(id, target, series, data) {
+  function chart(id, target, series, data, extra) {
     var width = Math.max(260, target.clientWidth || 300);
     var existing = charts[id];
     if (existing && existing.root.isConnected && existing.width === width) { existing.plot.setData(data); return existing.root; }
     if (existing) existing.plot.destroy();
     var opts = { width: width, height: 150, legend: { show: true, live: false }, scales: { x: { time: true } }, axes: [{}, { size: 55 }], series: [{}].concat(series) };
+    if (extra) { Object.assign(opts.scales, extra.scales); opts.axes = opts.axes.concat(extra.axes); }
     var plot = new uPlot(opts, data, target);
     charts[id] = { plot: plot, root: plot.root, width: width };
     return plot.root;
@@ -80,7 +81,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
         tile(c.connector, 'p99', 'p99', fmtMs(w.p99Ms))
       ]),
       el('div', { class: 'charts' }, [
-        el('div', null, [el('div', { class: 'chart-title', text: 'calls per minute' }), el('div', { class: 'chart', 'data-chart': c.connector + '-calls' })]),
+        el('div', null, [el('div', { class: 'chart-title', text: 'calls per minute, error rate' }), el('div', { class: 'chart', 'data-chart': c.connector + '-calls' })]),
         el('div', null, [el('div', { class: 'chart-title', text: 'attempt latency (ms)' }), el('div', { class: 'chart', 'data-chart': c.connector + '-latency' })])
       ]),
       el('div', { class: 'facts' }, [
@@ -119,8 +120,9 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
       cards.appendChild(view.card);
       var xs = view.points.map(function (p) { return p.time / 1000; });
       chart(c.connector + '-calls', view.card.querySelector('[data-chart="' + c.connector + '-calls"]'),
-        [{ label: 'calls/min', stroke: '#0969da', width: 2 }, { label: 'failed/min', stroke: '#cf222e', width: 2 }],
-        [xs, view.points.map(function (p) { return p.calls * view.perMinute; }), view.points.map(function (p) { return p.failedCalls * view.perMinute; })]);
+        [{ label: 'calls/min', stroke: '#0969da', width: 2 }, { label: 'failed/min', stroke: '#cf222e', width: 2 }, { label: 'error rate %', stroke: '#8250df', width: 1, dash: [4, 3], scale: '%', points: { show: true, size: 4 } }],
+        [xs, view.points.map(function (p) { return p.calls * view.perMinute; }), view.points.map(function (p) { return p.failedCalls * view.perMinute; }), view.points.map(function (p) { return p.calls ? p.errorRate * 100 : null; })],
+        { scales: { '%': { range: [0, 100] } }, axes: [{ scale: '%', side: 1, size: 40, grid: { show: false } }] });
       chart(c.connector + '-latency', view.card.querySelector('[data-chart="' + c.connector + '-latency"]'),
         [{ label: 'p50', stroke: '#1a7f37', width: 2, points: { show: true, size: 5 } }, { label: 'p95', stroke: '#9a6700', width: 2, points: { show: true, size: 5 } }, { label: 'p99', stroke: '#cf222e', width: 2, points: { show: true, size: 5 } }],
         [xs, view.points.map(function (p) { return p.p50Ms == null ? null : p.p50Ms; }), view.points.map(function (p) { return p.p95Ms == null ? null : p.p95Ms; }), view.points.map(function (p) { return p.p99Ms == null ? null : p.p99Ms; })]);

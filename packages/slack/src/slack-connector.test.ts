@@ -146,7 +146,7 @@ describe('slack connector: failures in 200 bodies', () => {
     await client.conversations.join('C012AB3CD');
     const warning = events.find((e) => e.type === 'provider-warning');
     expect(warning).toMatchObject({ type: 'provider-warning', operation: 'conversations.join' });
-    expect((warning as { warnings: string[] }).warnings).toContain('already_in_channel');
+    expect((warning as { warnings: readonly string[] }).warnings).toContain('already_in_channel');
   });
 });
 

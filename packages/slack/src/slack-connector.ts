@@ -151,8 +151,7 @@ export const slack = defineConnector<SlackOptions & CommonConnectorOptions, Slac
   },
   listings: {
     pagination: slackCursor(),
-    items: 'channels',
-    // Each listing method names its own item list.
+    // Each listing method names its own item list; `paginate` of any other method gives `items` itself.
     routes: {
       'conversations.list': { items: 'channels' },
       'conversations.history': { items: 'messages' },

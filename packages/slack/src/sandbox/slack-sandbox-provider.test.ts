@@ -99,7 +99,7 @@ describe('the Slack sandbox, driven by the connector', () => {
     const error = (await client.users.info('U0SBX00001').catch((e: unknown) => e)) as HttpError;
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({ status: 200, providerCode: 'invalid_arguments', retryable: false });
-    running.setFaults({ rateLimit: { rate: 0.4, retryAfterSeconds: 1 } });
+    running.setFaults({ rateLimit: { rate: 0.2, retryAfterSeconds: 1 } });
     expect(await all(client.users.list({}, { limit: 3 }))).toHaveLength(25);
     expect(running.stats().faults.rateLimit).toBeGreaterThan(0);
   });

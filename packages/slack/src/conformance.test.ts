@@ -7,7 +7,7 @@ import { slack } from './slack-connector.ts';
 import message from './webhooks/__fixtures__/message.json' with { type: 'json' };
 import { slackScheme, verifySlackWebhook } from './webhooks/slack-webhooks.ts';
 
-const TOKEN = 'xoxb-1234567890-conformance-token';
+const TOKEN = 'xoxb-conformancetoken0001';
 const API = 'https://slack.com/api';
 const page = (ids: string[], next: string) => ({ ...conversationsList, channels: ids.map((id) => ({ ...conversationsList.channels[0], id })), response_metadata: { next_cursor: next } });
 
@@ -49,7 +49,7 @@ describeConnectorConformance(slack, {
         ...common,
         oauth: { clientId: '1111.2222', clientSecret: 'conformance-client-secret', refreshToken: 'xoxe-1-conformance-refresh' },
       }),
-    token: { url: 'https://slack.com/api/oauth.v2.access', response: { status: 200, body: { ok: true, access_token: 'xoxe.xoxb-1-conformance-fresh', refresh_token: 'xoxe-1-conformance-next', expires_in: 43200, token_type: 'bot' } } },
+    token: { url: 'https://slack.com/api/oauth.v2.access', response: { status: 200, body: { ok: true, access_token: 'xoxe.xoxb-conformancefresh', refresh_token: 'xoxe-1-conformance-next', expires_in: 43200, token_type: 'bot' } } },
   },
   webhook: {
     scheme: slackScheme,

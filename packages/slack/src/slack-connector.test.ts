@@ -14,7 +14,7 @@ import tokenExpired from './errors/__fixtures__/token-expired.json' with { type:
 import { slack } from './slack-connector.ts';
 
 const API = 'https://slack.com';
-const TOKEN = 'xoxb-1234-5678-connectors-test';
+const TOKEN = 'xoxb-connectorstest0001';
 
 function setup(extra: Parameters<typeof slack.create>[0] = {}) {
   const clock = createFakeClock();
@@ -155,15 +155,15 @@ describe('slack connector: rotating tokens', () => {
     const refreshes: URLSearchParams[] = [];
     const token = nock(API)
       .post('/api/oauth.v2.access', (body: unknown) => (refreshes.push(form(body)), true))
-      .reply(200, { ok: true, access_token: 'xoxe.xoxb-1-new', refresh_token: 'xoxe-1-second', expires_in: 43200, token_type: 'bot' });
+      .reply(200, { ok: true, access_token: 'xoxe.xoxb-new0001', refresh_token: 'xoxe-1-second', expires_in: 43200, token_type: 'bot' });
     const api = nock(API)
-      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-1-old').reply(200, tokenExpired)
-      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-1-new').reply(200, conversationInfo);
+      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-old0001').reply(200, tokenExpired)
+      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-new0001').reply(200, conversationInfo);
     const clock = createFakeClock();
     const client = slack.create({
       clock,
       random: () => 0,
-      oauth: { clientId: '111.222', clientSecret: 'shh-secret', initialTokens: { accessToken: 'xoxe.xoxb-1-old', refreshToken: 'xoxe-1-first', expiresAt: clock.now() + 3_600_000 } },
+      oauth: { clientId: '111.222', clientSecret: 'shh-secret', initialTokens: { accessToken: 'xoxe.xoxb-old0001', refreshToken: 'xoxe-1-first', expiresAt: clock.now() + 3_600_000 } },
     });
     expect((await client.conversations.info('C012AB3CD')).id).toBe('C012AB3CD');
     expect(refreshes).toHaveLength(1);
@@ -176,7 +176,7 @@ describe('slack connector: rotating tokens', () => {
 
   it('says how to fix an OAuth setup without tokens', () => {
     expect(() => slack.create({ oauth: { clientId: '1.2', clientSecret: 's' } })).toThrow(/initialTokens.*refreshToken.*store/);
-    expect(() => slack.create({ token: 'xoxb-1', oauth: { clientId: '1.2', clientSecret: 's', refreshToken: 'xoxe-1-a' } })).toThrow(/either `oauth`.*or `token`/);
+    expect(() => slack.create({ token: 'xoxb-fixed', oauth: { clientId: '1.2', clientSecret: 's', refreshToken: 'xoxe-1-a' } })).toThrow(/either `oauth`.*or `token`/);
   });
 });
 

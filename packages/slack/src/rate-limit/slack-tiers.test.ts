@@ -36,7 +36,7 @@ describe('slack tiers', () => {
     nock(API).post('/api/chat.postMessage').times(4).reply(200, postMessage);
     const clock = createFakeClock();
     const throttled: string[] = [];
-    const client = slack.create({ token: 'xoxb-1-test', clock, random: () => 0, onEvent: (e) => void (e.type === 'throttled' && throttled.push(e.operation)) });
+    const client = slack.create({ token: 'xoxb-tierstest', clock, random: () => 0, onEvent: (e) => void (e.type === 'throttled' && throttled.push(e.operation)) });
     const start = clock.now();
     await Promise.all([0, 1, 2].map((i) => client.chat.postMessage({ channel: 'C1', text: `burst ${i}` })));
     expect(clock.now() - start).toBeGreaterThanOrEqual(2000);
@@ -53,7 +53,7 @@ describe('slack tiers', () => {
     const events: { instance: number; type: string; reason?: string }[] = [];
     const make = (instance: number) =>
       slack.create({
-        token: 'xoxb-1-test',
+        token: 'xoxb-tierstest',
         random: () => 0,
         onEvent: (e) => void events.push({ instance, type: e.type, ...(e.type === 'throttled' ? { reason: e.reason } : {}) }),
         shared: (bucket, budget) => redisRateLimiter({ redis, key: `${prefix}:${bucket}`, ...budget }),

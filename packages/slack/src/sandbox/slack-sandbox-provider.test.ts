@@ -74,7 +74,7 @@ describe('the Slack sandbox, driven by the connector', () => {
   });
 
   it('answers a bad token with invalid_auth in a 200 body, which the connector turns into AuthError', async () => {
-    const { client } = await setup({}, () => ({ token: 'xoxb-not-a-sandbox-token' }));
+    const { client } = await setup({}, () => ({ token: 'xoxb-notasandboxtoken' }));
     const error = await client.verifyCredentials().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ code: 'rejected', providerError: 'invalid_auth', status: 200 });

@@ -8,7 +8,7 @@ import reactionAdded from '../webhooks/__fixtures__/reaction-added.json' with { 
 import { SANDBOX_BOT, SANDBOX_TEAM, sandboxId, sandboxTs, seedChannels, seedMessages, seedUsers } from './slack-sandbox-data.ts';
 
 /** A bot token that never expires (`token` / `SLACK_BOT_TOKEN`). */
-export const SLACK_SANDBOX_BOT_TOKEN = 'xoxb-sandbox-0000-bot-token';
+export const SLACK_SANDBOX_BOT_TOKEN = 'xoxb-sandbox0000bottoken';
 /** The OAuth client the sandbox's `oauth.v2.access` accepts. */
 export const SLACK_SANDBOX_CLIENT_ID = '1111111111.2222222222';
 export const SLACK_SANDBOX_CLIENT_SECRET = 'sandbox-client-secret-0000';
@@ -179,7 +179,7 @@ export function createSlackSandboxProvider(options: { faults?: SlackSandboxFault
     }
     presented.revoked = true;
     minted++;
-    const accessToken = `xoxe.xoxb-1-sandbox-${minted}`;
+    const accessToken = `xoxe.xoxb-sandbox${minted}`;
     const refreshToken = `xoxe-1-sandbox-${minted}`;
     tokens(context).push({ token: accessToken, kind: 'rotating', expiresAt: context.now() + ACCESS_TTL_S * 1000 }, { token: refreshToken, kind: 'refresh' });
     counts.refreshes++;

@@ -152,9 +152,15 @@ describe('slack connector: failures in 200 bodies', () => {
 
 describe('slack connector: rotating tokens', () => {
   it('refreshes on token_expired through oauth.v2.access, keeps the rotated refresh token, and retries once', async () => {
-    const refreshes: URLSearchParams[] = [];
+    // nock may run a body matcher more than once, and on other requests to the host: keep distinct token requests; `token.done()` proves one.
+    const seen = new Set<string>();
     const token = nock(API)
-      .post('/api/oauth.v2.access', (body: unknown) => (refreshes.push(form(body)), true))
+      .post('/api/oauth.v2.access', (body: unknown) => {
+        const f = form(body);
+        if (f.has('grant_type')) seen.add(JSON.stringify([...f.entries()].sort()));
+        return true;
+      })
+      .once()
       .reply(200, { ok: true, access_token: 'xoxe.xoxb-new0001', refresh_token: 'xoxe-1-second', expires_in: 43200, token_type: 'bot' });
     const api = nock(API)
       .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-old0001').reply(200, tokenExpired)
@@ -166,6 +172,7 @@ describe('slack connector: rotating tokens', () => {
       oauth: { clientId: '111.222', clientSecret: 'shh-secret', initialTokens: { accessToken: 'xoxe.xoxb-old0001', refreshToken: 'xoxe-1-first', expiresAt: clock.now() + 3_600_000 } },
     });
     expect((await client.conversations.info('C012AB3CD')).id).toBe('C012AB3CD');
+    const refreshes = [...seen].map((entries) => new URLSearchParams(JSON.parse(entries) as [string, string][]));
     expect(refreshes).toHaveLength(1);
     expect(refreshes[0]!.get('grant_type')).toBe('refresh_token');
     expect(refreshes[0]!.get('refresh_token')).toBe('xoxe-1-first');

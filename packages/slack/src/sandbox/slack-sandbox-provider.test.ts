@@ -67,7 +67,7 @@ describe('the Slack sandbox, driven by the connector', () => {
     await client.reactions.add({ channel, timestamp: posted.ts, name: ':white_check_mark:' });
     await expect(client.reactions.add({ channel, timestamp: posted.ts, name: 'white_check_mark' })).rejects.toMatchObject({ providerCode: 'already_reacted' });
     const file = await client.files.uploadFile({ filename: 'report.csv', content: 'id,total\n1,42\n', title: 'Report', channel_id: channel, initial_comment: 'Here it is' });
-    expect(file).toMatchObject({ title: 'Report', size: 15 });
+    expect(file).toMatchObject({ title: 'Report', size: 14 });
     await client.chat.delete({ channel, ts: posted.ts });
     await expect(client.chat.delete({ channel, ts: posted.ts })).rejects.toMatchObject({ providerCode: 'message_not_found' });
     expect(provider.counts()).toMatchObject({ posted: 2, uploads: 1 });

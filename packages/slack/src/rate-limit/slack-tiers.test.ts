@@ -28,8 +28,14 @@ describe('slack tiers', () => {
     expect(SLACK_METHOD_TIERS['conversations.history']).toBe(3);
   });
 
-  it('takes tier overrides (a non-Marketplace app reads history at Tier 1)', () => {
+  it('takes tier overrides (a non-Marketplace app reads history at Tier 1), and paces a method called through request once it has a tier', async () => {
     expect(slackRateLimitRoutes(['conversations.history'], { tiers: { 'conversations.history': 1 } })['conversations.history']!.budget).toEqual([{ requests: 1, per: '1m' }]);
+    nock(API).post('/api/pins.add').times(2).reply(200, { ok: true });
+    const clock = createFakeClock();
+    const client = slack.create({ token: 'xoxb-tierstest', clock, random: () => 0, tiers: { 'pins.add': 1 } });
+    const start = clock.now();
+    for (let i = 0; i < 2; i++) await client.request({ method: 'POST', path: '/pins.add', operation: 'pins.add', body: { channel: 'C1', timestamp: '1.2' } });
+    expect(clock.now() - start).toBeGreaterThanOrEqual(60_000);
   });
 
   it('paces chat.postMessage per channel: a burst to one channel waits, another channel does not', async () => {

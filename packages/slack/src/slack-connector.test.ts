@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import authTest from './auth/__fixtures__/auth-test.json' with { type: 'json' };
 import postMessage from './chat/__fixtures__/post-message.json' with { type: 'json' };
+import conversationHistory from './conversations/__fixtures__/conversation-history.json' with { type: 'json' };
 import conversationInfo from './conversations/__fixtures__/conversation-info.json' with { type: 'json' };
 import conversationsList from './conversations/__fixtures__/conversations-list.json' with { type: 'json' };
 import channelNotFound from './errors/__fixtures__/channel-not-found.json' with { type: 'json' };
@@ -201,6 +202,24 @@ describe('slack connector: listings', () => {
     expect(bodies[0]!.get('exclude_archived')).toBe('true');
     expect(bodies[1]!.get('cursor')).toBe('dGVhbTpDMDYxRkE1UEI=');
     scope.done();
+  });
+
+  it('resumes a listing from a saved checkpoint at the next cursor', async () => {
+    const bodies: URLSearchParams[] = [];
+    nock(API)
+      .post('/api/conversations.history', (b: unknown) => (bodies.push(form(b)), true)).reply(200, conversationHistory)
+      .post('/api/conversations.history', (b: unknown) => (bodies.push(form(b)), true)).reply(200, { ...conversationHistory, has_more: false, response_metadata: { next_cursor: '' } });
+    const { client } = setup();
+    const first = client.conversations.history({ channel: 'C123ABC456' }, { limit: 2, prefetch: false });
+    let saved;
+    for await (const page of first.pages()) {
+      saved = page.checkpoint;
+      break; // the process stops after committing page 1
+    }
+    const resumed = await all(client.conversations.history({ channel: 'C123ABC456' }, { limit: 2, checkpoint: saved! }));
+    expect(resumed).toHaveLength(2);
+    const cursors = bodies.filter((b) => b.get('channel') === 'C123ABC456').map((b) => b.get('cursor'));
+    expect(cursors).toEqual([null, 'bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz']);
   });
 
   it('reports an undocumented field as drift instead of failing', async () => {

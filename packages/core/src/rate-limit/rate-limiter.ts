@@ -7,7 +7,6 @@ import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { HeaderPacer, type PacerTicket, type RateLimitBucketState } from './header-pacer.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
-import type { RouteRateLimit } from './route-budgets.ts';
 import { SlidingWindowBudget } from './sliding-window-budget.ts';
 import { standardRateLimit } from './standard-rate-limit.ts';
 import { type Admission, WaitQueue } from './wait-queue.ts';
@@ -61,11 +60,6 @@ export interface RateLimitOptions {
    * Milliseconds or `'30s'`-style text; default 60 s.
    */
   maxWaitMs?: number | string;
-  /**
-   * Limits per route or operation, each apart from the others: keyed by operation name
-   * (`chat.postMessage`) or `METHOD /route/template` (`GET /search/issues`). See `RouteRateLimit`.
-   */
-  routes?: Record<string, RouteRateLimit>;
   /**
    * Once the budget left falls to this fraction of the limit, the rest is spread over the time to
    * reset instead of sent in a burst. Default 0.2; 1 always spreads; 0 bursts until empty.

@@ -2,6 +2,7 @@ import { describeConnectorConformance } from '@connectors/testing/conformance';
 import authTest from './auth/__fixtures__/auth-test.json' with { type: 'json' };
 import conversationInfo from './conversations/__fixtures__/conversation-info.json' with { type: 'json' };
 import conversationsList from './conversations/__fixtures__/conversations-list.json' with { type: 'json' };
+import channelNotFound from './errors/__fixtures__/channel-not-found.json' with { type: 'json' };
 import invalidAuth from './errors/__fixtures__/invalid-auth.json' with { type: 'json' };
 import { slack } from './slack-connector.ts';
 import message from './webhooks/__fixtures__/message.json' with { type: 'json' };
@@ -29,6 +30,13 @@ describeConnectorConformance(slack, {
     call: (client) => client.conversations.info('C012AB3CD'),
     ok: { status: 200, body: conversationInfo },
     corrupt: (body) => ({ ...(body as object), channel: { ...conversationInfo.channel, created: 'yesterday' } }),
+  },
+  // Slack's failures arrive with HTTP 200 and `ok: false`.
+  bodyFailures: {
+    auth: { status: 200, body: invalidAuth },
+    rateLimited: { status: 200, headers: { 'retry-after': '2' }, body: { ok: false, error: 'ratelimited' } },
+    permanent: { status: 200, body: channelNotFound },
+    permanentCode: 'channel_not_found',
   },
   pagination: {
     call: async (client) => {

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { startApp } from './app.ts';
 import { formatStartupFailure } from './check-credentials.ts';
 import { configFromEnv, ENVIRONMENT_HELP } from './config.ts';
+import { announceSync } from './slack/slack-announce.ts';
 
 /**
  * `pnpm start`: the app against the real GitHub and Stripe APIs, configured from the environment.
@@ -33,7 +34,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     return 1;
   }
   const app = started.app;
-  logger.info({ github: app.identities.github, stripe: app.identities.stripe }, 'credentials verified');
+  logger.info({ github: app.identities.github, stripe: app.identities.stripe, ...(app.slack ? { slack: app.identities.slack } : {}) }, 'credentials verified');
   for (const source of ['github', 'stripe'] as const) {
     if (!app.webhooks.sources.includes(source)) logger.warn({ source }, `${source.toUpperCase()}_WEBHOOK_SECRET is not set: /webhooks/${source} is not mounted`);
   }
@@ -50,6 +51,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         onPage: (page) => logger.info({ event: 'sync-page', listing: page.listing, page: page.page, rows: page.rows, resumed: page.resumed }, 'page synced'),
       });
       logger.info({ event: 'sync-done', listings: results.map((r) => ({ listing: r.listing, pages: r.pages, rows: r.rows, resumedAtPage: r.resumedAtPage })) }, 'sync finished');
+      if (app.slack?.config.postChannel) await announceSync(app.slack, results, logger);
     } catch (error) {
       // The checkpoint of the last committed page is saved: the next run resumes from it.
       if (!stopping.signal.aborted) logger.error({ event: 'sync-failed', error: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'sync failed; the next run resumes from the last checkpoint');

@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import authTest from './auth/__fixtures__/auth-test.json' with { type: 'json' };
 import postMessage from './chat/__fixtures__/post-message.json' with { type: 'json' };
+import conversationHistory from './conversations/__fixtures__/conversation-history.json' with { type: 'json' };
 import conversationInfo from './conversations/__fixtures__/conversation-info.json' with { type: 'json' };
 import conversationsList from './conversations/__fixtures__/conversations-list.json' with { type: 'json' };
 import channelNotFound from './errors/__fixtures__/channel-not-found.json' with { type: 'json' };
@@ -14,7 +15,7 @@ import tokenExpired from './errors/__fixtures__/token-expired.json' with { type:
 import { slack } from './slack-connector.ts';
 
 const API = 'https://slack.com';
-const TOKEN = 'xoxb-1234-5678-connectors-test';
+const TOKEN = 'xoxb-connectorstest0001';
 
 function setup(extra: Parameters<typeof slack.create>[0] = {}) {
   const clock = createFakeClock();
@@ -146,26 +147,33 @@ describe('slack connector: failures in 200 bodies', () => {
     await client.conversations.join('C012AB3CD');
     const warning = events.find((e) => e.type === 'provider-warning');
     expect(warning).toMatchObject({ type: 'provider-warning', operation: 'conversations.join' });
-    expect((warning as { warnings: string[] }).warnings).toContain('already_in_channel');
+    expect((warning as { warnings: readonly string[] }).warnings).toContain('already_in_channel');
   });
 });
 
 describe('slack connector: rotating tokens', () => {
   it('refreshes on token_expired through oauth.v2.access, keeps the rotated refresh token, and retries once', async () => {
-    const refreshes: URLSearchParams[] = [];
+    // nock may run a body matcher more than once, and on other requests to the host: keep distinct token requests; `token.done()` proves one.
+    const seen = new Set<string>();
     const token = nock(API)
-      .post('/api/oauth.v2.access', (body: unknown) => (refreshes.push(form(body)), true))
-      .reply(200, { ok: true, access_token: 'xoxe.xoxb-1-new', refresh_token: 'xoxe-1-second', expires_in: 43200, token_type: 'bot' });
+      .post('/api/oauth.v2.access', (body: unknown) => {
+        const f = form(body);
+        if (f.has('grant_type')) seen.add(JSON.stringify([...f.entries()].sort()));
+        return true;
+      })
+      .once()
+      .reply(200, { ok: true, access_token: 'xoxe.xoxb-new0001', refresh_token: 'xoxe-1-second', expires_in: 43200, token_type: 'bot' });
     const api = nock(API)
-      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-1-old').reply(200, tokenExpired)
-      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-1-new').reply(200, conversationInfo);
+      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-old0001').reply(200, tokenExpired)
+      .post('/api/conversations.info').matchHeader('authorization', 'Bearer xoxe.xoxb-new0001').reply(200, conversationInfo);
     const clock = createFakeClock();
     const client = slack.create({
       clock,
       random: () => 0,
-      oauth: { clientId: '111.222', clientSecret: 'shh-secret', initialTokens: { accessToken: 'xoxe.xoxb-1-old', refreshToken: 'xoxe-1-first', expiresAt: clock.now() + 3_600_000 } },
+      oauth: { clientId: '111.222', clientSecret: 'shh-secret', initialTokens: { accessToken: 'xoxe.xoxb-old0001', refreshToken: 'xoxe-1-first', expiresAt: clock.now() + 3_600_000 } },
     });
     expect((await client.conversations.info('C012AB3CD')).id).toBe('C012AB3CD');
+    const refreshes = [...seen].map((entries) => new URLSearchParams(JSON.parse(entries) as [string, string][]));
     expect(refreshes).toHaveLength(1);
     expect(refreshes[0]!.get('grant_type')).toBe('refresh_token');
     expect(refreshes[0]!.get('refresh_token')).toBe('xoxe-1-first');
@@ -176,7 +184,7 @@ describe('slack connector: rotating tokens', () => {
 
   it('says how to fix an OAuth setup without tokens', () => {
     expect(() => slack.create({ oauth: { clientId: '1.2', clientSecret: 's' } })).toThrow(/initialTokens.*refreshToken.*store/);
-    expect(() => slack.create({ token: 'xoxb-1', oauth: { clientId: '1.2', clientSecret: 's', refreshToken: 'xoxe-1-a' } })).toThrow(/either `oauth`.*or `token`/);
+    expect(() => slack.create({ token: 'xoxb-fixed', oauth: { clientId: '1.2', clientSecret: 's', refreshToken: 'xoxe-1-a' } })).toThrow(/either `oauth`.*or `token`/);
   });
 });
 
@@ -194,6 +202,24 @@ describe('slack connector: listings', () => {
     expect(bodies[0]!.get('exclude_archived')).toBe('true');
     expect(bodies[1]!.get('cursor')).toBe('dGVhbTpDMDYxRkE1UEI=');
     scope.done();
+  });
+
+  it('resumes a listing from a saved checkpoint at the next cursor', async () => {
+    const bodies: URLSearchParams[] = [];
+    nock(API)
+      .post('/api/conversations.history', (b: unknown) => (bodies.push(form(b)), true)).reply(200, conversationHistory)
+      .post('/api/conversations.history', (b: unknown) => (bodies.push(form(b)), true)).reply(200, { ...conversationHistory, has_more: false, response_metadata: { next_cursor: '' } });
+    const { client } = setup();
+    const first = client.conversations.history({ channel: 'C123ABC456' }, { limit: 2, prefetch: false });
+    let saved;
+    for await (const page of first.pages()) {
+      saved = page.checkpoint;
+      break; // the process stops after committing page 1
+    }
+    const resumed = await all(client.conversations.history({ channel: 'C123ABC456' }, { limit: 2, checkpoint: saved! }));
+    expect(resumed).toHaveLength(2);
+    const cursors = bodies.filter((b) => b.get('channel') === 'C123ABC456').map((b) => b.get('cursor'));
+    expect(cursors).toEqual([null, 'bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz']);
   });
 
   it('reports an undocumented field as drift instead of failing', async () => {

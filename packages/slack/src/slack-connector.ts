@@ -56,8 +56,8 @@ export interface SlackApi {
  */
 export type Slack = Connector<SlackApi, string>;
 
-/** The methods this package calls: each gets its tier's budget (any other method is paced as Tier 2 when called). */
-const METHODS = Object.keys(SLACK_METHOD_TIERS);
+/** The methods this package calls, and any the caller gives a tier to: each gets its tier's budget. */
+const methodsOf = (options: SlackRateLimitOptions) => [...new Set([...Object.keys(SLACK_METHOD_TIERS), ...Object.keys(options.tiers ?? {})])];
 
 function authFrom(options: SlackOptions & CommonConnectorOptions): AuthStrategy {
   if (options.auth) return options.auth;
@@ -135,7 +135,7 @@ export const slack = defineConnector<SlackOptions & CommonConnectorOptions, Slac
       bodyEncoder: slackFormBody,
       requestIdHeaders: ['x-slack-req-id'],
       responseCheck: slackResponseCheck,
-      rateLimit: { routes: slackRateLimitRoutes(METHODS, options) },
+      rateLimit: { routes: slackRateLimitRoutes(methodsOf(options), options) },
       credentialsCheck: { method: 'POST', path: '/auth.test', operation: 'auth.test', schema: authTestSchema, identify },
     };
   },
@@ -151,8 +151,7 @@ export const slack = defineConnector<SlackOptions & CommonConnectorOptions, Slac
   },
   listings: {
     pagination: slackCursor(),
-    items: 'channels',
-    // Each listing method names its own item list.
+    // Each listing method names its own item list; `paginate` of any other method gives `items` itself.
     routes: {
       'conversations.list': { items: 'channels' },
       'conversations.history': { items: 'messages' },

@@ -1,4 +1,4 @@
-import { parseSlackWebhook } from '@connectors/slack';
+import { parseSlackWebhook, type SlackWebhookPayload } from '@connectors/slack';
 import { UnprocessableEventError, type WebhookHandler } from '@connectors/webhooks';
 import type { AppDatabase } from '../db.ts';
 import { slackMessageRow, type SlackTables } from './slack-tables.ts';
@@ -10,7 +10,7 @@ import { slackMessageRow, type SlackTables } from './slack-tables.ts';
  */
 export function slackWebhookHandler(db: AppDatabase, tables: SlackTables): WebhookHandler {
   return async (event, context) => {
-    let decoded;
+    let decoded: SlackWebhookPayload;
     try {
       decoded = await parseSlackWebhook(event.body);
     } catch (cause) {

@@ -64,9 +64,4 @@ for (const code of TRANSIENT_NOT_APPLIED) codes[code] = { kind: 'retryable', pro
  * (which `@slack/web-api` logs), become `provider-warning` events instead of vanishing. A body that is
  * not Slack's envelope (a proxy's HTML page) falls back to the status.
  */
-const envelope = bodyEnvelope({ ok: 'ok', error: 'error', warnings: ['warning', 'response_metadata.warnings'], codes, otherwise: 'permanent' });
-
-/** Every Web API answer carries a boolean `ok`; anything else (a gateway's 503 page) is judged by its status. */
-const isSlackEnvelope = (body: unknown): boolean => typeof (body as { ok?: unknown } | null)?.ok === 'boolean';
-
-export const slackResponseCheck: ResponseCheck = (response) => (isSlackEnvelope(response.body) ? envelope(response) : undefined);
+export const slackResponseCheck: ResponseCheck = bodyEnvelope({ ok: 'ok', error: 'error', warnings: ['warning', 'response_metadata.warnings'], codes, otherwise: 'permanent' });

@@ -67,14 +67,14 @@ describe('the Slack sandbox, driven by the connector', () => {
     await client.reactions.add({ channel, timestamp: posted.ts, name: ':white_check_mark:' });
     await expect(client.reactions.add({ channel, timestamp: posted.ts, name: 'white_check_mark' })).rejects.toMatchObject({ providerCode: 'already_reacted' });
     const file = await client.files.uploadFile({ filename: 'report.csv', content: 'id,total\n1,42\n', title: 'Report', channel_id: channel, initial_comment: 'Here it is' });
-    expect(file).toMatchObject({ title: 'Report', size: 15 });
+    expect(file).toMatchObject({ title: 'Report', size: 14 });
     await client.chat.delete({ channel, ts: posted.ts });
     await expect(client.chat.delete({ channel, ts: posted.ts })).rejects.toMatchObject({ providerCode: 'message_not_found' });
     expect(provider.counts()).toMatchObject({ posted: 2, uploads: 1 });
   });
 
   it('answers a bad token with invalid_auth in a 200 body, which the connector turns into AuthError', async () => {
-    const { client } = await setup({}, () => ({ token: 'xoxb-not-a-sandbox-token' }));
+    const { client } = await setup({}, () => ({ token: 'xoxb-notasandboxtoken' }));
     const error = await client.verifyCredentials().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ code: 'rejected', providerError: 'invalid_auth', status: 200 });
@@ -99,7 +99,7 @@ describe('the Slack sandbox, driven by the connector', () => {
     const error = (await client.users.info('U0SBX00001').catch((e: unknown) => e)) as HttpError;
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({ status: 200, providerCode: 'invalid_arguments', retryable: false });
-    running.setFaults({ rateLimit: { rate: 0.4, retryAfterSeconds: 1 } });
+    running.setFaults({ rateLimit: { rate: 0.2, retryAfterSeconds: 1 } });
     expect(await all(client.users.list({}, { limit: 3 }))).toHaveLength(25);
     expect(running.stats().faults.rateLimit).toBeGreaterThan(0);
   });

@@ -136,6 +136,15 @@ describe('http.graphql', () => {
     expect(of('throttled')).toEqual([expect.objectContaining({ operation: 'A', waitMs: 1400, reason: 'graphql-cost' })]);
   });
 
+  it('paces a leaky bucket by the requested cost (charged up front), not the smaller actual cost', async () => {
+    nock(BASE).post(PATH).reply(200, { data: { a: 1 }, extensions: cost(60, 100, 10) }).post(PATH).reply(200, { data: { a: 2 }, extensions: cost(0, 100, 10) });
+    const { http, clock } = setup();
+    await http.graphql({ query: 'query A { a }' });
+    // 60 points left; the server will want 100 available before it runs A again: (100 - 60) / 50 = 0.8 s.
+    await http.graphql({ query: 'query A { a }' });
+    expect(clock.sleeps).toEqual([800]);
+  });
+
   it('takes a classify of its own (e.g. a provider code that means throttled)', async () => {
     nock(BASE).post(PATH).reply(200, { errors: [{ message: 'slow down', extensions: { code: 'MAX_COST_EXCEEDED' } }] });
     const { http } = setup({ graphql: { path: PATH, classify: () => ({ kind: 'permanent', providerCode: 'MAX_COST_EXCEEDED', message: 'query too expensive' }) } });

@@ -171,7 +171,9 @@ export class GraphQLRunner {
   }
 
   #observe(bucket: string, operation: string, cost: CostState): void {
-    const spent = cost.kind === 'leaky-bucket' ? (cost.actualCost ?? cost.requestedCost) : cost.cost;
+    // A leaky bucket (Shopify) charges the *requested* cost up front and refunds the rest after the
+    // query ran: the next call of this operation needs its requested cost available, not its actual.
+    const spent = cost.kind === 'leaky-bucket' ? (cost.requestedCost ?? cost.actualCost) : cost.cost;
     if (spent !== undefined && spent > 0) this.#lastCost.set(operation, spent);
     // A shared pacer that cannot be reached must not fail the call that already succeeded.
     Promise.resolve()

@@ -145,6 +145,14 @@ describe('http.graphql', () => {
     expect(clock.sleeps).toEqual([800]);
   });
 
+  it('sends one call into a bucket not measured yet, the others after its report, counting what is still in flight', async () => {
+    nock(BASE).post(PATH).delay(30).reply(200, { data: { a: 1 }, extensions: cost(100, 100, 100) }).post(PATH).times(2).reply(200, { data: { a: 2 }, extensions: cost(0, 100, 100) });
+    const { http, clock } = setup();
+    await Promise.all(Array.from({ length: 3 }, () => http.graphql({ query: 'query A { a }', estimatedCost: 100 })));
+    // After the first report 100 points are left: the second call takes them at once, the third waits (100 / 50 per s).
+    expect(clock.sleeps).toEqual([2000]);
+  });
+
   it('takes a classify of its own (e.g. a provider code that means throttled)', async () => {
     nock(BASE).post(PATH).reply(200, { errors: [{ message: 'slow down', extensions: { code: 'MAX_COST_EXCEEDED' } }] });
     const { http } = setup({ graphql: { path: PATH, classify: () => ({ kind: 'permanent', providerCode: 'MAX_COST_EXCEEDED', message: 'query too expensive' }) } });

@@ -18,7 +18,8 @@ afterEach(async () => {
 });
 
 async function setup(options: Parameters<typeof createShopifySandboxProvider>[0] = {}, client: Partial<Parameters<typeof shopify.create>[0]> = {}) {
-  const provider = createShopifySandboxProvider(options);
+  // A Plus-sized restore rate keeps the tests quick; the pacing tests set their own bucket.
+  const provider = createShopifySandboxProvider({ bucket: { maximum: 1000, restoreRate: 1000 }, ...options });
   sandbox = await startSandbox({ providers: [provider] });
   const events: ConnectorEvent[] = [];
   const store = shopify.create({

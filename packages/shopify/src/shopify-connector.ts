@@ -107,7 +107,7 @@ export const shopify = defineConnector<ShopifyOptions & CommonConnectorOptions, 
       credentialsCheck: {
         path,
         method: 'POST',
-        graphql: { query: SHOP_NAME_QUERY, operationName: 'ShopName' },
+        graphql: { query: SHOP_NAME_QUERY },
         operation: 'verifyCredentials',
         schema: shopNameQuerySchema,
         identify: (data) => {

@@ -40,7 +40,7 @@ export interface ShopifyOptions {
   apiVersion?: string;
   /**
    * Where the shop's cost bucket is kept. Default: in this process. Several processes working on the
-   * same shop share it with `redisCostPacer({ redis })` from `@connectors/core/redis`.
+   * same shop share it with `redisCostPacer({ redis, keyPrefix: 'graphql-cost' })` from `@connectors/core/redis`.
    */
   costPacer?: CostPacer;
 }

@@ -83,8 +83,8 @@ export class Tally {
         if (event.rotated) c.rotations++;
         break;
       case 'give-up':
-        // core's AbortedError is named like the platform's AbortError.
-        if (event.error === 'AbortError') c.aborted++;
+        // core's AbortedError (named AbortError before #14), or the platform's AbortError.
+        if (event.error === 'AbortError' || event.error === 'AbortedError') c.aborted++;
         else bump(c.failures, event.status === undefined ? 'none' : String(event.status));
         break;
       default:

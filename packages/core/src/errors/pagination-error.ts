@@ -1,4 +1,4 @@
-import type { PaginationCheckpoint } from '../pagination/pagination-strategy.ts';
+import type { PaginationCheckpoint } from '../pagination/pagination-checkpoint.ts';
 import { ConnectorError, type ConnectorErrorOptions } from './connector-error.ts';
 
 /** Why a listing was stopped instead of read further. */

@@ -18,6 +18,7 @@ import { type Clock, systemClock } from '../internal/clock.ts';
 import { excerpt, redactText } from '../internal/redact.ts';
 import { serverRetryDelayMs } from '../retry/retry-after.ts';
 import { RetryBudget } from '../retry/retry-budget.ts';
+import { RetryPlanner } from '../retry/retry-planner.ts';
 import {
   backoffDelayMs,
   classifyStatus,
@@ -41,6 +42,7 @@ import { EventHub, type EventInput, type EventListener, type ConnectorEvent } fr
 import { createCircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker/circuit-breaker.ts';
 import { createRateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.ts';
 import type { AttemptGate } from './attempt-gate.ts';
+import { Attempt, AttemptGuard, type AbortCause, type AttemptInit, type AttemptTrip, elapsed } from './attempt.ts';
 import type { AttemptContext, AttemptInput, AttemptMiddleware } from './attempt-context.ts';
 import { createRouteBudgets } from '../rate-limit/route-budgets.ts';
 import { systemErrorCode } from '../internal/system-error-code.ts';
@@ -87,131 +89,7 @@ const DEFAULT_REQUEST_ID_HEADERS = [
 const BEFORE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 
-/** What ky forwards to our transport besides the request (see the constructor). */
-interface AttemptInit {
-  attemptSignal?: AbortSignal;
-}
-
-/** Which timer or signal ended an attempt early. */
-type AbortCause = 'caller' | 'total' | 'attempt' | undefined;
-
-/** When the request of an attempt left, for durations that exclude rate-limit waits. */
-interface AttemptTrip {
-  sentAt: number | undefined;
-}
-
-function elapsed(trip: AttemptTrip): number {
-  return trip.sentAt === undefined ? 0 : performance.now() - trip.sentAt;
-}
-
-/**
- * One AbortController per attempt, fed by the caller's signal, the call's total deadline and the
- * attempt timer, with every timer and listener released when the attempt settles. Hand-written
- * because `AbortSignal.timeout()` + `AbortSignal.any()` keep each signal alive until its timer
- * fires (minutes after the call), which grows the heap by kilobytes per call in long syncs.
- */
-class AttemptGuard {
-  readonly #controller = new AbortController();
-  readonly #caller: AbortSignal | undefined;
-  readonly #onCallerAbort: (() => void) | undefined;
-  /** When the call's total deadline passes, in `performance.now()` time. */
-  readonly #totalAt: number;
-  // One timer at a time: the total deadline until send, then whichever of the attempt timeout and
-  // the total deadline comes first.
-  #timer: ReturnType<typeof setTimeout>;
-  cause: AbortCause;
-
-  constructor(caller: AbortSignal | undefined, totalMs: number) {
-    this.#caller = caller;
-    if (caller) {
-      this.#onCallerAbort = () => this.abort('caller', caller.reason);
-      caller.addEventListener('abort', this.#onCallerAbort, { once: true });
-    }
-    this.#totalAt = performance.now() + totalMs;
-    this.#timer = setTimeout(abortOnTotal, totalMs, this);
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  startAttemptTimer(ms: number): void {
-    if (performance.now() + ms >= this.#totalAt) return; // the total deadline comes first anyway
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(abortOnAttempt, ms, this);
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-    if (this.#onCallerAbort) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
-  }
-
-  abort(cause: AbortCause, reason: unknown): void {
-    if (this.#controller.signal.aborted) return;
-    this.cause = cause;
-    this.#controller.abort(reason);
-  }
-}
-
-// Module-level timer callbacks (the guard rides as the timer argument): no closures per attempt.
-function abortOnTotal(guard: AttemptGuard): void {
-  guard.abort('total', new DOMException('the total deadline passed', 'TimeoutError'));
-}
-function abortOnAttempt(guard: AttemptGuard): void {
-  guard.abort('attempt', new DOMException('the attempt timed out', 'TimeoutError'));
-}
-
 let callCounter = 0;
-
-/**
- * What middleware sees of one attempt. A class rather than an object literal: a literal with a
- * getter is built on V8's slow path, which cost more than the rate limiter itself per call.
- */
-class Attempt implements AttemptContext {
-  readonly connector: string;
-  readonly operation: string;
-  readonly method: string;
-  readonly route: string;
-  readonly url: URL;
-  readonly host: string;
-  readonly headers: Headers;
-  readonly attempt: number;
-  readonly signal: AbortSignal;
-  readonly clock: Clock;
-  readonly deadline: number;
-  readonly input: AttemptInput;
-  readonly rateLimit: boolean;
-  readonly #client: HttpClient;
-  readonly #callId: string;
-  readonly #guard: AttemptGuard;
-
-  constructor(client: HttpClient, clock: Clock, call: Call, url: URL, headers: Headers, attempt: number, guard: AttemptGuard) {
-    this.connector = client.connector;
-    this.operation = call.operation;
-    this.method = call.method;
-    this.route = call.route;
-    this.url = url;
-    this.host = url.host;
-    this.headers = headers;
-    this.attempt = attempt;
-    this.signal = guard.signal;
-    this.clock = clock;
-    this.deadline = call.deadline;
-    this.input = call.options;
-    this.rateLimit = call.options.rateLimit !== false;
-    this.#client = client;
-    this.#callId = call.callId;
-    this.#guard = guard;
-  }
-
-  get callerAborted(): boolean {
-    return this.#guard.cause === 'caller';
-  }
-
-  emit(event: EventInput): void {
-    this.#client.emit({ ...event, callId: this.#callId } as EventInput);
-  }
-}
 
 /** Internal per-call state, kept in one place so the attempt loop reads top to bottom. */
 interface Call {
@@ -224,6 +102,8 @@ interface Call {
   body: BodyInit | undefined;
   /** The body is a stream: it can be sent once, so the call is never retried. */
   oneShot: boolean;
+  /** Safe to repeat: an idempotent method, an idempotency key, or `idempotent: true`. */
+  retrySafe: boolean;
   maxResponseBytes: number;
   idempotencyKey: string | undefined;
   options: RequestOptions;
@@ -250,6 +130,7 @@ export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #policy: ResolvedRetryPolicy;
   readonly #budget: RetryBudget | undefined;
+  readonly #planner: RetryPlanner;
   readonly #hub = new EventHub();
   readonly #ky: KyInstance;
   readonly #clock: Clock;
@@ -301,6 +182,10 @@ export class HttpClient {
     this.#random = options.random ?? Math.random;
     this.#attemptMs = options.timeout?.attemptMs ?? 30_000;
     this.#totalMs = options.timeout?.totalMs ?? 120_000;
+    this.#planner = new RetryPlanner({
+      connector: this.connector, policy: this.#policy, budget: this.#budget, clock: this.#clock, random: this.#random, totalMs: this.#totalMs,
+      emit: (event) => this.emit(event),
+    });
     this.#bodyEncoder = options.bodyEncoder ?? jsonBody;
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!Number.isInteger(this.#maxResponseBytes) || this.#maxResponseBytes < 1) {
@@ -553,6 +438,7 @@ export class HttpClient {
       headers,
       body,
       oneShot,
+      retrySafe: IDEMPOTENT_METHODS.has(method) || idempotencyKey !== undefined || options.idempotent === true,
       maxResponseBytes: options.maxResponseBytes ?? this.#maxResponseBytes,
       idempotencyKey,
       options,
@@ -640,7 +526,7 @@ export class HttpClient {
       // Refused before sending by the circuit breaker or the rate limiter: an immediate retry would be
       // refused again, and the error's retryAt already says when to come back.
       const refused = failure instanceof CircuitOpenError || (failure instanceof RateLimitError && !response);
-      const plan = failure instanceof AbortedError || refused ? undefined : this.#planRetry(call, attempt, failure, verdict!, response);
+      const plan = failure instanceof AbortedError || refused ? undefined : this.#planner.plan(call, attempt, failure, verdict!, response);
       // An attempt refused before sending produced no request, so it gets no `response` record either.
       if (trip.sentAt !== undefined) {
         this.emit({
@@ -886,7 +772,7 @@ export class HttpClient {
     if (call.options.signal?.aborted) {
       return new AbortedError(`${this.connector} ${operation}: aborted by the caller`, { connector: this.connector, operation, attempts: attempt, cause: call.options.signal.reason });
     }
-    const idempotent = this.#isRetrySafe(call);
+    const idempotent = call.retrySafe;
     if (timedOut === 'total') return this.#totalTimeout(call, attempt, undefined);
     if (timedOut === 'attempt') {
       return new TimeoutError(`${this.connector} ${operation}: attempt ${attempt} timed out after ${timeoutMs} ms`, {
@@ -900,72 +786,6 @@ export class HttpClient {
       connector: this.connector, operation, attempts: attempt, beforeSend, retryable: true, cause: error,
       ...(code ? { code } : {}), reason: beforeSend ? 'the connection failed before the request was sent' : 'the connection failed',
     });
-  }
-
-  #isRetrySafe(call: Call): boolean {
-    return IDEMPOTENT_METHODS.has(call.method) || call.idempotencyKey !== undefined || call.options.idempotent === true;
-  }
-
-  /** Decides whether and when to retry; may swap the error for a RateLimitError with `retryAt`. */
-  #planRetry(call: Call, attempt: number, failure: ConnectorError, verdict: RetryVerdict, response: Response | undefined):
-    | { retry: true; delayMs: number; reason: string; source: 'backoff' | 'server' }
-    | { retry: false; error?: ConnectorError } {
-    const now = this.#clock.now();
-    const status = response?.status;
-    const serverDelay = verdict.retryAfterMs ?? (response ? serverRetryDelayMs(response.headers, now) : undefined);
-    const rateLimited = verdict.rateLimited === true;
-    if (rateLimited && status !== undefined) {
-      this.emit({ type: 'rate-limited', operation: call.operation, callId: call.callId, status, ...(serverDelay !== undefined ? { retryAfterMs: serverDelay } : {}) });
-    }
-    const give = (reason: string, retryAfterMs?: number): { retry: false; error: ConnectorError } => {
-      if (rateLimited || (serverDelay !== undefined && retryAfterMs !== undefined)) {
-        const wait = retryAfterMs ?? serverDelay ?? backoffDelayMs(attempt, this.#policy, this.#random);
-        return {
-          retry: false,
-          error: new RateLimitError(`${this.connector} ${call.operation}: rate limited; ${reason}. Try again after ${new Date(now + wait).toISOString()}`, {
-            connector: this.connector, operation: call.operation, retryable: true, reason, attempts: attempt, retryAt: new Date(now + wait),
-            ...(status !== undefined ? { status } : {}), ...(failure.requestId ? { requestId: failure.requestId } : {}), cause: failure,
-          }),
-        };
-      }
-      return { retry: false, error: withReason(failure, reason) };
-    };
-
-    if (!verdict.retryable) return { retry: false, error: withReason(failure, verdict.reason) };
-    if (call.oneShot) return give('the request body is a stream, which can be sent only once: the call is not retried');
-    const beforeSend = failure instanceof NetworkError && failure.beforeSend;
-    // Not applied (a 429, a provider code documented as refused before processing): repeating cannot duplicate anything.
-    if (!this.#isRetrySafe(call) && !beforeSend && verdict.notApplied !== true) {
-      return give(`${call.method} without an idempotency key is not retried: the first attempt may have been applied`);
-    }
-    if (attempt >= this.#policy.maxAttempts) return give(`gave up after ${attempt} attempt${attempt > 1 ? 's' : ''} (retry.maxAttempts)`);
-    if (serverDelay !== undefined && serverDelay > this.#policy.maxRetryAfterMs) {
-      return give(`the server asked for a ${Math.ceil(serverDelay / 1000)} s wait, longer than retry.maxRetryAfterMs (${this.#policy.maxRetryAfterMs} ms)`, serverDelay);
-    }
-    let delayMs: number;
-    let source: 'backoff' | 'server';
-    if (serverDelay !== undefined) {
-      // A little jitter on top of the server's time keeps a fleet from returning in one burst.
-      delayMs = serverDelay + Math.round(this.#random() * Math.min(1000, serverDelay * 0.1));
-      source = 'server';
-    } else {
-      delayMs = backoffDelayMs(attempt, this.#policy, this.#random);
-      source = 'backoff';
-    }
-    if (verdict.minDelayMs !== undefined && delayMs < verdict.minDelayMs) {
-      if (verdict.minDelayMs > this.#policy.maxRetryAfterMs) {
-        return give(`the provider needs at least a ${Math.ceil(verdict.minDelayMs / 1000)} s wait, longer than retry.maxRetryAfterMs (${this.#policy.maxRetryAfterMs} ms)`, verdict.minDelayMs);
-      }
-      delayMs = verdict.minDelayMs;
-      source = 'server';
-    }
-    if (now + delayMs >= call.deadline) {
-      return give(`waiting ${delayMs} ms would pass the total deadline (timeout.totalMs ${this.#totalMs} ms)`, source === 'server' ? delayMs : undefined);
-    }
-    if (this.#budget && !this.#budget.tryAcquire()) {
-      return give('retry budget exhausted: too many recent failures; retries resume as calls succeed');
-    }
-    return { retry: true, delayMs, reason: verdict.reason, source };
   }
 
   #totalTimeout(call: Call, attempts: number, lastError: ConnectorError | undefined): TimeoutError {
@@ -1033,10 +853,6 @@ function providerCodeField(error: ConnectorError): { providerCode?: string } {
   return typeof code === 'string' ? { providerCode: code } : {};
 }
 
-function withReason(error: ConnectorError, reason: string): ConnectorError {
-  error.reason = reason;
-  return error;
-}
 
 /** Creates the low-level client every connector is built from. See `HttpClientOptions`. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {

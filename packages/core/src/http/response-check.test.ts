@@ -83,6 +83,12 @@ describe('bodyEnvelope', () => {
     expect(check(inspect('plain text'))).toBeUndefined();
   });
 
+  it('leaves a non-2xx whose body signals nothing to the status-based default', () => {
+    const check = bodyEnvelope({ ok: 'ok', error: 'error' });
+    expect(check({ ...inspect({ message: 'Bad credentials' }), status: 401 })).toBeUndefined();
+    expect(check({ ...inspect({ ok: false, error: 'ratelimited' }), status: 429 })).toEqual({ kind: 'permanent', providerCode: 'ratelimited' });
+  });
+
   it('refuses an envelope with nothing to read', () => {
     expect(() => bodyEnvelope({})).toThrow(/at least one of `ok`, `error` or `errors`/);
   });

@@ -145,7 +145,8 @@ export function bodyEnvelope(options: BodyEnvelopeOptions): ResponseCheck {
         }
       }
     }
-    if (!failed) return { kind: 'success' };
+    // No failure in the body: a 2xx succeeded; any other status keeps its status-based meaning.
+    if (!failed) return response.status >= 200 && response.status < 300 ? { kind: 'success' } : undefined;
     const rule = code === undefined ? undefined : options.codes?.[code];
     return verdictFor(rule, code, message, response, options.otherwise ?? 'permanent');
   };

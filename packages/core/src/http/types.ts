@@ -3,7 +3,7 @@ import type { CircuitBreakerOptions } from '../circuit-breaker/circuit-breaker.t
 import type { ConnectorError, HttpError } from '../errors/index.ts';
 import type { Clock } from '../internal/clock.ts';
 import type { Listings } from '../pagination/listings.ts';
-import type { RateLimitOptions } from '../rate-limit/rate-limiter.ts';
+import type { RateLimitOptions } from '../rate-limit/route-budgets.ts';
 import type { RetryOptions } from '../retry/retry-policy.ts';
 import type { InferOutput, Schema, ValidationOptions } from '../validation/validate.ts';
 import type { AttemptMiddleware } from './attempt-context.ts';

@@ -1,9 +1,9 @@
-import type { PaginationErrorCode } from '../errors/index.ts';
+import type { PaginationErrorCode } from '../errors/pagination-error.ts';
+import type { PagePosition } from './pagination-checkpoint.ts';
 import type { QueryParams } from '../http/build-url.ts';
 import { readPath } from './read-path.ts';
 
-/** Where a page starts: a cursor or a next URL (string), an offset or a page number (number). */
-export type PagePosition = string | number;
+export type { PagePosition, PaginationCheckpoint } from './pagination-checkpoint.ts';
 
 /** What to send for one page. */
 export interface PageRequest {
@@ -43,22 +43,6 @@ export interface PaginationStrategy {
    * the last. `position` is the one `page` was fetched with.
    */
   next(page: RawPage, position: PagePosition | undefined): PagePosition | undefined;
-}
-
-/**
- * Where to resume a listing: save it (it is plain JSON) after processing a page, pass it back as
- * `paginate({ checkpoint })` after a crash. Resuming never skips an item; it may repeat the items of a
- * page that was cut short by `maxItems`.
- */
-export interface PaginationCheckpoint {
-  /** The strategy that wrote it. */
-  strategy: string;
-  /** The listing's path template, so a checkpoint is never resumed against another listing. */
-  path: string;
-  /** The position of the next page; absent with `done: false` means from the first page. */
-  next?: PagePosition;
-  /** The listing was read to its end: resuming yields nothing. */
-  done: boolean;
 }
 
 /** A value in the raw body: a dotted path (`has_more`, `paging.next.after`) or a function of the page. */

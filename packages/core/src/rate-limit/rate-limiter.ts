@@ -7,7 +7,6 @@ import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { HeaderPacer, type PacerTicket, type RateLimitBucketState } from './header-pacer.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
-import type { RouteRateLimit } from './route-budgets.ts';
 import { SlidingWindowBudget } from './sliding-window-budget.ts';
 import { standardRateLimit } from './standard-rate-limit.ts';
 import { type Admission, WaitQueue } from './wait-queue.ts';
@@ -46,7 +45,7 @@ export interface RateLimitOptions {
   /**
    * How to read the provider's rate-limit headers, to pace calls before the limit is hit. Default
    * `standardRateLimit` (X-RateLimit-*, IETF RateLimit/RateLimit-Policy, Retry-After on 429); pass
-   * `shopifyCallLimit`, `githubRateLimit` or your own; `false` turns header pacing off.
+   * a connector's own (e.g. `githubRateLimit` from `@connectors/github`); `false` turns header pacing off.
    */
   parse?: RateLimitParser | RateLimitParser['read'] | false;
   /** Declared budgets for this client, e.g. `{ requests: 100, per: '10s' }`, or several (`10/s` and `1000/h`). */
@@ -61,11 +60,6 @@ export interface RateLimitOptions {
    * Milliseconds or `'30s'`-style text; default 60 s.
    */
   maxWaitMs?: number | string;
-  /**
-   * Limits per route or operation, each apart from the others: keyed by operation name
-   * (`chat.postMessage`) or `METHOD /route/template` (`GET /search/issues`). See `RouteRateLimit`.
-   */
-  routes?: Record<string, RouteRateLimit>;
   /**
    * Once the budget left falls to this fraction of the limit, the rest is spread over the time to
    * reset instead of sent in a burst. Default 0.2; 1 always spreads; 0 bursts until empty.

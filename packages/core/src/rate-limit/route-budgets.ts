@@ -3,7 +3,20 @@ import type { PathParams, QueryParams } from '../http/build-url.ts';
 import type { Clock } from '../internal/clock.ts';
 import type { AttemptGate } from '../http/attempt-gate.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
-import { createRateLimiter, type RateBudget, type RateLimiter, type SharedRateLimiter } from './rate-limiter.ts';
+import { createRateLimiter, type RateBudget, type RateLimiter, type RateLimitOptions as LimiterOptions, type SharedRateLimiter } from './rate-limiter.ts';
+
+/**
+ * How a client keeps under the provider's limits: the limiter's options (`createRateLimiter`) plus
+ * limits per route. Every field is optional.
+ */
+export interface RateLimitOptions extends LimiterOptions {
+  /**
+   * Limits per route or operation, each apart from the others: keyed by operation name
+   * (`chat.postMessage`) or `METHOD /route/template` (`GET /search/issues`). See `RouteRateLimit`.
+   * Applied by the client; a `createRateLimiter` limiter has no routes (build one per route instead).
+   */
+  routes?: Record<string, RouteRateLimit>;
+}
 
 /** What a route's `key` sees of a call, to split the route into sub-buckets (per channel, per shop...). */
 export interface RouteCall {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_TOKEN, SAMPLE_WEBHOOK_SECRET, sampleConformance, sampleOAuthConformance, type SampleFault } from './__fixtures__/sample-connector.ts';
+import { SAMPLE_TOKEN, SAMPLE_WEBHOOK_SECRET, sampleConformance, sampleEnvelopeConformance, sampleOAuthConformance, type SampleFault } from './__fixtures__/sample-connector.ts';
 import {
+  checkBodyFailures,
+  checkGraphQLErrors,
   checkCredentials,
   checkNoRetryOnClientErrors,
   checkNoSecretLeaks,
@@ -144,5 +146,29 @@ describe('findSecret', () => {
     const outer = new Error('outer', { cause: inner });
     expect(findSecret([outer], ['a b+c/secret'])).toMatch(/^error Error contains a secret \(a b\+…\(12 chars\)\)/);
     expect(findSecret([{ type: 'retry', reason: 'fine' }], ['a b+c/secret'])).toBeUndefined();
+  });
+});
+
+describe('body-signalled failures and GraphQL errors', () => {
+  it('hold a connector that declares them, and pass when it reads them', async () => {
+    const results = await runConformance(sampleEnvelopeConformance());
+    expect(results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.error?.message}`)).toEqual([]);
+    expect(results.map((r) => r.id)).toEqual(expect.arrayContaining(['body-failures', 'graphql-errors']));
+  });
+
+  it('fail a connector that lets a 200 {ok:false} through as data', async () => {
+    const error = await failure(checkBodyFailures, ['ignores-body-failures'], sampleEnvelopeConformance(['ignores-body-failures']));
+    expect(error.check).toBe('body-failures');
+    expect(error.message).toMatch(/a body rejecting the credentials threw SchemaValidationError.*expected AuthError \(declare a responseCheck/);
+  });
+
+  it('fail a connector that sends GraphQL as plain REST, so errors in a 200 pass', async () => {
+    const error = await failure(checkGraphQLErrors, ['graphql-as-rest'], sampleEnvelopeConformance(['graphql-as-rest']));
+    expect(error.check).toBe('graphql-errors');
+    expect(error.message).toMatch(/a GraphQL answer with errors succeeded; it must throw/);
+  });
+
+  it('refuses options that declare bodyFailures with no case', () => {
+    expect(() => conformanceChecks({ ...sampleConformance(), bodyFailures: {} })).toThrow(/bodyFailures needs at least one of auth, rateLimited, permanent/);
   });
 });

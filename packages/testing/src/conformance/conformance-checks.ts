@@ -65,6 +65,8 @@ export function conformanceChecks<C extends ConnectorInstance>(options: Conforma
   ];
   if (options.oauth) checks.splice(1, 0, { id: 'oauth-refresh', title: 'an expired access token is refreshed once and the call succeeds', run: () => checkOAuthRefresh(options) });
   if (options.pagination) checks.push({ id: 'pagination', title: 'pagination walks every fixture page and stops (exact item count, no extra request)', run: () => checkPagination(options) });
+  if (options.bodyFailures) checks.push({ id: 'body-failures', title: 'failures signalled in the body become typed errors: auth not retried, rate limits retried once, permanent codes kept', run: () => checkBodyFailures(options) });
+  if (options.graphql) checks.push({ id: 'graphql-errors', title: 'GraphQL errors become typed errors: GraphQLError and AuthError not retried, throttling retried once', run: () => checkGraphQLErrors(options) });
   if (options.webhook) checks.push({ id: 'webhook-signatures', title: 'a signed webhook verifies; tampered, forged and stale ones are rejected', run: () => checkWebhookSignatures(options) });
   return checks;
 }
@@ -226,6 +228,74 @@ export async function checkPagination<C extends ConnectorInstance>(options: Conf
   });
 }
 
+export async function checkBodyFailures<C extends ConnectorInstance>(options: ConformanceOptions<C>): Promise<void> {
+  const body = options.bodyFailures;
+  if (!body) throw new TypeError('checkBodyFailures: options.bodyFailures is not set');
+  const { sample } = options;
+  if (body.auth) {
+    await harness('body-failures', options, async (ctx) => {
+      const seq = mockSample(options, [respond(body.auth!)], true);
+      const error = await expectRejection(ctx, () => sample.call(ctx.create()), 'a body that rejects the credentials');
+      if (!isError(error, 'AuthError')) ctx.fail(`a body rejecting the credentials threw ${describeError(error)}; expected AuthError (declare a responseCheck mapping the provider's auth codes)`);
+      if (seq.count !== 1) ctx.fail(`a body auth failure was sent ${seq.count} times; expected exactly one request`);
+    });
+  }
+  if (body.rateLimited) {
+    await harness('body-failures', options, async (ctx) => {
+      const seq = mockSample(options, [respond(body.rateLimited!), respond(sample.ok)]);
+      await expectSuccess(ctx, () => sample.call(ctx.create()), 'after a body-signalled rate limit');
+      if (seq.count !== 2) ctx.fail(`made ${seq.count} requests; expected 2 (the rate-limited answer, then one retry)`);
+      if (!ctx.events.some((e) => e.type === 'rate-limited')) ctx.fail('no `rate-limited` event for the body-signalled rate limit (map the code to a rate-limited verdict)');
+      if (ctx.clock.sleeps.length === 0) ctx.fail('retried without waiting; sleep through the injected clock');
+    });
+  }
+  if (body.permanent) {
+    await harness('body-failures', options, async (ctx) => {
+      const seq = mockSample(options, [respond(body.permanent!)], true);
+      const error = await expectRejection(ctx, () => sample.call(ctx.create()), 'a body that signals a permanent failure');
+      if (seq.count !== 1) ctx.fail(`a permanent body failure was sent ${seq.count} times; expected exactly one request`);
+      const fields = error as { retryable?: unknown; providerCode?: unknown; providerError?: unknown } | undefined;
+      if (fields?.retryable !== false) ctx.fail(`the permanent body failure ${describeError(error)} is not marked retryable: false`);
+      const code = fields?.providerCode ?? fields?.providerError;
+      if (body.permanentCode !== undefined && code !== body.permanentCode) {
+        ctx.fail(`the error carries provider code ${JSON.stringify(code)}; expected ${JSON.stringify(body.permanentCode)} (as providerCode)`);
+      }
+    });
+  }
+}
+
+export async function checkGraphQLErrors<C extends ConnectorInstance>(options: ConformanceOptions<C>): Promise<void> {
+  const graphql = options.graphql;
+  if (!graphql) throw new TypeError('checkGraphQLErrors: options.graphql is not set');
+  const route = { method: 'POST' as const, ...graphql.route };
+  const mock = (steps: ScenarioStep[], repeat: boolean) => mockSequence(scopeFor(options.baseUrl), methodOf(route), pathOf(options, route), steps, { ...queryOf(route), repeatLast: repeat });
+  await harness('graphql-errors', options, async (ctx) => {
+    mock([respond(graphql.ok)], false);
+    await expectSuccess(ctx, () => graphql.call(ctx.create()), 'with the successful GraphQL answer');
+  });
+  await harness('graphql-errors', options, async (ctx) => {
+    const seq = mock([respond(graphql.error)], true);
+    const error = await expectRejection(ctx, () => graphql.call(ctx.create()), 'a GraphQL answer with errors');
+    if (!isError(error, 'GraphQLError')) ctx.fail(`a GraphQL answer with errors threw ${describeError(error)}; expected GraphQLError (use http.graphql)`);
+    if (seq.count !== 1) ctx.fail(`a GraphQL error was sent ${seq.count} times; expected exactly one request`);
+  });
+  if (graphql.unauthenticated) {
+    await harness('graphql-errors', options, async (ctx) => {
+      const seq = mock([respond(graphql.unauthenticated!)], true);
+      const error = await expectRejection(ctx, () => graphql.call(ctx.create()), 'an unauthenticated GraphQL answer');
+      if (!isError(error, 'AuthError')) ctx.fail(`an unauthenticated GraphQL answer threw ${describeError(error)}; expected AuthError`);
+      if (seq.count !== 1) ctx.fail(`an unauthenticated GraphQL answer was sent ${seq.count} times; expected exactly one request`);
+    });
+  }
+  if (graphql.throttled) {
+    await harness('graphql-errors', options, async (ctx) => {
+      const seq = mock([respond(graphql.throttled!), respond(graphql.ok)], false);
+      await expectSuccess(ctx, () => graphql.call(ctx.create()), 'after a throttled GraphQL answer');
+      if (seq.count !== 2) ctx.fail(`made ${seq.count} requests; expected 2 (the throttled answer, then one retry)`);
+    });
+  }
+}
+
 export async function checkWebhookSignatures<C extends ConnectorInstance>(options: ConformanceOptions<C>): Promise<void> {
   const webhook = options.webhook;
   if (!webhook) throw new TypeError('checkWebhookSignatures: options.webhook is not set');
@@ -362,6 +432,12 @@ function validateOptions(options: ConformanceOptions<ConnectorInstance> | Confor
     } catch {
       throw new TypeError(`${where}: oauth.token.url must be the absolute token endpoint URL; got ${JSON.stringify(o.oauth.token?.url)}`);
     }
+  }
+  if (o.bodyFailures && !o.bodyFailures.auth && !o.bodyFailures.rateLimited && !o.bodyFailures.permanent) {
+    throw new TypeError(`${where}: bodyFailures needs at least one of auth, rateLimited, permanent (answers of the sample route)`);
+  }
+  if (o.graphql && (typeof o.graphql.call !== 'function' || !o.graphql.route?.path || !o.graphql.ok || !o.graphql.error)) {
+    throw new TypeError(`${where}: graphql needs { call, route: { path }, ok, error } (one operation, its endpoint, a success and an errors answer)`);
   }
   if (o.webhook && (typeof o.webhook.verify !== 'function' || typeof o.webhook.scheme?.sign !== 'function' || !o.webhook.secret)) {
     throw new TypeError(`${where}: webhook needs { scheme (with sign), secret, payload, verify }`);

@@ -63,6 +63,39 @@ export interface ConformanceOptions<C extends ConnectorInstance = ConnectorInsta
     /** The token endpoint and its answer to the refresh (must contain `access_token`). */
     token: { url: string; method?: HttpMethod; response: ResponseSource };
   };
+  /**
+   * For providers that signal failure in the response body (Slack's `200 {"ok":false,"error":...}`),
+   * answers of the `sample` route; each declared one is held to the typed error it must become.
+   * Declare the connector's `responseCheck` (e.g. `bodyEnvelope`) to pass.
+   */
+  bodyFailures?: {
+    /** A body meaning the credentials were rejected: the call must throw `AuthError` after one request. */
+    auth?: ResponseSource;
+    /** A body meaning rate limited: the call must wait (through the injected clock), retry once, then succeed with `sample.ok`. */
+    rateLimited?: ResponseSource;
+    /** A body meaning a permanent failure: a non-retryable error after one request, carrying the provider's code. */
+    permanent?: ResponseSource;
+    /** The code `permanent` must carry as the error's `providerCode` (or `providerError`). */
+    permanentCode?: string;
+  };
+  /**
+   * For GraphQL connectors: one operation, held to the typed errors the `errors` array must become.
+   * Use `http.graphql` (or the connector's typed GraphQL surface) in `call`.
+   */
+  graphql?: {
+    /** Runs the operation. */
+    call(connector: C): Promise<unknown>;
+    /** The endpoint; method defaults to POST. */
+    route: ConformanceRoute;
+    /** A successful answer. */
+    ok: ResponseSource;
+    /** An answer whose `errors` mean a permanent failure (an unknown field, not found): `GraphQLError` after one request. */
+    error: ResponseSource;
+    /** A throttled answer (`THROTTLED`, `RATE_LIMITED`): retried once, then `ok` succeeds. */
+    throttled?: ResponseSource;
+    /** An unauthenticated answer: `AuthError` after one request. */
+    unauthenticated?: ResponseSource;
+  };
   /** Webhook signatures: a signed delivery verifies; tampered, forged and stale ones do not. */
   webhook?: {
     /** The provider's scheme from `@connectors/webhooks` (anything with `sign`). */

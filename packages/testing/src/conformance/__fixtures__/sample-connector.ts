@@ -1,6 +1,7 @@
 import {
   bearerAuth,
   DEFAULT_RETRYABLE_STATUSES,
+  bodyEnvelope,
   defineConnector,
   memoryTokenStore,
   oauth2Auth,
@@ -28,7 +29,9 @@ export type SampleFault =
   | 'no-identity' // verifyCredentials cannot say who
   | 'stops-after-first-page'
   | 'fetches-extra-page'
-  | 'never-refreshes'; // OAuth variant keeps the expired token
+  | 'never-refreshes' // OAuth variant keeps the expired token
+  | 'ignores-body-failures' // no responseCheck: a 200 {ok:false} passes as data
+  | 'graphql-as-rest'; // sends GraphQL through request(), so `errors` in a 200 pass as data
 
 export const SAMPLE_TOKEN = 'sample_key_0123456789abcdef';
 export const SAMPLE_BASE = 'https://api.sample.test';
@@ -89,11 +92,18 @@ export const sample = defineConnector({
       ...(faults.has('retries-client-errors') ? { retry: { retryableStatuses: [...DEFAULT_RETRYABLE_STATUSES, 400, 422] } } : {}),
       ...(faults.has('no-retries') ? { retry: { maxAttempts: 1 } } : {}),
       middleware,
+      // The sample provider answers some failures as 200 {"ok":false,"error":code}, Slack-style.
+      ...(faults.has('ignores-body-failures') ? {} : {
+        responseCheck: bodyEnvelope({ ok: 'ok', error: 'error', codes: { invalid_auth: 'auth-rejected', ratelimited: 'rate-limited' } }),
+      }),
+      graphql: { path: '/graphql' },
     };
   },
   api(http, options: SampleOptions) {
     const faults = new Set(options.faults ?? []);
+    const query = 'query Thing { thing { id name } }';
     return {
+      thing: () => (faults.has('graphql-as-rest') ? http.request({ method: 'POST', path: '/graphql', body: { query } }).then((b) => (b as { data: unknown }).data) : http.graphql({ query })),
       things: {
         get: (id: number) => http.request({ path: '/things/{id}', params: { id }, operation: 'things.get', ...(faults.has('no-schema') ? {} : { schema: thingSchema }) }),
         /** Walks the Link-header pages. */
@@ -165,4 +175,25 @@ export function sampleOAuthConformance(faults: readonly SampleFault[] = []): Con
       token: { url: SAMPLE_TOKEN_URL, response: loadResponse(fixture('token.json')) },
     },
   };
+}
+
+/** The sample options plus the body-failure and GraphQL checks. */
+export function sampleEnvelopeConformance(faults: readonly SampleFault[] = []): ConformanceOptions<ReturnType<typeof sample.create>> {
+  const json = { 'content-type': 'application/json' };
+  return sampleConformance(faults, {
+    bodyFailures: {
+      auth: { status: 200, headers: json, body: { ok: false, error: 'invalid_auth' } },
+      rateLimited: { status: 200, headers: json, body: { ok: false, error: 'ratelimited' } },
+      permanent: { status: 200, headers: json, body: { ok: false, error: 'thing_not_found' } },
+      permanentCode: 'thing_not_found',
+    },
+    graphql: {
+      call: (connector) => connector.thing(),
+      route: { path: '/graphql' },
+      ok: { status: 200, headers: json, body: { data: { thing: { id: 1, name: 'one' } } } },
+      error: { status: 200, headers: json, body: { data: null, errors: [{ message: 'Cannot query field "nme"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } },
+      throttled: { status: 200, headers: json, body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] } },
+      unauthenticated: { status: 200, headers: json, body: { errors: [{ message: 'bad token', extensions: { code: 'UNAUTHENTICATED' } }] } },
+    },
+  });
 }

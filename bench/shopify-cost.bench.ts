@@ -47,7 +47,7 @@ async function bulkStreaming() {
   try {
     // Only `results()` is used: the file comes from the bench server, as a signed URL would.
     const store = shopify.create({ shop: 'bench', accessToken: 'unused', baseUrl: 'http://127.0.0.1:1' });
-    global.gc?.();
+    (globalThis as { gc?: () => void }).gc?.();
     const before = process.memoryUsage.rss();
     const started = performance.now();
     const streamed = await peakRss(async () => {
@@ -61,7 +61,7 @@ async function bulkStreaming() {
     });
     const seconds = (performance.now() - started) / 1000;
     if (streamed.value.lines !== big.info['lines']) throw new Error(`read ${streamed.value.lines} lines, the file has ${String(big.info['lines'])}`);
-    global.gc?.();
+    (globalThis as { gc?: () => void }).gc?.();
     const naive = await peakRss(async () => {
       const text = await (await fetch(`${small.url}/result.jsonl`)).text();
       return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown).length;

@@ -41,6 +41,20 @@ describeConnectorConformance(shopify, {
     ],
     expectedItems: 5,
   },
+  graphql: {
+    call: (client) => client.products.get('gid://shopify/Product/101'),
+    route: { method: 'POST', path: PATH },
+    ok: { status: 200, body: product },
+    error: { status: 200, body: { errors: [{ message: "Field 'nope' doesn't exist on type 'Product'", locations: [{ line: 1, column: 30 }], path: ['query Product', 'product', 'nope'], extensions: { code: 'undefinedField', typeName: 'Product', fieldName: 'nope' } }] } },
+    throttled: {
+      status: 200,
+      body: {
+        errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
+        extensions: { cost: { requestedQueryCost: 23, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 3, restoreRate: 100 } } },
+      },
+    },
+    unauthenticated: { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } },
+  },
   webhook: {
     scheme: shopifyScheme,
     secret: 'shpss_conformance_secret',
@@ -56,8 +70,8 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-// GraphQL answers failures with HTTP 200 and an `errors` array: the checks the shared suite cannot
-// make from status codes alone.
+// Shopify's own GraphQL answers beyond the shared suite's `graphql` checks: the wait for THROTTLED
+// comes from throttleStatus, ACCESS_DENIED names the scope, partial data is kept.
 describe('shopify conformance: GraphQL errors', () => {
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {

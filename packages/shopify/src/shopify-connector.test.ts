@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { AuthError, type ConnectorEvent } from '@connectors/core';
+import { redisCostPacer } from '@connectors/core/redis';
+import { Redis } from 'ioredis';
 import { startSandbox, type Sandbox } from '@connectors/testing/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShopifyUserError } from './errors/shopify-user-error.ts';
@@ -18,7 +21,8 @@ afterEach(async () => {
 });
 
 async function setup(options: Parameters<typeof createShopifySandboxProvider>[0] = {}, client: Partial<Parameters<typeof shopify.create>[0]> = {}) {
-  const provider = createShopifySandboxProvider(options);
+  // A Plus-sized restore rate keeps the tests quick; the pacing tests set their own bucket.
+  const provider = createShopifySandboxProvider({ bucket: { maximum: 1000, restoreRate: 1000 }, ...options });
   sandbox = await startSandbox({ providers: [provider] });
   const events: ConnectorEvent[] = [];
   const store = shopify.create({
@@ -172,5 +176,38 @@ describe('shopify connector against the sandbox', () => {
     await expect(store.shop.get()).resolves.toMatchObject({ name: 'Sandbox Store (alpha)' });
     expect(provider.stats().refreshes).toBe(1);
     expect(events.some((e) => e.type === 'token-refreshed')).toBe(true);
+  });
+
+  it('shares a shop’s cost bucket between instances through Redis', async () => {
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    const keyPrefix = `test:shopify-cost:${randomUUID()}`;
+    try {
+      const { provider } = await setup({ bucket: { maximum: 200, restoreRate: 100 } });
+      const instance = (costPacer?: ReturnType<typeof redisCostPacer>) => {
+        const events: ConnectorEvent[] = [];
+        const client = shopify.create({ shop: 'alpha', accessToken: SHOPIFY_SANDBOX_ACCESS_TOKEN, baseUrl: shopifySandboxUrl(sandbox!, 'alpha'), onEvent: (e) => void events.push(e), ...(costPacer ? { costPacer } : {}) });
+        return { client, events };
+      };
+      const query = { query: 'query Fifty { products(first: 48) { nodes { id } } }', estimatedCost: 50 };
+      const a = instance(redisCostPacer({ redis, keyPrefix }));
+      const b = instance(redisCostPacer({ redis, keyPrefix }));
+      // A spends the whole bucket; B, another process in real life, learns it from Redis and waits instead of being throttled.
+      for (let i = 0; i < 4; i++) await a.client.http.graphql(query);
+      await b.client.http.graphql(query);
+      expect(provider.stats().throttledByShop['alpha'] ?? 0).toBe(0);
+      expect(b.events.filter((e) => e.type === 'throttled')).toEqual([expect.objectContaining({ operation: 'Fifty', reason: 'graphql-cost' })]);
+      expect(await redis.exists(`${keyPrefix}:shopify:alpha.myshopify.com`)).toBe(1);
+
+      // Without the shared pacer a fresh instance knows nothing of the bucket A just emptied.
+      for (let i = 0; i < 4; i++) await a.client.http.graphql(query);
+      const c = instance();
+      await c.client.http.graphql(query);
+      expect(provider.stats().throttledByShop['alpha']).toBeGreaterThanOrEqual(1);
+    } finally {
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
   });
 });

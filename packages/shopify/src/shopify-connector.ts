@@ -40,7 +40,7 @@ export interface ShopifyOptions {
   apiVersion?: string;
   /**
    * Where the shop's cost bucket is kept. Default: in this process. Several processes working on the
-   * same shop share it with `redisCostPacer({ redis })` from `@connectors/core/redis`.
+   * same shop share it with `redisCostPacer({ redis, keyPrefix: 'graphql-cost' })` from `@connectors/core/redis`.
    */
   costPacer?: CostPacer;
 }
@@ -107,7 +107,7 @@ export const shopify = defineConnector<ShopifyOptions & CommonConnectorOptions, 
       credentialsCheck: {
         path,
         method: 'POST',
-        graphql: { query: SHOP_NAME_QUERY, operationName: 'ShopName' },
+        graphql: { query: SHOP_NAME_QUERY },
         operation: 'verifyCredentials',
         schema: shopNameQuerySchema,
         identify: (data) => {

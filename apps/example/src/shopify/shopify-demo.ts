@@ -84,6 +84,7 @@ export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<Check
       },
       backoff: { baseDelayMs: 100, maxDelayMs: 1000 },
     });
+    worker.start();
     const handler = inbox.nodeHandler();
     const server = createServer((req, res) => handler(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

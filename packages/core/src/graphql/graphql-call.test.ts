@@ -144,10 +144,38 @@ describe('http.graphql', () => {
     expect((error as Error).message).toMatch(/not a GraphQL result/);
   });
 
+  it('paces a leaky bucket by the requested cost (charged up front), not the smaller actual cost', async () => {
+    nock(BASE).post(PATH).reply(200, { data: { a: 1 }, extensions: cost(60, 100, 10) }).post(PATH).reply(200, { data: { a: 2 }, extensions: cost(0, 100, 10) });
+    const { http, clock } = setup();
+    await http.graphql({ query: 'query A { a }' });
+    // 60 points left; the server will want 100 available before it runs A again: (100 - 60) / 50 = 0.8 s.
+    await http.graphql({ query: 'query A { a }' });
+    expect(clock.sleeps).toEqual([800]);
+  });
+
+  it('sends one call into a bucket not measured yet, the others after its report, counting what is still in flight', async () => {
+    nock(BASE).post(PATH).delay(30).reply(200, { data: { a: 1 }, extensions: cost(100, 100, 100) }).post(PATH).times(2).reply(200, { data: { a: 2 }, extensions: cost(0, 100, 100) });
+    const { http, clock } = setup();
+    await Promise.all(Array.from({ length: 3 }, () => http.graphql({ query: 'query A { a }', estimatedCost: 100 })));
+    // After the first report 100 points are left: the second call takes them at once, the third waits (100 / 50 per s).
+    expect(clock.sleeps).toEqual([2000]);
+  });
+
   it('takes a classify of its own (e.g. a provider code that means throttled)', async () => {
     nock(BASE).post(PATH).reply(200, { errors: [{ message: 'slow down', extensions: { code: 'MAX_COST_EXCEEDED' } }] });
     const { http } = setup({ graphql: { path: PATH, classify: () => ({ kind: 'permanent', providerCode: 'MAX_COST_EXCEEDED', message: 'query too expensive' }) } });
     expect(await failure(http.graphql({ query: '{ a }' }))).toMatchObject({ name: 'GraphQLError', providerCode: 'MAX_COST_EXCEEDED' });
+  });
+});
+
+describe('verifyCredentials with a GraphQL check', () => {
+  it('runs the query through http.graphql, identifies from data, and turns a 401 into AuthError', async () => {
+    nock(BASE).post(PATH, { query: 'query ShopName { shop { name } }' }).reply(200, { data: { shop: { name: 'Acme' } }, extensions: cost(999, 1) });
+    nock(BASE).post(PATH).reply(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+    const check = { path: PATH, graphql: { query: 'query ShopName { shop { name } }' }, schema: v.object({ shop: v.object({ name: v.string() }) }), identify: (data: unknown) => (data as { shop: { name: string } }).shop.name };
+    const { http } = setup({ credentialsCheck: check });
+    await expect(http.verifyCredentials()).resolves.toMatchObject({ ok: true, identity: 'Acme' });
+    await expect(http.verifyCredentials()).rejects.toMatchObject({ name: 'AuthError', code: 'rejected', status: 401 });
   });
 });
 

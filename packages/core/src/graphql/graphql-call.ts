@@ -6,7 +6,7 @@ import type { HttpResponse, RequestOptions, ResponseData } from '../http/types.t
 import type { Clock } from '../internal/clock.ts';
 import type { Schema, ValidationOptions } from '../validation/validate.ts';
 import { createCostPacer } from './cost-pacer.ts';
-import type { CostPacer, CostState, GraphQLClientOptions } from './graphql-types.ts';
+import type { CostPacer, CostState, GraphQLClientOptions, GraphQLCostReader } from './graphql-types.ts';
 
 /** One GraphQL operation, sent through the same pipeline as every other call. */
 export interface GraphQLRequestOptions<S extends Schema | undefined = Schema | undefined> {
@@ -79,6 +79,17 @@ export function classifyGraphQLErrors(errors: readonly GraphQLErrorEntry[], cost
   return { kind: 'permanent', ...described };
 }
 
+/** Points a call reserved from its bucket, given back once its answer is read (or it failed). */
+interface Reservation {
+  readonly cost: number;
+  /** A report of this call was read. */
+  observed: boolean;
+  /** Takes its points off the bucket's pending total (once). */
+  release(): void;
+  /** Releases, and lets calls waiting for the bucket's first report go. */
+  settle(): void;
+}
+
 /** Runs `http.graphql` and `http.graphqlPaginate` pages for one client. */
 export class GraphQLRunner {
   readonly #host: GraphQLHost;
@@ -86,6 +97,15 @@ export class GraphQLRunner {
   readonly #pacer: CostPacer | undefined;
   /** The last cost reported per operation: the estimate for its next call. */
   readonly #lastCost = new Map<string, number>();
+  /**
+   * Per bucket: points reserved by calls of this client whose answer has not been read yet (sent or
+   * still waiting to be). A provider's report does not count them yet, so they are taken off what
+   * it says is available; otherwise each report would hand their points out a second time.
+   */
+  readonly #pending = new Map<string, number>();
+  /** Buckets a report was read for. Until then one call goes alone, and the others wait for its report. */
+  readonly #known = new Set<string>();
+  readonly #firstReport = new Map<string, Promise<void>>();
 
   constructor(host: GraphQLHost, options: GraphQLClientOptions = {}) {
     this.#host = host;
@@ -111,8 +131,24 @@ export class GraphQLRunner {
     const operation = this.operationOf(request.query, request.operationName);
     const reader = this.#options.cost;
     const bucket = reader ? (reader.bucket?.({ operation, variables: request.variables }) ?? 'default') : 'default';
-    if (this.#pacer) await this.#pace(bucket, operation, request);
+    const reservation = this.#pacer ? await this.#pace(bucket, operation, request) : undefined;
+    try {
+      return await this.#sendPaced(request, operation, bucket, reader, reservation);
+    } finally {
+      // Waiters for the first report are woken by the report itself (once the pacer has it), or here when none came.
+      if (reservation?.observed) reservation.release();
+      else reservation?.settle();
+    }
+  }
 
+  async #sendPaced(
+    request: GraphQLRequestOptions,
+    operation: string,
+    bucket: string,
+    reader: GraphQLCostReader | undefined,
+    reservation: Reservation | undefined,
+  ): Promise<{ data: unknown; status: number; headers: Headers; url: URL }> {
+    const host = this.#host;
     const partial = request.partial ?? 'throw';
     let cost: CostState | undefined;
     const check: ResponseCheck = (response) => {
@@ -123,7 +159,7 @@ export class GraphQLRunner {
       }
       if (reader) {
         cost = reader.read(body, response.headers);
-        if (cost) this.#observe(bucket, operation, cost);
+        if (cost) this.#observe(bucket, operation, cost, reservation);
       }
       const { errors, data } = body as { errors?: unknown; data?: unknown };
       if (!Array.isArray(errors) || errors.length === 0) return response.status >= 200 && response.status < 300 ? { kind: 'success' } : undefined;
@@ -157,12 +193,50 @@ export class GraphQLRunner {
     return { data, status: response.status, headers: response.headers, url: response.url };
   }
 
-  async #pace(bucket: string, operation: string, request: GraphQLRequestOptions): Promise<void> {
+  async #pace(bucket: string, operation: string, request: GraphQLRequestOptions): Promise<Reservation> {
     const host = this.#host;
+    // The first call on a bucket finds out its size; the calls behind it wait for that report
+    // instead of all going at once into a bucket nobody has measured yet.
+    let probe: (() => void) | undefined;
+    while (!this.#known.has(bucket)) {
+      const first = this.#firstReport.get(bucket);
+      if (!first) {
+        let done!: () => void;
+        this.#firstReport.set(bucket, new Promise<void>((resolve) => (done = resolve)));
+        probe = () => {
+          this.#firstReport.delete(bucket);
+          done();
+        };
+        break;
+      }
+      await first;
+    }
     const cost = request.estimatedCost ?? this.#lastCost.get(operation) ?? this.#options.defaultCost ?? 1;
-    const waitMs = await this.#pacer!.reserve(bucket, cost);
-    if (waitMs <= 0) return;
+    this.#pending.set(bucket, (this.#pending.get(bucket) ?? 0) + cost);
+    let open = true;
+    const reservation: Reservation = {
+      cost,
+      observed: false,
+      release: () => {
+        if (open) this.#pending.set(bucket, Math.max(0, (this.#pending.get(bucket) ?? 0) - cost));
+        open = false;
+      },
+      settle: () => {
+        reservation.release();
+        probe?.();
+        probe = undefined;
+      },
+    };
+    let waitMs: number;
+    try {
+      waitMs = await this.#pacer!.reserve(bucket, cost);
+    } catch (error) {
+      reservation.settle();
+      throw error;
+    }
+    if (waitMs <= 0) return reservation;
     if (waitMs > host.maxWaitMs) {
+      reservation.settle();
       const retryAt = new Date(host.clock.now() + waitMs);
       throw new RateLimitError(
         `${host.connector} ${operation}: the GraphQL cost budget needs ${Math.ceil(waitMs / 1000)} s to afford this call (cost ${cost}), longer than rateLimit.maxWaitMs (${host.maxWaitMs} ms); it was not sent. Try again after ${retryAt.toISOString()}`,
@@ -170,16 +244,31 @@ export class GraphQLRunner {
       );
     }
     host.emit({ type: 'throttled', operation, waitMs, reason: 'graphql-cost' });
-    await host.clock.sleep(waitMs, request.signal);
+    try {
+      await host.clock.sleep(waitMs, request.signal);
+    } catch (error) {
+      reservation.settle();
+      throw error;
+    }
+    return reservation;
   }
 
-  #observe(bucket: string, operation: string, cost: CostState): void {
-    const spent = cost.kind === 'leaky-bucket' ? (cost.actualCost ?? cost.requestedCost) : cost.cost;
+  #observe(bucket: string, operation: string, cost: CostState, reservation: Reservation | undefined): void {
+    // This call's points are in the report now; the others still pending are not.
+    reservation?.release();
+    if (reservation) reservation.observed = true;
+    this.#known.add(bucket);
+    const pending = this.#pending.get(bucket) ?? 0;
+    if (cost.kind === 'leaky-bucket' && pending > 0) cost = { ...cost, available: cost.available - pending };
+    // A leaky bucket (Shopify) charges the *requested* cost up front and refunds the rest after the
+    // query ran: the next call of this operation needs its requested cost available, not its actual.
+    const spent = cost.kind === 'leaky-bucket' ? (cost.requestedCost ?? cost.actualCost) : cost.cost;
     if (spent !== undefined && spent > 0) this.#lastCost.set(operation, spent);
     // A shared pacer that cannot be reached must not fail the call that already succeeded.
     Promise.resolve()
       .then(() => this.#pacer?.observe(bucket, cost))
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => reservation?.settle());
   }
 
   #error(entries: readonly GraphQLErrorEntry[], response: InspectedResponse, verdict: Extract<ResponseVerdict, { kind: 'permanent' }>, partialData: unknown): GraphQLError {

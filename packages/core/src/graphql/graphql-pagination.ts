@@ -8,7 +8,8 @@ import type { GraphQLRequestOptions, GraphQLRunner } from './graphql-call.ts';
 
 /** A GraphQL connection read page by page through `pageInfo { hasNextPage endCursor }` (the Relay connection spec). */
 export interface GraphQLPaginateOptions<S extends Schema | undefined = Schema | undefined, C extends string = string, N extends 'nodes' | 'edges' = 'nodes'>
-  extends Omit<GraphQLRequestOptions<S>, 'estimatedCost'> {
+  extends GraphQLRequestOptions<S> {
+  // `estimatedCost` applies to each page (a page's cost is known from `first`), so the first page is paced right too.
   /** Dotted path under `data` to the connection, e.g. `products` or `repository.issues`. */
   connection: C;
   /** The query variable that takes the cursor. Default `after`. */

@@ -104,6 +104,7 @@ export const hubspot = defineConnector<Options, HubSpotApi, 'results'>({
       baseUrl: options.baseUrl ?? HUBSPOT_BASE_URL,
       auth: authFor(options),
       headers: { 'user-agent': USER_AGENT },
+      // HubSpot's correlation id, also in every error body (`correlationId`), which errors prefer.
       requestIdHeaders: ['x-hubspot-correlation-id'],
       // A ConnectorError for every HubSpot body: AuthError for MISSING_SCOPES, RateLimitError, else HubSpotError.
       httpError: toHubSpotError,

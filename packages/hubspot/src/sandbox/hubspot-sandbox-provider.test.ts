@@ -49,7 +49,7 @@ const fast = (provider: string) => pat(provider, { limits: { search: { requests:
 describe('hubspotSandboxProvider', () => {
   it('names the hub and the scopes of a private app token, and lists contacts with after cursors', async () => {
     const client = pat();
-    expect((await client.verifyCredentials()).identity).toBe(`hub ${HUBSPOT_SANDBOX_PORTAL_ID} (sandbox)`);
+    expect((await client.verifyCredentials()).identity).toBe(`hub ${HUBSPOT_SANDBOX_PORTAL_ID} (sandbox), scopes: crm.objects.contacts.read crm.objects.contacts.write`);
     expect(await client.account.tokenInfo()).toEqual({ hubId: HUBSPOT_SANDBOX_PORTAL_ID, kind: 'private-app', scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write'] });
     const ids: string[] = [];
     let pages = 0;

@@ -32,7 +32,8 @@ export {
   type ResponseVerdictKind,
 } from './http/response-check.ts';
 export { fillPath, joinUrl, appendQuery, type PathParams, type QueryParams, type QueryValue } from './http/build-url.ts';
-export { readDeprecation, parseLinkHeader, type DeprecationNotice } from './http/deprecation.ts';
+export { readDeprecation, type DeprecationNotice } from './http/deprecation.ts';
+export { parseLinkHeader } from './http/link-header.ts';
 export { parseRetryAfter, readRateLimitHeaders, serverRetryDelayMs, resetToEpochMs, type RateLimitState } from './retry/retry-after.ts';
 export {
   backoffDelayMs,

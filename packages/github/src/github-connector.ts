@@ -1,7 +1,6 @@
 import {
   bearerAuth,
   defineConnector,
-  githubRateLimit,
   linkHeaderPagination,
   type AuthStrategy,
   type CommonConnectorOptions,
@@ -13,6 +12,7 @@ import { githubAppAuth, type GitHubAppCredentials } from './github-app-auth.ts';
 import { createIssuesApi, type IssuesApi } from './issues/issues-api.ts';
 import { createPullsApi, type PullsApi } from './pulls/pulls-api.ts';
 import { classifyGitHubResponse } from './rate-limit/classify-github-response.ts';
+import { githubRateLimit } from './rate-limit/github-rate-limit.ts';
 import { createReposApi, type ReposApi } from './repos/repos-api.ts';
 import { createUsersApi, type UsersApi } from './users/users-api.ts';
 

@@ -1,6 +1,7 @@
 export { github, GITHUB_API_VERSION, GITHUB_BASE_URL, type GitHub, type GitHubApi, type GitHubOptions } from './github-connector.ts';
 export { githubAppAuth, type GitHubAppAuth, type GitHubAppAuthOptions, type GitHubAppCredentials } from './github-app-auth.ts';
 export { classifyGitHubResponse, SECONDARY_LIMIT_FALLBACK_MS } from './rate-limit/classify-github-response.ts';
+export { githubRateLimit } from './rate-limit/github-rate-limit.ts';
 export type { ListOptions } from './internal/list-options.ts';
 
 export { createReposApi, type ReposApi, type GetRepositoryParams, type ListOrgRepositoriesParams, type ListUserRepositoriesParams } from './repos/repos-api.ts';

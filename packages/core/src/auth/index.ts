@@ -3,7 +3,7 @@ export { apiKeyAuth, type ApiKeyAuthOptions, type ApiKeyPlacement, type SecretIn
 export { bearerAuth, type BearerAuthOptions } from './bearer-auth.ts';
 export { basicAuth, type BasicAuthOptions } from './basic-auth.ts';
 export type { RotatableAuth, StaticCredentialOptions } from './static-credential-auth.ts';
-export { oauth2Auth, type OAuth2Auth, type OAuth2AuthOptions, type SecretOption } from './oauth2-auth.ts';
+export { oauth2Auth, type InitialTokens, type OAuth2Auth, type OAuth2AuthOptions, type SecretOption } from './oauth2-auth.ts';
 export {
   createPkcePair,
   buildAuthorizationUrl,

@@ -38,6 +38,33 @@ function setup(options: Partial<OAuth2AuthOptions> & { store: TokenStore; creden
   return { auth, client, events, clock };
 }
 
+describe('oauth2Auth initialTokens', () => {
+  it('uses a token pair handed over as it is, then refreshes it with its refresh token and stores the new pair', async () => {
+    const clock = manualClock();
+    const pair = server.issuePair();
+    const store = memoryTokenStore();
+    const { client } = setup({ store, credentialId: 'handed-over', initialTokens: { ...pair, expiresAt: new Date(clock.now() + 60 * MIN), scope: ['repo', 'user'] } }, clock);
+    await client.request({ path: '/api/me' });
+    expect(server.apiTokens).toEqual([pair.accessToken]);
+    expect(server.stats.refreshes).toBe(0);
+    clock.advance(58 * MIN); // inside the margin
+    await client.request({ path: '/api/me' });
+    expect(server.stats.refreshes).toBe(1);
+    const stored = (await store.get('handed-over'))!;
+    expect(stored.accessToken).not.toBe(pair.accessToken);
+    expect(server.apiTokens.at(-1)).toBe(stored.accessToken);
+  });
+
+  it('loses to a record already in the store, and refuses a pair without an access token', async () => {
+    const clock = manualClock();
+    const { store, credentialId, record } = await connectedStore(clock);
+    const { client } = setup({ store, credentialId, initialTokens: { accessToken: 'stale-from-env' } }, clock);
+    await client.request({ path: '/api/me' });
+    expect(server.apiTokens).toEqual([record.accessToken]);
+    expect(() => oauth2Auth({ tokenUrl: server.tokenUrl, clientId: 'c', grant: 'refresh_token', initialTokens: { accessToken: '' } })).toThrow(/initialTokens needs a non-empty accessToken/);
+  });
+});
+
 describe('oauth2Auth (refresh_token grant)', () => {
   it('finishes a refresh its caller abandoned, and close() waits until the rotated token is stored', async () => {
     await server.close();

@@ -37,11 +37,20 @@ export interface OAuth2AuthOptions {
    * record it wins: a rotated token in the store is newer than any env var.
    */
   refreshToken?: SecretOption;
+  /**
+   * A token pair you already hold (from another library, a migration, your own OAuth flow), used
+   * when the store holds none yet, like `refreshToken`. No need to know the store's record shape.
+   */
+  initialTokens?: InitialTokens;
   /** Where tokens are kept. Default: in memory, for this strategy only. Use SQLite or Redis to share across processes. */
   store?: TokenStore;
   /** The key in the store, one per connection (user/tenant). Default `oauth2:<token host>:<clientId>:<grant>`. Safe to show: appears in events. */
   credentialId?: string;
-  /** Refresh when the access token expires within this. Default 5 minutes. */
+  /**
+   * Refresh when the access token expires within this. Default 5 minutes. Capped at half the
+   * token's lifetime (from when it was issued to when it expires), so that a short-lived token is
+   * not refreshed on every call: the effective margin is `min(refreshMarginMs, lifetime / 2)`.
+   */
   refreshMarginMs?: number;
   /** Timeout of one token request. Default 10 s. */
   timeoutMs?: number;
@@ -51,6 +60,16 @@ export interface OAuth2AuthOptions {
   lockPollMs?: number;
   /** Transport for token requests. Default: the global `fetch` at the time of the request. */
   fetch?: typeof globalThis.fetch;
+}
+
+/** A token pair handed to `oauth2Auth` as it is. */
+export interface InitialTokens {
+  accessToken: string;
+  refreshToken?: string;
+  /** When the access token expires (a Date or epoch milliseconds); absent: renewed after a 401 only. */
+  expiresAt?: Date | number;
+  /** Granted scopes, space-separated or as a list. */
+  scope?: string | readonly string[];
 }
 
 /** The strategy `oauth2Auth` returns. */
@@ -84,6 +103,7 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2Auth {
     throw new TypeError(`${factory}: lockTtlMs (${lockTtlMs} ms) must be longer than the token request timeout (${timeoutMs} ms), or another process could refresh while this one still waits`);
   }
   const clientSecret = options.clientSecret === undefined ? undefined : secretFrom(options.clientSecret, 'client secret', factory);
+  const initial = checkInitialTokens(options.initialTokens, factory);
   const seedRefreshToken = options.refreshToken === undefined ? undefined : secretFrom(options.refreshToken, 'refresh token', factory);
   const clientSecretExpiresAt = toDate(options.clientSecretExpiresAt, `${factory}: clientSecretExpiresAt`);
   const credentialId = options.credentialId ?? `oauth2:${tokenUrl.host}:${options.clientId}:${options.grant}`;
@@ -108,7 +128,14 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2Auth {
     lockTtlMs,
     lockPollMs: positive(options.lockPollMs ?? DEFAULT_LOCK_POLL_MS, `${factory}: lockPollMs`),
     seed(now) {
-      const refreshToken = seedRefreshToken?.peek();
+      const refreshToken = initial?.refreshToken ?? seedRefreshToken?.peek();
+      if (initial) {
+        return {
+          accessToken: initial.accessToken, updatedAt: now,
+          ...(refreshToken ? { refreshToken } : {}), ...(initial.expiresAt !== undefined ? { expiresAt: initial.expiresAt } : {}),
+          ...(initial.scope !== undefined ? { scope: initial.scope } : {}),
+        };
+      }
       // An empty access token with a past expiry: "refresh before first use".
       return refreshToken ? { accessToken: '', refreshToken, expiresAt: now - 1, updatedAt: now - 2 } : undefined;
     },
@@ -163,7 +190,7 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2Auth {
     },
     settle: () => refresher.settle(),
     secrets() {
-      return [...refresher.secrets(), ...(clientSecret?.values() ?? []), ...(seedRefreshToken?.values() ?? [])].filter((s) => s !== '');
+      return [...refresher.secrets(), ...(clientSecret?.values() ?? []), ...(seedRefreshToken?.values() ?? []), initial?.accessToken ?? '', initial?.refreshToken ?? ''].filter((s) => s !== '');
     },
     expiresAt() {
       const times = [refresher.current?.refreshTokenExpiresAt, clientSecretExpiresAt?.getTime()].filter((t): t is number => t !== undefined);
@@ -211,4 +238,25 @@ function positive(value: number, label: string): number {
 function nonNegative(value: number, label: string): number {
   if (!Number.isFinite(value) || value < 0) throw new TypeError(`${label} must be a number of milliseconds >= 0; got ${String(value)}`);
   return value;
+}
+
+function checkInitialTokens(tokens: InitialTokens | undefined, factory: string): { accessToken: string; refreshToken?: string; expiresAt?: number; scope?: string } | undefined {
+  if (tokens === undefined) return undefined;
+  if (typeof tokens !== 'object' || tokens === null || typeof tokens.accessToken !== 'string' || tokens.accessToken === '') {
+    throw new TypeError(`${factory}: initialTokens needs a non-empty accessToken ({ accessToken, refreshToken?, expiresAt?, scope? })`);
+  }
+  const expiresAt = tokens.expiresAt instanceof Date ? tokens.expiresAt.getTime() : tokens.expiresAt;
+  if (expiresAt !== undefined && !Number.isFinite(expiresAt)) {
+    throw new TypeError(`${factory}: initialTokens.expiresAt must be a Date or epoch milliseconds; got ${String(tokens.expiresAt)}`);
+  }
+  if (tokens.refreshToken !== undefined && (typeof tokens.refreshToken !== 'string' || tokens.refreshToken === '')) {
+    throw new TypeError(`${factory}: initialTokens.refreshToken must be a non-empty string when given`);
+  }
+  const scope = typeof tokens.scope === 'string' ? tokens.scope : tokens.scope?.join(' ');
+  return {
+    accessToken: tokens.accessToken,
+    ...(tokens.refreshToken !== undefined ? { refreshToken: tokens.refreshToken } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(scope !== undefined ? { scope } : {}),
+  };
 }

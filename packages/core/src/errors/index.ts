@@ -10,3 +10,4 @@ export { InvalidRequestError } from './invalid-request-error.ts';
 export { AbortedError } from './aborted-error.ts';
 export { PaginationError, type PaginationErrorCode } from './pagination-error.ts';
 export { GraphQLError, type GraphQLErrorEntry } from './graphql-error.ts';
+export { ResponseTooLargeError } from './response-too-large-error.ts';

@@ -9,6 +9,7 @@ import {
   HttpError,
   InvalidRequestError,
   isConnectorError,
+  ResponseTooLargeError,
   NetworkError,
   RateLimitError,
   TimeoutError,
@@ -34,6 +35,7 @@ import type { ItemAt } from '../pagination/read-path.ts';
 import { type BodyEncoder, jsonBody } from './body-encoders.ts';
 import { appendQuery, fillPath, joinUrl, type PathParams, type QueryParams } from './build-url.ts';
 import { readDeprecation } from './deprecation.ts';
+import { readText } from './read-text.ts';
 import { firstVerdict, type InspectedResponse, type ResponseCheck, type ResponseVerdict } from './response-check.ts';
 import { EventHub, type EventInput, type EventListener, type ConnectorEvent } from './events.ts';
 import { createCircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker/circuit-breaker.ts';
@@ -67,6 +69,9 @@ export type {
   TimeoutOptions,
   VerifiedCredentials,
 } from './types.ts';
+
+/** 64 MiB: far above any JSON page a provider sends, far below what takes a process down. */
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 const DEFAULT_REQUEST_ID_HEADERS = [
   'x-request-id',
@@ -216,7 +221,10 @@ interface Call {
   url: URL;
   /** What each attempt's fresh `Headers` starts from: the client's defaults as they are, or a per-call copy. */
   headers: Record<string, string> | Headers;
-  body: string | undefined;
+  body: BodyInit | undefined;
+  /** The body is a stream: it can be sent once, so the call is never retried. */
+  oneShot: boolean;
+  maxResponseBytes: number;
   idempotencyKey: string | undefined;
   options: RequestOptions;
   callId: string;
@@ -249,6 +257,7 @@ export class HttpClient {
   readonly #attemptMs: number;
   readonly #totalMs: number;
   readonly #bodyEncoder: BodyEncoder;
+  readonly #maxResponseBytes: number;
   readonly #requestIdHeaders: readonly string[];
   readonly #deprecationsSeen = new Set<string>();
   readonly #middleware: AttemptMiddleware[];
@@ -293,6 +302,10 @@ export class HttpClient {
     this.#attemptMs = options.timeout?.attemptMs ?? 30_000;
     this.#totalMs = options.timeout?.totalMs ?? 120_000;
     this.#bodyEncoder = options.bodyEncoder ?? jsonBody;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isInteger(this.#maxResponseBytes) || this.#maxResponseBytes < 1) {
+      throw new TypeError(`createHttpClient(${options.connector}): maxResponseBytes must be a whole number of bytes >= 1; got ${String(options.maxResponseBytes)}`);
+    }
     this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
     // Run in order around every attempt, before user middleware: the breaker first, so an open
     // circuit fails fast without waiting for rate-limit budget.
@@ -508,14 +521,23 @@ export class HttpClient {
     let idempotencyKey = options.idempotencyKey;
     if (!idempotencyKey && idem?.auto && (method === 'POST' || method === 'PATCH')) idempotencyKey = crypto.randomUUID();
     let headers: Call['headers'] = this.#baseHeaders;
-    let body: string | undefined;
+    let body: BodyInit | undefined;
+    let oneShot = false;
     if (options.headers || options.body !== undefined || idempotencyKey) {
       const own = new Headers(this.#baseHeaders);
       if (options.headers) for (const name in options.headers) own.set(name, options.headers[name]!);
       if (options.body !== undefined) {
-        const encoded = this.#bodyEncoder(options.body);
-        body = encoded.body;
-        own.set('content-type', encoded.contentType);
+        if (isRawBody(options.body)) {
+          // Sent as given: the caller's Content-Type stays, else fetch sets the right one (a
+          // multipart boundary for FormData, form encoding for URLSearchParams, text for a string).
+          body = options.body;
+          oneShot = options.body instanceof ReadableStream;
+        } else {
+          const encoded = this.#bodyEncoder(options.body);
+          body = encoded.body;
+          // The caller's Content-Type wins (`application/merge-patch+json` for a JSON body).
+          if (!(options.headers && hasHeader(options.headers, 'content-type'))) own.set('content-type', encoded.contentType);
+        }
       }
       if (idempotencyKey) own.set(idem?.header ?? 'Idempotency-Key', idempotencyKey);
       headers = own;
@@ -528,6 +550,8 @@ export class HttpClient {
       url,
       headers,
       body,
+      oneShot,
+      maxResponseBytes: options.maxResponseBytes ?? this.#maxResponseBytes,
       idempotencyKey,
       options,
       callId: `${this.connector}-${++callCounter}`,
@@ -559,12 +583,16 @@ export class HttpClient {
         // The body is read once: for the check, then for validation.
         let read: ReadBody | undefined;
         let said: ResponseVerdict | undefined;
-        if (call.check && !(response.ok && this.#bodyless(call, response))) {
+        if (call.options.responseType === 'stream' && response.ok) {
+          data = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+        } else if (call.check && !(response.ok && this.#bodyless(call, response))) {
           read = await this.#readForCheck(call, response);
           said = call.check(this.#inspect(call, response, read.value));
         }
         const expired = said?.kind === 'auth' && said.code === 'expired';
-        if (said !== undefined && said.kind !== 'success' && !(expired && !refreshedAfter401 && this.#auth?.onUnauthorized)) {
+        if (data !== undefined) {
+          // A stream handed over unread.
+        } else if (said !== undefined && said.kind !== 'success' && !(expired && !refreshedAfter401 && this.#auth?.onUnauthorized)) {
           ({ failure, verdict } = this.#bodyFailure(call, response, attempt, said, read!.text));
         } else if ((response.ok && !expired) || said?.kind === 'success') {
           data = read ? await this.#validateBody(call, read.value) : await this.#readBody(call, response);
@@ -581,7 +609,7 @@ export class HttpClient {
           if (expired) throw this.#bodyFailure(call, response, attempt, said!, read!.text).failure;
           throw this.#unauthorized(call, response, attempt, 'the credentials were rejected and could not be refreshed');
         } else {
-          const text = read ? redactText(read.text, this.#secrets()) : await this.#failureText(response);
+          const text = read ? redactText(read.text, this.#secrets()) : await this.#failureText(call, response);
           const explicit = this.#policy.classify?.({ status: response.status, headers: response.headers, body: text });
           verdict = explicit ?? classifyStatus(response.status, this.#policy);
           failure = this.#httpFailure(call, response, attempt, verdict, text);
@@ -658,7 +686,11 @@ export class HttpClient {
       // options, so a GET without a body skips two merges (~6 % of ky's cost per call, measured).
       const init: Options & AttemptInit = { headers, attemptSignal: guard.signal };
       if (call.method !== 'GET') init.method = call.method;
-      if (call.body !== undefined) init.body = call.body;
+      if (call.body !== undefined) {
+        init.body = call.body;
+        // fetch sends a stream body only half-duplex, and must be told so.
+        if (call.oneShot) (init as { duplex?: 'half' }).duplex = 'half';
+      }
       return this.#ky(url, init);
     };
     const gates = call.options.rateLimit === false ? this.#unlimitedGates : this.#gates;
@@ -702,7 +734,7 @@ export class HttpClient {
       await response.body?.cancel();
       return undefined;
     }
-    const text = await response.text();
+    const text = await this.#text(call, response);
     return this.#validateBody(call, this.#parse(call, response, text, true));
   }
 
@@ -724,6 +756,17 @@ export class HttpClient {
     }
   }
 
+  /** The body as text, bounded by `maxResponseBytes`. */
+  #text(call: Call, response: Response): Promise<string> {
+    return readText(response, call.maxResponseBytes, (declaredBytes) => {
+      const limit = call.maxResponseBytes;
+      return new ResponseTooLargeError(
+        `${this.connector} ${call.operation}: the ${response.status} response is ${declaredBytes === undefined ? 'larger than' : `${declaredBytes} bytes, over`} maxResponseBytes (${limit} bytes), so reading stopped; raise maxResponseBytes on the client or this call, or read it with responseType: 'stream'`,
+        { connector: this.connector, operation: call.operation, status: response.status, limitBytes: limit, ...(declaredBytes !== undefined ? { declaredBytes } : {}), ...this.#requestIdField(response) },
+      );
+    });
+  }
+
   async #readForCheck(call: Call, response: Response): Promise<ReadBody> {
     if (this.#bodyless(call, response)) {
       await response.body?.cancel();
@@ -731,10 +774,10 @@ export class HttpClient {
     }
     let text: string;
     try {
-      text = await response.text();
+      text = await this.#text(call, response);
     } catch (error) {
       // A failed response's body is only read for its message: the status still says what happened.
-      if (response.ok) throw error;
+      if (response.ok || ResponseTooLargeError.isInstance(error)) throw error;
       text = '';
     }
     return { text, value: this.#parse(call, response, text, response.ok) };
@@ -807,9 +850,9 @@ export class HttpClient {
   }
 
   /** The failed response's text with secrets removed; '' when unreadable. */
-  async #failureText(response: Response): Promise<string> {
+  async #failureText(call: Call, response: Response): Promise<string> {
     try {
-      return redactText(await response.text(), this.#secrets());
+      return redactText(await this.#text(call, response), this.#secrets());
     } catch {
       // The body is only for the message; the status already says what happened.
       return '';
@@ -887,6 +930,7 @@ export class HttpClient {
     };
 
     if (!verdict.retryable) return { retry: false, error: withReason(failure, verdict.reason) };
+    if (call.oneShot) return give('the request body is a stream, which can be sent only once: the call is not retried');
     const beforeSend = failure instanceof NetworkError && failure.beforeSend;
     // Not applied (a 429, a provider code documented as refused before processing): repeating cannot duplicate anything.
     if (!this.#isRetrySafe(call) && !beforeSend && verdict.notApplied !== true) {
@@ -967,6 +1011,19 @@ const METHODS = new Map<string, HttpMethod>(
 function normalizeMethod(method: string | undefined): HttpMethod {
   if (method === undefined) return 'GET';
   return METHODS.get(method) ?? (method.toUpperCase() as HttpMethod);
+}
+
+/** Bodies sent as given rather than through the body encoder. */
+function isRawBody(body: unknown): body is BodyInit {
+  return (
+    typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob ||
+    body instanceof FormData || body instanceof URLSearchParams || body instanceof ReadableStream || ArrayBuffer.isView(body)
+  );
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  for (const key in headers) if (key.toLowerCase() === name) return true;
+  return false;
 }
 
 function providerCodeField(error: ConnectorError): { providerCode?: string } {

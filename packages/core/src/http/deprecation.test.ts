@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLinkHeader, readDeprecation } from './deprecation.ts';
+import { readDeprecation } from './deprecation.ts';
+import { parseLinkHeader } from './link-header.ts';
 
 describe('parseLinkHeader', () => {
   it('reads several links, quoted and multi-valued rels, commas inside URLs', () => {

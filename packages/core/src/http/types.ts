@@ -58,8 +58,16 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Idempotency-key support: `auto` adds a fresh key to every POST/PATCH, so they can be retried safely. */
   idempotency?: { header?: string; auto?: boolean };
-  /** How request bodies are encoded. Default JSON; `formBody` for form-encoded APIs. */
+  /**
+   * How plain-object request bodies are encoded. Default JSON; `formBody` for form-encoded APIs.
+   * Strings, bytes, `Blob`, `FormData`, `URLSearchParams` and streams are sent as given.
+   */
   bodyEncoder?: BodyEncoder;
+  /**
+   * The largest response body read into memory, in bytes. Default 64 MiB. A larger one ends the call
+   * with `ResponseTooLargeError` (not retried); read big downloads with `responseType: 'stream'`.
+   */
+  maxResponseBytes?: number;
   /** Response headers that carry the provider's request id, first match wins. */
   requestIdHeaders?: readonly string[];
   /** The lightweight call `verifyCredentials()` makes. */
@@ -114,7 +122,12 @@ export interface RequestOptions<S extends Schema | undefined = Schema | undefine
   path: string;
   params?: PathParams;
   query?: QueryParams;
-  /** Encoded with the client's body encoder (JSON by default). */
+  /**
+   * A plain object or array is encoded with the client's body encoder (JSON by default). A string,
+   * `Uint8Array`, `ArrayBuffer`, `Blob`, `FormData`, `URLSearchParams` or `ReadableStream` is sent
+   * as given, byte for byte, with your `Content-Type` header (or fetch's default for it). A stream
+   * can be sent once only, so a call with one is never retried.
+   */
   body?: unknown;
   headers?: Record<string, string>;
   /** Validates the response body; the result is typed from it. */
@@ -131,8 +144,14 @@ export interface RequestOptions<S extends Schema | undefined = Schema | undefine
   signal?: AbortSignal;
   /** Name for errors, events and metrics. Default `METHOD /route`. */
   operation?: string;
-  /** How to read the body. Default: JSON when the response says so, text otherwise. */
-  responseType?: 'json' | 'text' | 'none';
+  /**
+   * How to read the body. Default: JSON when the response says so, text otherwise. `stream` returns
+   * the body unread as a `ReadableStream<Uint8Array>` (no size limit, no validation, no response
+   * check): for bulk exports and downloads.
+   */
+  responseType?: 'json' | 'text' | 'none' | 'stream';
+  /** Overrides the client's `maxResponseBytes` for this call. */
+  maxResponseBytes?: number;
   /** Overrides the client's `validation` for this call. */
   validation?: ValidationOptions;
   /** The route template for events and metrics when `path` is a concrete URL (pagination's next links). Default `path`. */

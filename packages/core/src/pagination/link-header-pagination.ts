@@ -1,4 +1,4 @@
-import { parseLinkHeader } from '../http/deprecation.ts';
+import { parseLinkHeader } from '../http/link-header.ts';
 import { checkLimit, checkParam, type PagePosition, type PaginationStrategy } from './pagination-strategy.ts';
 
 export interface LinkHeaderPaginationOptions {

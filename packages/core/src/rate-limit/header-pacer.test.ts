@@ -2,10 +2,38 @@ import { describe, expect, it } from 'vitest';
 import { RateLimitError } from '../errors/index.ts';
 import { createManualClock, type ManualClock } from './__fixtures__/manual-clock.ts';
 import { HeaderPacer, type PacerTicket } from './header-pacer.ts';
-import { githubRateLimit } from './github-rate-limit.ts';
-import { shopifyCallLimit } from './shopify-call-limit.ts';
-import { standardRateLimit } from './standard-rate-limit.ts';
+import { readPause, standardRateLimit } from './standard-rate-limit.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
+
+// Provider dialects live in their connectors; these two stand-ins exercise the same pacer paths.
+
+/** A leaky bucket sent as `used/size` that drains size/20 per second (the shape of Shopify's REST call limit). */
+const leakyBucketParser: RateLimitParser = {
+  name: 'leaky-bucket',
+  read(response, now) {
+    const pause = readPause(response, now);
+    const match = /^(\d+)\/(\d+)$/.exec(response.headers.get('x-call-limit') ?? '');
+    if (!match) return pause.retryAfterMs !== undefined ? pause : undefined;
+    const limit = Number(match[2]);
+    return { ...pause, limit, remaining: limit - Number(match[1]), refillPerSecond: limit / 20 };
+  },
+};
+
+/** Budgets per named resource, and a pause across all of them on a 403 with Retry-After (the shape of GitHub's limits). */
+const resourceParser: RateLimitParser = {
+  name: 'resources',
+  read({ headers, status }, now) {
+    const observation = {
+      bucket: headers.get('x-ratelimit-resource') ?? 'core',
+      limit: Number(headers.get('x-ratelimit-limit')),
+      remaining: Number(headers.get('x-ratelimit-remaining')),
+      resetAt: Number(headers.get('x-ratelimit-reset')) * 1000,
+    };
+    const pause = status === 403 ? readPause({ status: 429, headers }, now) : {};
+    return { ...observation, ...(pause.retryAfterMs !== undefined ? { retryAfterMs: pause.retryAfterMs, global: true } : {}) };
+  },
+  bucketFor: ({ url }) => (url.pathname.startsWith('/search/') ? 'search' : 'core'),
+};
 
 const request = (path = '/x') => ({ method: 'GET', route: path, url: new URL(path, 'https://api.acme.test') });
 const never = new AbortController().signal;
@@ -89,9 +117,9 @@ describe('HeaderPacer', () => {
     expect(times).toEqual([2000, 4000, 6000, 8000]);
   });
 
-  it('paces a leaky bucket at its drain rate once it is nearly full (Shopify)', async () => {
-    const { pacer, clock } = setup(shopifyCallLimit, 0);
-    const call = { status: 200, headers: new Headers({ 'x-shopify-shop-api-call-limit': '38/40' }) };
+  it('paces a leaky bucket at its drain rate once it is nearly full', async () => {
+    const { pacer, clock } = setup(leakyBucketParser, 0);
+    const call = { status: 200, headers: new Headers({ 'x-call-limit': '38/40' }) };
     const probe = pending(pacer, 1);
     await clock.advance(0);
     pacer.complete(probe.admitted[0]!, call);
@@ -119,8 +147,8 @@ describe('HeaderPacer', () => {
     expect(patient.admitted).toHaveLength(1);
   });
 
-  it('keeps GitHub buckets apart and pauses them all on a secondary limit', async () => {
-    const { pacer, clock } = setup(githubRateLimit);
+  it('keeps named buckets apart and pauses them all on a global pause', async () => {
+    const { pacer, clock } = setup(resourceParser);
     const gh = (resource: string, remaining: number, status = 200, extra: Record<string, string> = {}) => ({
       status,
       headers: new Headers({ 'x-ratelimit-limit': '30', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(clock.now() / 1000 + 60), 'x-ratelimit-resource': resource, ...extra }),

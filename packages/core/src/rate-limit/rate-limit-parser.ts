@@ -38,7 +38,7 @@ export interface RateLimitRequest {
 
 /**
  * Reads a provider's rate-limit headers. Pass one as `rateLimit.parse` when a provider speaks a
- * dialect the default (`standardRateLimit`) does not, e.g. `shopifyCallLimit` or `githubRateLimit`.
+ * dialect the default (`standardRateLimit`) does not; connectors ship theirs (e.g. `githubRateLimit` in `@connectors/github`).
  */
 export interface RateLimitParser {
   /** Short name for errors and docs, e.g. `shopify`. */

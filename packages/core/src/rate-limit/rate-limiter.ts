@@ -46,7 +46,7 @@ export interface RateLimitOptions {
   /**
    * How to read the provider's rate-limit headers, to pace calls before the limit is hit. Default
    * `standardRateLimit` (X-RateLimit-*, IETF RateLimit/RateLimit-Policy, Retry-After on 429); pass
-   * `shopifyCallLimit`, `githubRateLimit` or your own; `false` turns header pacing off.
+   * a connector's own (e.g. `githubRateLimit` from `@connectors/github`); `false` turns header pacing off.
    */
   parse?: RateLimitParser | RateLimitParser['read'] | false;
   /** Declared budgets for this client, e.g. `{ requests: 100, per: '10s' }`, or several (`10/s` and `1000/h`). */

@@ -1,8 +1,5 @@
-import { parseRetryAfter } from '../retry/retry-after.ts';
-import type { RateLimitObservation, RateLimitParser } from './rate-limit-parser.ts';
-
-/** GitHub documents a one-minute wait for a secondary limit that names no time. */
-const SECONDARY_FALLBACK_MS = 60_000;
+import { parseRetryAfter, type RateLimitObservation, type RateLimitParser } from '@connectors/core';
+import { SECONDARY_LIMIT_FALLBACK_MS as SECONDARY_FALLBACK_MS } from './classify-github-response.ts';
 
 function num(value: string | null): number | undefined {
   if (value == null || value.trim() === '') return undefined;

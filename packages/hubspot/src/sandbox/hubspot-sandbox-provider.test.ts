@@ -84,6 +84,20 @@ describe('hubspotSandboxProvider', () => {
     expect(info.scopes).toContain('crm.objects.deals.read');
   });
 
+  it('starts from the token pair of the install (initialTokens) and refreshes it when it expires', async () => {
+    const issued = sandbox.issueTokens('hubspot'); // what the authorization-code exchange gives: 30 minutes
+    const client = hubspot.create({
+      baseUrl: sandbox.urlFor('hubspot'),
+      oauth: { clientId: HUBSPOT_SANDBOX_CLIENT_ID, clientSecret: HUBSPOT_SANDBOX_CLIENT_SECRET, store: memoryTokenStore(), initialTokens: { accessToken: issued.accessToken, refreshToken: issued.refreshToken, expiresAt: issued.expiresAt } },
+    });
+    sandbox.resetStats();
+    expect((await client.contacts.get('100001')).id).toBe('100001');
+    expect(sandbox.stats().oauth.refreshes).toBe(0); // the install's token is used as it is
+    offset += 31 * 60_000;
+    expect((await client.contacts.get('100002')).id).toBe('100002');
+    expect(sandbox.stats().oauth.refreshes).toBe(1);
+  });
+
   it('returns every one of more than 10,000 contacts through searchAll, re-slicing at the cap', async () => {
     const client = fast('hubspot-big');
     const store = memorySyncStateStore();

@@ -1,4 +1,5 @@
-import { memoryTokenStore } from '@connectors/core';
+import { memoryTokenStore, type CommonConnectorOptions } from '@connectors/core';
+import nock from 'nock';
 import { describeConnectorConformance } from '@connectors/testing/conformance';
 import account from './account/__fixtures__/account-details.json' with { type: 'json' };
 import contact from './crm/__fixtures__/contact.json' with { type: 'json' };
@@ -12,15 +13,21 @@ const SECRET = 'conformance-client-secret';
 const API = 'https://api.hubapi.com';
 const page = (ids: string[], after?: string) => ({ results: ids.map((id) => ({ ...contact, id })), ...(after ? { paging: { next: { after, link: `${API}/crm/v3/objects/contacts?after=${after}` } } } : {}) });
 
+/** verifyCredentials makes a second call for the token's scopes: answer it wherever the suite builds a client. */
+function withTokenInfo(common: CommonConnectorOptions) {
+  nock(API).post('/oauth/v2/private-apps/get/access-token-info').optionally().reply(200, { userId: 7, hubId: 62515, appId: 2002, scopes: ['crm.objects.contacts.read'] });
+  return hubspot.create({ accessToken: TOKEN, ...common });
+}
+
 describeConnectorConformance(hubspot, {
-  create: (common) => hubspot.create({ accessToken: TOKEN, ...common }),
+  create: withTokenInfo,
   baseUrl: API,
   secrets: [TOKEN, REFRESH, SECRET],
   credentials: {
     method: 'GET',
     path: '/account-info/v3/details',
     ok: { status: 200, body: account },
-    identity: 'hub 62515 (standard)',
+    identity: 'hub 62515 (standard), scopes: crm.objects.contacts.read',
     unauthorized: { status: 401, body: { status: 'error', message: 'Authentication credentials not found.', correlationId: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', category: 'INVALID_AUTHENTICATION' } },
   },
   sample: {

@@ -71,6 +71,8 @@ type Options = HubSpotOptions & CommonConnectorOptions;
 
 // One strategy per options object, shared by the client and `account.tokenInfo`.
 const strategies = new WeakMap<Options, AuthStrategy>();
+// The account API of each instance, for the credentials check's second call.
+const accounts = new WeakMap<Options, AccountApi>();
 
 function authFor(options: Options): AuthStrategy {
   let auth = strategies.get(options);
@@ -92,7 +94,7 @@ function authFor(options: Options): AuthStrategy {
  * @example
  * import { hubspot } from '@connectors/hubspot';
  * const client = hubspot.create({ accessToken: process.env.HUBSPOT_ACCESS_TOKEN });
- * await client.verifyCredentials(); // { identity: 'hub 62515', ... }
+ * await client.verifyCredentials(); // { identity: 'hub 62515 (standard), scopes: oauth crm.objects.contacts.read', ... }
  * for await (const contact of client.contacts.list({ properties: ['email'] })) console.log(contact.properties.email);
  */
 export const hubspot = defineConnector<Options, HubSpotApi, 'results'>({
@@ -104,6 +106,7 @@ export const hubspot = defineConnector<Options, HubSpotApi, 'results'>({
       baseUrl: options.baseUrl ?? HUBSPOT_BASE_URL,
       auth: authFor(options),
       headers: { 'user-agent': USER_AGENT },
+      // HubSpot's correlation id, also in every error body (`correlationId`), which errors prefer.
       requestIdHeaders: ['x-hubspot-correlation-id'],
       // A ConnectorError for every HubSpot body: AuthError for MISSING_SCOPES, RateLimitError, else HubSpotError.
       httpError: toHubSpotError,
@@ -118,14 +121,25 @@ export const hubspot = defineConnector<Options, HubSpotApi, 'results'>({
         path: '/account-info/v3/details',
         operation: 'verifyCredentials',
         schema: accountDetailsSchema,
-        identify: (data) => {
+        // The hub from the account details, the scopes from the token-info endpoint (a second call).
+        identify: async (data) => {
           const details = data as { portalId: number; accountType?: string; timeZone: string };
-          return `hub ${details.portalId}${details.accountType ? ` (${details.accountType.toLowerCase()})` : ''}`;
+          const hub = `hub ${details.portalId}${details.accountType ? ` (${details.accountType.toLowerCase()})` : ''}`;
+          const account = accounts.get(options);
+          if (!account) return hub;
+          try {
+            const { scopes } = await account.tokenInfo();
+            return `${hub}, scopes: ${scopes.join(' ')}`;
+          } catch (error) {
+            return `${hub}, scopes unknown (${error instanceof Error ? error.name : 'error'} from the token-info endpoint)`;
+          }
         },
       },
     };
   },
   api(http: HttpClient, options): HubSpotApi {
+    const account = createAccountApi(http, () => authFor(options));
+    accounts.set(options, account);
     return {
       contacts: createCrmObjectsApi(http, 'contacts', contactSchema),
       companies: createCrmObjectsApi(http, 'companies', companySchema),
@@ -134,7 +148,7 @@ export const hubspot = defineConnector<Options, HubSpotApi, 'results'>({
       objects: (objectType, schema) => createCrmObjectsApi(http, objectType, schema),
       associations: createAssociationsApi(http),
       properties: createPropertiesApi(http),
-      account: createAccountApi(http, () => authFor(options)),
+      account,
     };
   },
   // `hubspot.paginate({ path })` pages the HubSpot way: GET listings by `after`, search by `after` in the body.

@@ -354,7 +354,7 @@ export class HttpClient {
       const data = check.graphql
         ? await this.graphql({ query: check.graphql.query, path: check.path, schema: check.schema, ...(check.graphql.variables ? { variables: check.graphql.variables } : {}) })
         : await this.request({ method: check.method ?? 'GET', path: check.path, schema: check.schema, operation });
-      return { ok: true, identity: check.identify?.(data), expiresAt: this.#auth?.expiresAt?.() };
+      return { ok: true, identity: await check.identify?.(data), expiresAt: this.#auth?.expiresAt?.() };
     } catch (error) {
       if (AuthError.isInstance(error)) throw error;
       if (HttpError.isInstance(error) && (error.status === 401 || error.status === 403)) {

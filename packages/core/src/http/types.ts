@@ -35,8 +35,11 @@ export interface CredentialsCheck {
   method?: HttpMethod;
   operation?: string;
   schema?: Schema;
-  /** Who the credentials belong to, from the response (a login, an account id). */
-  identify?: (data: unknown) => string | undefined;
+  /**
+   * Who the credentials belong to, from the response (a login, an account id). May be async, for a
+   * provider whose answer names the account but not the grants (HubSpot: the scopes need a second call).
+   */
+  identify?: (data: unknown) => string | undefined | Promise<string | undefined>;
   /**
    * Checks with a GraphQL query through `http.graphql` instead (e.g. Shopify's `{ shop { name } }`),
    * sent to `path`; `schema` then validates `data` and `identify` reads it.

@@ -22,9 +22,11 @@ describe('toHubSpotError', () => {
     expect(error!.message).toContain('email: Email address not-an-email is invalid');
   });
 
-  it('prefers the correlation id header when HubSpot sends one', () => {
+  it('uses the body correlationId as the request id, the header only when the body has none', () => {
     const error = toHubSpotError({ ...failure(404, notFound), init: { ...failure(404, notFound).init, requestId: 'from-header' } });
-    expect(error).toMatchObject({ category: 'OBJECT_NOT_FOUND', status: 404, requestId: 'from-header', correlationId: notFound.correlationId });
+    expect(error).toMatchObject({ category: 'OBJECT_NOT_FOUND', status: 404, requestId: notFound.correlationId, correlationId: notFound.correlationId });
+    const bare = { status: 'error', message: 'Object not found.', category: 'OBJECT_NOT_FOUND' };
+    expect(toHubSpotError({ ...failure(404, bare), init: { ...failure(404, bare).init, requestId: 'from-header' } })).toMatchObject({ requestId: 'from-header', correlationId: undefined });
   });
 
   it('turns MISSING_SCOPES into an insufficient-scope AuthError naming the scopes', () => {

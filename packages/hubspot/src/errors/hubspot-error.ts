@@ -139,13 +139,14 @@ function describe(body: HubSpotErrorBody): string {
  * - 403 `MISSING_SCOPES` -> `AuthError` (`insufficient-scope`) naming the missing scopes;
  * - 429 / `RATE_LIMITS` -> `RateLimitError` with the policy (ten-secondly, secondly, daily) in the message;
  * - anything else -> `HubSpotError` (404 `OBJECT_NOT_FOUND`, 400 `VALIDATION_ERROR` with its field errors...).
- * The `correlationId` is the error's `requestId` when no header carried one.
+ * The body's `correlationId` is the error's `requestId`.
  */
 export function toHubSpotError(failure: HttpErrorFactoryInput): ConnectorError | undefined {
   const body = readHubSpotErrorBody(failure.body);
   if (!body) return undefined;
   const { init } = failure;
-  const requestId = init.requestId ?? body.correlationId;
+  // The body's correlationId is HubSpot's documented request id; the header (read for every response, so events carry it too) is the fallback.
+  const requestId = body.correlationId ?? init.requestId;
   const base = { ...init, ...(requestId !== undefined ? { requestId } : {}) };
   const detail = describe(body);
   if (body.category === 'MISSING_SCOPES' || (init.status === 403 && missingScopesOf(body).length > 0)) {

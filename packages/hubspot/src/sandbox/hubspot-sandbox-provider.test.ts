@@ -49,7 +49,7 @@ const fast = (provider: string) => pat(provider, { limits: { search: { requests:
 describe('hubspotSandboxProvider', () => {
   it('names the hub and the scopes of a private app token, and lists contacts with after cursors', async () => {
     const client = pat();
-    expect((await client.verifyCredentials()).identity).toBe(`hub ${HUBSPOT_SANDBOX_PORTAL_ID} (sandbox)`);
+    expect((await client.verifyCredentials()).identity).toBe(`hub ${HUBSPOT_SANDBOX_PORTAL_ID} (sandbox), scopes: crm.objects.contacts.read crm.objects.contacts.write`);
     expect(await client.account.tokenInfo()).toEqual({ hubId: HUBSPOT_SANDBOX_PORTAL_ID, kind: 'private-app', scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write'] });
     const ids: string[] = [];
     let pages = 0;
@@ -82,6 +82,20 @@ describe('hubspotSandboxProvider', () => {
     const info = await client.account.tokenInfo();
     expect(info).toMatchObject({ hubId: HUBSPOT_SANDBOX_PORTAL_ID, kind: 'oauth' });
     expect(info.scopes).toContain('crm.objects.deals.read');
+  });
+
+  it('starts from the token pair of the install (initialTokens) and refreshes it when it expires', async () => {
+    const issued = sandbox.issueTokens('hubspot'); // what the authorization-code exchange gives: 30 minutes
+    const client = hubspot.create({
+      baseUrl: sandbox.urlFor('hubspot'),
+      oauth: { clientId: HUBSPOT_SANDBOX_CLIENT_ID, clientSecret: HUBSPOT_SANDBOX_CLIENT_SECRET, store: memoryTokenStore(), initialTokens: { accessToken: issued.accessToken, refreshToken: issued.refreshToken, expiresAt: issued.expiresAt } },
+    });
+    sandbox.resetStats();
+    expect((await client.contacts.get('100001')).id).toBe('100001');
+    expect(sandbox.stats().oauth.refreshes).toBe(0); // the install's token is used as it is
+    offset += 31 * 60_000;
+    expect((await client.contacts.get('100002')).id).toBe('100002');
+    expect(sandbox.stats().oauth.refreshes).toBe(1);
   });
 
   it('returns every one of more than 10,000 contacts through searchAll, re-slicing at the cap', async () => {

@@ -1,7 +1,7 @@
 import { startSandbox } from '@connectors/testing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubspot } from '../hubspot-connector.ts';
-import { HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, hubspotSandboxProvider } from '../sandbox/hubspot-sandbox-provider.ts';
+import { hubspot } from './hubspot-connector.ts';
+import { HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, hubspotSandboxProvider } from './sandbox/hubspot-sandbox-provider.ts';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 beforeAll(async () => {
@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.stop());
 
-describe('search limit', () => {
+describe('hubspot connector: search route budget and listing', () => {
   it('paces search on its own budget (no 429) without slowing other calls', async () => {
     const client = hubspot.create({ accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor('hubspot'), limits: { search: { requests: 3, per: '1s' } } });
     const started = Date.now();

@@ -55,7 +55,8 @@ for (const r of releases) {
   const problems = [];
   if (pkg.version !== r.newVersion) problems.push(`version ${pkg.version}, changesets computed ${r.newVersion}`);
   if (!log.includes(`## ${r.newVersion}`)) problems.push(`CHANGELOG.md has no "## ${r.newVersion}"`);
-  if (/^- - /m.test(log)) problems.push('CHANGELOG.md has a "- - " entry (a bullet inside a bullet)');
+  // An entry whose text is itself a bullet ("- - core: ..." or "- abc1234: - core: ...").
+  if (/^- (?:\[?[0-9a-f]{7}\]?[^:]*: )?[-*] /m.test(log)) problems.push('CHANGELOG.md has a bullet inside a bullet (a changeset written as a list and not split)');
   if (problems.length) { bad++; console.error(`${r.name}: ${problems.join('; ')}`); }
   else console.log(`${r.name}: ${r.oldVersion} -> ${r.newVersion}`);
 }

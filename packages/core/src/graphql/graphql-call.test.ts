@@ -143,6 +143,17 @@ describe('http.graphql', () => {
   });
 });
 
+describe('verifyCredentials with a GraphQL check', () => {
+  it('runs the query through http.graphql, identifies from data, and turns a 401 into AuthError', async () => {
+    nock(BASE).post(PATH, { query: 'query ShopName { shop { name } }' }).reply(200, { data: { shop: { name: 'Acme' } }, extensions: cost(999, 1) });
+    nock(BASE).post(PATH).reply(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+    const check = { path: PATH, graphql: { query: 'query ShopName { shop { name } }' }, schema: v.object({ shop: v.object({ name: v.string() }) }), identify: (data: unknown) => (data as { shop: { name: string } }).shop.name };
+    const { http } = setup({ credentialsCheck: check });
+    await expect(http.verifyCredentials()).resolves.toMatchObject({ ok: true, identity: 'Acme' });
+    await expect(http.verifyCredentials()).rejects.toMatchObject({ name: 'AuthError', code: 'rejected', status: 401 });
+  });
+});
+
 describe('http.graphqlPaginate', () => {
   const products = (ids: string[], hasNextPage: boolean, endCursor: string | null) => ({
     data: { products: { nodes: ids.map((id) => ({ id })), pageInfo: { hasNextPage, endCursor } } },

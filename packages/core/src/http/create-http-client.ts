@@ -452,7 +452,9 @@ export class HttpClient {
     }
     const operation = check.operation ?? 'verifyCredentials';
     try {
-      const data = await this.request({ method: check.method ?? 'GET', path: check.path, schema: check.schema, operation });
+      const data = check.graphql
+        ? await this.graphql({ query: check.graphql.query, path: check.path, schema: check.schema, ...(check.graphql.variables ? { variables: check.graphql.variables } : {}) })
+        : await this.request({ method: check.method ?? 'GET', path: check.path, schema: check.schema, operation });
       return { ok: true, identity: check.identify?.(data), expiresAt: this.#auth?.expiresAt?.() };
     } catch (error) {
       if (AuthError.isInstance(error)) throw error;

@@ -37,6 +37,11 @@ export interface CredentialsCheck {
   schema?: Schema;
   /** Who the credentials belong to, from the response (a login, an account id). */
   identify?: (data: unknown) => string | undefined;
+  /**
+   * Checks with a GraphQL query through `http.graphql` instead (e.g. Shopify's `{ shop { name } }`),
+   * sent to `path`; `schema` then validates `data` and `identify` reads it.
+   */
+  graphql?: { query: string; variables?: Record<string, unknown> };
 }
 
 export interface HttpClientOptions {

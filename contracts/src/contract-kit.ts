@@ -34,6 +34,8 @@ function walk(schema: SchemaNode, value: unknown): unknown {
   if (value === undefined || OPTIONAL.has(schema.type)) return OMIT;
   if (schema.type === 'nullable' && schema.wrapped) return value === null ? null : walk(schema.wrapped, value);
   if (value === null) return null;
+  // A literal (`ok: true`, `object: 'list'`) is what the connector checks for: matched exactly.
+  if (schema.type === 'literal') return value;
   if (schema.options) {
     const option = schema.options.find((o) => fits(o, value));
     return option ? walk(option, value) : plain(value);
@@ -77,6 +79,20 @@ export function listShape(itemSchema: unknown, items: readonly unknown[]): unkno
   return MatchersV3.like([contractShape(itemSchema, items[0])] as never);
 }
 
+/**
+ * A form-encoded request body (`application/x-www-form-urlencoded`, as Slack's Web API takes its
+ * arguments), matched field by field. Pact-JS's V4 builder offers JSON, XML and binary bodies only,
+ * and a binary body is matched by its detected content type, not its fields; the interaction under
+ * the builder takes any text body with its content type, and Pact's core matches form bodies by
+ * field (https://docs.pact.io/implementation_guides/rust/pact_matching: `application/x-www-form-urlencoded`).
+ */
+export function formBody<B extends object>(builder: B, fields: Record<string, string>): B {
+  const { interaction } = builder as unknown as { interaction?: { withRequestBody?(body: string, contentType: string): void } };
+  if (typeof interaction?.withRequestBody !== 'function') throw new TypeError('formBody: this Pact-JS request builder has no interaction.withRequestBody; check the pinned @pact-foundation/pact version');
+  interaction.withRequestBody(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
+  return builder;
+}
+
 /** The consumer side: one Pact file per connector and provider. */
 export function consumerPact(consumer: string, provider: string): PactV4 {
   return new PactV4({ consumer, provider, dir: PACT_DIR, logLevel: 'warn' });
@@ -91,10 +107,17 @@ export function pactFile(consumer: string, provider: string): string {
  * on any difference the contract does not allow. The sandboxes are seeded once, so every provider
  * state is already true and the state handlers have nothing to set up.
  */
-export async function verifyAgainstSandbox(options: { provider: string; sandbox: SandboxProvider; pactFile: string; states: readonly string[] }): Promise<void> {
+export async function verifyAgainstSandbox(options: {
+  provider: string;
+  sandbox: SandboxProvider;
+  pactFile: string;
+  states: readonly string[];
+  /** A prefix the sandbox serves the provider under, e.g. Shopify's shop (`/sandbox-store`): the real API has it in its host. */
+  basePath?: string;
+}): Promise<void> {
   const sandbox = await startSandbox({ providers: [options.sandbox] });
   try {
-    await verifyAgainst({ provider: options.provider, baseUrl: sandbox.urlFor(options.sandbox.name), pactFile: options.pactFile, states: options.states });
+    await verifyAgainst({ provider: options.provider, baseUrl: sandbox.urlFor(options.sandbox.name) + (options.basePath ?? ''), pactFile: options.pactFile, states: options.states });
   } finally {
     await sandbox.stop();
   }
@@ -108,6 +131,24 @@ export async function verifyAgainst(options: { provider: string; baseUrl: string
     pactUrls: [options.pactFile],
     logLevel: 'warn',
     stateHandlers: Object.fromEntries(options.states.map((state) => [state, () => Promise.resolve()])),
+    requestFilter: keepFormBodies,
     ...(options.headers ? { customProviderHeaders: options.headers } : {}),
   }).verifyProvider();
+}
+
+/**
+ * Pact-JS replays interactions through a local proxy that parses form bodies (body-parser's
+ * `urlencoded`) and forwards them re-serialised as JSON under the form Content-Type and the original
+ * Content-Length (pact-js 17 `dsl/verifier/proxy`: `parseBody` JSON.stringifies any parsed object;
+ * the same family as pact-foundation/pact-js#1602): a provider reading the form, like Slack's, gets
+ * a truncated JSON text. Re-encoding the parsed fields as the form they were restores the request.
+ */
+function keepFormBodies(req: { headers: Record<string, string | string[] | undefined>; body?: unknown }, _res: unknown, next: () => void): void {
+  const type = req.headers['content-type'];
+  if (typeof type === 'string' && type.startsWith('application/x-www-form-urlencoded') && req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) {
+    const form = Buffer.from(new URLSearchParams(req.body as Record<string, string>).toString());
+    req.body = form;
+    req.headers['content-length'] = String(form.length);
+  }
+  next();
 }

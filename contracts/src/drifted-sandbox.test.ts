@@ -1,8 +1,11 @@
 import { github, issueSchema } from '@connectors/github';
 import { GITHUB_SANDBOX_TOKEN, githubSandboxProvider } from '@connectors/github/sandbox';
+import { conversationSchema, slack } from '@connectors/slack';
+import { SLACK_SANDBOX_BOT_TOKEN, slackSandboxProvider } from '@connectors/slack/sandbox';
 import type { SandboxProvider } from '@connectors/testing/sandbox';
 import { describe, expect, it } from 'vitest';
-import { consumerPact, contractShape, pactFile, verifyAgainstSandbox } from './contract-kit.ts';
+import conversationInfo from '../../packages/slack/src/conversations/__fixtures__/conversation-info.json' with { type: 'json' };
+import { consumerPact, contractShape, formBody, pactFile, verifyAgainstSandbox } from './contract-kit.ts';
 import { GITHUB_STATE, openIssue } from './github-states.ts';
 
 // The verification is only worth having if it fails when the provider drifts from what the
@@ -47,5 +50,45 @@ describe('a sandbox that drifts from the contract', () => {
       ],
     };
     expect(await verify(drifted)).toMatch(/missing the following keys: title/);
+  });
+
+  // The same for a form-encoded provider: the verified case also proves the arguments reach the
+  // sandbox as a form (it answers `ok: false` for a channel it cannot read from the body).
+  it('fails a Slack verification when conversations.info lost `created`', async () => {
+    const consumer = 'connectors-slack-drift-check';
+    const state = 'the seeded sandbox workspace';
+    await consumerPact(consumer, 'slack')
+      .addInteraction()
+      .given(state)
+      .uponReceiving('a conversations.info call for #general')
+      .withRequest('POST', '/conversations.info', (b) => formBody(b.headers({ Authorization: `Bearer ${SLACK_SANDBOX_BOT_TOKEN}` }), { channel: 'C0SBX00001' }))
+      .willRespondWith(200, (b) => b.jsonBody({ ok: true, channel: contractShape(conversationSchema, conversationInfo.channel) }))
+      .executeTest(async (server) => {
+        const client = slack.create({ token: SLACK_SANDBOX_BOT_TOKEN, baseUrl: server.url });
+        expect((await client.conversations.info('C0SBX00001')).created).toBe(conversationInfo.channel.created);
+      });
+    const verify = (sandbox: SandboxProvider) =>
+      verifyAgainstSandbox({ provider: 'slack', sandbox, basePath: '/api', pactFile: pactFile(consumer, 'slack'), states: [state] }).then(
+        () => 'verified',
+        (error: unknown) => String(error instanceof Error ? error.message : error),
+      );
+    expect(await verify(slackSandboxProvider)).toBe('verified');
+
+    const drifted: SandboxProvider = {
+      ...slackSandboxProvider,
+      routes: slackSandboxProvider.routes.map(({ handler, ...route }) =>
+        route.path !== '/api/conversations.info' || !handler
+          ? { ...route, ...(handler ? { handler } : {}) }
+          : {
+              ...route,
+              handler: async (request, context) => {
+                const answer = await handler(request, context);
+                const { created: _dropped, ...channel } = (answer.body as { channel: Record<string, unknown> }).channel;
+                return { ...answer, body: { ...(answer.body as object), channel } };
+              },
+            },
+      ),
+    };
+    expect(await verify(drifted)).toMatch(/missing the following keys: created/);
   });
 });

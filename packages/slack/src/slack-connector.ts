@@ -133,7 +133,9 @@ export const slack = defineConnector<SlackOptions & CommonConnectorOptions, Slac
       auth: authFrom(options),
       headers: { 'user-agent': USER_AGENT, accept: 'application/json' },
       bodyEncoder: slackFormBody,
-      requestIdHeaders: ['x-slack-req-id'],
+      // Slack's answers carry `x-slack-req-id` (what its support asks for); it is not in the SDKs' docs, so the
+      // usual `x-request-id` is read too.
+      requestIdHeaders: ['x-slack-req-id', 'x-request-id'],
       responseCheck: slackResponseCheck,
       rateLimit: { routes: slackRateLimitRoutes(methodsOf(options), options) },
       credentialsCheck: { method: 'POST', path: '/auth.test', operation: 'auth.test', schema: authTestSchema, identify },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitError } from '../errors/index.ts';
-import { createManualClock, type ManualClock } from './__fixtures__/manual-clock.ts';
+import { createTestClock, type TestClock } from '../internal/test-clock.ts';
 import { HeaderPacer, type PacerTicket } from './header-pacer.ts';
 import { readPause, standardRateLimit } from './standard-rate-limit.ts';
 import type { RateLimitParser } from './rate-limit-parser.ts';
@@ -53,8 +53,8 @@ const xrl = (remaining: number, resetInS: number, limit = 100) => ({
   status: 200, headers: new Headers({ 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(resetInS) }),
 });
 
-function setup(parser: RateLimitParser = standardRateLimit, spreadBelow?: number): { pacer: HeaderPacer; clock: ManualClock } {
-  const clock = createManualClock();
+function setup(parser: RateLimitParser = standardRateLimit, spreadBelow?: number): { pacer: HeaderPacer; clock: TestClock } {
+  const clock = createTestClock({ sleep: 'wait' });
   return { clock, pacer: new HeaderPacer({ parser, clock, ...(spreadBelow !== undefined ? { spreadBelow } : {}) }) };
 }
 

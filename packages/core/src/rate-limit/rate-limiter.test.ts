@@ -5,7 +5,6 @@ import { AbortedError, RateLimitError } from '../errors/index.ts';
 import { type AttemptContext, createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
 import type { ConnectorEvent, ConnectorEventOf } from '../http/events.ts';
 import { createTestClock } from '../internal/test-clock.ts';
-import { createManualClock } from './__fixtures__/manual-clock.ts';
 import { type LimitedServer, startLimitedServer } from './__fixtures__/limited-server.ts';
 import { createRateLimiter, type SharedGrant, type SharedRateLimiter } from './rate-limiter.ts';
 
@@ -141,7 +140,7 @@ describe('rate limiting: bounded waits', () => {
   });
 
   it('gives up a wait when the caller aborts', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     nock(BASE).get('/v1/a').reply(200, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '30' });
     const { http } = client(`${BASE}/v1`, { clock });
     await http.request({ path: '/a' });
@@ -153,7 +152,7 @@ describe('rate limiting: bounded waits', () => {
   });
 
   it('sends one probe first and lets the rest go once the headers show room', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     let served = 0;
     nock(BASE).get('/v1/x').times(5).reply(() => {
       served++;
@@ -213,7 +212,7 @@ describe('rate limiting: calls that need not wait', () => {
 
   it('sends at once while every gate is open, and queues in order behind the first gate that is not', async () => {
     events.length = 0;
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const limiter = createRateLimiter({ concurrency: 1, budget: { requests: 2, per: '1m' } }, clock);
     const [a, b, c, d] = [deferredSend(), deferredSend(), deferredSend(), deferredSend()];
     const done = [a, b, c].map((s) => limiter.middleware(attempt(clock), s.next));
@@ -238,7 +237,7 @@ describe('rate limiting: calls that need not wait', () => {
   });
 
   it('gives every slot back when the send fails, at once or later', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const limiter = createRateLimiter({ concurrency: 1 }, clock);
     const failing = deferredSend();
     const first = limiter.middleware(attempt(clock), failing.next).catch((e: unknown) => e);
@@ -256,7 +255,7 @@ describe('rate limiting: calls that need not wait', () => {
   });
 
   it('refuses a call whose signal has already aborted, without sending it', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const limiter = createRateLimiter({}, clock);
     const controller = new AbortController();
     controller.abort(new Error('stop'));

@@ -6,7 +6,7 @@ import { useNock } from '../__fixtures__/use-nock.ts';
 import { RateLimitError } from '../errors/index.ts';
 import { createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
 import type { ConnectorEvent } from '../http/events.ts';
-import { createManualClock } from './__fixtures__/manual-clock.ts';
+import { createTestClock } from '../internal/test-clock.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { redisRateLimiter } from './redis-rate-limiter.ts';
 
@@ -15,7 +15,7 @@ const PREFIX = `connectors-test:route-budgets:${randomUUID()}`;
 
 function setup(overrides: Partial<HttpClientOptions> = {}) {
   const events: ConnectorEvent[] = [];
-  const clock = createManualClock();
+  const clock = createTestClock({ sleep: 'wait' });
   const http = createHttpClient({ connector: 'acme', baseUrl: BASE, clock, circuitBreaker: false, onEvent: (e) => events.push(e), ...overrides });
   return { http, clock, events };
 }

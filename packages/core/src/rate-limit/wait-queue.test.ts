@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../internal/clock.ts';
-import { createManualClock } from './__fixtures__/manual-clock.ts';
+import { createTestClock } from '../internal/test-clock.ts';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { type GateVerdict, WaitQueue } from './wait-queue.ts';
 
@@ -8,7 +8,7 @@ const tooLong = (at: number) => new Error(`needs until ${at}`);
 
 describe('WaitQueue', () => {
   it('serves callers in arrival order and reports who was held', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     let open = 0;
     const queue = new WaitQueue<number>(clock, { check: (): GateVerdict<number> => (open > 0 ? { ready: true, value: open-- } : { ready: false }) });
     const order: number[] = [];
@@ -26,7 +26,7 @@ describe('WaitQueue', () => {
   });
 
   it('sleeps on one timer until the time the gate names', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const readyAt = clock.now() + 1000;
     const queue = new WaitQueue<true>(clock, { check: (now) => (now >= readyAt ? { ready: true, value: true } : { ready: false, at: readyAt }) });
     const done: number[] = [];
@@ -38,7 +38,7 @@ describe('WaitQueue', () => {
   });
 
   it('fails at once the callers who cannot wait until then, keeps the others', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const readyAt = clock.now() + 10_000;
     const queue = new WaitQueue<true>(clock, { check: (now) => (now >= readyAt ? { ready: true, value: true } : { ready: false, at: readyAt }) });
     const patient = queue.acquire(new AbortController().signal, Infinity, tooLong);
@@ -56,7 +56,7 @@ describe('WaitQueue', () => {
   });
 
   it('returns a slot an async gate granted to a caller who left meanwhile', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const cancelled: number[] = [];
     let release!: () => void;
     const slow = new Promise<void>((resolve) => {
@@ -80,7 +80,7 @@ describe('WaitQueue', () => {
   });
 
   it('tryNow lets a caller through at once only while nobody is queued', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     let open = 1;
     const queue = new WaitQueue<number>(clock, { check: (): GateVerdict<number> => (open > 0 ? { ready: true, value: open-- } : { ready: false }) });
     expect(queue.tryNow()).toEqual({ ready: true, value: 1 });
@@ -96,7 +96,7 @@ describe('WaitQueue', () => {
   });
 
   it('tryNow refuses a gate that answers asynchronously, and gives back what it granted', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const cancelled: number[] = [];
     const queue = new WaitQueue<number>(clock, { check: async () => ({ ready: true, value: 3 }), cancel: (value) => cancelled.push(value) });
     expect(() => queue.tryNow()).toThrow(TypeError);
@@ -105,7 +105,7 @@ describe('WaitQueue', () => {
   });
 
   it('gives back a slot a synchronous gate granted to a caller who left in the same turn', async () => {
-    const clock = createManualClock();
+    const clock = createTestClock({ sleep: 'wait' });
     const limit = new ConcurrencyLimit(1);
     const queue = new WaitQueue(clock, limit);
     const controller = new AbortController();

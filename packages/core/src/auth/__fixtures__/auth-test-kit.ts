@@ -1,22 +1,10 @@
 import { inspect } from 'node:util';
-import type { Clock } from '../../internal/clock.ts';
+import { createTestClock, type TestClock } from '../../internal/test-clock.ts';
 import type { ConnectorEvent } from '../../http/events.ts';
 
 /** A clock the test moves by hand; sleeps return at once (the client's backoff must not slow tests). */
-export function manualClock(start = Date.UTC(2026, 0, 15, 12)): Clock & { advance(ms: number): void; set(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: async (_ms, signal) => {
-      if (signal?.aborted) throw signal.reason;
-    },
-    advance(ms) {
-      now += ms;
-    },
-    set(ms) {
-      now = ms;
-    },
-  };
+export function manualClock(start = Date.UTC(2026, 0, 15, 12)): TestClock {
+  return createTestClock({ start, sleep: 'instant' });
 }
 
 /** Collects events (and anything else) so a test can assert no secret appears in any of it. */

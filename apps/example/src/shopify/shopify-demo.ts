@@ -90,7 +90,7 @@ export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<Check
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/shopify`;
     const sample = shopifySandboxWebhookEvents();
-    const deliveries = await sandbox.sendWebhooks({ provider: 'shopify', url, events: sample, duplicateRate: 0.3, badSignatureRate: 0.2 });
+    const deliveries = await sandbox.sendWebhooks({ provider: 'shopify', url, events: sample, duplicateRate: 0.5, badSignatureRate: 0.2 });
     const deadline = Date.now() + 10_000;
     for (;;) {
       const s = await worker.stats();

@@ -212,7 +212,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const dashboard = await dashboardCheck(url, metrics);
   print(dashboard.line);
   print('');
-  print('7. Shopify: a bulk export and a cost-paced listing into SQLite, order webhooks through the inbox');
+  print('6. Shopify: a bulk export and a cost-paced listing into SQLite, order webhooks through the inbox');
   const shopifyChecks = await runShopifyDemo({ databasePath, print });
 
   const stats = sandbox.stats();
@@ -231,7 +231,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   if (app.slack) {
     // After the checks above, so Slack's deliveries do not count in the GitHub/Stripe webhook checks.
     print('');
-    print('6. Slack: channels and history were synced above; now post a message and receive Events API deliveries');
+    print('7. Slack: channels and history were synced above; now post a message and receive Events API deliveries');
     const slackResult = await runSlackDemo({
       slack: app.slack,
       provider: slackProvider,

@@ -9,6 +9,7 @@ import type { ConnectorEvent } from '../http/events.ts';
 import { createTestClock } from '../internal/test-clock.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { redisRateLimiter } from './redis-rate-limiter.ts';
+import { standardRateLimit } from './standard-rate-limit.ts';
 
 const BASE = 'https://api.acme.test';
 const PREFIX = `connectors-test:route-budgets:${randomUUID()}`;
@@ -70,6 +71,19 @@ describe('rateLimit.routes', () => {
     await expect(http.request({ path: '/search' })).rejects.toBeInstanceOf(RateLimitError);
     // ...while calls that opt out go straight through all three.
     await Promise.all([http.request({ path: '/search', rateLimit: false }), http.request({ path: '/search', rateLimit: false })]);
+  });
+
+  it('paces a route by its own rate-limit headers (a provider bucket of its own), leaving other routes alone', async () => {
+    nock(BASE)
+      .get('/search').reply(200, {}, { 'x-ratelimit-limit': '30', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '60' })
+      .get('/items').times(2).reply(200, {});
+    const { http } = setup({ rateLimit: { parse: false, maxWaitMs: 1000, routes: { 'GET /search': { parse: standardRateLimit } } } });
+    await http.request({ path: '/search' });
+    // The search budget is spent for a minute: the next search is refused at once, items still go.
+    const error = await http.request({ path: '/search' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).message).toMatch(/the rate limit the provider reported/);
+    await Promise.all([http.request({ path: '/items' }), http.request({ path: '/items' })]);
   });
 
   it('names the route in an option error', () => {

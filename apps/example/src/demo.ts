@@ -250,7 +250,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   }
   print('');
   print('8. HubSpot: 30-minute OAuth tokens, 10,400 contacts past the search cap, a partly failing batch, batched webhooks');
-  checks.push(...(await runHubSpotDemo({ dir: dirname(databasePath), databasePath, print })).checks);
+  checks.push(...(await runHubSpotDemo({ dir: dirname(databasePath), databasePath, print, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) })).checks);
   if (!options.serveUntil) await app.close();
   checks.push(tokensAtRestCheck(dirname(databasePath)));
   if (postgres) checks.push(await postgresTokensAtRestCheck(postgres.url));

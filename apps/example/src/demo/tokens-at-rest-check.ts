@@ -2,8 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Check } from '../report.ts';
 
-/** Tokens the sandbox mints look like `sbx_at_<n>_<random>` / `sbx_rt_<n>_<random>` (packages/testing/src/sandbox/oauth-server.ts). */
-const MINTED = /sbx_(?:at|rt)_\d+_[A-Za-z0-9_-]{8,}/g;
+/**
+ * Tokens the sandboxes mint: `sbx_at_<n>_<random>` / `sbx_rt_<n>_<random>` (the testing kit's OAuth
+ * server, used by GitHub and HubSpot) and Slack's rotated `xoxe.xoxb-sandbox<n>` / `xoxe-1-sandbox-<n>`
+ * (packages/slack/src/sandbox/slack-sandbox-tokens.ts, the initial refresh token included).
+ */
+const MINTED = /sbx_(?:at|rt)_\d+_[A-Za-z0-9_-]{8,}|xoxe\.xoxb-sandbox\d+|xoxe-1-sandbox-[a-z0-9-]+/g;
 
 /**
  * Reads every SQLite file of the demo's database directory (main files, WAL, shared memory) as raw

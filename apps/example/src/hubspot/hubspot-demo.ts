@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { ConnectorEvent } from '@connectors/core';
+import type { ConnectorEvent, TokenEncryptionOptions } from '@connectors/core';
 import { sqliteTokenStore } from '@connectors/core/sqlite';
 import { hubspot } from '@connectors/hubspot';
 import {
@@ -40,7 +40,7 @@ export interface HubSpotDemoResult {
  * picks up only what changed, a batch upsert reports its failed items one by one, and a burst of
  * batched, duplicated and forged webhooks goes through the inbox.
  */
-export async function runHubSpotDemo(options: { dir: string; databasePath: string; print: (line: string) => void }): Promise<HubSpotDemoResult> {
+export async function runHubSpotDemo(options: { dir: string; databasePath: string; print: (line: string) => void; encryption?: TokenEncryptionOptions }): Promise<HubSpotDemoResult> {
   const { print } = options;
   let offset = 0;
   const sandbox = await startSandbox({
@@ -50,7 +50,8 @@ export async function runHubSpotDemo(options: { dir: string; databasePath: strin
   const sqlite = new Database(options.databasePath);
   sqlite.pragma('journal_mode = WAL');
   const store = openHubSpotStore(sqlite);
-  const tokens = sqliteTokenStore({ path: join(options.dir, 'hubspot-tokens.db') });
+  // Encrypted at rest like the app's other token stores: the file never holds a usable token.
+  const tokens = sqliteTokenStore({ path: join(options.dir, 'hubspot-tokens.db'), ...(options.encryption ? { encryption: options.encryption } : {}) });
   const events: ConnectorEvent[] = [];
   const client = hubspot.create({
     baseUrl: sandbox.urlFor('hubspot'),

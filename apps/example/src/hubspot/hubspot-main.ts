@@ -14,7 +14,7 @@ const databasePath = env['DATABASE_PATH'] ?? 'data/example.db';
 mkdirSync(dirname(databasePath), { recursive: true });
 let auth: HubSpotOptions;
 if (env['HUBSPOT_CLIENT_ID'] && env['HUBSPOT_CLIENT_SECRET'] && env['HUBSPOT_REFRESH_TOKEN']) {
-  auth = { oauth: { clientId: env['HUBSPOT_CLIENT_ID'], clientSecret: { env: 'HUBSPOT_CLIENT_SECRET' }, refreshToken: { env: 'HUBSPOT_REFRESH_TOKEN' }, store: sqliteTokenStore({ path: `${dirname(databasePath)}/hubspot-tokens.db` }), credentialId: 'hubspot:example' } };
+  auth = { oauth: { clientId: env['HUBSPOT_CLIENT_ID'], clientSecret: { env: 'HUBSPOT_CLIENT_SECRET' }, refreshToken: { env: 'HUBSPOT_REFRESH_TOKEN' }, store: sqliteTokenStore({ path: `${dirname(databasePath)}/hubspot-tokens.db`, ...(env['CONNECTORS_TOKEN_KEY'] ? { encryption: { keyEnv: 'CONNECTORS_TOKEN_KEY' } } : {}) }), credentialId: 'hubspot:example' } };
 } else if (env['HUBSPOT_ACCESS_TOKEN']) {
   auth = {};
 } else {

@@ -35,7 +35,7 @@ export function createSlack(config: AppConfig, slackConfig: SlackConfig, db: App
             clientId: auth.clientId,
             clientSecret: auth.clientSecret,
             refreshToken: auth.refreshToken,
-            store: sqliteTokenStore({ database: db.sqlite }),
+            store: sqliteTokenStore({ database: db.sqlite, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) }),
             credentialId: `slack:${auth.clientId}`,
             ...(auth.tokenUrl ? { tokenUrl: auth.tokenUrl } : {}),
           },

@@ -25,13 +25,15 @@ cleanup() {
 }
 trap cleanup EXIT
 pnpm turbo gen connector --args "$name" "https://api.$name.test/v1" "$auth" "$pagination" "$webhook" default "$openapi" none /me
+# The throwaway package is not in the lockfile: this one install may change it (restored on exit).
+# It comes before any other `pnpm` command: with CI=true, pnpm checks the install before running
+# anything and would refuse the frozen lockfile that lacks the new package.
+pnpm install --no-frozen-lockfile --offline >/dev/null 2>&1 || pnpm install --no-frozen-lockfile >/dev/null
 if [ "$openapi" = none ]; then
   # One more operation in the hand-written resource, the way a contributor adds one.
   pnpm turbo gen operation --args "$name" items archive POST '/items/{id}/archive'
   test -f "packages/$name/src/items/archive.test.ts" || { echo "ci: turbo gen operation did not add its test" >&2; exit 1; }
 fi
-# The throwaway package is not in the lockfile: this one install may change it (restored on exit).
-pnpm install --no-frozen-lockfile --offline >/dev/null 2>&1 || pnpm install --no-frozen-lockfile >/dev/null
 pnpm --filter "@connectors/$name" build
 pnpm --filter "@connectors/$name" typecheck
 pnpm --filter "@connectors/$name" test

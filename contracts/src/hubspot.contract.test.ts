@@ -1,5 +1,6 @@
 import { accountDetailsSchema, contactSchema, hubspot } from '@connectors/hubspot';
 import { HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, hubspotSandboxProvider } from '@connectors/hubspot/sandbox';
+import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
 import accountDetails from '../../packages/hubspot/src/account/__fixtures__/account-details.json' with { type: 'json' };
 import contact from '../../packages/hubspot/src/crm/__fixtures__/contact.json' with { type: 'json' };
@@ -19,7 +20,9 @@ const connect = (baseUrl: string) => hubspot.create({ accessToken: HUBSPOT_SANDB
 describe('HubSpot contract', () => {
   const pact = consumerPact(CONSUMER, PROVIDER);
 
-  it('verifyCredentials reads the account details', async () => {
+  // verifyCredentials() makes two calls (the portal, then the token's hub and scopes); Pact's mock
+  // serves one interaction per test, so each call has its own.
+  it('account.details reads the portal (the first call of verifyCredentials)', async () => {
     await pact
       .addInteraction()
       .given(STATE)
@@ -27,7 +30,24 @@ describe('HubSpot contract', () => {
       .withRequest('GET', '/account-info/v3/details', (b) => b.headers(auth))
       .willRespondWith(200, (b) => b.jsonBody(contractShape(accountDetailsSchema, accountDetails)))
       .executeTest(async (server) => {
-        expect((await connect(server.url).verifyCredentials()).identity).toContain(String(accountDetails.portalId));
+        expect((await connect(server.url).account.details()).portalId).toBe(accountDetails.portalId);
+      });
+  });
+
+  it('account.tokenInfo reads the private app token\'s hub and scopes (the second call)', async () => {
+    await pact
+      .addInteraction()
+      .given(STATE)
+      .uponReceiving('a request for the private app token\'s hub and scopes')
+      .withRequest('POST', '/oauth/v2/private-apps/get/access-token-info', (b) =>
+        b.headers({ ...auth, 'Content-Type': 'application/json' }).jsonBody({ tokenKey: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN }),
+      )
+      // HubSpot's documented answer: { userId, hubId, appId, scopes }; the connector relies on hubId and scopes.
+      .willRespondWith(200, (b) => b.jsonBody({ hubId: MatchersV3.like(accountDetails.portalId), scopes: MatchersV3.eachLike('crm.objects.contacts.read') }))
+      .executeTest(async (server) => {
+        const info = await connect(server.url).account.tokenInfo();
+        expect(info).toMatchObject({ hubId: accountDetails.portalId, kind: 'private-app' });
+        expect(info.scopes.length).toBeGreaterThan(0);
       });
   });
 

@@ -183,7 +183,9 @@ describe('shopify connector against the sandbox', () => {
     await redis.connect();
     const keyPrefix = `test:shopify-cost:${randomUUID()}`;
     try {
-      const { provider } = await setup({ bucket: { maximum: 200, restoreRate: 100 } });
+      // A slow refill (20 points/s: 50 points take 2.5 s) so the unshared instance below meets the empty
+      // bucket even when a loaded machine takes a second to build it.
+      const { provider } = await setup({ bucket: { maximum: 200, restoreRate: 20 } });
       const instance = (costPacer?: ReturnType<typeof redisCostPacer>) => {
         const events: ConnectorEvent[] = [];
         const client = shopify.create({ shop: 'alpha', accessToken: SHOPIFY_SANDBOX_ACCESS_TOKEN, baseUrl: shopifySandboxUrl(sandbox!, 'alpha'), onEvent: (e) => void events.push(e), ...(costPacer ? { costPacer } : {}) });

@@ -24,7 +24,7 @@ describe('pnpm demo --serve', () => {
     const url = /Dashboard {2}(http:\/\/127\.0\.0\.1:\d+\/dashboard) {2}\(serving until Ctrl-C\)/.exec(printed)?.[1];
     const token = /operator token for replay\/discard: (\w+)/.exec(printed)?.[1];
     expect(url).toBeDefined();
-    expect(printed).toContain('All 15 checks passed.');
+    expect(printed).toMatch(/All \d+ checks passed\./);
 
     const page = await fetch(url!);
     expect(page.status).toBe(200);

@@ -59,6 +59,19 @@ async function runWithOneKilled(schema: string, mode: 'transactional' | 'plain')
   const processed = async () => Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".webhook_inbox WHERE state = 'processed'`)).rows[0].n);
   await until(async () => (await processed()) >= EVENTS / 6, "a sixth of the events");
   const victim = workers[0]!;
+  if (mode === 'transactional') {
+    // Mid-lease for real: kill while the victim has a handler that started (its `runs` row is
+    // committed outside the transaction) and whose transaction has not committed its effect yet.
+    // Killing at an arbitrary moment sometimes caught it between events, which proves nothing.
+    const inFlight = async () => {
+      const { rows } = await pool.query(
+        `SELECT (SELECT count(*) FROM "${schema}".runs WHERE pid = $1) - (SELECT count(*) FROM "${schema}".effects WHERE pid = $1) AS n`,
+        [victim.child.pid],
+      );
+      return Number(rows[0].n) > 0;
+    };
+    await until(inFlight, 'a handler of the victim in flight');
+  }
   const victimLeases = Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".runs WHERE pid = $1`, [victim.child.pid])).rows[0].n);
   victim.child.kill('SIGKILL');
   expect(await victim.exited).toBe('SIGKILL');

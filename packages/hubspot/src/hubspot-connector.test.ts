@@ -13,13 +13,22 @@ describe('hubspot connector: search route budget and listing', () => {
   it('paces search on its own budget (no 429) without slowing other calls', async () => {
     const client = hubspot.create({ accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor('hubspot'), limits: { search: { requests: 3, per: '1s' } } });
     const started = Date.now();
-    const searches = Promise.all(Array.from({ length: 7 }, (_, i) => client.deals.search({ filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'EQ', value: `Deal ${i + 1}` }] }] }, { limit: 10 }).pages().next()));
-    // GETs are not queued behind the searches.
+    let searchesDone = 0;
+    const searches = Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        client.deals.search({ filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'EQ', value: `Deal ${i + 1}` }] }] }, { limit: 10 }).pages().next().then((page) => {
+          searchesDone++;
+          return page;
+        }),
+      ),
+    );
+    // GETs are not queued behind the searches: they are all done while the searches of the later
+    // windows still wait (an order, not a wall-clock bound, so a loaded machine cannot fail it).
     await Promise.all(Array.from({ length: 5 }, (_, i) => client.deals.get(String(300_001 + i))));
-    const getsDone = Date.now() - started;
+    const searchesDoneWhenGetsWere = searchesDone;
     const pages = await searches;
     expect(pages.map((p) => (p.value ? p.value.items.length : -1))).toEqual([1, 1, 1, 1, 1, 1, 1]);
-    expect(getsDone).toBeLessThan(900);
+    expect(searchesDoneWhenGetsWere).toBeLessThanOrEqual(3);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900); // 7 searches at 3 per second: three windows
     expect(sandbox.stats().statuses[429]).toBeUndefined();
   });

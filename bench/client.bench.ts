@@ -4,7 +4,7 @@
 import { createHttpClient } from '@connectors/core';
 import ky from 'ky';
 import * as v from 'valibot';
-import { closedLoop, fmt, median, result, startServer } from './lib.ts';
+import { closedLoop, fmt, median, result, rotated, startServer } from './lib.ts';
 
 // Many short interleaved rounds: a ratio is taken within each round, where the variants ran
 // seconds apart, and the median ratio is reported. On a shared machine that beats long runs.
@@ -49,7 +49,7 @@ for (const variant of variants) await closedLoop(variant.run, CONCURRENCY, 500);
 
 const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const variant of variants) samples.get(variant.name)!.push(await closedLoop(variant.run, CONCURRENCY, DURATION_MS));
+  for (const variant of rotated(variants, round)) samples.get(variant.name)!.push(await closedLoop(variant.run, CONCURRENCY, DURATION_MS));
 }
 server.stop();
 

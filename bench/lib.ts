@@ -38,6 +38,16 @@ export async function closedLoop(fn: () => Promise<unknown>, concurrency: number
   return done / ((performance.now() - start) / 1000);
 }
 
+/**
+ * The order variants run in during round `round`: rotated by one each round, so no variant always
+ * follows the same neighbour (the one before leaves garbage and cold caches to whoever runs next;
+ * with a fixed order that cost always landed on the same variant).
+ */
+export function rotated<T>(items: readonly T[], round: number): T[] {
+  const shift = round % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -19,7 +19,7 @@ import axiosRetry from 'axios-retry';
 import got from 'got';
 import ky from 'ky';
 import * as v from 'valibot';
-import { closedLoop, fmt, median, result, startServer } from './lib.ts';
+import { closedLoop, fmt, median, result, rotated, startServer } from './lib.ts';
 import { setupProduction } from './observability-setup.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -65,7 +65,7 @@ for (const variant of variants) await closedLoop(variant.run, CONCURRENCY, 500);
 
 const samples = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const variant of variants) samples.get(variant.name)!.push(await closedLoop(variant.run, CONCURRENCY, DURATION_MS));
+  for (const variant of rotated(variants, round)) samples.get(variant.name)!.push(await closedLoop(variant.run, CONCURRENCY, DURATION_MS));
 }
 server.stop();
 

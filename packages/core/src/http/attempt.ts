@@ -24,6 +24,7 @@ export interface AttemptCall {
 /** What ky forwards to our transport besides the request (see the constructor). */
 export interface AttemptInit {
   attemptSignal?: AbortSignal;
+  attemptHeaders?: Headers;
 }
 
 /** Which timer or signal ended an attempt early. */

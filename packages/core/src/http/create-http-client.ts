@@ -29,7 +29,7 @@ import {
   type RetryOptions,
   type RetryVerdict,
 } from '../retry/retry-policy.ts';
-import { type InferOutput, type Schema, validate, type ValidationOptions } from '../validation/validate.ts';
+import { type InferOutput, type Schema, validate, validateNow, type ValidationOptions } from '../validation/validate.ts';
 import { DriftReporter } from '../validation/drift-reporter.ts';
 import { paginate, type Paginated, type PaginateOptions } from '../pagination/paginate.ts';
 import { type Listings, resolveListing } from '../pagination/listings.ts';
@@ -218,7 +218,9 @@ export class HttpClient {
       // The attempt's signal travels as an extra option, which ky forwards to fetch untouched. Handed
       // to ky as `signal`, it would be merged with ky's own through AbortSignal.any on every call: the
       // largest per-request cost ky adds, and one that keeps each signal alive long after the call.
-      fetch: (input, init) => transport(input, { signal: (init as AttemptInit | undefined)?.attemptSignal ?? null }),
+      // The attempt's headers travel the same way, past ky's option merging (which copied them twice
+      // per call) straight into fetch's own Request (see `sendThrough`).
+      fetch: (input, init) => sendThrough(transport, input as Request, init as AttemptInit),
     });
     this.#expiryWarning = new CredentialExpiryWarning(options.credentialExpiryWarningMs);
     this.#drift = new DriftReporter({ mode: options.validation?.drift, emit: (event) => this.emit(event), secrets: () => this.#secrets() });
@@ -327,13 +329,22 @@ export class HttpClient {
   }
 
   /** Makes a call and returns the body with status and headers (pagination reads `Link`, for instance). */
-  async send<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<HttpResponse<ResponseData<S>>> {
-    const call = this.#prepare(options as RequestOptions);
-    if (options.bodySchema && options.body !== undefined) {
-      await validate(options.bodySchema, options.body, { connector: this.connector, operation: call.operation, direction: 'request', secrets: this.#lazySecrets });
+  send<S extends Schema | undefined = undefined>(options: RequestOptions<S>): Promise<HttpResponse<ResponseData<S>>> {
+    // Not an async function: the usual call hands #run's promise on instead of wrapping it in another.
+    try {
+      const call = this.#prepare(options as RequestOptions);
+      if (options.bodySchema && options.body !== undefined) return this.#sendChecked(call, options.bodySchema, options.body) as Promise<HttpResponse<ResponseData<S>>>;
+      this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, (event) => this.emit(event));
+      return this.#run(call) as Promise<HttpResponse<ResponseData<S>>>;
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  async #sendChecked(call: Call, bodySchema: Schema, body: unknown): Promise<HttpResponse<unknown>> {
+    await validate(bodySchema, body, { connector: this.connector, operation: call.operation, direction: 'request', secrets: this.#lazySecrets });
     this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, (event) => this.emit(event));
-    return this.#run(call) as Promise<HttpResponse<ResponseData<S>>>;
+    return this.#run(call);
   }
 
   /**
@@ -583,7 +594,7 @@ export class HttpClient {
       trip.sentAt = performance.now();
       // Only the options that differ from ky's defaults: ky deep-merges every key of every call's
       // options, so a GET without a body skips two merges (~6 % of ky's cost per call, measured).
-      const init: Options & AttemptInit = { headers, attemptSignal: guard.signal };
+      const init: Options & AttemptInit = { attemptHeaders: headers, attemptSignal: guard.signal };
       if (call.method !== 'GET') init.method = call.method;
       if (call.body !== undefined) {
         init.body = call.body;
@@ -634,6 +645,7 @@ export class HttpClient {
       return undefined;
     }
     const text = await this.#text(call, response);
+    // Validated in this turn when the validator is synchronous: no promise per layer.
     return this.#validateBody(call, this.#parse(call, response, text, true));
   }
 
@@ -700,9 +712,9 @@ export class HttpClient {
     });
   }
 
-  async #validateBody(call: Call, data: unknown): Promise<unknown> {
+  #validateBody(call: Call, data: unknown): unknown {
     if (call.options.schema) {
-      return validate(call.options.schema, data, {
+      return validateNow(call.options.schema, data, {
         connector: this.connector, operation: call.operation, direction: 'response', secrets: this.#lazySecrets,
         ...this.#drift.contextFor(call.operation, call.options.validation?.drift),
       });
@@ -832,3 +844,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return new HttpClient(options);
 }
 
+
+/**
+ * Sends ky's request through the transport with the attempt's signal and headers. ky builds its
+ * `Request` without the attempt's headers; fetch's own copy of it gets them here. A body fetch typed
+ * itself (a multipart boundary for FormData, form encoding for URLSearchParams) keeps that type
+ * unless the caller set one.
+ */
+function sendThrough(transport: typeof fetch, request: Request, init: AttemptInit): Promise<Response> {
+  const headers = init.attemptHeaders;
+  if (!headers) return transport(request, { signal: init.attemptSignal ?? null });
+  if (request.body !== null && !headers.has('content-type')) {
+    const typed = request.headers.get('content-type');
+    if (typed !== null) headers.set('content-type', typed);
+  }
+  return transport(request, { signal: init.attemptSignal ?? null, headers });
+}

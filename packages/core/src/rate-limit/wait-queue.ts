@@ -123,6 +123,9 @@ export class WaitQueue<T> {
     }
     this.#pumping = true;
     try {
+      // Serve from the next microtask, never inside acquire(): callers of the same turn all queue first
+      // (in order), and one that leaves in the turn it arrived is never handed a slot.
+      await undefined;
       do {
         this.#again = false;
         await this.#serve();
@@ -138,7 +141,12 @@ export class WaitQueue<T> {
       const now = this.now();
       let verdict: GateVerdict<T>;
       try {
-        verdict = await this.#gate.check(now);
+        // A synchronous gate is not awaited: the whole queue drains in this turn when the gate has
+        // room, so callers arriving meanwhile find it empty and take tryNow's fast path again. Awaiting
+        // every verdict kept the queue from ever emptying under steady load, and every call after a
+        // single wait (the header pacer's first probe) paid for a promise, a waiter and an abort listener.
+        const answer = this.#gate.check(now);
+        verdict = answer instanceof Promise ? await answer : answer;
       } catch (error) {
         if (this.#remove(head)) head.reject(error);
         continue;

@@ -44,24 +44,40 @@ export function formatIssuePath(path: StandardSchemaV1.Issue['path']): string {
  * issue with its path and, where the validator says (valibot, zod), what was expected and received.
  */
 export async function validate<S extends Schema>(schema: S, data: unknown, context: ValidationContext): Promise<InferOutput<S>> {
+  return validateNow(schema, data, context);
+}
+
+/**
+ * `validate` without the promise when the validator answers synchronously (valibot, zod): the
+ * client's read path calls it once per response, and each needless await costs the call a turn of
+ * the event loop and a promise. Throws `SchemaValidationError` the same way.
+ */
+export function validateNow<S extends Schema>(schema: S, data: unknown, context: ValidationContext): InferOutput<S> | Promise<InferOutput<S>> {
   const tap = (schema as Partial<Tapped>)[TAP];
   if (tap) {
     tap.onInput(data);
     if (!tap.inner) return data as InferOutput<S>;
-    return validate(tap.inner as S, data, context);
+    return validateNow(tap.inner as S, data, context);
   }
   const mode = context.drift ?? 'off';
   const introspectable = mode !== 'off' && isValibotSchema(schema);
-  // No await for a synchronous validator (valibot, zod): each await costs the call a turn.
   const answer = schema['~standard'].validate(data);
-  let result = answer instanceof Promise ? await answer : answer;
+  if (answer instanceof Promise) return answer.then((result) => settle(schema, data, context, result, introspectable, mode));
+  return settle(schema, data, context, answer, introspectable, mode);
+}
+
+type Result = StandardSchemaV1.Result<unknown>;
+
+function settle<S extends Schema>(schema: S, data: unknown, context: ValidationContext, result: Result, introspectable: boolean, mode: DriftMode): InferOutput<S> | Promise<InferOutput<S>> {
   if (result.issues && introspectable && mode === 'report') {
     // A new enum value is drift, not breakage: accept it when it is the only thing wrong.
-    const accepted = await acceptNewEnumValues(schema, data, result.issues);
-    if (accepted) result = accepted;
+    return acceptNewEnumValues(schema, data, result.issues).then((accepted) => finish(schema, data, context, accepted ?? result, introspectable, mode));
   }
-  if (result.issues) throw schemaError(toSchemaIssues(result.issues, data, schema, context), data, context);
+  return finish(schema, data, context, result, introspectable, mode);
+}
 
+function finish<S extends Schema>(schema: S, data: unknown, context: ValidationContext, result: Result, introspectable: boolean, mode: DriftMode): InferOutput<S> {
+  if (result.issues) throw schemaError(toSchemaIssues(result.issues, data, schema, context), data, context);
   if (introspectable && (mode === 'strict' || context.onDrift)) {
     const findings = findDrift(schema, data);
     if (mode === 'strict' && findings.length) {

@@ -25,6 +25,24 @@ describe('WaitQueue', () => {
     expect(waits).toEqual([500, 500, 500]);
   });
 
+  it('drains at once when a synchronous gate has room, so the next caller takes the fast path again', async () => {
+    // Awaiting every synchronous verdict let the queue drain one caller per turn: under steady load it
+    // never emptied, and every call after one short wait (the header pacer's first probe) kept
+    // queueing. The whole queue must be served in the turn after it is told there is room.
+    const clock = createTestClock({ sleep: 'wait' });
+    let open = false;
+    const queue = new WaitQueue<true>(clock, { check: (): GateVerdict<true> => (open ? { ready: true, value: true } : { ready: false }) });
+    const waiting = Array.from({ length: 32 }, () => queue.acquire(new AbortController().signal, Infinity, tooLong));
+    await clock.advance(0);
+    expect(queue.size).toBe(32);
+    open = true;
+    queue.notify();
+    for (let turn = 0; turn < 3; turn++) await Promise.resolve();
+    expect(queue.size).toBe(0);
+    expect(queue.tryNow()).toEqual({ ready: true, value: true });
+    await Promise.all(waiting);
+  });
+
   it('sleeps on one timer until the time the gate names', async () => {
     const clock = createTestClock({ sleep: 'wait' });
     const readyAt = clock.now() + 1000;

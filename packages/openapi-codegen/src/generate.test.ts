@@ -1,8 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findDrift } from '@connectors/core';
+import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generate } from './generate.ts';
+import { generate, loadPatchedDescription } from './generate.ts';
+import * as r from './runtime/runtime.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'openapi-codegen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,5 +97,128 @@ describe('generate', () => {
     await expect(generate(join(dir, 'bad.config.json'))).rejects.toThrow(/not an OpenAPI 3\.0 or 3\.1 description.*convert Swagger 2\.0 first/);
     writeFileSync(join(dir, 'patch.config.json'), JSON.stringify({ input: 'shapes.json', output: 'patched', patches: [{ at: '#/components/schemas/meta/additionalProperties', value: true }] }));
     await expect(generate(join(dir, 'patch.config.json'))).rejects.toThrow(/say why in "reason"/);
+  });
+
+  it('applies patches in order: replace, add (a new member, or "-" for an array end), remove, and a copy "from" a pointer', async () => {
+    writeFileSync(
+      join(dir, 'patches.config.json'),
+      JSON.stringify({
+        input: 'shapes.json',
+        output: 'patches-out',
+        patches: [
+          { at: '#/components/schemas/node/properties/label/nullable', value: false, reason: 'replace' },
+          { at: '#/components/schemas/node/properties/note', op: 'add', value: { type: 'string' }, reason: 'a property the schema lacks' },
+          { at: '#/components/schemas/node/required/-', op: 'add', value: 'note', reason: 'append to an array' },
+          { at: '#/components/schemas/node/properties/value', op: 'remove', reason: 'remove' },
+          { at: '#/components/schemas/meta/properties/copy', op: 'add', from: '#/components/schemas/node/properties/kind', reason: 'a copy' },
+        ],
+      }),
+    );
+    const { document } = await loadPatchedDescription(join(dir, 'patches.config.json'));
+    const node = (document.components!['schemas'] as Record<string, { properties: Record<string, unknown>; required: string[] }>)['node']!;
+    expect(node.properties['label']).toEqual({ type: 'string', nullable: false });
+    expect(node.properties['note']).toEqual({ type: 'string' });
+    expect(node.required).toEqual(['id', 'children', 'note']);
+    expect(node.properties).not.toHaveProperty('value');
+    expect((document.components!['schemas'] as Record<string, { properties: Record<string, unknown> }>)['meta']!.properties['copy']).toEqual({ type: 'string', enum: ['leaf', 'branch'] });
+    // What the tests read is what the generator generated from.
+    await generate(join(dir, 'patches.config.json'));
+    expect(readFileSync(join(dir, 'patches-out/schemas/node.ts'), 'utf8')).toContain('note: r.str(),');
+
+    const fails = async (patch: object, message: RegExp) => {
+      writeFileSync(join(dir, 'bad-patch.config.json'), JSON.stringify({ input: 'shapes.json', output: 'bad-patch', patches: [{ reason: 'x', ...patch }] }));
+      await expect(loadPatchedDescription(join(dir, 'bad-patch.config.json'))).rejects.toThrow(message);
+    };
+    await fails({ at: '#/components/schemas/node/properties/gone', value: 1 }, /nothing there to correct/);
+    await fails({ at: '#/components/schemas/node/properties/id', op: 'add', value: 1 }, /already there/);
+    await fails({ at: '#/components/schemas/node/properties/id', op: 'remove', value: 1 }, /takes no "value"/);
+    await fails({ at: '#/components/schemas/node/properties/id', value: 1, from: '#/components/schemas/meta' }, /either "value" or "from"/);
+  });
+
+  it('lets a response documented without data be empty or null, and tries the responses with data first', async () => {
+    const accepted = { description: 'Accepted', content: { 'application/json': { schema: { type: 'object' }, examples: { default: { value: null } } } } };
+    writeFileSync(
+      join(dir, 'nodata.json'),
+      JSON.stringify({
+        openapi: '3.0.3',
+        info: { title: 'NoData', version: '1' },
+        paths: {
+          '/secrets/{name}': {
+            put: {
+              tags: ['jobs'],
+              operationId: 'jobs/set-secret',
+              parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+              responses: {
+                '201': { description: 'created', content: { 'application/json': { schema: { $ref: '#/components/schemas/empty-object' }, examples: { default: { value: null } } } } },
+                '204': { description: 'updated' },
+              },
+            },
+          },
+          '/setup': {
+            patch: {
+              tags: ['jobs'],
+              operationId: 'jobs/update-setup',
+              responses: {
+                '200': { description: 'done', content: { 'application/json': { schema: { $ref: '#/components/schemas/empty-object' }, examples: { default: { value: null } } } } },
+                '202': { description: 'started', content: { 'application/json': { schema: { $ref: '#/components/schemas/run' } } } },
+              },
+            },
+          },
+          '/stats': { get: { tags: ['jobs'], operationId: 'jobs/stats', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'integer' } } } } }, '202': accepted } } },
+          // A free-form object with data in its example is not "no data".
+          '/free': { get: { tags: ['jobs'], operationId: 'jobs/free', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' }, example: { any: 1 } } } } } } },
+        },
+        components: {
+          schemas: {
+            'empty-object': { type: 'object', properties: {}, additionalProperties: false },
+            run: { type: 'object', properties: { run_id: { type: 'integer' }, run_url: { type: 'string' } } },
+          },
+        },
+      }),
+    );
+    writeFileSync(join(dir, 'nodata.config.json'), JSON.stringify({ input: 'nodata.json', output: 'nodata' }));
+    await generate(join(dir, 'nodata.config.json'));
+    const ops = readFileSync(join(dir, 'nodata/jobs/jobs-operations.ts'), 'utf8');
+    expect(ops).toContain('export type JobsSetSecretResponse = EmptyObject | null | undefined;');
+    expect(ops).toContain('r.orEmpty(emptyObjectSchema())');
+    // The 202 with data comes first, so `{ run_id, run_url }` is not read as an empty object with unknown keys.
+    expect(ops).toContain('r.orEmpty(r.union([runSchema(), emptyObjectSchema()]))');
+    expect(ops).toContain('r.orEmpty(r.union([r.arr(r.num()), r.obj({})]))');
+    expect(ops).toContain('export type JobsFreeResponse = { [key: string]: unknown };');
+    expect(ops).not.toMatch(/freeResponse.*orEmpty/);
+  });
+
+  it('tries the closed members of a union strictly first, so data goes to the member that declares all its keys', async () => {
+    const variants = [
+      { type: 'object', additionalProperties: false, properties: { message: { type: 'string' }, uuid: { type: 'string' } }, required: ['message', 'uuid'] },
+      { type: 'object', additionalProperties: false, properties: { message: { type: 'string' } }, required: ['message'] },
+      { type: 'object', additionalProperties: false, properties: { message: { type: 'string' }, sha: { type: 'string' } }, required: ['message', 'sha'] },
+    ];
+    writeFileSync(
+      join(dir, 'union.json'),
+      JSON.stringify({
+        openapi: '3.0.3',
+        info: { title: 'Union', version: '1' },
+        paths: { '/merge': { put: { tags: ['pulls'], operationId: 'pulls/merge', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/result' } } } } } } } },
+        components: { schemas: { result: { type: 'object', properties: { details: { oneOf: variants } } } } },
+      }),
+    );
+    writeFileSync(join(dir, 'union.config.json'), JSON.stringify({ input: 'union.json', output: 'union', required: 'lenient' }));
+    await generate(join(dir, 'union.config.json'));
+    const result = readFileSync(join(dir, 'union/schemas/result.ts'), 'utf8');
+    expect(result.match(/r\.(strict|closed)\(/g)).toEqual(['r.strict(', 'r.strict(', 'r.strict(', 'r.closed(', 'r.closed(', 'r.closed(']);
+    expect(result).toContain('details?: {\n    message: string;\n    uuid: string;\n  } | {\n    message: string;\n  } | {\n    message: string;\n    sha: string;\n  };');
+
+    // The runtime the generated code gets: a closed member alone swallows what another declares.
+    const entries = variants.map((m) => Object.fromEntries(Object.keys(m.properties).map((k) => [k, r.opt(r.str())])));
+    const tolerant = r.union(entries.map((e) => r.closed(e)));
+    const strictFirst = r.union([...entries.map((e) => r.strict(e)), ...entries.map((e) => r.closed(e))]);
+    const merged = { message: 'Pull request is already merged.', sha: '6dcb09b' };
+    expect(v.parse(tolerant, merged)).toEqual({ message: 'Pull request is already merged.' });
+    expect(findDrift(tolerant, merged)).toEqual([{ kind: 'unknown-field', path: 'sha' }]);
+    expect(v.parse(strictFirst, merged)).toEqual(merged);
+    expect(findDrift(strictFirst, merged)).toEqual([]);
+    // A key no member declares still passes, through the tolerant members, and is reported as drift.
+    expect(findDrift(strictFirst, { message: 'm', added: true })).toEqual([{ kind: 'unknown-field', path: 'added' }]);
   });
 });

@@ -39,11 +39,13 @@ export interface GeneratorConfig {
    */
   required?: 'strict' | 'lenient';
   /**
-   * Corrections to the description, applied before generating: a JSON pointer into the description
-   * (or `webhooks:` + a pointer into the webhooks description), the value to put there, and why
-   * (the provider's own example or recording that contradicts it). Kept few and explained.
+   * Corrections to the description, applied in order before generating (and by
+   * `loadPatchedDescription`, so tests read what the generator read): where (`at`, a JSON pointer
+   * into the description, or `webhooks:` + a pointer into the webhooks description), what to put
+   * there, and why (the provider's own example, recording or docs that contradict it). Kept few and
+   * explained. See {@link Patch}.
    */
-  patches?: Array<{ at: string; value: unknown; reason: string }>;
+  patches?: Patch[];
   /** Webhook payload schemas from a description's `webhooks` (3.1) or `x-webhooks`, per event. */
   webhooks?: {
     /** The description with the webhooks (default: `input`). */
@@ -52,6 +54,22 @@ export interface GeneratorConfig {
     events?: string[];
     source?: string;
   };
+}
+
+/**
+ * One correction to a description. By default it replaces what is at `at`, which must exist (a
+ * patch whose target is gone was probably fixed upstream, and fails so it gets dropped). With
+ * `op: "add"` the target must not exist yet: a new member of an object (a property a schema lacks, a
+ * new example) or `-` for the end of an array. With `op: "remove"` the target (which must exist) is
+ * deleted. The new content of a replace or add is `value`, or a copy of what is at `from` (a pointer
+ * into the same description) when an example is to be reused rather than copied into the config.
+ */
+export interface Patch {
+  at: string;
+  op?: 'replace' | 'add' | 'remove';
+  value?: unknown;
+  from?: string;
+  reason: string;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
@@ -80,7 +98,10 @@ interface Operation {
   pathParams: Param[];
   queryParams: Param[];
   body?: { kind: 'rest' | 'data'; schema: JsonSchema; required: boolean; contentType: string; json: boolean };
+  /** Every distinct 2xx JSON schema; those that document no data (`mayBeEmpty`) last. */
   responses: JsonSchema[];
+  /** A 2xx response documents no data (see `documentsNoData`): an empty body and `null` are accepted too. */
+  mayBeEmpty: boolean;
   responseType: 'json' | 'text' | 'none';
   listing?: { items: string; itemSchema: JsonSchema };
   /** Documented 2xx examples: status, content type, example name, value. */
@@ -102,6 +123,25 @@ function deref<T>(d: LoadedDescription, node: unknown): T {
   let n = node;
   for (let i = 0; i < 20 && n && typeof n === 'object' && typeof (n as { $ref?: unknown }).$ref === 'string'; i++) n = d.resolve((n as { $ref: string }).$ref);
   return n as T;
+}
+
+/**
+ * A 2xx response that documents no data: its schema is an object that declares no properties (no
+ * `properties`, or none in them; `additionalProperties` unset or false; no `allOf`/`oneOf`/`anyOf`),
+ * and none of its examples shows any (each is `null` or `{}`). GitHub documents 45 responses so
+ * (`empty-object` for "secret created", "run re-run"..., `{ type: object }` of its shared `accepted`
+ * response) with the example `null`, and may answer them with an empty body or `{}`. The operation's
+ * response schema then also accepts an empty body (which the client reads as `undefined`) and `null`,
+ * rather than failing a call that succeeded; and its other responses are tried first, so a body with
+ * data is read as the response that declares it, not as an empty object with unknown fields.
+ */
+function documentsNoData(d: LoadedDescription, schema: unknown, examples: unknown[]): boolean {
+  const s = shapeOf(d, schema);
+  const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+  if (!types.includes('object') || types.some((t) => t !== 'object' && t !== 'null')) return false;
+  if (Object.keys(s.properties ?? {}).length || (s.additionalProperties !== undefined && s.additionalProperties !== false)) return false;
+  if (s.allOf?.length || s.oneOf?.length || s.anyOf?.length || s.enum || s.const !== undefined || s.items) return false;
+  return examples.every((e) => e === null || (typeof e === 'object' && !Array.isArray(e) && Object.keys(e as object).length === 0));
 }
 
 /** Follows references (components included) down to a schema with a shape. */
@@ -152,6 +192,7 @@ function collectOperations(d: LoadedDescription, config: GeneratorConfig, warnin
 
       // Responses: every distinct 2xx JSON schema; text when only text is documented.
       const responses: JsonSchema[] = [];
+      const noData: JsonSchema[] = [];
       const examples: Operation['examples'] = [];
       let responseType: Operation['responseType'] = 'none';
       let linkHeader = false;
@@ -165,16 +206,24 @@ function collectOperations(d: LoadedDescription, config: GeneratorConfig, warnin
         if (jsonType) {
           responseType = 'json';
           const media = content[jsonType]!;
-          if (media['schema'] && !responses.some((r) => JSON.stringify(r) === JSON.stringify(media['schema']))) responses.push(media['schema'] as JsonSchema);
-          if (media['example'] !== undefined) examples.push({ status, name: 'example', value: media['example'] });
+          const documented: Operation['examples'] = [];
+          if (media['example'] !== undefined) documented.push({ status, name: 'example', value: media['example'] });
           for (const [exName, ex] of Object.entries((media['examples'] as Obj | undefined) ?? {})) {
             const value = deref<Obj>(d, ex)?.['value'];
-            if (value !== undefined) examples.push({ status, name: exName, value });
+            if (value !== undefined) documented.push({ status, name: exName, value });
+          }
+          examples.push(...documented);
+          const schema = media['schema'] as JsonSchema | undefined;
+          if (schema && ![...responses, ...noData].some((r) => JSON.stringify(r) === JSON.stringify(schema))) {
+            (documentsNoData(d, schema, documented.map((e) => e.value)) ? noData : responses).push(schema);
           }
         } else if (Object.keys(content).length && responseType === 'none') {
           responseType = 'text';
         }
       }
+
+      const mayBeEmpty = noData.length > 0;
+      responses.push(...noData);
 
       // Request body: its object properties become parameters (as Octokit does) unless a name clashes.
       let body: Operation['body'];
@@ -238,6 +287,7 @@ function collectOperations(d: LoadedDescription, config: GeneratorConfig, warnin
         queryParams,
         ...(body ? { body } : {}),
         responses,
+        mayBeEmpty,
         responseType,
         ...(listing ? { listing } : {}),
         examples,
@@ -322,21 +372,57 @@ function applyPatches(d: LoadedDescription, config: GeneratorConfig, which: 'res
     const forWebhooks = patch.at.startsWith('webhooks:');
     if (forWebhooks !== (which === 'webhooks')) continue;
     if (typeof patch.reason !== 'string' || !patch.reason.trim()) throw new TypeError(`patch ${patch.at}: say why in "reason" (which example or recording contradicts the description)`);
-    const pointer = forWebhooks ? patch.at.slice('webhooks:'.length) : patch.at;
+    const strip = (pointer: string) => (pointer.startsWith('webhooks:') ? pointer.slice('webhooks:'.length) : pointer);
+    const pointer = strip(patch.at);
+    const op = patch.op ?? 'replace';
+    if (op !== 'replace' && op !== 'add' && op !== 'remove') throw new TypeError(`patch ${patch.at}: op must be "replace" (the default), "add" or "remove", not ${JSON.stringify(op)}`);
+    if (op === 'remove' ? patch.value !== undefined || patch.from !== undefined : (patch.value === undefined) === (patch.from === undefined)) {
+      throw new TypeError(`patch ${patch.at}: ${op === 'remove' ? 'a removal takes no "value" or "from"' : 'give either "value" or "from" (a pointer to copy)'}`);
+    }
+    const value = patch.from === undefined ? patch.value : structuredClone(d.resolve(strip(patch.from)));
     const cut = pointer.lastIndexOf('/');
-    const parent = d.resolve(pointer.slice(0, cut)) as Record<string, unknown>;
+    const parent = d.resolve(pointer.slice(0, cut)) as Record<string, unknown> | unknown[];
     const key = decodeURIComponent(pointer.slice(cut + 1)).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!(key in parent)) throw new TypeError(`patch ${patch.at}: nothing there to correct (was it fixed upstream? then drop the patch)`);
-    parent[key] = patch.value;
+    const exists = Array.isArray(parent) ? /^\d+$/.test(key) && Number(key) < parent.length : key in parent;
+    if (op !== 'add' && !exists) throw new TypeError(`patch ${patch.at}: nothing there to correct (was it fixed upstream? then drop the patch)`);
+    if (op === 'add' && exists) throw new TypeError(`patch ${patch.at}: already there (was it added upstream? then drop the patch)`);
+    if (op === 'remove') {
+      if (Array.isArray(parent)) parent.splice(Number(key), 1);
+      else delete parent[key];
+    } else if (Array.isArray(parent) && op === 'add') {
+      if (key !== '-') throw new TypeError(`patch ${patch.at}: add to an array with "-" (its end)`);
+      parent.push(value);
+    } else {
+      (parent as Record<string, unknown>)[key] = value;
+    }
   }
+}
+
+/**
+ * The description a config generates from, with its `patches` applied: what tests that check the
+ * provider's examples against the generated schemas must read, so both see the same corrections.
+ * `which: "webhooks"` gives the description the webhook schemas come from.
+ */
+export async function loadPatchedDescription(configPath: string, which: 'rest' | 'webhooks' = 'rest'): Promise<LoadedDescription> {
+  const { config, base } = readConfig(configPath);
+  // As `generate` does: webhooks from their own description get the `webhooks:` patches; webhooks
+  // read from `input` are read from the REST description as patched.
+  const own = which === 'webhooks' && config.webhooks?.input !== undefined;
+  const d = await loadDescription(resolvePath(base, own ? config.webhooks!.input! : config.input));
+  applyPatches(d, config, own ? 'webhooks' : 'rest');
+  return d;
+}
+
+function readConfig(configPath: string): { config: GeneratorConfig; base: string } {
+  const configFile = resolvePath(configPath);
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as GeneratorConfig;
+  if (typeof config.input !== 'string') throw new TypeError(`${configPath}: "input" must name the description file`);
+  return { config, base: dirname(configFile) };
 }
 
 /** Generates a connector's operations and schemas from its `openapi.config.json`. */
 export async function generate(configPath: string): Promise<GenerationResult> {
-  const configFile = resolvePath(configPath);
-  const base = dirname(configFile);
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as GeneratorConfig;
-  if (typeof config.input !== 'string') throw new TypeError(`${configPath}: "input" must name the description file`);
+  const { config, base } = readConfig(configPath);
   const d = await loadDescription(resolvePath(base, config.input));
   applyPatches(d, config, 'rest');
   const source = config.source ?? `${d.document.info.title} ${d.document.info.version}`;
@@ -425,14 +511,16 @@ export async function generate(configPath: string): Promise<GenerationResult> {
       let responseFn: string | undefined;
       let resultType = 'unknown';
       if (op.responseType === 'json' && op.responses.length) {
-        const single = op.responses.length === 1 ? componentOf(op.responses[0]!.$ref) : undefined;
+        const single = op.responses.length === 1 && !op.mayBeEmpty ? componentOf(op.responses[0]!.$ref) : undefined;
         if (single !== undefined) {
           const ref = emitter.ref(single);
           responseFn = names.get(single)!.fn;
           resultType = ref.t;
         } else {
           const codes = op.responses.map((s) => emitter.convert(s, ''));
-          const code: Code = codes.length === 1 ? codes[0]! : { v: `r.union([${codes.map((c) => c.v).join(', ')}])`, t: codes.map((c) => `(${c.t})`).join(' | ') };
+          let code: Code = codes.length === 1 ? codes[0]! : { v: `r.union([${codes.map((c) => c.v).join(', ')}])`, t: codes.map((c) => `(${c.t})`).join(' | ') };
+          // A response documented without data may come as an empty body (undefined) or null.
+          if (op.mayBeEmpty) code = { v: `r.orEmpty(${code.v})`, t: `${code.t} | null | undefined` };
           emitter.runtime.add('union');
           const typeName = `${Name}Response`;
           body.push(`export type ${typeName} = ${code.t};`, '');

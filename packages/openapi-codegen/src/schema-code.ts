@@ -225,10 +225,11 @@ export class SchemaEmitter {
     return { v: `${this.#use('nullable')}(${code.v})`, t: `${wrap(code.t)} | null` };
   }
 
-  #union(members: Code[]): Code {
+  /** `first`: members tried before `members` that add no type of their own (strict variants). */
+  #union(members: Code[], first: Code[] = []): Code {
     const unique = dedupe(members);
-    if (unique.length === 1) return unique[0]!;
-    return { v: `${this.#use('union')}([${unique.map((m) => m.v).join(', ')}])`, t: unique.map((m) => wrap(m.t)).join(' | ') };
+    if (unique.length === 1 && !first.length) return unique[0]!;
+    return { v: `${this.#use('union')}([${[...first, ...unique].map((m) => m.v).join(', ')}])`, t: unique.map((m) => wrap(m.t)).join(' | ') };
   }
 
   #composite(schema: JsonSchema, indent: string, depth: number): Code {
@@ -247,7 +248,15 @@ export class SchemaEmitter {
       // properties; it adds no shape of its own.
       const shaped = alternatives.filter((m) => !isConstraintOnly(m));
       if (shaped.length) {
-        const union = this.#union(shaped.map((m) => this.convert(m, indent, depth + 1)));
+        // A union is matched by its first accepting member, and a closed member accepts data with a
+        // key it lacks (reported as drift, then dropped from the output). So each inline closed member
+        // is tried first strictly: data goes to the member that declares every key it has (as JSON
+        // Schema's `oneOf` would pick), and only data with a really new key falls back to the
+        // tolerant members. Without it, `{ message, sha }` of GitHub's merge result is read as its
+        // first variant (`{ message, uuid, ... }`, every field optional under lenient `required`) and
+        // loses its `sha`, which only the third variant declares.
+        const strict = shaped.length > 1 ? shaped.filter(isClosedObject).map((m) => this.#strictMember(m, indent, depth + 1)) : [];
+        const union = this.#union(shaped.map((m) => this.convert(m, indent, depth + 1)), strict);
         code = code ? { v: `${this.#use('allOf')}([${code.v}, ${union.v}])`, t: `${wrap(code.t)} & (${union.t})` } : union;
       }
     }
@@ -280,8 +289,15 @@ export class SchemaEmitter {
     }
   }
 
-  /** An object schema; `fields` receives the interface body when the caller wants an interface. */
-  object(schema: JsonSchema, indent: string, depth: number): Code {
+  /** A closed union member that rejects keys it does not declare (see `#composite`). */
+  #strictMember(schema: JsonSchema, indent: string, depth: number): Code {
+    const code = this.object(schema, indent, depth, true);
+    const types = Array.isArray(schema.type) ? schema.type : [];
+    return schema.nullable === true || types.includes('null') ? this.#nullable(code) : code;
+  }
+
+  /** An object schema; `strict`: a closed object rejects unknown keys instead of reporting them. */
+  object(schema: JsonSchema, indent: string, depth: number, strict = false): Code {
     const props = Object.entries(schema.properties ?? {});
     const required = new Set(schema.required ?? []);
     const extra = schema.additionalProperties;
@@ -313,10 +329,18 @@ export class SchemaEmitter {
       // An index signature must admit every declared property's type, so it stays `unknown`.
       restType = `${inner}[key: string]: unknown;\n`;
     } else {
-      v = extra === false ? `${this.#use('closed')}(${entries})` : `${this.#use('obj')}(${entries})`;
+      v = extra === false ? `${this.#use(strict ? 'strict' : 'closed')}(${entries})` : `${this.#use('obj')}(${entries})`;
     }
     return { v, t: `{\n${tLines.join('\n')}\n${restType}${indent}}` };
   }
+}
+
+/** An inline object with declared properties and `additionalProperties: false`, nothing composed. */
+function isClosedObject(schema: JsonSchema): boolean {
+  if (!schema || schema.$ref || schema.additionalProperties !== false || !Object.keys(schema.properties ?? {}).length) return false;
+  if (schema.allOf?.length || schema.oneOf?.length || schema.anyOf?.length || schema.enum || schema.const !== undefined) return false;
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  return types.every((t) => t === 'object' || t === 'null');
 }
 
 function isConstraintOnly(schema: JsonSchema): boolean {

@@ -27,10 +27,17 @@ export const nenum = (): Schema => v.number();
 export const obj = (entries: Entries): Schema => v.looseObject(entries);
 /** `additionalProperties: false`: extra keys are reported as drift, not dropped silently. */
 export const closed = (entries: Entries): Schema => v.object(entries);
+/**
+ * The same closed object, taken only when the data has no key it does not declare: tried first in
+ * a union, so a closed member never swallows (and drops the fields of) data another member declares.
+ */
+export const strict = (entries: Entries): Schema => v.strictObject(entries);
 export const rec = (value: Schema): Schema => v.record(v.string(), value);
 export const objRest = (entries: Entries, rest: Schema): Schema => v.objectWithRest(entries, rest);
 export const union = (options: readonly Schema[]): Schema => v.union(options as Schema[]);
 export const allOf = (options: readonly Schema[]): Schema => v.intersect(options as Schema[]);
+/** A response documented without data: its object, `null`, or an empty body (read as `undefined`). */
+export const orEmpty = (schema: Schema): Schema => v.nullish(schema);
 /** Breaks a reference cycle: the target is built on first use. */
 export const lazy = (get: () => Schema): Schema => v.lazy(get);
 

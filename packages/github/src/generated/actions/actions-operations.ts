@@ -1852,13 +1852,20 @@ export interface ActionsCreateOrUpdateOrgSecretParams {
   selected_repository_ids?: (number | string)[];
 }
 
+export type ActionsCreateOrUpdateOrgSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateOrgSecretResponseCache: r.Schema<ActionsCreateOrUpdateOrgSecretResponse> | undefined;
+function createOrUpdateOrgSecretResponse(): r.Schema<ActionsCreateOrUpdateOrgSecretResponse> {
+  return (createOrUpdateOrgSecretResponseCache ??= r.typed<ActionsCreateOrUpdateOrgSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update an organization secret
  *
  * `PUT /orgs/{org}/actions/secrets/{secret_name}` ([docs](https://docs.github.com/rest/reference/actions#create-or-update-an-organization-secret))
  */
-export function createOrUpdateOrgSecret(client: r.OperationClient, params: ActionsCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/actions/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateOrgSecret(client: r.OperationClient, params: ActionsCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<ActionsCreateOrUpdateOrgSecretResponse> {
+  return r.callOperation(client, { operation: 'actions.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/actions/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: createOrUpdateOrgSecretResponse }, params, options);
 }
 
 export interface ActionsDeleteOrgSecretParams {
@@ -2019,13 +2026,20 @@ export interface ActionsCreateOrgVariableParams {
   selected_repository_ids?: number[];
 }
 
+export type ActionsCreateOrgVariableResponse = EmptyObject | null | undefined;
+
+let createOrgVariableResponseCache: r.Schema<ActionsCreateOrgVariableResponse> | undefined;
+function createOrgVariableResponse(): r.Schema<ActionsCreateOrgVariableResponse> {
+  return (createOrgVariableResponseCache ??= r.typed<ActionsCreateOrgVariableResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create an organization variable
  *
  * `POST /orgs/{org}/actions/variables` ([docs](https://docs.github.com/rest/actions/variables#create-an-organization-variable))
  */
-export function createOrgVariable(client: r.OperationClient, params: ActionsCreateOrgVariableParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.createOrgVariable', method: 'POST', path: "/orgs/{org}/actions/variables", pathParams: ["org"], body: 'rest', bodySchema: createOrgVariableBody, response: emptyObjectSchema }, params, options);
+export function createOrgVariable(client: r.OperationClient, params: ActionsCreateOrgVariableParams, options?: r.CallOptions): Promise<ActionsCreateOrgVariableResponse> {
+  return r.callOperation(client, { operation: 'actions.createOrgVariable', method: 'POST', path: "/orgs/{org}/actions/variables", pathParams: ["org"], body: 'rest', bodySchema: createOrgVariableBody, response: createOrgVariableResponse }, params, options);
 }
 
 export interface ActionsGetOrgVariableParams {
@@ -2542,13 +2556,20 @@ export interface ActionsReRunJobForWorkflowRunParams {
   enable_debugger?: boolean;
 }
 
+export type ActionsReRunJobForWorkflowRunResponse = EmptyObject | null | undefined;
+
+let reRunJobForWorkflowRunResponseCache: r.Schema<ActionsReRunJobForWorkflowRunResponse> | undefined;
+function reRunJobForWorkflowRunResponse(): r.Schema<ActionsReRunJobForWorkflowRunResponse> {
+  return (reRunJobForWorkflowRunResponseCache ??= r.typed<ActionsReRunJobForWorkflowRunResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Re-run a job from a workflow run
  *
  * `POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun` ([docs](https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run))
  */
-export function reRunJobForWorkflowRun(client: r.OperationClient, params: ActionsReRunJobForWorkflowRunParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.reRunJobForWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/jobs/{job_id}/rerun", pathParams: ["owner","repo","job_id"], body: 'rest', bodySchema: reRunJobForWorkflowRunBody, response: emptyObjectSchema }, params, options);
+export function reRunJobForWorkflowRun(client: r.OperationClient, params: ActionsReRunJobForWorkflowRunParams, options?: r.CallOptions): Promise<ActionsReRunJobForWorkflowRunResponse> {
+  return r.callOperation(client, { operation: 'actions.reRunJobForWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/jobs/{job_id}/rerun", pathParams: ["owner","repo","job_id"], body: 'rest', bodySchema: reRunJobForWorkflowRunBody, response: reRunJobForWorkflowRunResponse }, params, options);
 }
 
 export interface ActionsGetCustomOidcSubClaimForRepoParams {
@@ -2589,13 +2610,20 @@ export interface ActionsSetCustomOidcSubClaimForRepoParams {
   use_immutable_subject?: boolean;
 }
 
+export type ActionsSetCustomOidcSubClaimForRepoResponse = EmptyObject | null | undefined;
+
+let setCustomOidcSubClaimForRepoResponseCache: r.Schema<ActionsSetCustomOidcSubClaimForRepoResponse> | undefined;
+function setCustomOidcSubClaimForRepoResponse(): r.Schema<ActionsSetCustomOidcSubClaimForRepoResponse> {
+  return (setCustomOidcSubClaimForRepoResponseCache ??= r.typed<ActionsSetCustomOidcSubClaimForRepoResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Set the customization template for an OIDC subject claim for a repository
  *
  * `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub` ([docs](https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository))
  */
-export function setCustomOidcSubClaimForRepo(client: r.OperationClient, params: ActionsSetCustomOidcSubClaimForRepoParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.setCustomOidcSubClaimForRepo', method: 'PUT', path: "/repos/{owner}/{repo}/actions/oidc/customization/sub", pathParams: ["owner","repo"], body: 'rest', bodySchema: setCustomOidcSubClaimForRepoBody, response: emptyObjectSchema }, params, options);
+export function setCustomOidcSubClaimForRepo(client: r.OperationClient, params: ActionsSetCustomOidcSubClaimForRepoParams, options?: r.CallOptions): Promise<ActionsSetCustomOidcSubClaimForRepoResponse> {
+  return r.callOperation(client, { operation: 'actions.setCustomOidcSubClaimForRepo', method: 'PUT', path: "/repos/{owner}/{repo}/actions/oidc/customization/sub", pathParams: ["owner","repo"], body: 'rest', bodySchema: setCustomOidcSubClaimForRepoBody, response: setCustomOidcSubClaimForRepoResponse }, params, options);
 }
 
 export interface ActionsListRepoOrganizationSecretsParams {
@@ -3406,13 +3434,20 @@ export interface ActionsApproveWorkflowRunParams {
   run_id: number;
 }
 
+export type ActionsApproveWorkflowRunResponse = EmptyObject | null | undefined;
+
+let approveWorkflowRunResponseCache: r.Schema<ActionsApproveWorkflowRunResponse> | undefined;
+function approveWorkflowRunResponse(): r.Schema<ActionsApproveWorkflowRunResponse> {
+  return (approveWorkflowRunResponseCache ??= r.typed<ActionsApproveWorkflowRunResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Approve a workflow run for a fork pull request
  *
  * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve` ([docs](https://docs.github.com/rest/actions/workflow-runs#approve-a-workflow-run-for-a-fork-pull-request))
  */
-export function approveWorkflowRun(client: r.OperationClient, params: ActionsApproveWorkflowRunParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.approveWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/approve", pathParams: ["owner","repo","run_id"], response: emptyObjectSchema }, params, options);
+export function approveWorkflowRun(client: r.OperationClient, params: ActionsApproveWorkflowRunParams, options?: r.CallOptions): Promise<ActionsApproveWorkflowRunResponse> {
+  return r.callOperation(client, { operation: 'actions.approveWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/approve", pathParams: ["owner","repo","run_id"], response: approveWorkflowRunResponse }, params, options);
 }
 
 export interface ActionsListWorkflowRunArtifactsParams {
@@ -3534,13 +3569,20 @@ export interface ActionsCancelWorkflowRunParams {
   run_id: number;
 }
 
+export type ActionsCancelWorkflowRunResponse = EmptyObject | null | undefined;
+
+let cancelWorkflowRunResponseCache: r.Schema<ActionsCancelWorkflowRunResponse> | undefined;
+function cancelWorkflowRunResponse(): r.Schema<ActionsCancelWorkflowRunResponse> {
+  return (cancelWorkflowRunResponseCache ??= r.typed<ActionsCancelWorkflowRunResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Cancel a workflow run
  *
  * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel` ([docs](https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run))
  */
-export function cancelWorkflowRun(client: r.OperationClient, params: ActionsCancelWorkflowRunParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.cancelWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/cancel", pathParams: ["owner","repo","run_id"], response: emptyObjectSchema }, params, options);
+export function cancelWorkflowRun(client: r.OperationClient, params: ActionsCancelWorkflowRunParams, options?: r.CallOptions): Promise<ActionsCancelWorkflowRunResponse> {
+  return r.callOperation(client, { operation: 'actions.cancelWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/cancel", pathParams: ["owner","repo","run_id"], response: cancelWorkflowRunResponse }, params, options);
 }
 
 export interface ActionsListConcurrencyGroupsForWorkflowRunParams {
@@ -3628,13 +3670,20 @@ export interface ActionsForceCancelWorkflowRunParams {
   run_id: number;
 }
 
+export type ActionsForceCancelWorkflowRunResponse = EmptyObject | null | undefined;
+
+let forceCancelWorkflowRunResponseCache: r.Schema<ActionsForceCancelWorkflowRunResponse> | undefined;
+function forceCancelWorkflowRunResponse(): r.Schema<ActionsForceCancelWorkflowRunResponse> {
+  return (forceCancelWorkflowRunResponseCache ??= r.typed<ActionsForceCancelWorkflowRunResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Force cancel a workflow run
  *
  * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel` ([docs](https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run))
  */
-export function forceCancelWorkflowRun(client: r.OperationClient, params: ActionsForceCancelWorkflowRunParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.forceCancelWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel", pathParams: ["owner","repo","run_id"], response: emptyObjectSchema }, params, options);
+export function forceCancelWorkflowRun(client: r.OperationClient, params: ActionsForceCancelWorkflowRunParams, options?: r.CallOptions): Promise<ActionsForceCancelWorkflowRunResponse> {
+  return r.callOperation(client, { operation: 'actions.forceCancelWorkflowRun', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel", pathParams: ["owner","repo","run_id"], response: forceCancelWorkflowRunResponse }, params, options);
 }
 
 export interface ActionsListJobsForWorkflowRunParams {
@@ -3789,13 +3838,20 @@ export interface ActionsReRunWorkflowParams {
   enable_debug_logging?: boolean;
 }
 
+export type ActionsReRunWorkflowResponse = EmptyObject | null | undefined;
+
+let reRunWorkflowResponseCache: r.Schema<ActionsReRunWorkflowResponse> | undefined;
+function reRunWorkflowResponse(): r.Schema<ActionsReRunWorkflowResponse> {
+  return (reRunWorkflowResponseCache ??= r.typed<ActionsReRunWorkflowResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Re-run a workflow
  *
  * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun` ([docs](https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow))
  */
-export function reRunWorkflow(client: r.OperationClient, params: ActionsReRunWorkflowParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.reRunWorkflow', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun", pathParams: ["owner","repo","run_id"], body: 'rest', bodySchema: reRunWorkflowBody, response: emptyObjectSchema }, params, options);
+export function reRunWorkflow(client: r.OperationClient, params: ActionsReRunWorkflowParams, options?: r.CallOptions): Promise<ActionsReRunWorkflowResponse> {
+  return r.callOperation(client, { operation: 'actions.reRunWorkflow', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun", pathParams: ["owner","repo","run_id"], body: 'rest', bodySchema: reRunWorkflowBody, response: reRunWorkflowResponse }, params, options);
 }
 
 let reRunWorkflowFailedJobsBodyCache: r.Schema | undefined;
@@ -3816,13 +3872,20 @@ export interface ActionsReRunWorkflowFailedJobsParams {
   enable_debug_logging?: boolean;
 }
 
+export type ActionsReRunWorkflowFailedJobsResponse = EmptyObject | null | undefined;
+
+let reRunWorkflowFailedJobsResponseCache: r.Schema<ActionsReRunWorkflowFailedJobsResponse> | undefined;
+function reRunWorkflowFailedJobsResponse(): r.Schema<ActionsReRunWorkflowFailedJobsResponse> {
+  return (reRunWorkflowFailedJobsResponseCache ??= r.typed<ActionsReRunWorkflowFailedJobsResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Re-run failed jobs from a workflow run
  *
  * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs` ([docs](https://docs.github.com/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run))
  */
-export function reRunWorkflowFailedJobs(client: r.OperationClient, params: ActionsReRunWorkflowFailedJobsParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.reRunWorkflowFailedJobs', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs", pathParams: ["owner","repo","run_id"], body: 'rest', bodySchema: reRunWorkflowFailedJobsBody, response: emptyObjectSchema }, params, options);
+export function reRunWorkflowFailedJobs(client: r.OperationClient, params: ActionsReRunWorkflowFailedJobsParams, options?: r.CallOptions): Promise<ActionsReRunWorkflowFailedJobsResponse> {
+  return r.callOperation(client, { operation: 'actions.reRunWorkflowFailedJobs', method: 'POST', path: "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs", pathParams: ["owner","repo","run_id"], body: 'rest', bodySchema: reRunWorkflowFailedJobsBody, response: reRunWorkflowFailedJobsResponse }, params, options);
 }
 
 export interface ActionsGetWorkflowRunUsageParams {
@@ -3927,13 +3990,20 @@ export interface ActionsCreateOrUpdateRepoSecretParams {
   key_id: string;
 }
 
+export type ActionsCreateOrUpdateRepoSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateRepoSecretResponseCache: r.Schema<ActionsCreateOrUpdateRepoSecretResponse> | undefined;
+function createOrUpdateRepoSecretResponse(): r.Schema<ActionsCreateOrUpdateRepoSecretResponse> {
+  return (createOrUpdateRepoSecretResponseCache ??= r.typed<ActionsCreateOrUpdateRepoSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update a repository secret
  *
  * `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}` ([docs](https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret))
  */
-export function createOrUpdateRepoSecret(client: r.OperationClient, params: ActionsCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/actions/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateRepoSecret(client: r.OperationClient, params: ActionsCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<ActionsCreateOrUpdateRepoSecretResponse> {
+  return r.callOperation(client, { operation: 'actions.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/actions/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: createOrUpdateRepoSecretResponse }, params, options);
 }
 
 export interface ActionsDeleteRepoSecretParams {
@@ -4002,13 +4072,20 @@ export interface ActionsCreateRepoVariableParams {
   value: string;
 }
 
+export type ActionsCreateRepoVariableResponse = EmptyObject | null | undefined;
+
+let createRepoVariableResponseCache: r.Schema<ActionsCreateRepoVariableResponse> | undefined;
+function createRepoVariableResponse(): r.Schema<ActionsCreateRepoVariableResponse> {
+  return (createRepoVariableResponseCache ??= r.typed<ActionsCreateRepoVariableResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create a repository variable
  *
  * `POST /repos/{owner}/{repo}/actions/variables` ([docs](https://docs.github.com/rest/actions/variables#create-a-repository-variable))
  */
-export function createRepoVariable(client: r.OperationClient, params: ActionsCreateRepoVariableParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.createRepoVariable', method: 'POST', path: "/repos/{owner}/{repo}/actions/variables", pathParams: ["owner","repo"], body: 'rest', bodySchema: createRepoVariableBody, response: emptyObjectSchema }, params, options);
+export function createRepoVariable(client: r.OperationClient, params: ActionsCreateRepoVariableParams, options?: r.CallOptions): Promise<ActionsCreateRepoVariableResponse> {
+  return r.callOperation(client, { operation: 'actions.createRepoVariable', method: 'POST', path: "/repos/{owner}/{repo}/actions/variables", pathParams: ["owner","repo"], body: 'rest', bodySchema: createRepoVariableBody, response: createRepoVariableResponse }, params, options);
 }
 
 export interface ActionsGetRepoVariableParams {
@@ -4353,13 +4430,20 @@ export interface ActionsCreateOrUpdateEnvironmentSecretParams {
   key_id: string;
 }
 
+export type ActionsCreateOrUpdateEnvironmentSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateEnvironmentSecretResponseCache: r.Schema<ActionsCreateOrUpdateEnvironmentSecretResponse> | undefined;
+function createOrUpdateEnvironmentSecretResponse(): r.Schema<ActionsCreateOrUpdateEnvironmentSecretResponse> {
+  return (createOrUpdateEnvironmentSecretResponseCache ??= r.typed<ActionsCreateOrUpdateEnvironmentSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update an environment secret
  *
  * `PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}` ([docs](https://docs.github.com/rest/actions/secrets#create-or-update-an-environment-secret))
  */
-export function createOrUpdateEnvironmentSecret(client: r.OperationClient, params: ActionsCreateOrUpdateEnvironmentSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.createOrUpdateEnvironmentSecret', method: 'PUT', path: "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}", pathParams: ["owner","repo","environment_name","secret_name"], body: 'rest', bodySchema: createOrUpdateEnvironmentSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateEnvironmentSecret(client: r.OperationClient, params: ActionsCreateOrUpdateEnvironmentSecretParams, options?: r.CallOptions): Promise<ActionsCreateOrUpdateEnvironmentSecretResponse> {
+  return r.callOperation(client, { operation: 'actions.createOrUpdateEnvironmentSecret', method: 'PUT', path: "/repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}", pathParams: ["owner","repo","environment_name","secret_name"], body: 'rest', bodySchema: createOrUpdateEnvironmentSecretBody, response: createOrUpdateEnvironmentSecretResponse }, params, options);
 }
 
 export interface ActionsDeleteEnvironmentSecretParams {
@@ -4434,13 +4518,20 @@ export interface ActionsCreateEnvironmentVariableParams {
   value: string;
 }
 
+export type ActionsCreateEnvironmentVariableResponse = EmptyObject | null | undefined;
+
+let createEnvironmentVariableResponseCache: r.Schema<ActionsCreateEnvironmentVariableResponse> | undefined;
+function createEnvironmentVariableResponse(): r.Schema<ActionsCreateEnvironmentVariableResponse> {
+  return (createEnvironmentVariableResponseCache ??= r.typed<ActionsCreateEnvironmentVariableResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create an environment variable
  *
  * `POST /repos/{owner}/{repo}/environments/{environment_name}/variables` ([docs](https://docs.github.com/rest/actions/variables#create-an-environment-variable))
  */
-export function createEnvironmentVariable(client: r.OperationClient, params: ActionsCreateEnvironmentVariableParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'actions.createEnvironmentVariable', method: 'POST', path: "/repos/{owner}/{repo}/environments/{environment_name}/variables", pathParams: ["owner","repo","environment_name"], body: 'rest', bodySchema: createEnvironmentVariableBody, response: emptyObjectSchema }, params, options);
+export function createEnvironmentVariable(client: r.OperationClient, params: ActionsCreateEnvironmentVariableParams, options?: r.CallOptions): Promise<ActionsCreateEnvironmentVariableResponse> {
+  return r.callOperation(client, { operation: 'actions.createEnvironmentVariable', method: 'POST', path: "/repos/{owner}/{repo}/environments/{environment_name}/variables", pathParams: ["owner","repo","environment_name"], body: 'rest', bodySchema: createEnvironmentVariableBody, response: createEnvironmentVariableResponse }, params, options);
 }
 
 export interface ActionsGetEnvironmentVariableParams {

@@ -92,13 +92,20 @@ export interface AgentsCreateOrUpdateOrgSecretParams {
   selected_repository_ids?: number[];
 }
 
+export type AgentsCreateOrUpdateOrgSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateOrgSecretResponseCache: r.Schema<AgentsCreateOrUpdateOrgSecretResponse> | undefined;
+function createOrUpdateOrgSecretResponse(): r.Schema<AgentsCreateOrUpdateOrgSecretResponse> {
+  return (createOrUpdateOrgSecretResponseCache ??= r.typed<AgentsCreateOrUpdateOrgSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update an organization secret
  *
  * `PUT /orgs/{org}/agents/secrets/{secret_name}` ([docs](https://docs.github.com/rest/agents/secrets#create-or-update-an-organization-secret))
  */
-export function createOrUpdateOrgSecret(client: r.OperationClient, params: AgentsCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'agents.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/agents/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateOrgSecret(client: r.OperationClient, params: AgentsCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<AgentsCreateOrUpdateOrgSecretResponse> {
+  return r.callOperation(client, { operation: 'agents.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/agents/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: createOrUpdateOrgSecretResponse }, params, options);
 }
 
 export interface AgentsDeleteOrgSecretParams {
@@ -259,13 +266,20 @@ export interface AgentsCreateOrgVariableParams {
   selected_repository_ids?: number[];
 }
 
+export type AgentsCreateOrgVariableResponse = EmptyObject | null | undefined;
+
+let createOrgVariableResponseCache: r.Schema<AgentsCreateOrgVariableResponse> | undefined;
+function createOrgVariableResponse(): r.Schema<AgentsCreateOrgVariableResponse> {
+  return (createOrgVariableResponseCache ??= r.typed<AgentsCreateOrgVariableResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create an organization variable
  *
  * `POST /orgs/{org}/agents/variables` ([docs](https://docs.github.com/rest/agents/variables#create-an-organization-variable))
  */
-export function createOrgVariable(client: r.OperationClient, params: AgentsCreateOrgVariableParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'agents.createOrgVariable', method: 'POST', path: "/orgs/{org}/agents/variables", pathParams: ["org"], body: 'rest', bodySchema: createOrgVariableBody, response: emptyObjectSchema }, params, options);
+export function createOrgVariable(client: r.OperationClient, params: AgentsCreateOrgVariableParams, options?: r.CallOptions): Promise<AgentsCreateOrgVariableResponse> {
+  return r.callOperation(client, { operation: 'agents.createOrgVariable', method: 'POST', path: "/orgs/{org}/agents/variables", pathParams: ["org"], body: 'rest', bodySchema: createOrgVariableBody, response: createOrgVariableResponse }, params, options);
 }
 
 export interface AgentsGetOrgVariableParams {
@@ -571,13 +585,20 @@ export interface AgentsCreateOrUpdateRepoSecretParams {
   key_id: string;
 }
 
+export type AgentsCreateOrUpdateRepoSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateRepoSecretResponseCache: r.Schema<AgentsCreateOrUpdateRepoSecretResponse> | undefined;
+function createOrUpdateRepoSecretResponse(): r.Schema<AgentsCreateOrUpdateRepoSecretResponse> {
+  return (createOrUpdateRepoSecretResponseCache ??= r.typed<AgentsCreateOrUpdateRepoSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update a repository secret
  *
  * `PUT /repos/{owner}/{repo}/agents/secrets/{secret_name}` ([docs](https://docs.github.com/rest/agents/secrets#create-or-update-a-repository-secret))
  */
-export function createOrUpdateRepoSecret(client: r.OperationClient, params: AgentsCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'agents.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/agents/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateRepoSecret(client: r.OperationClient, params: AgentsCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<AgentsCreateOrUpdateRepoSecretResponse> {
+  return r.callOperation(client, { operation: 'agents.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/agents/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: createOrUpdateRepoSecretResponse }, params, options);
 }
 
 export interface AgentsDeleteRepoSecretParams {
@@ -646,13 +667,20 @@ export interface AgentsCreateRepoVariableParams {
   value: string;
 }
 
+export type AgentsCreateRepoVariableResponse = EmptyObject | null | undefined;
+
+let createRepoVariableResponseCache: r.Schema<AgentsCreateRepoVariableResponse> | undefined;
+function createRepoVariableResponse(): r.Schema<AgentsCreateRepoVariableResponse> {
+  return (createRepoVariableResponseCache ??= r.typed<AgentsCreateRepoVariableResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create a repository variable
  *
  * `POST /repos/{owner}/{repo}/agents/variables` ([docs](https://docs.github.com/rest/agents/variables#create-a-repository-variable))
  */
-export function createRepoVariable(client: r.OperationClient, params: AgentsCreateRepoVariableParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'agents.createRepoVariable', method: 'POST', path: "/repos/{owner}/{repo}/agents/variables", pathParams: ["owner","repo"], body: 'rest', bodySchema: createRepoVariableBody, response: emptyObjectSchema }, params, options);
+export function createRepoVariable(client: r.OperationClient, params: AgentsCreateRepoVariableParams, options?: r.CallOptions): Promise<AgentsCreateRepoVariableResponse> {
+  return r.callOperation(client, { operation: 'agents.createRepoVariable', method: 'POST', path: "/repos/{owner}/{repo}/agents/variables", pathParams: ["owner","repo"], body: 'rest', bodySchema: createRepoVariableBody, response: createRepoVariableResponse }, params, options);
 }
 
 export interface AgentsGetRepoVariableParams {

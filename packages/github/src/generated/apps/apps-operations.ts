@@ -140,11 +140,11 @@ export interface AppsRedeliverWebhookDeliveryParams {
   delivery_id: number;
 }
 
-export type AppsRedeliverWebhookDeliveryResponse = { [key: string]: unknown };
+export type AppsRedeliverWebhookDeliveryResponse = { [key: string]: unknown } | null | undefined;
 
 let redeliverWebhookDeliveryResponseCache: r.Schema<AppsRedeliverWebhookDeliveryResponse> | undefined;
 function redeliverWebhookDeliveryResponse(): r.Schema<AppsRedeliverWebhookDeliveryResponse> {
-  return (redeliverWebhookDeliveryResponseCache ??= r.typed<AppsRedeliverWebhookDeliveryResponse>(r.obj({})));
+  return (redeliverWebhookDeliveryResponseCache ??= r.typed<AppsRedeliverWebhookDeliveryResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**

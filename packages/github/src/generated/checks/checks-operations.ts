@@ -303,13 +303,20 @@ export interface ChecksRerequestRunParams {
   check_run_id: number;
 }
 
+export type ChecksRerequestRunResponse = EmptyObject | null | undefined;
+
+let rerequestRunResponseCache: r.Schema<ChecksRerequestRunResponse> | undefined;
+function rerequestRunResponse(): r.Schema<ChecksRerequestRunResponse> {
+  return (rerequestRunResponseCache ??= r.typed<ChecksRerequestRunResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Rerequest a check run
  *
  * `POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest` ([docs](https://docs.github.com/rest/checks/runs#rerequest-a-check-run))
  */
-export function rerequestRun(client: r.OperationClient, params: ChecksRerequestRunParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'checks.rerequestRun', method: 'POST', path: "/repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest", pathParams: ["owner","repo","check_run_id"], response: emptyObjectSchema }, params, options);
+export function rerequestRun(client: r.OperationClient, params: ChecksRerequestRunParams, options?: r.CallOptions): Promise<ChecksRerequestRunResponse> {
+  return r.callOperation(client, { operation: 'checks.rerequestRun', method: 'POST', path: "/repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest", pathParams: ["owner","repo","check_run_id"], response: rerequestRunResponse }, params, options);
 }
 
 let createSuiteBodyCache: r.Schema | undefined;
@@ -434,13 +441,20 @@ export interface ChecksRerequestSuiteParams {
   check_suite_id: number;
 }
 
+export type ChecksRerequestSuiteResponse = EmptyObject | null | undefined;
+
+let rerequestSuiteResponseCache: r.Schema<ChecksRerequestSuiteResponse> | undefined;
+function rerequestSuiteResponse(): r.Schema<ChecksRerequestSuiteResponse> {
+  return (rerequestSuiteResponseCache ??= r.typed<ChecksRerequestSuiteResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Rerequest a check suite
  *
  * `POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest` ([docs](https://docs.github.com/rest/checks/suites#rerequest-a-check-suite))
  */
-export function rerequestSuite(client: r.OperationClient, params: ChecksRerequestSuiteParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'checks.rerequestSuite', method: 'POST', path: "/repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest", pathParams: ["owner","repo","check_suite_id"], response: emptyObjectSchema }, params, options);
+export function rerequestSuite(client: r.OperationClient, params: ChecksRerequestSuiteParams, options?: r.CallOptions): Promise<ChecksRerequestSuiteResponse> {
+  return r.callOperation(client, { operation: 'checks.rerequestSuite', method: 'POST', path: "/repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest", pathParams: ["owner","repo","check_suite_id"], response: rerequestSuiteResponse }, params, options);
 }
 
 export interface ChecksListForRefParams {

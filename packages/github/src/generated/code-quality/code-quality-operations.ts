@@ -95,11 +95,11 @@ export interface CodeQualityUpdateSetupParams {
   ai_findings_option?: "disabled" | "on_push" | (string & {});
 }
 
-export type CodeQualityUpdateSetupResponse = (EmptyObject) | (CodeQualitySetupUpdateResponse);
+export type CodeQualityUpdateSetupResponse = (CodeQualitySetupUpdateResponse) | (EmptyObject) | null | undefined;
 
 let updateSetupResponseCache: r.Schema<CodeQualityUpdateSetupResponse> | undefined;
 function updateSetupResponse(): r.Schema<CodeQualityUpdateSetupResponse> {
-  return (updateSetupResponseCache ??= r.typed<CodeQualityUpdateSetupResponse>(r.union([emptyObjectSchema(), codeQualitySetupUpdateResponseSchema()])));
+  return (updateSetupResponseCache ??= r.typed<CodeQualityUpdateSetupResponse>(r.orEmpty(r.union([codeQualitySetupUpdateResponseSchema(), emptyObjectSchema()]))));
 }
 
 /**

@@ -518,11 +518,11 @@ export interface CodeScanningUpdateDefaultSetupParams {
   languages?: ("actions" | "c-cpp" | "csharp" | "go" | "java-kotlin" | "javascript-typescript" | "python" | "ruby" | "swift" | (string & {}))[];
 }
 
-export type CodeScanningUpdateDefaultSetupResponse = (EmptyObject) | (CodeScanningDefaultSetupUpdateResponse);
+export type CodeScanningUpdateDefaultSetupResponse = (CodeScanningDefaultSetupUpdateResponse) | (EmptyObject) | null | undefined;
 
 let updateDefaultSetupResponseCache: r.Schema<CodeScanningUpdateDefaultSetupResponse> | undefined;
 function updateDefaultSetupResponse(): r.Schema<CodeScanningUpdateDefaultSetupResponse> {
-  return (updateDefaultSetupResponseCache ??= r.typed<CodeScanningUpdateDefaultSetupResponse>(r.union([emptyObjectSchema(), codeScanningDefaultSetupUpdateResponseSchema()])));
+  return (updateDefaultSetupResponseCache ??= r.typed<CodeScanningUpdateDefaultSetupResponse>(r.orEmpty(r.union([codeScanningDefaultSetupUpdateResponseSchema(), emptyObjectSchema()]))));
 }
 
 /**

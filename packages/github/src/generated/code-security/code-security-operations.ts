@@ -282,11 +282,11 @@ export interface CodeSecurityAttachEnterpriseConfigurationParams {
   scope: "all" | "all_without_configurations" | (string & {});
 }
 
-export type CodeSecurityAttachEnterpriseConfigurationResponse = { [key: string]: unknown };
+export type CodeSecurityAttachEnterpriseConfigurationResponse = { [key: string]: unknown } | null | undefined;
 
 let attachEnterpriseConfigurationResponseCache: r.Schema<CodeSecurityAttachEnterpriseConfigurationResponse> | undefined;
 function attachEnterpriseConfigurationResponse(): r.Schema<CodeSecurityAttachEnterpriseConfigurationResponse> {
-  return (attachEnterpriseConfigurationResponseCache ??= r.typed<CodeSecurityAttachEnterpriseConfigurationResponse>(r.obj({})));
+  return (attachEnterpriseConfigurationResponseCache ??= r.typed<CodeSecurityAttachEnterpriseConfigurationResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**
@@ -721,11 +721,11 @@ export interface CodeSecurityAttachConfigurationParams {
   selected_repository_ids?: number[];
 }
 
-export type CodeSecurityAttachConfigurationResponse = { [key: string]: unknown };
+export type CodeSecurityAttachConfigurationResponse = { [key: string]: unknown } | null | undefined;
 
 let attachConfigurationResponseCache: r.Schema<CodeSecurityAttachConfigurationResponse> | undefined;
 function attachConfigurationResponse(): r.Schema<CodeSecurityAttachConfigurationResponse> {
-  return (attachConfigurationResponseCache ??= r.typed<CodeSecurityAttachConfigurationResponse>(r.obj({})));
+  return (attachConfigurationResponseCache ??= r.typed<CodeSecurityAttachConfigurationResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**

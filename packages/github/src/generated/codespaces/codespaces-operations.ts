@@ -204,13 +204,20 @@ export interface CodespacesCreateOrUpdateOrgSecretParams {
   selected_repository_ids?: number[];
 }
 
+export type CodespacesCreateOrUpdateOrgSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateOrgSecretResponseCache: r.Schema<CodespacesCreateOrUpdateOrgSecretResponse> | undefined;
+function createOrUpdateOrgSecretResponse(): r.Schema<CodespacesCreateOrUpdateOrgSecretResponse> {
+  return (createOrUpdateOrgSecretResponseCache ??= r.typed<CodespacesCreateOrUpdateOrgSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update an organization secret
  *
  * `PUT /orgs/{org}/codespaces/secrets/{secret_name}` ([docs](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret))
  */
-export function createOrUpdateOrgSecret(client: r.OperationClient, params: CodespacesCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'codespaces.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/codespaces/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateOrgSecret(client: r.OperationClient, params: CodespacesCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<CodespacesCreateOrUpdateOrgSecretResponse> {
+  return r.callOperation(client, { operation: 'codespaces.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/codespaces/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: createOrUpdateOrgSecretResponse }, params, options);
 }
 
 export interface CodespacesDeleteOrgSecretParams {
@@ -363,11 +370,11 @@ export interface CodespacesDeleteFromOrganizationParams {
   codespace_name: string;
 }
 
-export type CodespacesDeleteFromOrganizationResponse = { [key: string]: unknown };
+export type CodespacesDeleteFromOrganizationResponse = { [key: string]: unknown } | null | undefined;
 
 let deleteFromOrganizationResponseCache: r.Schema<CodespacesDeleteFromOrganizationResponse> | undefined;
 function deleteFromOrganizationResponse(): r.Schema<CodespacesDeleteFromOrganizationResponse> {
-  return (deleteFromOrganizationResponseCache ??= r.typed<CodespacesDeleteFromOrganizationResponse>(r.obj({})));
+  return (deleteFromOrganizationResponseCache ??= r.typed<CodespacesDeleteFromOrganizationResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**
@@ -704,13 +711,20 @@ export interface CodespacesCreateOrUpdateRepoSecretParams {
   key_id?: string;
 }
 
+export type CodespacesCreateOrUpdateRepoSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateRepoSecretResponseCache: r.Schema<CodespacesCreateOrUpdateRepoSecretResponse> | undefined;
+function createOrUpdateRepoSecretResponse(): r.Schema<CodespacesCreateOrUpdateRepoSecretResponse> {
+  return (createOrUpdateRepoSecretResponseCache ??= r.typed<CodespacesCreateOrUpdateRepoSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update a repository secret
  *
  * `PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}` ([docs](https://docs.github.com/rest/codespaces/repository-secrets#create-or-update-a-repository-secret))
  */
-export function createOrUpdateRepoSecret(client: r.OperationClient, params: CodespacesCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'codespaces.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/codespaces/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateRepoSecret(client: r.OperationClient, params: CodespacesCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<CodespacesCreateOrUpdateRepoSecretResponse> {
+  return r.callOperation(client, { operation: 'codespaces.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/codespaces/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: createOrUpdateRepoSecretResponse }, params, options);
 }
 
 export interface CodespacesDeleteRepoSecretParams {
@@ -973,13 +987,20 @@ export interface CodespacesCreateOrUpdateSecretForAuthenticatedUserParams {
   selected_repository_ids?: (number | string)[];
 }
 
+export type CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse = EmptyObject | null | undefined;
+
+let createOrUpdateSecretForAuthenticatedUserResponseCache: r.Schema<CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse> | undefined;
+function createOrUpdateSecretForAuthenticatedUserResponse(): r.Schema<CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse> {
+  return (createOrUpdateSecretForAuthenticatedUserResponseCache ??= r.typed<CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update a secret for the authenticated user
  *
  * `PUT /user/codespaces/secrets/{secret_name}` ([docs](https://docs.github.com/rest/codespaces/secrets#create-or-update-a-secret-for-the-authenticated-user))
  */
-export function createOrUpdateSecretForAuthenticatedUser(client: r.OperationClient, params: CodespacesCreateOrUpdateSecretForAuthenticatedUserParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'codespaces.createOrUpdateSecretForAuthenticatedUser', method: 'PUT', path: "/user/codespaces/secrets/{secret_name}", pathParams: ["secret_name"], body: 'rest', bodySchema: createOrUpdateSecretForAuthenticatedUserBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateSecretForAuthenticatedUser(client: r.OperationClient, params: CodespacesCreateOrUpdateSecretForAuthenticatedUserParams, options?: r.CallOptions): Promise<CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse> {
+  return r.callOperation(client, { operation: 'codespaces.createOrUpdateSecretForAuthenticatedUser', method: 'PUT', path: "/user/codespaces/secrets/{secret_name}", pathParams: ["secret_name"], body: 'rest', bodySchema: createOrUpdateSecretForAuthenticatedUserBody, response: createOrUpdateSecretForAuthenticatedUserResponse }, params, options);
 }
 
 export interface CodespacesDeleteSecretForAuthenticatedUserParams {
@@ -1095,11 +1116,11 @@ export interface CodespacesDeleteForAuthenticatedUserParams {
   codespace_name: string;
 }
 
-export type CodespacesDeleteForAuthenticatedUserResponse = { [key: string]: unknown };
+export type CodespacesDeleteForAuthenticatedUserResponse = { [key: string]: unknown } | null | undefined;
 
 let deleteForAuthenticatedUserResponseCache: r.Schema<CodespacesDeleteForAuthenticatedUserResponse> | undefined;
 function deleteForAuthenticatedUserResponse(): r.Schema<CodespacesDeleteForAuthenticatedUserResponse> {
-  return (deleteForAuthenticatedUserResponseCache ??= r.typed<CodespacesDeleteForAuthenticatedUserResponse>(r.obj({})));
+  return (deleteForAuthenticatedUserResponseCache ??= r.typed<CodespacesDeleteForAuthenticatedUserResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**

@@ -524,7 +524,11 @@ export function copilotContentExclusionForOrganization(client: r.OperationClient
 
 let setCopilotContentExclusionForOrganizationBodyCache: r.Schema | undefined;
 function setCopilotContentExclusionForOrganizationBody(): r.Schema {
-  return (setCopilotContentExclusionForOrganizationBodyCache ??= r.rec(r.arr(r.union([r.str(), r.closed({
+  return (setCopilotContentExclusionForOrganizationBodyCache ??= r.rec(r.arr(r.union([r.strict({
+    ifAnyMatch: r.opt(r.arr(r.str())),
+  }), r.strict({
+    ifNoneMatch: r.opt(r.arr(r.str())),
+  }), r.str(), r.closed({
     ifAnyMatch: r.opt(r.arr(r.str())),
   }), r.closed({
     ifNoneMatch: r.opt(r.arr(r.str())),

@@ -13,11 +13,11 @@ export interface CredentialsRevokeParams {
   credentials: string[];
 }
 
-export type CredentialsRevokeResponse = { [key: string]: unknown };
+export type CredentialsRevokeResponse = { [key: string]: unknown } | null | undefined;
 
 let revokeResponseCache: r.Schema<CredentialsRevokeResponse> | undefined;
 function revokeResponse(): r.Schema<CredentialsRevokeResponse> {
-  return (revokeResponseCache ??= r.typed<CredentialsRevokeResponse>(r.obj({})));
+  return (revokeResponseCache ??= r.typed<CredentialsRevokeResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**

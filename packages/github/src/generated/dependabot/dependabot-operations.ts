@@ -336,13 +336,20 @@ export interface DependabotCreateOrUpdateOrgSecretParams {
   selected_repository_ids?: (string | number)[];
 }
 
+export type DependabotCreateOrUpdateOrgSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateOrgSecretResponseCache: r.Schema<DependabotCreateOrUpdateOrgSecretResponse> | undefined;
+function createOrUpdateOrgSecretResponse(): r.Schema<DependabotCreateOrUpdateOrgSecretResponse> {
+  return (createOrUpdateOrgSecretResponseCache ??= r.typed<DependabotCreateOrUpdateOrgSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update an organization secret
  *
  * `PUT /orgs/{org}/dependabot/secrets/{secret_name}` ([docs](https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret))
  */
-export function createOrUpdateOrgSecret(client: r.OperationClient, params: DependabotCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'dependabot.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/dependabot/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateOrgSecret(client: r.OperationClient, params: DependabotCreateOrUpdateOrgSecretParams, options?: r.CallOptions): Promise<DependabotCreateOrUpdateOrgSecretResponse> {
+  return r.callOperation(client, { operation: 'dependabot.createOrUpdateOrgSecret', method: 'PUT', path: "/orgs/{org}/dependabot/secrets/{secret_name}", pathParams: ["org","secret_name"], body: 'rest', bodySchema: createOrUpdateOrgSecretBody, response: createOrUpdateOrgSecretResponse }, params, options);
 }
 
 export interface DependabotDeleteOrgSecretParams {
@@ -660,13 +667,20 @@ export interface DependabotCreateOrUpdateRepoSecretParams {
   key_id?: string;
 }
 
+export type DependabotCreateOrUpdateRepoSecretResponse = EmptyObject | null | undefined;
+
+let createOrUpdateRepoSecretResponseCache: r.Schema<DependabotCreateOrUpdateRepoSecretResponse> | undefined;
+function createOrUpdateRepoSecretResponse(): r.Schema<DependabotCreateOrUpdateRepoSecretResponse> {
+  return (createOrUpdateRepoSecretResponseCache ??= r.typed<DependabotCreateOrUpdateRepoSecretResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Create or update a repository secret
  *
  * `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}` ([docs](https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret))
  */
-export function createOrUpdateRepoSecret(client: r.OperationClient, params: DependabotCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'dependabot.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/dependabot/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: emptyObjectSchema }, params, options);
+export function createOrUpdateRepoSecret(client: r.OperationClient, params: DependabotCreateOrUpdateRepoSecretParams, options?: r.CallOptions): Promise<DependabotCreateOrUpdateRepoSecretResponse> {
+  return r.callOperation(client, { operation: 'dependabot.createOrUpdateRepoSecret', method: 'PUT', path: "/repos/{owner}/{repo}/dependabot/secrets/{secret_name}", pathParams: ["owner","repo","secret_name"], body: 'rest', bodySchema: createOrUpdateRepoSecretBody, response: createOrUpdateRepoSecretResponse }, params, options);
 }
 
 export interface DependabotDeleteRepoSecretParams {

@@ -152,11 +152,18 @@ export interface OidcUpdateOidcCustomSubTemplateForOrgParams {
   use_immutable_subject?: boolean;
 }
 
+export type OidcUpdateOidcCustomSubTemplateForOrgResponse = EmptyObject | null | undefined;
+
+let updateOidcCustomSubTemplateForOrgResponseCache: r.Schema<OidcUpdateOidcCustomSubTemplateForOrgResponse> | undefined;
+function updateOidcCustomSubTemplateForOrgResponse(): r.Schema<OidcUpdateOidcCustomSubTemplateForOrgResponse> {
+  return (updateOidcCustomSubTemplateForOrgResponseCache ??= r.typed<OidcUpdateOidcCustomSubTemplateForOrgResponse>(r.orEmpty(emptyObjectSchema())));
+}
+
 /**
  * Set the customization template for an OIDC subject claim for an organization
  *
  * `PUT /orgs/{org}/actions/oidc/customization/sub` ([docs](https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-an-organization))
  */
-export function updateOidcCustomSubTemplateForOrg(client: r.OperationClient, params: OidcUpdateOidcCustomSubTemplateForOrgParams, options?: r.CallOptions): Promise<EmptyObject> {
-  return r.callOperation(client, { operation: 'oidc.updateOidcCustomSubTemplateForOrg', method: 'PUT', path: "/orgs/{org}/actions/oidc/customization/sub", pathParams: ["org"], body: 'rest', bodySchema: updateOidcCustomSubTemplateForOrgBody, response: emptyObjectSchema }, params, options);
+export function updateOidcCustomSubTemplateForOrg(client: r.OperationClient, params: OidcUpdateOidcCustomSubTemplateForOrgParams, options?: r.CallOptions): Promise<OidcUpdateOidcCustomSubTemplateForOrgResponse> {
+  return r.callOperation(client, { operation: 'oidc.updateOidcCustomSubTemplateForOrg', method: 'PUT', path: "/orgs/{org}/actions/oidc/customization/sub", pathParams: ["org"], body: 'rest', bodySchema: updateOidcCustomSubTemplateForOrgBody, response: updateOidcCustomSubTemplateForOrgResponse }, params, options);
 }

@@ -84,11 +84,11 @@ export interface OrgsDeleteParams {
   org: string;
 }
 
-export type OrgsDeleteResponse = { [key: string]: unknown };
+export type OrgsDeleteResponse = { [key: string]: unknown } | null | undefined;
 
 let deleteResponseCache: r.Schema<OrgsDeleteResponse> | undefined;
 function deleteResponse(): r.Schema<OrgsDeleteResponse> {
-  return (deleteResponseCache ??= r.typed<OrgsDeleteResponse>(r.obj({})));
+  return (deleteResponseCache ??= r.typed<OrgsDeleteResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**
@@ -1245,11 +1245,11 @@ export interface OrgsRedeliverWebhookDeliveryParams {
   delivery_id: number;
 }
 
-export type OrgsRedeliverWebhookDeliveryResponse = { [key: string]: unknown };
+export type OrgsRedeliverWebhookDeliveryResponse = { [key: string]: unknown } | null | undefined;
 
 let redeliverWebhookDeliveryResponseCache: r.Schema<OrgsRedeliverWebhookDeliveryResponse> | undefined;
 function redeliverWebhookDeliveryResponse(): r.Schema<OrgsRedeliverWebhookDeliveryResponse> {
-  return (redeliverWebhookDeliveryResponseCache ??= r.typed<OrgsRedeliverWebhookDeliveryResponse>(r.obj({})));
+  return (redeliverWebhookDeliveryResponseCache ??= r.typed<OrgsRedeliverWebhookDeliveryResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**
@@ -2172,11 +2172,11 @@ export interface OrgsConvertMemberToOutsideCollaboratorParams {
   async?: boolean;
 }
 
-export type OrgsConvertMemberToOutsideCollaboratorResponse = Record<string, never>;
+export type OrgsConvertMemberToOutsideCollaboratorResponse = Record<string, never> | null | undefined;
 
 let convertMemberToOutsideCollaboratorResponseCache: r.Schema<OrgsConvertMemberToOutsideCollaboratorResponse> | undefined;
 function convertMemberToOutsideCollaboratorResponse(): r.Schema<OrgsConvertMemberToOutsideCollaboratorResponse> {
-  return (convertMemberToOutsideCollaboratorResponseCache ??= r.typed<OrgsConvertMemberToOutsideCollaboratorResponse>(r.closed({})));
+  return (convertMemberToOutsideCollaboratorResponseCache ??= r.typed<OrgsConvertMemberToOutsideCollaboratorResponse>(r.orEmpty(r.closed({}))));
 }
 
 /**
@@ -2261,11 +2261,11 @@ export interface OrgsReviewPatGrantRequestsInBulkParams {
   reason?: string | null;
 }
 
-export type OrgsReviewPatGrantRequestsInBulkResponse = { [key: string]: unknown };
+export type OrgsReviewPatGrantRequestsInBulkResponse = { [key: string]: unknown } | null | undefined;
 
 let reviewPatGrantRequestsInBulkResponseCache: r.Schema<OrgsReviewPatGrantRequestsInBulkResponse> | undefined;
 function reviewPatGrantRequestsInBulkResponse(): r.Schema<OrgsReviewPatGrantRequestsInBulkResponse> {
-  return (reviewPatGrantRequestsInBulkResponseCache ??= r.typed<OrgsReviewPatGrantRequestsInBulkResponse>(r.obj({})));
+  return (reviewPatGrantRequestsInBulkResponseCache ??= r.typed<OrgsReviewPatGrantRequestsInBulkResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**
@@ -2382,11 +2382,11 @@ export interface OrgsUpdatePatAccessesParams {
   pat_ids: number[];
 }
 
-export type OrgsUpdatePatAccessesResponse = { [key: string]: unknown };
+export type OrgsUpdatePatAccessesResponse = { [key: string]: unknown } | null | undefined;
 
 let updatePatAccessesResponseCache: r.Schema<OrgsUpdatePatAccessesResponse> | undefined;
 function updatePatAccessesResponse(): r.Schema<OrgsUpdatePatAccessesResponse> {
-  return (updatePatAccessesResponseCache ??= r.typed<OrgsUpdatePatAccessesResponse>(r.obj({})));
+  return (updatePatAccessesResponseCache ??= r.typed<OrgsUpdatePatAccessesResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**

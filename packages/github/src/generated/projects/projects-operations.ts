@@ -111,7 +111,20 @@ export function listFieldsForOrg(client: r.OperationClient, params: ProjectsList
 
 let addFieldForOrgBodyCache: r.Schema | undefined;
 function addFieldForOrgBody(): r.Schema {
-  return (addFieldForOrgBodyCache ??= r.union([r.closed({
+  return (addFieldForOrgBodyCache ??= r.union([r.strict({
+    issue_field_id: r.opt(r.num()),
+  }), r.strict({
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["text","number","date"])),
+  }), r.strict({
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["single_select"])),
+    single_select_options: r.opt(r.arr(projectsV2FieldSingleSelectOptionSchema())),
+  }), r.strict({
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["iteration"])),
+    iteration_configuration: r.opt(projectsV2FieldIterationConfigurationSchema()),
+  }), r.closed({
     issue_field_id: r.opt(r.num()),
   }), r.closed({
     name: r.opt(r.str()),
@@ -542,7 +555,18 @@ export function listFieldsForUser(client: r.OperationClient, params: ProjectsLis
 
 let addFieldForUserBodyCache: r.Schema | undefined;
 function addFieldForUserBody(): r.Schema {
-  return (addFieldForUserBodyCache ??= r.union([r.closed({
+  return (addFieldForUserBodyCache ??= r.union([r.strict({
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["text","number","date"])),
+  }), r.strict({
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["single_select"])),
+    single_select_options: r.opt(r.arr(projectsV2FieldSingleSelectOptionSchema())),
+  }), r.strict({
+    name: r.opt(r.str()),
+    data_type: r.opt(r.oenum(["iteration"])),
+    iteration_configuration: r.opt(projectsV2FieldIterationConfigurationSchema()),
+  }), r.closed({
     name: r.opt(r.str()),
     data_type: r.opt(r.oenum(["text","number","date"])),
   }), r.closed({

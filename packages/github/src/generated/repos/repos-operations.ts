@@ -3553,11 +3553,11 @@ export interface ReposRedeliverWebhookDeliveryParams {
   delivery_id: number;
 }
 
-export type ReposRedeliverWebhookDeliveryResponse = { [key: string]: unknown };
+export type ReposRedeliverWebhookDeliveryResponse = { [key: string]: unknown } | null | undefined;
 
 let redeliverWebhookDeliveryResponseCache: r.Schema<ReposRedeliverWebhookDeliveryResponse> | undefined;
 function redeliverWebhookDeliveryResponse(): r.Schema<ReposRedeliverWebhookDeliveryResponse> {
-  return (redeliverWebhookDeliveryResponseCache ??= r.typed<ReposRedeliverWebhookDeliveryResponse>(r.obj({})));
+  return (redeliverWebhookDeliveryResponseCache ??= r.typed<ReposRedeliverWebhookDeliveryResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**
@@ -4167,11 +4167,11 @@ export interface ReposGetPagesHealthCheckParams {
   repo: string;
 }
 
-export type ReposGetPagesHealthCheckResponse = (PagesHealthCheck) | (EmptyObject);
+export type ReposGetPagesHealthCheckResponse = (PagesHealthCheck) | (EmptyObject) | null | undefined;
 
 let getPagesHealthCheckResponseCache: r.Schema<ReposGetPagesHealthCheckResponse> | undefined;
 function getPagesHealthCheckResponse(): r.Schema<ReposGetPagesHealthCheckResponse> {
-  return (getPagesHealthCheckResponseCache ??= r.typed<ReposGetPagesHealthCheckResponse>(r.union([pagesHealthCheckSchema(), emptyObjectSchema()])));
+  return (getPagesHealthCheckResponseCache ??= r.typed<ReposGetPagesHealthCheckResponse>(r.orEmpty(r.union([pagesHealthCheckSchema(), emptyObjectSchema()]))));
 }
 
 /**
@@ -4948,11 +4948,11 @@ export interface ReposGetCodeFrequencyStatsParams {
   repo: string;
 }
 
-export type ReposGetCodeFrequencyStatsResponse = (CodeFrequencyStat[]) | ({ [key: string]: unknown });
+export type ReposGetCodeFrequencyStatsResponse = (CodeFrequencyStat[]) | ({ [key: string]: unknown }) | null | undefined;
 
 let getCodeFrequencyStatsResponseCache: r.Schema<ReposGetCodeFrequencyStatsResponse> | undefined;
 function getCodeFrequencyStatsResponse(): r.Schema<ReposGetCodeFrequencyStatsResponse> {
-  return (getCodeFrequencyStatsResponseCache ??= r.typed<ReposGetCodeFrequencyStatsResponse>(r.union([r.arr(codeFrequencyStatSchema()), r.obj({})])));
+  return (getCodeFrequencyStatsResponseCache ??= r.typed<ReposGetCodeFrequencyStatsResponse>(r.orEmpty(r.union([r.arr(codeFrequencyStatSchema()), r.obj({})]))));
 }
 
 /**
@@ -4971,11 +4971,11 @@ export interface ReposGetCommitActivityStatsParams {
   repo: string;
 }
 
-export type ReposGetCommitActivityStatsResponse = (CommitActivity[]) | ({ [key: string]: unknown });
+export type ReposGetCommitActivityStatsResponse = (CommitActivity[]) | ({ [key: string]: unknown }) | null | undefined;
 
 let getCommitActivityStatsResponseCache: r.Schema<ReposGetCommitActivityStatsResponse> | undefined;
 function getCommitActivityStatsResponse(): r.Schema<ReposGetCommitActivityStatsResponse> {
-  return (getCommitActivityStatsResponseCache ??= r.typed<ReposGetCommitActivityStatsResponse>(r.union([r.arr(commitActivitySchema()), r.obj({})])));
+  return (getCommitActivityStatsResponseCache ??= r.typed<ReposGetCommitActivityStatsResponse>(r.orEmpty(r.union([r.arr(commitActivitySchema()), r.obj({})]))));
 }
 
 /**
@@ -4994,11 +4994,11 @@ export interface ReposGetContributorsStatsParams {
   repo: string;
 }
 
-export type ReposGetContributorsStatsResponse = (ContributorActivity[]) | ({ [key: string]: unknown });
+export type ReposGetContributorsStatsResponse = (ContributorActivity[]) | ({ [key: string]: unknown }) | null | undefined;
 
 let getContributorsStatsResponseCache: r.Schema<ReposGetContributorsStatsResponse> | undefined;
 function getContributorsStatsResponse(): r.Schema<ReposGetContributorsStatsResponse> {
-  return (getContributorsStatsResponseCache ??= r.typed<ReposGetContributorsStatsResponse>(r.union([r.arr(contributorActivitySchema()), r.obj({})])));
+  return (getContributorsStatsResponseCache ??= r.typed<ReposGetContributorsStatsResponse>(r.orEmpty(r.union([r.arr(contributorActivitySchema()), r.obj({})]))));
 }
 
 /**

@@ -66,7 +66,7 @@ export interface GistSimple {
     content?: string;
     /** The encoding used for `content`. Currently, `"utf-8"` and `"base64"` are supported. */
     encoding?: string;
-  } | null };
+  } | null } | null;
   public?: boolean;
   created_at?: string;
   updated_at?: string;
@@ -128,7 +128,7 @@ export function gistSimpleSchema(): r.Schema<GistSimple> {
   git_pull_url: r.opt(r.str()),
   git_push_url: r.opt(r.str()),
   html_url: r.opt(r.str()),
-  files: r.opt(r.rec(r.nullable(r.obj({
+  files: r.opt(r.nullable(r.rec(r.nullable(r.obj({
     filename: r.opt(r.str()),
     type: r.opt(r.str()),
     language: r.opt(r.str()),
@@ -137,7 +137,7 @@ export function gistSimpleSchema(): r.Schema<GistSimple> {
     truncated: r.opt(r.bool()),
     content: r.opt(r.str()),
     encoding: r.opt(r.str()),
-  })))),
+  }))))),
   public: r.opt(r.bool()),
   created_at: r.opt(r.str()),
   updated_at: r.opt(r.str()),

@@ -25,7 +25,18 @@ let cached: r.Schema<PullRequestMergeAsyncResult> | undefined;
 export function pullRequestMergeAsyncResultSchema(): r.Schema<PullRequestMergeAsyncResult> {
   return (cached ??= r.typed<PullRequestMergeAsyncResult>(r.closed({
   status: r.opt(r.oenum(["pending","merged","enqueued","failed"])),
-  details: r.opt(r.union([r.closed({
+  details: r.opt(r.union([r.strict({
+    message: r.opt(r.str()),
+    uuid: r.opt(r.str()),
+    merge_method: r.opt(r.oenum(["default","merge","squash","rebase"])),
+    merge_action: r.opt(r.oenum(["default","merge_queue","direct_merge"])),
+    expected_head_sha: r.opt(r.str()),
+  }), r.strict({
+    message: r.opt(r.str()),
+  }), r.strict({
+    message: r.opt(r.str()),
+    sha: r.opt(r.str()),
+  }), r.closed({
     message: r.opt(r.str()),
     uuid: r.opt(r.str()),
     merge_method: r.opt(r.oenum(["default","merge","squash","rebase"])),

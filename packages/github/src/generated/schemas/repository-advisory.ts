@@ -33,7 +33,7 @@ export interface RepositoryAdvisory {
     /** The type of identifier. */
     type: "CVE" | "GHSA" | (string & {});
     /** The identifier value. */
-    value: string;
+    value: string | null;
   }[];
   /** The state of the advisory. */
   state: "published" | "closed" | "withdrawn" | "draft" | "triage" | (string & {});
@@ -96,7 +96,7 @@ export function repositoryAdvisorySchema(): r.Schema<RepositoryAdvisory> {
   publisher: r.opt(r.nullable(simpleUserSchema())),
   identifiers: r.opt(r.arr(r.obj({
     type: r.opt(r.oenum(["CVE","GHSA"])),
-    value: r.opt(r.str()),
+    value: r.opt(r.nullable(r.str())),
   }))),
   state: r.opt(r.oenum(["published","closed","withdrawn","draft","triage"])),
   created_at: r.opt(r.nullable(r.str())),

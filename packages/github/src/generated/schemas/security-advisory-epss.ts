@@ -5,7 +5,7 @@ import * as r from '../runtime.ts';
 /** The EPSS scores as calculated by the [Exploit Prediction Scoring System](https://www.first.org/epss). */
 export type SecurityAdvisoryEpss = {
   percentage?: number;
-  percentile?: number;
+  percentile?: number | string;
 } | null;
 
 let cached: r.Schema<SecurityAdvisoryEpss> | undefined;
@@ -13,6 +13,6 @@ let cached: r.Schema<SecurityAdvisoryEpss> | undefined;
 export function securityAdvisoryEpssSchema(): r.Schema<SecurityAdvisoryEpss> {
   return (cached ??= r.typed<SecurityAdvisoryEpss>(r.nullable(r.obj({
   percentage: r.opt(r.num()),
-  percentile: r.opt(r.num()),
+  percentile: r.opt(r.union([r.num(), r.str()])),
 }))));
 }

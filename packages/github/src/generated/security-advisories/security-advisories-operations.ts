@@ -339,11 +339,11 @@ export interface SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestParams {
   ghsa_id: string;
 }
 
-export type SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse = { [key: string]: unknown };
+export type SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse = { [key: string]: unknown } | null | undefined;
 
 let createRepositoryAdvisoryCveRequestResponseCache: r.Schema<SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse> | undefined;
 function createRepositoryAdvisoryCveRequestResponse(): r.Schema<SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse> {
-  return (createRepositoryAdvisoryCveRequestResponseCache ??= r.typed<SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse>(r.obj({})));
+  return (createRepositoryAdvisoryCveRequestResponseCache ??= r.typed<SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse>(r.orEmpty(r.obj({}))));
 }
 
 /**

@@ -844,11 +844,11 @@ export type UsersListAttestationsResponse = ({
     bundle_url?: string;
     initiator?: string;
   }[];
-}) | (EmptyObject);
+}) | (EmptyObject) | null | undefined;
 
 let listAttestationsResponseCache: r.Schema<UsersListAttestationsResponse> | undefined;
 function listAttestationsResponse(): r.Schema<UsersListAttestationsResponse> {
-  return (listAttestationsResponseCache ??= r.typed<UsersListAttestationsResponse>(r.union([r.obj({
+  return (listAttestationsResponseCache ??= r.typed<UsersListAttestationsResponse>(r.orEmpty(r.union([r.obj({
   attestations: r.opt(r.arr(r.obj({
     bundle: r.opt(r.obj({
       mediaType: r.opt(r.str()),
@@ -859,7 +859,7 @@ function listAttestationsResponse(): r.Schema<UsersListAttestationsResponse> {
     bundle_url: r.opt(r.str()),
     initiator: r.opt(r.str()),
   }))),
-}), emptyObjectSchema()])));
+}), emptyObjectSchema()]))));
 }
 
 /**

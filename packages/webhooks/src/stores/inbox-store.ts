@@ -59,7 +59,7 @@ export interface DeadLetterFilter {
 export interface InboxStats {
   /** Waiting to run, including retries scheduled for later. */
   pending: number;
-  /** Held by a worker right now (or by one that died, until the lease expires). */
+  /** In the leased state: held by a worker, including leases past their time whose worker died (until another worker takes them). `inspector().stats()` tells those apart as `expiredLeases`. */
   leased: number;
   /** In the dead-letter queue. */
   deadLetters: number;

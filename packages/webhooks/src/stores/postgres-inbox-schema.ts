@@ -82,6 +82,24 @@ export function migrations(table: string, channel: string): PostgresMigration[] 
           FOR EACH ROW WHEN (NEW.state = 'pending') EXECUTE FUNCTION {schema}."${table}_notify"('${channel}');
       `,
     },
+    {
+      version: 2,
+      // Inserts wake workers once per statement instead of once per row: a group commit of 500 events
+      // ran the trigger function 500 times for one folded notification. Updates back to 'pending'
+      // (retries, replays) are few and keep the row trigger, whose WHEN skips every other update.
+      sql: `
+        DROP TRIGGER "${table}_ready" ON ${t};
+        CREATE TRIGGER "${table}_ready" AFTER UPDATE OF state ON ${t}
+          FOR EACH ROW WHEN (NEW.state = 'pending') EXECUTE FUNCTION {schema}."${table}_notify"('${channel}');
+        CREATE FUNCTION {schema}."${table}_notify_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM inserted) THEN PERFORM pg_notify(TG_ARGV[0], ''); END IF;
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER "${table}_inserted" AFTER INSERT ON ${t} REFERENCING NEW TABLE AS inserted
+          FOR EACH STATEMENT EXECUTE FUNCTION {schema}."${table}_notify_inserted"('${channel}');
+      `,
+    },
   ];
 }
 

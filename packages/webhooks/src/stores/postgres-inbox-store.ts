@@ -122,22 +122,25 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
   async function insertBatch(batch: PendingPut[]): Promise<void> {
     try {
       await ready;
-      const cols: unknown[][] = [[], [], [], [], [], [], []];
+      // One row of parameters per event, the body as its own parameter: node-postgres sends a Buffer
+      // as binary, where a bytea[] array would be spelled out in hex inside one text literal (twice the
+      // bytes, encoded here and decoded by the server).
+      const params: unknown[] = [];
+      const rowsSql: string[] = [];
       for (const { event } of batch) {
-        cols[0]!.push(event.source);
-        cols[1]!.push(event.id);
-        cols[2]!.push(event.type ?? null);
-        cols[3]!.push(event.timestamp ?? null);
-        cols[4]!.push(event.receivedAt);
-        cols[5]!.push(JSON.stringify(event.headers));
-        cols[6]!.push(Buffer.isBuffer(event.body) ? event.body : Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength));
+        const at = params.length;
+        params.push(
+          event.source, event.id, event.type ?? null, event.timestamp ?? null, event.receivedAt, JSON.stringify(event.headers),
+          Buffer.isBuffer(event.body) ? event.body : Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength),
+        );
+        rowsSql.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}::bigint, $${at + 5}::bigint, $${at + 6}, $${at + 7}::bytea, 'pending', $${at + 5}::bigint)`);
       }
       // One statement, so one implicit transaction: it resolves only after PostgreSQL committed (and flushed) it.
       const { rows } = await pool.query<{ source: string; event_id: string }>(
         `INSERT INTO ${t} (source, event_id, type, event_ts, received_at, headers, body, state, due_at)
-         SELECT s, i, ty, ts, r, h, b, 'pending', r FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::bytea[]) AS u(s, i, ty, ts, r, h, b)
+         VALUES ${rowsSql.join(', ')}
          ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id`,
-        cols,
+        params,
       );
       const stored = new Set(rows.map((row) => eventKey(row.source, row.event_id)));
       for (const put of batch) {

@@ -61,10 +61,6 @@ export interface PageCommit {
   now: number;
 }
 
-/** The app's tables, for counting. */
-export const APP_TABLES = ['github_issues', 'stripe_customers', 'stripe_payment_intents', 'slack_channels', 'slack_messages', 'sync_state', 'webhook_effects'] as const;
-export type AppTable = (typeof APP_TABLES)[number];
-
 /**
  * The app's data: synced rows (GitHub, Stripe, Slack), the listings' checkpoints and high-water
  * marks, and the webhook effects applied. SQLite (`sqliteAppStore`, the default) or PostgreSQL

@@ -9,9 +9,9 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
  * the SQLite ones, so reads of the app's tables parse them as numbers. Per query: the pool is
  * shared with the connectors' stores, whose own reads keep the default.
  */
-const INT8_AS_NUMBER: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: string) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as pg.CustomTypesConfig['getTypeParser'],
-};
+const INT8_AS_NUMBER = {
+  getTypeParser: (oid: number, format?: 'text') => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)),
+} as pg.CustomTypesConfig;
 
 /** SELECTs the app's rows, int8 columns as numbers. */
 export async function selectRows<R extends pg.QueryResultRow>(db: Queryable, text: string, values: readonly unknown[] = []): Promise<R[]> {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { PaginationCheckpoint } from '@connectors/core';
 import type { SlackChannelRow, SlackMessageRow } from '../slack/slack-rows.ts';
 import type { CustomerRow, IssueRow, PaymentIntentRow } from './app-rows.ts';
-import type { AppStore, RowChanges, WebhookEffectRow } from './app-store.ts';
+import type { AppStore, PageCommit, RowChanges, WebhookEffect, WebhookEffectRow } from './app-store.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS github_issues (
@@ -110,13 +110,13 @@ export function sqliteAppStore(path: string): SqliteAppStore {
     for (const row of changes.slackMessages ?? []) upsertMessage.run(row);
   }
 
-  const commitPage = sqlite.transaction((listing: string, changes: RowChanges, page: { checkpoint: PaginationCheckpoint; last: boolean; now: number }) => {
+  const commitPage = sqlite.transaction((listing: string, changes: RowChanges, page: PageCommit) => {
     apply(changes);
     if (page.last) finishRun.run(page.now, listing);
     else saveCheckpoint.run(JSON.stringify(page.checkpoint), listing);
   });
   const write = sqlite.transaction(apply);
-  const applyWebhook = sqlite.transaction((key: string, effect: { source: string; type: string | undefined; target?: string; changes?: RowChanges }, now: number): boolean => {
+  const applyWebhook = sqlite.transaction((key: string, effect: WebhookEffect, now: number): boolean => {
     if (claimWebhook.run(key, effect.source, effect.type ?? null, effect.target ?? null, now).changes === 0) return false;
     if (effect.changes) apply(effect.changes);
     return true;

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { validate } from '@connectors/core';
 import { githubScheme, parseGitHubWebhook } from '@connectors/github';
 import { customerSchema, parseStripeEvent, paymentIntentSchema, stripeScheme } from '@connectors/stripe';
@@ -92,7 +93,7 @@ export function createWebhooks(config: AppConfig, data: AppData, options: Webhoo
 
 /** The inbox's file name next to the app's database: `example.db` -> `example.inbox.db`. */
 export function inboxFileFor(databasePath: string): string {
-  const name = databasePath.split(/[\\/]/).at(-1)!;
+  const name = basename(databasePath);
   return name.endsWith('.db') ? `${name.slice(0, -3)}.inbox.db` : `${name}.inbox`;
 }
 

@@ -17,11 +17,8 @@ export type Backend = SqliteBackend | PostgresBackend;
 
 export interface SqliteBackend {
   readonly kind: 'sqlite';
-  readonly label: 'SQLite';
   /** The app's database file. */
   readonly databasePath: string;
-  /** A file next to the app's database. */
-  pathFor(name: string): string;
   /** An OAuth token store in `database` (sharing its connection), or in its own file next to the app's database. */
   tokenStore(encryption: TokenEncryptionOptions | undefined, where: { database: Database.Database } | { file: string }): SqliteTokenStore;
   /** A webhook inbox in its own file next to the app's database. */
@@ -32,11 +29,8 @@ export interface SqliteBackend {
 
 export interface PostgresBackend {
   readonly kind: 'postgres';
-  readonly label: 'PostgreSQL';
   /** One pool for everything: the app's tables and the connectors' stores. */
   readonly pool: pg.Pool;
-  /** The database's name, for people. */
-  readonly database: string;
   /** The connectors' tables: OAuth tokens (encrypted), webhook inboxes. */
   readonly connectorsSchema: string;
   /** The app's tables: synced rows, checkpoints, webhook effects. */
@@ -81,9 +75,7 @@ export function sqliteBackend(databasePath: string): SqliteBackend {
   const pathFor = (name: string) => join(dirname(databasePath), name);
   return {
     kind: 'sqlite',
-    label: 'SQLite',
     databasePath,
-    pathFor,
     tokenStore: (encryption, where) =>
       opened.track(sqliteTokenStore({ ...('database' in where ? { database: where.database } : { path: pathFor(where.file) }), ...(encryption ? { encryption } : {}) })),
     inboxStore: (file) => opened.track(sqliteInboxStore({ path: pathFor(file) })),
@@ -100,9 +92,7 @@ export function postgresBackend(url: string, options: { connectorsSchema?: strin
   const opened = tracker();
   return {
     kind: 'postgres',
-    label: 'PostgreSQL',
     pool,
-    database: decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres',
     connectorsSchema,
     appSchema: options.appSchema ?? DEFAULT_APP_SCHEMA,
     tokenStore: (encryption) => opened.track(postgresTokenStore({ pool, schema: connectorsSchema, ...(encryption ? { encryption } : {}) })),

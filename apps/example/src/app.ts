@@ -7,15 +7,15 @@ import { Registry } from 'prom-client';
 import { type CredentialCheck, checkCredentials } from './check-credentials.ts';
 import type { AppConfig } from './config.ts';
 import { type Connectors, createGitHub, createStripe } from './connectors.ts';
-import { type AppDatabase, openDatabase } from './db.ts';
 import { createAppDashboard } from './dashboard.ts';
-import { type AppPostgres, openPostgres } from './postgres.ts';
 import { closeServer, createAppServer, listen } from './server.ts';
 import { syncGitHubIssues } from './sync/github-issues.ts';
 import type { ListingResult, ListingRunOptions } from './sync/run-listing.ts';
 import { syncStripe } from './sync/stripe.ts';
 import { createWebhooks, type Webhooks } from './webhooks.ts';
 import { createSlackPart, type SlackPart } from './slack/slack-part.ts';
+import { type AppData, openAppData } from './store/app-data.ts';
+import type { AppStore } from './store/app-store.ts';
 
 export interface AppOptions {
   /** The call log and app events go here (pino). */
@@ -28,15 +28,16 @@ export interface AppOptions {
   dashboardToken?: string;
 }
 
-/** A running app: both connectors checked, the database open, webhooks and observability wired. */
+/** A running app: both connectors checked, its data open, webhooks and observability wired. */
 export interface App extends Connectors {
   readonly config: AppConfig;
-  readonly db: AppDatabase;
+  /** Synced rows, checkpoints and webhook effects: in SQLite, or in PostgreSQL with DATABASE_URL. */
+  readonly store: AppStore;
+  /** The store with the backend it is on (and the token store and inbox that go with it). */
+  readonly data: AppData;
   readonly webhooks: Webhooks;
   readonly observability: Observability;
   readonly registry: Registry;
-  /** Set when DATABASE_URL keeps the connectors' state (tokens, webhook inbox) in PostgreSQL. */
-  readonly postgres: AppPostgres | undefined;
   readonly identities: { github: string | undefined; stripe: string | undefined; slack?: string | undefined };
   /** Slack, when configured. */
   readonly slack: SlackPart | undefined;
@@ -50,12 +51,13 @@ export interface App extends Connectors {
 export type StartResult = { ok: true; app: App } | { ok: false; checks: CredentialCheck[] };
 
 /**
- * Opens the database and checks both credentials; refuses to start (returns the checks) when one is
- * wrong. Nothing is synced and no port is opened before that.
+ * Opens the app's data and checks both credentials; refuses to start (returns the checks) when one
+ * is wrong. Nothing is synced and no port is opened before that.
  */
 export async function startApp(config: AppConfig, options: AppOptions): Promise<StartResult> {
-  const db = openDatabase(config.databasePath);
-  const postgres = config.databaseUrl ? openPostgres(config.databaseUrl) : undefined;
+  // SQLite files by default; with DATABASE_URL everything (rows, checkpoints, effects, tokens, inbox) in PostgreSQL.
+  const data = openAppData({ databasePath: config.databasePath, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), ...(config.tokenEncryption ? { tokenEncryption: config.tokenEncryption } : {}) });
+  const store = data.store;
   const registry = new Registry();
   let webhooks: Webhooks | undefined;
   const observability = createObservability({
@@ -66,10 +68,10 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
     deadLetterQueues: { webhooks: async () => (webhooks?.worker ? (await webhooks.worker.stats()).deadLetters : 0) },
   });
   const listeners = options.onEvent ?? [];
-  const slackPart = config.slack ? createSlackPart(config, config.slack, db, listeners, (client) => observed(observability, client)) : undefined;
+  const slackPart = config.slack ? createSlackPart(config, config.slack, data, listeners, (client) => observed(observability, client)) : undefined;
   const [startup, slackCheck] = await Promise.all([
     checkCredentials(config, {
-      github: () => observed(observability, createGitHub(config, db, listeners, postgres?.tokenStore(config.tokenEncryption))),
+      github: () => observed(observability, createGitHub(config, () => data.tokenStore(), listeners)),
       stripe: () => observed(observability, createStripe(config, listeners)),
     }),
     slackPart?.check(),
@@ -78,14 +80,12 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
   if (!startup.ok || !startup.connectors || slackCheck?.ok === false) {
     await slackPart?.client.http.close();
     observability.close();
-    db.close();
-    await postgres?.close();
+    await data.close();
     return { ok: false, checks: startup.checks };
   }
   const { github, stripe } = startup.connectors;
   const logger = options.logger;
-  webhooks = createWebhooks(config, db, {
-    ...(postgres ? { store: postgres.inboxStore() } : {}),
+  webhooks = createWebhooks(config, data, {
     onInboxEvent: (event) => {
       if (event.type === 'rejected') logger.warn({ event: 'webhook-rejected', source: event.source, status: event.status, reason: event.reason }, 'webhook rejected');
       options.onInboxEvent?.(event);
@@ -101,18 +101,18 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
 
   const app: App = {
     config,
-    db,
+    store,
+    data,
     github,
     stripe,
     webhooks,
     observability,
     registry,
-    postgres,
     identities: { github: identity('github'), stripe: identity('stripe'), ...(slackCheck ? { slack: slackCheck.identity } : {}) },
     slack: slackPart,
     async sync(syncOptions = {}) {
-      const issues = await syncGitHubIssues(github, db, config.github.repo, { ...syncOptions, ...(config.github.perPage ? { perPage: config.github.perPage } : {}) });
-      const stripeResults = await syncStripe(stripe, db, { ...syncOptions, ...(config.stripe.pageSize ? { pageSize: config.stripe.pageSize } : {}) });
+      const issues = await syncGitHubIssues(github, store, config.github.repo, { ...syncOptions, ...(config.github.perPage ? { perPage: config.github.perPage } : {}) });
+      const stripeResults = await syncStripe(stripe, store, { ...syncOptions, ...(config.stripe.pageSize ? { pageSize: config.stripe.pageSize } : {}) });
       const slackResults = slackPart ? await slackPart.sync(syncOptions) : [];
       return [issues, ...stripeResults, ...slackResults];
     },
@@ -129,8 +129,7 @@ export async function startApp(config: AppConfig, options: AppOptions): Promise<
       // A token refresh still in flight must store its rotated refresh token before the database closes.
       await Promise.all([github.http.close(), stripe.http.close(), slackPart?.client.http.close()]);
       observability.close();
-      db.close();
-      await postgres?.close();
+      await data.close();
     },
   };
   return { ok: true, app };

@@ -15,7 +15,7 @@ export type GitHubAuthConfig =
 
 /** Everything the app needs to run, whether it comes from the environment (`pnpm start`) or the demo. */
 export interface AppConfig {
-  /** The app's SQLite database. The webhook inbox lives next to it (`<name>.inbox.db`). */
+  /** The app's SQLite database (unless `databaseUrl` is set). The webhook inbox lives next to it (`<name>.inbox.db`). */
   databasePath: string;
   /** HTTP port for webhooks, /health and /metrics; 0 picks a free one. */
   port: number;
@@ -44,8 +44,9 @@ export interface AppConfig {
   /** Passed to both connectors (the demo shortens the backoff so it finishes quickly). */
   retry?: RetryOptions;
   /**
-   * A PostgreSQL database (postgres://...) for the connectors' state: the OAuth token store and the
-   * webhook inbox live there instead of in SQLite files. The synced rows stay in `databasePath`.
+   * A PostgreSQL database (postgres://...) for everything instead of SQLite files: the synced rows,
+   * the listings' checkpoints and the webhook effects (schema `app`), the OAuth tokens and the
+   * webhook inbox (schema `connectors`). `databasePath` is then not used.
    */
   databaseUrl?: string;
   /** Encrypts the OAuth tokens the app stores (AES-256-GCM, key from an environment variable). Required with a GitHub App user token. */
@@ -68,8 +69,8 @@ export const ENVIRONMENT_HELP = [
   'CONNECTORS_TOKEN_KEY_PREVIOUS   while rotating that key: the old one, still accepted for reading',
   'GITHUB_API_URL, STRIPE_API_URL   other API hosts (GitHub Enterprise Server, a proxy)',
   'DASHBOARD_TOKEN         lets /dashboard replay and discard dead letters (16+ characters); without it the page is read-only',
-  'DATABASE_URL            postgres://... : keep the OAuth tokens and the webhook inbox in PostgreSQL instead of SQLite files',
-  'DATABASE_PATH (default data/example.db), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
+  'DATABASE_URL            postgres://... : keep everything (synced rows, checkpoints, webhook inbox and effects, OAuth tokens) in PostgreSQL instead of SQLite files',
+  'DATABASE_PATH (default data/example.db; not used with DATABASE_URL), PORT (default 3000), HOST (default 127.0.0.1), SYNC_INTERVAL_MINUTES (default 15)',
   ...SLACK_ENVIRONMENT_HELP,
 ];
 

@@ -1,9 +1,7 @@
 import { type EventListener, oauth2Auth, type TokenStore } from '@connectors/core';
-import { sqliteTokenStore } from '@connectors/core/sqlite';
 import { type GitHub, github } from '@connectors/github';
 import { type Stripe, stripe } from '@connectors/stripe';
 import type { AppConfig } from './config.ts';
-import type { AppDatabase } from './db.ts';
 
 export interface Connectors {
   github: GitHub;
@@ -12,9 +10,10 @@ export interface Connectors {
 
 /**
  * The GitHub connector from the config. Creating it already checks what can be checked without a
- * call (a malformed setting throws an error that names it).
+ * call (a malformed setting throws an error that names it). `tokenStore` is asked for only with a
+ * GitHub App user token.
  */
-export function createGitHub(config: AppConfig, db: AppDatabase, onEvent: EventListener[], tokenStore?: TokenStore): GitHub {
+export function createGitHub(config: AppConfig, tokenStore: () => TokenStore, onEvent: EventListener[]): GitHub {
   const auth = config.github.auth;
   return github.create({
     onEvent,
@@ -24,15 +23,15 @@ export function createGitHub(config: AppConfig, db: AppDatabase, onEvent: EventL
       ? { token: auth.token }
       : {
           // A GitHub App user token lasts 8 hours and every refresh rotates the refresh token: the
-          // new one is written to the app's database before it is used, so a restart never loses it.
+          // new one is written to the app's token store before it is used, so a restart never loses it.
           auth: oauth2Auth({
             tokenUrl: auth.tokenUrl,
             clientId: auth.clientId,
             clientSecret: auth.clientSecret,
             grant: 'refresh_token',
             refreshToken: auth.refreshToken,
-            // Encrypted at rest: the database file never holds a usable token (config.tokenEncryption names the key's variable).
-            store: tokenStore ?? sqliteTokenStore({ database: db.sqlite, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) }),
+            // Encrypted at rest (the app opens its token store with config.tokenEncryption): the database never holds a usable token.
+            store: tokenStore(),
             credentialId: `github:${config.github.repo.owner}:${auth.clientId}`,
           }),
         }),

@@ -9,7 +9,7 @@ export function appCredentials(config: AppConfig): CredentialDeclaration[] {
   return [
     github.kind === 'token'
       ? { name: 'GITHUB_TOKEN', kind: 'bearer', source: { env: 'GITHUB_TOKEN' }, connectors: ['github'] }
-      : { name: `github:${config.github.repo.owner}:${github.clientId}`, kind: 'oauth2', source: { store: 'sqlite-token-store (app database)', key: `github:${config.github.repo.owner}:${github.clientId}` }, connectors: ['github'], notes: 'Refresh token rotates on every refresh; seeded from GITHUB_REFRESH_TOKEN.' },
+      : { name: `github:${config.github.repo.owner}:${github.clientId}`, kind: 'oauth2', source: { store: config.databaseUrl ? 'postgres-token-store (schema connectors)' : 'sqlite-token-store (app database)', key: `github:${config.github.repo.owner}:${github.clientId}` }, connectors: ['github'], notes: 'Refresh token rotates on every refresh; seeded from GITHUB_REFRESH_TOKEN.' },
     ...(github.kind === 'oauth' ? [{ name: 'GITHUB_CLIENT_SECRET', kind: 'oauth2-client-secret', source: { env: 'GITHUB_CLIENT_SECRET' }, connectors: ['github'] }] : []),
     { name: 'STRIPE_SECRET_KEY', kind: 'api-key', source: { env: 'STRIPE_SECRET_KEY' }, connectors: ['stripe'] },
     ...(config.github.webhookSecret ? [{ name: 'GITHUB_WEBHOOK_SECRET', kind: 'webhook-secret', source: { env: 'GITHUB_WEBHOOK_SECRET' }, connectors: ['webhooks/github'] }] : []),

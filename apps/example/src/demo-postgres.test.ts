@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SERVER = process.env.CONNECTORS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 describe('pnpm demo:postgres, end to end', () => {
-  it('keeps tokens and the webhook inbox in a throwaway PostgreSQL database, passes every check, finds no token in clear, drops the database', async () => {
+  it('runs the app on a throwaway PostgreSQL database (rows, checkpoints, effects, tokens, inboxes), creates no SQLite file, passes every check, finds no token in clear, drops the database', async () => {
     const reportPath = join(dir, 'report.json');
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, ['src/demo.ts', '--postgres-url', SERVER, '--db', join(dir, 'example.db'), '--report', reportPath], {
@@ -29,7 +29,17 @@ describe('pnpm demo:postgres, end to end', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as DemoReport;
     for (const check of report.checks) expect(check, check.label).toMatchObject({ ok: true });
-    expect(report.checks.map((c) => c.label)).toContainEqual(expect.stringMatching(/^tokens at rest \(PostgreSQL\): no access or refresh token in clear in [1-9]\d* row/));
+    const labels = report.checks.map((c) => c.label);
+    expect(labels).toContainEqual(expect.stringMatching(/^tokens at rest \(PostgreSQL\): no access or refresh token in clear in [1-9]\d* row/));
+    // The synced rows were counted in PostgreSQL, table by table (GitHub, Stripe, Slack, Shopify, HubSpot, checkpoints, effects).
+    const storage = labels.find((label) => label.startsWith('storage: '));
+    expect(storage).toMatch(/in PostgreSQL \((\d+) rows in 16 tables of schema app, each count as expected\); no SQLite file was created$/);
+    expect(Number(/\((\d+) rows/.exec(storage!)![1])).toBeGreaterThan(10_400); // HubSpot's contacts alone are 10,400
+    // The SQLite-only check is not run, and nothing in the data directory is a SQLite database.
+    expect(labels.filter((label) => label.startsWith('tokens at rest: '))).toEqual([]);
+    expect(readdirSync(dir).filter((name) => /\.db(-wal|-shm|-journal)?$/.test(name))).toEqual([]);
+    expect(result.stdout).toMatch(/-> PostgreSQL; webhooks through a durable inbox/);
+    expect(result.stdout).toMatch(/All \d+ checks passed\./);
     const name = /postgres\s+(connectors_demo_\w+)/.exec(result.stdout)?.[1];
     expect(name).toBeDefined();
     expect(result.stdout).toMatch(/encrypted at rest \(AES-256-GCM\) with a throwaway key/);

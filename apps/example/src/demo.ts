@@ -8,17 +8,19 @@ import type { WebhookDeliveryResult } from '@connectors/testing/sandbox';
 import { pino } from 'pino';
 import { type App, startApp } from './app.ts';
 import { formatStartupFailure } from './check-credentials.ts';
-import { faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
+import { acceptedEvents, faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
 import { DEMO_FAULTS, DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './demo/demo-sandbox.ts';
 import { tokensAtRestCheck } from './demo/tokens-at-rest-check.ts';
 import { createDemoDatabase, type DemoDatabase, postgresTokensAtRestCheck } from './demo/demo-postgres.ts';
+import { postgresStorageCheck } from './demo/postgres-storage-check.ts';
 import { generateTokenKey } from '@connectors/core';
-import { syncedRows } from './demo/expected-state.ts';
+import { rowsAfterWebhooks, syncedRows } from './demo/expected-state.ts';
 import { dashboardCheck, dashboardLines, demoOperatorToken } from './demo/demo-dashboard.ts';
 import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
-import { runHubSpotDemo } from './hubspot/hubspot-demo.ts';
+import { HUBSPOT_DEMO_CONTACTS, HUBSPOT_DEMO_DEALS, runHubSpotDemo } from './hubspot/hubspot-demo.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
-import { runShopifyDemo } from './shopify/shopify-demo.ts';
+import { runShopifyDemo, SHOPIFY_DEMO_ORDERS, SHOPIFY_DEMO_PRODUCTS } from './shopify/shopify-demo.ts';
+import { DEFAULT_APP_SCHEMA, openBackend } from './store/backend.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
 import { runSlackDemo } from './slack/slack-demo.ts';
 
@@ -35,7 +37,7 @@ export interface DemoOptions {
   print?: (line: string) => void;
   /** Keep the app's server (and its /dashboard) running after the report until this resolves (`--serve`: until Ctrl-C). */
   serveUntil?: Promise<unknown>;
-  /** Keep the tokens and the webhook inbox in a throwaway PostgreSQL database on this server (true: the default server). */
+  /** Run the app on a throwaway PostgreSQL database on this server (true: the default server) instead of SQLite files. */
   postgres?: boolean | string;
 }
 
@@ -64,6 +66,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const { sandbox, slack: slackProvider, configFor } = await startDemoSandbox(seed);
   const postgres: DemoDatabase | undefined = options.postgres ? await createDemoDatabase(typeof options.postgres === 'string' ? options.postgres : undefined) : undefined;
   const config = { ...configFor(databasePath), ...(postgres ? { databaseUrl: postgres.url } : {}) };
+  const storage = postgres ? 'PostgreSQL' : 'SQLite';
   const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
   const operatorToken = options.serveUntil ? demoOperatorToken() : undefined;
   const retryAfter = typeof DEMO_FAULTS.rateLimit === 'object' ? (DEMO_FAULTS.rateLimit.retryAfterSeconds ?? 1) : 1;
@@ -94,14 +97,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     return report;
   };
 
-  print('connectors example: GitHub issues, Stripe customers and payment intents, Slack channels and history -> SQLite; webhooks through a durable inbox.');
+  print(`connectors example: GitHub issues, Stripe customers and payment intents, Slack channels and history -> ${storage}; webhooks through a durable inbox.`);
   print('No accounts, no network: a local sandbox plays GitHub, Stripe and Slack, with faults switched on:');
   print(`429s with Retry-After ${retryAfter} s, 503 bursts, OAuth access tokens revoked mid-run, duplicate and badly signed webhooks.`);
   print('');
   print(`  sandbox   ${sandbox.url} (seed ${seed})`);
-  print(`  database  ${databasePath}`);
+  if (!postgres) print(`  database  ${databasePath}`);
   print(`  log       ${logPath} (pino: one line per HTTP attempt)`);
-  if (postgres) print(`  postgres  ${postgres.name} (throwaway database: OAuth tokens and the webhook inbox; dropped at the end)`);
+  if (postgres) print(`  postgres  ${postgres.name} (throwaway database: synced rows, checkpoints, webhook inbox and effects, OAuth tokens; dropped at the end)`);
   print(`  tokens    encrypted at rest (AES-256-GCM) with ${generatedKey ? 'a throwaway key generated for this run' : 'the key'} in ${DEMO_TOKEN_KEY_ENV}`);
 
   // Progress: one line per committed page, with what its calls went through since the line before.
@@ -125,9 +128,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       print(formatStartupFailure(result.checks));
       return undefined;
     }
-    print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in ${postgres ? 'PostgreSQL' : 'SQLite'})`);
+    print(`   ✓ github  ${result.app.identities.github ?? ''} (GitHub App user token: expires, refresh token rotates, kept in ${storage})`);
     print(`   ✓ stripe  ${result.app.identities.stripe ?? ''}`);
-    if (result.app.slack) print(`   ✓ slack   ${result.app.identities.slack ?? ''} (OAuth with token rotation: xoxe tokens expire, refresh token rotates, kept in SQLite)`);
+    if (result.app.slack) print(`   ✓ slack   ${result.app.identities.slack ?? ''} (OAuth with token rotation: xoxe tokens expire, refresh token rotates, kept in ${storage})`);
     const note = notes();
     if (note) print(`     (on the way: ${note})`);
     return result.app;
@@ -173,7 +176,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   if (!app) return finish([{ ok: false, label: 'startup (after the restart): the credentials were refused' }]);
   const second = await sync(app, 2);
   if (!Array.isArray(second)) return finish([second]);
-  const syncChecks = rowChecks(app.db, syncedRows());
+  const syncChecks = await rowChecks(app.store, syncedRows());
 
   print('');
   const url = await app.listen(0);
@@ -212,8 +215,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const dashboard = await dashboardCheck(url, metrics);
   print(dashboard.line);
   print('');
-  print('6. Shopify: a bulk export and a cost-paced listing into SQLite, order webhooks through the inbox');
-  const shopifyChecks = await runShopifyDemo({ databasePath, print });
+  print(`6. Shopify: a bulk export and a cost-paced listing into ${storage}, order webhooks through the inbox`);
+  // Shopify's and HubSpot's parts keep their tables, inboxes and tokens where the app keeps its own.
+  const partsBackend = openBackend({ databasePath, ...(postgres ? { databaseUrl: postgres.url } : {}) });
+  const shopify = await runShopifyDemo({ backend: partsBackend, print });
 
   const stats = sandbox.stats();
   const checks = [
@@ -221,13 +226,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     resumeCheck(pages, resume.listing, resume.interruptedAfterPage, resume.resumedAtPage),
     faultsCheck(counts, stats),
     refreshCheck(counts, stats, { refreshes: slackProvider.counts().refreshes, reused: slackProvider.counts().refreshReuse }),
-    ...(await webhookChecks(app.db, app.webhooks.store!, events, deliveries, counts)),
+    ...(await webhookChecks(app.store, app.webhooks.store!, events, deliveries, counts)),
     healthCheck(healthResponse.status, health.status, counts.worker.deadLettered),
     metricsCheck(metricsResponse.status, metrics),
     { ok: dashboard.ok, label: dashboard.label },
-    ...shopifyChecks,
+    ...shopify.checks,
   ];
   let slackSummary: DemoReport['slack'];
+  let slackExpected: { channels: number; messages: number } | undefined;
   if (app.slack) {
     // After the checks above, so Slack's deliveries do not count in the GitHub/Stripe webhook checks.
     print('');
@@ -236,7 +242,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       slack: app.slack,
       provider: slackProvider,
       sandbox,
-      db: app.db,
       url,
       counts: tally.counts,
       print,
@@ -245,15 +250,42 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       badSignatureRate: SLACK_BAD_SIGNATURE_RATE,
     });
     checks.push(...slackResult.checks);
+    slackExpected = { channels: slackResult.expected.channels.size, messages: slackResult.expected.messages.size };
     const slackCounts = slackProvider.counts();
     slackSummary = { events: slackResult.events, deliveries: slackResult.deliveries, posted: slackCounts.posted, tokenExpired: slackCounts.tokenExpired, refreshes: slackCounts.refreshes, tierLimited: slackCounts.tierLimited };
   }
   print('');
   print('8. HubSpot: 30-minute OAuth tokens, 10,400 contacts past the search cap, a partly failing batch, batched webhooks');
-  checks.push(...(await runHubSpotDemo({ dir: dirname(databasePath), databasePath, print, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) })).checks);
+  const hubspot = await runHubSpotDemo({ backend: partsBackend, print, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) });
+  checks.push(...hubspot.checks);
+  await partsBackend.close();
   if (!options.serveUntil) await app.close();
-  checks.push(tokensAtRestCheck(dirname(databasePath)));
-  if (postgres) checks.push(await postgresTokensAtRestCheck(postgres.url));
+  if (postgres) {
+    // Every table the demo filled, with what it must hold: the sandboxes' data and the accepted events.
+    const rows = rowsAfterWebhooks(acceptedEvents(events, deliveries));
+    checks.push(await postgresStorageCheck(postgres.url, DEFAULT_APP_SCHEMA, {
+      github_issues: rows.issues.size,
+      stripe_customers: rows.customers.size,
+      stripe_payment_intents: rows.paymentIntents.size,
+      ...(slackExpected ? { slack_channels: slackExpected.channels, slack_messages: slackExpected.messages } : {}),
+      // One row per listing the restarted sync ran (it runs every one, resumed or new).
+      sync_state: new Set(second.map((result) => result.listing)).size,
+      webhook_effects: counts.worker.processed,
+      shopify_products: SHOPIFY_DEMO_PRODUCTS,
+      shopify_variants: SHOPIFY_DEMO_PRODUCTS * 3,
+      // orders/create may add an order to the listed ones.
+      shopify_orders: { atLeast: SHOPIFY_DEMO_ORDERS },
+      shopify_sync_state: 2,
+      shopify_webhooks_applied: shopify.genuineWebhooks,
+      hubspot_contacts: HUBSPOT_DEMO_CONTACTS,
+      hubspot_deals: HUBSPOT_DEMO_DEALS,
+      hubspot_sync_state: 2,
+      hubspot_applied_events: hubspot.webhooks.stored,
+    }, dirname(databasePath)));
+    checks.push(await postgresTokensAtRestCheck(postgres.url));
+  } else {
+    checks.push(tokensAtRestCheck(dirname(databasePath)));
+  }
   const report = await finish(checks, {
     ...(slackSummary ? { slack: slackSummary } : {}),
     webhooks: {

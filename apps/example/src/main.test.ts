@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { githubSandboxProvider, GITHUB_SANDBOX_REPO, GITHUB_SANDBOX_TOKEN } from '@connectors/github/sandbox';
 import { STRIPE_SANDBOX_SECRET_KEY, stripeSandboxProvider } from '@connectors/stripe/sandbox';
 import { type Sandbox, startSandbox } from '@connectors/testing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoDatabase } from './demo/demo-postgres.ts';
 
 let sandbox: Sandbox;
 const dir = mkdtempSync(join(tmpdir(), 'connectors-start-test-'));
@@ -127,5 +129,32 @@ describe('pnpm start', () => {
     expect(served.metrics).toMatch(/connector_requests_total\{[^}]*connector="github"[^}]*operation="issues\.list"/);
     // No webhook secrets were given: the app says which endpoints it did not mount.
     expect(logs.filter((l) => String(l['msg']).includes('WEBHOOK_SECRET is not set')).length).toBe(2);
+  });
+
+  it('with DATABASE_URL, keeps the synced rows and checkpoints in PostgreSQL and creates no SQLite file', async () => {
+    const database = await createDemoDatabase(process.env.CONNECTORS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    try {
+      const env = sandboxEnv({ DATABASE_URL: database.url, GITHUB_WEBHOOK_SECRET: 'whsec-test' }, 'postgres');
+      const run = await start(env, /"msg":"sync finished"/);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(existsSync(env.DATABASE_PATH)).toBe(false);
+      expect(readdirSync(dir).filter((name) => name.startsWith('postgres.'))).toEqual([]); // no inbox file either
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const count = async (table: string) => (await client.query<{ n: number }>(`SELECT count(*)::integer AS n FROM ${table}`)).rows[0]!.n;
+        expect([await count('app.github_issues'), await count('app.stripe_customers'), await count('app.stripe_payment_intents')]).toEqual([120, 60, 40]);
+        // Each listing's run closed, with the high-water mark the next run reads changes from.
+        const states = await client.query<{ listing: string; high_water: string | null }>('SELECT listing, high_water FROM app.sync_state ORDER BY listing');
+        expect(states.rows.map((row) => row.listing)).toEqual(['github:issues:octocat/Hello-World', 'stripe:customers', 'stripe:payment_intents']);
+        expect(states.rows.every((row) => row.high_water !== null)).toBe(true);
+        expect(await count('connectors.webhook_inbox')).toBe(0); // the inbox table is there, beside the app's
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await database.drop();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { InboxStore } from '@connectors/webhooks';
 import type { SandboxStats, WebhookDeliveryResult } from '@connectors/testing/sandbox';
-import type { AppDatabase } from '../db.ts';
+import type { AppStore } from '../store/app-store.ts';
 import { type Check, compareRows, type Counts, plural, sum } from '../report.ts';
 import type { PageProgress } from '../sync/run-listing.ts';
 import { type ExpectedRows, rowsAfterWebhooks } from './expected-state.ts';
@@ -10,11 +10,11 @@ import type { BurstEvent } from './webhook-burst.ts';
 export type PageRecord = PageProgress & { run: number };
 
 /** Every table equal to what the sandbox serves: nothing missing, nothing extra, every column the same. */
-export function rowChecks(db: AppDatabase, expected: ExpectedRows, prefix = ''): Check[] {
+export async function rowChecks(store: AppStore, expected: ExpectedRows, prefix = ''): Promise<Check[]> {
   return [
-    compareRows(`${prefix}github issues`, expected.issues, db.issues(), (row) => row.id),
-    compareRows(`${prefix}stripe customers`, expected.customers, db.customers(), (row) => row.id),
-    compareRows(`${prefix}stripe payment intents`, expected.paymentIntents, db.paymentIntents(), (row) => row.id),
+    compareRows(`${prefix}github issues`, expected.issues, await store.issues(), (row) => row.id),
+    compareRows(`${prefix}stripe customers`, expected.customers, await store.customers(), (row) => row.id),
+    compareRows(`${prefix}stripe payment intents`, expected.paymentIntents, await store.paymentIntents(), (row) => row.id),
   ];
 }
 
@@ -73,14 +73,14 @@ export function acceptedEvents(events: readonly BurstEvent[], deliveries: readon
  * deliveries left no trace at all; the dead-letter queue holds the malformed payload and nothing else.
  */
 export async function webhookChecks(
-  db: AppDatabase,
-  store: InboxStore,
+  appStore: AppStore,
+  inboxStore: InboxStore,
   events: readonly BurstEvent[],
   deliveries: readonly WebhookDeliveryResult[],
   c: Counts,
 ): Promise<Check[]> {
   const accepted = acceptedEvents(events, deliveries);
-  const effects = db.webhookEffects();
+  const effects = await appStore.webhookEffects();
   const applied = accepted.filter((e) => e.effect.kind !== 'dead-letter');
   const poison = accepted.filter((e) => e.effect.kind === 'dead-letter').map((e) => e.key);
   const effectKeys = effects.map((e) => e.key).sort();
@@ -90,12 +90,12 @@ export async function webhookChecks(
   const traces: string[] = [];
   for (const event of events.filter((e) => !accepted.includes(e))) {
     if (effects.some((e) => e.key === event.key)) traces.push(`${event.key} applied`);
-    if (await store.get(event.key)) traces.push(`${event.key} stored`);
+    if (await inboxStore.get(event.key)) traces.push(`${event.key} stored`);
   }
   const onceOk = JSON.stringify(effectKeys) === JSON.stringify(appliedKeys) && c.worker.processed === applied.length && c.inbox.duplicate === goodDuplicates;
   const rejectedOk = c.inbox.rejected === bad.length && bad.every((d) => d.status === 401) && traces.length === 0;
   const deadOk = JSON.stringify([...c.deadLetteredKeys].sort()) === JSON.stringify([...poison].sort());
-  const rows = rowChecks(db, rowsAfterWebhooks(accepted), 'after the webhooks, ').map((check) =>
+  const rows = (await rowChecks(appStore, rowsAfterWebhooks(accepted), 'after the webhooks, ')).map((check) =>
     check.ok ? { ...check, label: check.label.replace("each equal to the sandbox's", "each equal to the sandbox's data plus the effect of every accepted event") } : check,
   );
   return [

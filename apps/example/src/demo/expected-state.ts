@@ -1,5 +1,5 @@
 import { GITHUB_SANDBOX_REPO } from '@connectors/github/sandbox';
-import { type CustomerLike, type CustomerRow, customerRow, type IssueLike, type IssueRow, issueRow, type PaymentIntentLike, type PaymentIntentRow, paymentIntentRow } from '../db.ts';
+import { type CustomerLike, type CustomerRow, customerRow, type IssueLike, type IssueRow, issueRow, type PaymentIntentLike, type PaymentIntentRow, paymentIntentRow } from '../store/app-rows.ts';
 import { seeded } from './demo-sandbox.ts';
 import type { BurstEvent } from './webhook-burst.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { githubSandboxWebhookEvents, GITHUB_SANDBOX_REPO } from '@connectors/github/sandbox';
 import { stripeSandboxWebhookEvents } from '@connectors/stripe/sandbox';
 import type { SandboxWebhookEvent } from '@connectors/testing/sandbox';
-import type { CustomerLike, IssueLike, PaymentIntentLike } from '../db.ts';
+import type { CustomerLike, IssueLike, PaymentIntentLike } from '../store/app-rows.ts';
 import { seeded } from './demo-sandbox.ts';
 
 /** What an event should do to the database once accepted. */

@@ -1,8 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { ConnectorEvent, TokenEncryptionOptions } from '@connectors/core';
-import { sqliteTokenStore } from '@connectors/core/sqlite';
 import { hubspot } from '@connectors/hubspot';
 import {
   HUBSPOT_SANDBOX_CLIENT_ID,
@@ -12,9 +10,9 @@ import {
   hubspotSandboxWebhookEvents,
 } from '@connectors/hubspot/sandbox';
 import { startSandbox } from '@connectors/testing/sandbox';
-import Database from 'better-sqlite3';
 import type { Check } from '../report.ts';
-import { openHubSpotStore } from './hubspot-store.ts';
+import type { Backend } from '../store/backend.ts';
+import { openHubSpotData } from './open-hubspot-data.ts';
 import { syncHubSpot } from './hubspot-sync.ts';
 import { createHubSpotWebhooks } from './hubspot-webhooks.ts';
 
@@ -36,22 +34,22 @@ export interface HubSpotDemoResult {
 /**
  * The HubSpot part of `pnpm demo`: a HubSpot sandbox with real limits (100 calls per rolling 10 s,
  * 5 searches per second) and 30-minute OAuth tokens; the app syncs 10,400 contacts and 300 deals into
- * SQLite, HubSpot's clock jumps 31 minutes mid-sync so the token expires under it, a second run
+ * its database (SQLite or PostgreSQL), HubSpot's clock jumps 31 minutes mid-sync so the token expires under it, a second run
  * picks up only what changed, a batch upsert reports its failed items one by one, and a burst of
  * batched, duplicated and forged webhooks goes through the inbox.
  */
-export async function runHubSpotDemo(options: { dir: string; databasePath: string; print: (line: string) => void; encryption?: TokenEncryptionOptions }): Promise<HubSpotDemoResult> {
+export async function runHubSpotDemo(options: { backend: Backend; print: (line: string) => void; encryption?: TokenEncryptionOptions }): Promise<HubSpotDemoResult> {
   const { print } = options;
   let offset = 0;
   const sandbox = await startSandbox({
     now: () => Date.now() + offset,
     providers: [hubspotSandboxProvider({ seed: { contacts: HUBSPOT_DEMO_CONTACTS, deals: HUBSPOT_DEMO_DEALS, contactsPerTimestamp: 5 } })],
   });
-  const sqlite = new Database(options.databasePath);
-  sqlite.pragma('journal_mode = WAL');
-  const store = openHubSpotStore(sqlite);
-  // Encrypted at rest like the app's other token stores: the file never holds a usable token.
-  const tokens = sqliteTokenStore({ path: join(options.dir, 'hubspot-tokens.db'), ...(options.encryption ? { encryption: options.encryption } : {}) });
+  const { backend } = options;
+  const data = openHubSpotData(backend);
+  const store = data.store;
+  // Encrypted at rest like the app's other token stores: the database never holds a usable token.
+  const tokens = backend.kind === 'sqlite' ? backend.tokenStore(options.encryption, { file: 'hubspot-tokens.db' }) : backend.tokenStore(options.encryption);
   const events: ConnectorEvent[] = [];
   const client = hubspot.create({
     baseUrl: sandbox.urlFor('hubspot'),
@@ -59,7 +57,7 @@ export async function runHubSpotDemo(options: { dir: string; databasePath: strin
     onEvent: (event) => void events.push(event),
   });
   let server: Server | undefined;
-  const webhooks = createHubSpotWebhooks({ store, clientSecret: HUBSPOT_SANDBOX_CLIENT_SECRET, inboxPath: join(options.dir, 'hubspot-inbox.db'), now: () => Date.now() + offset });
+  const webhooks = createHubSpotWebhooks({ data, clientSecret: HUBSPOT_SANDBOX_CLIENT_SECRET, now: () => Date.now() + offset });
   try {
     const verified = await client.verifyCredentials(); // names the hub and the OAuth token's scopes
     print(`   ✓ hubspot ${verified.identity ?? ''}`);
@@ -104,18 +102,21 @@ export async function runHubSpotDemo(options: { dir: string; databasePath: strin
     const stats = sandbox.stats();
     const refreshes = stats.oauth.refreshes;
     const rateLimited = stats.statuses[429] ?? 0;
-    const contactRows = store.count('hubspot_contacts');
+    const counts = await store.counts();
+    const contactRows = counts.contacts;
+    const renamed = await Promise.all(changed.map((id) => store.contact(id)));
+    const [deleted, emailChanged] = [await store.contact('100010'), await store.contact('100002')];
     const checks: Check[] = [
       { ok: first.contacts.records === HUBSPOT_DEMO_CONTACTS && contactRows === HUBSPOT_DEMO_CONTACTS && first.contacts.slices >= 2,
         label: `hubspot contacts: all ${HUBSPOT_DEMO_CONTACTS} synced past the 10,000 search cap (${first.contacts.slices} slices), none missing`,
         detail: `synced ${first.contacts.records}, rows ${contactRows}` },
-      { ok: store.count('hubspot_deals') === HUBSPOT_DEMO_DEALS, label: `hubspot deals: ${HUBSPOT_DEMO_DEALS} rows`, detail: `rows ${store.count('hubspot_deals')}` },
-      { ok: second.contacts.records === changed.length && changed.every((id) => store.contact(id)?.firstname === 'Renamed'), label: `hubspot incremental: the second run read exactly the ${changed.length} contacts changed since the checkpoint`, detail: `read ${second.contacts.records}` },
+      { ok: counts.deals === HUBSPOT_DEMO_DEALS, label: `hubspot deals: ${HUBSPOT_DEMO_DEALS} rows`, detail: `rows ${counts.deals}` },
+      { ok: second.contacts.records === changed.length && renamed.every((contact) => contact?.firstname === 'Renamed'), label: `hubspot incremental: the second run read exactly the ${changed.length} contacts changed since the checkpoint`, detail: `read ${second.contacts.records}` },
       { ok: batch.results.length === 247 && batch.failures.map((f) => f.index).join(',') === '17,118,219' && batch.failures.every((f) => f.category === 'VALIDATION_ERROR'),
         label: 'hubspot batch upsert: a 207 answer reported per item (3 invalid inputs named by position, 247 written)', detail: JSON.stringify(batch.failures.map((f) => f.index)) },
       { ok: refreshes === 2, label: 'hubspot OAuth: one refresh for the first token and one when it expired mid-sync', detail: `refreshes ${refreshes}` },
       { ok: rateLimited === 0, label: 'hubspot limits: paced under 100 per 10 s and 5 searches per second, zero 429s', detail: `${rateLimited} × 429` },
-      { ok: drained.processed === eventIds.size && store.count('hubspot_applied_events') === eventIds.size && forged.every((r) => r.status === 401) && store.contact('100010')?.deleted === 1 && store.contact('100002')?.email === 'renamed@example.com',
+      { ok: drained.processed === eventIds.size && counts.appliedEvents === eventIds.size && forged.every((r) => r.status === 401) && deleted?.deleted === 1 && emailChanged?.email === 'renamed@example.com',
         label: `hubspot webhooks: ${eventIds.size} events applied once each through the inbox (batched, duplicated, retried); the forged delivery refused`, detail: `applied ${drained.processed}, forged ${forged.map((r) => r.status).join(',')}` },
     ];
     return {
@@ -126,9 +127,9 @@ export async function runHubSpotDemo(options: { dir: string; databasePath: strin
   } finally {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await webhooks.close();
+    // The token store and the inbox are the backend's: they close with it, after this.
     await client.http.close();
-    tokens.close();
-    sqlite.close();
+    await store.close();
     await sandbox.stop();
   }
 }

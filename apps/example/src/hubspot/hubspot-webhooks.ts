@@ -1,7 +1,8 @@
 import { hubspotEventInbox, hubspotV3Scheme, parseHubSpotEvent } from '@connectors/hubspot';
-import { createWebhookInbox, createWebhookWorker, UnprocessableEventError, type WebhookInbox, type WebhookInboxEvent, type WebhookWorker, type WebhookWorkerEvent } from '@connectors/webhooks';
-import { sqliteInboxStore } from '@connectors/webhooks/sqlite';
-import type { HubSpotStore } from './hubspot-store.ts';
+import { createWebhookInbox, type InboxStore, UnprocessableEventError, type WebhookEvent, type WebhookInbox, type WebhookInboxEvent, type WebhookWorker, type WebhookWorkerEvent } from '@connectors/webhooks';
+import { createEffectWorker, type EffectTarget } from '../store/effect-worker.ts';
+import { CONTACT_PROPERTIES, type ContactProperty, type HubSpotEffect } from './hubspot-store.ts';
+import type { HubSpotData } from './open-hubspot-data.ts';
 
 export interface HubSpotWebhooks {
   inbox: WebhookInbox;
@@ -11,20 +12,36 @@ export interface HubSpotWebhooks {
 
 /**
  * `/webhooks/hubspot`: HubSpot's v3 signature checked against the public URL, each event of a batch
- * stored once by its `eventId`, then applied to the contacts table by a worker, once per event.
+ * stored once by its `eventId`, then applied to the contacts table by a worker, once per event. The
+ * inbox is where the app keeps the rest: a SQLite file next to its database, or a table in PostgreSQL
+ * (then each effect commits with the event's processed mark).
  */
 export function createHubSpotWebhooks(options: {
-  store: HubSpotStore;
+  /** The store and the backend its inbox goes on. */
+  data: HubSpotData;
   /** The app's client secret (HubSpot signs v3 webhooks with it). */
   clientSecret: string;
-  inboxPath: string;
   /** The origin HubSpot calls (the signature covers the full URL). */
   publicBaseUrl?: string;
   now?: () => number;
   onInboxEvent?: (event: WebhookInboxEvent) => void;
   onWorkerEvent?: (event: WebhookWorkerEvent) => void;
 }): HubSpotWebhooks {
-  const inboxStore = hubspotEventInbox(sqliteInboxStore({ path: options.inboxPath }));
+  const { data } = options;
+  let inboxStore: InboxStore;
+  let target: EffectTarget<HubSpotEffect>;
+  if (data.kind === 'sqlite') {
+    inboxStore = hubspotEventInbox(data.backend.inboxStore('hubspot-inbox.db'));
+    target = { kind: 'sqlite', effects: data.store };
+  } else {
+    const postgres = data.backend.inboxStore('hubspot_webhook_inbox');
+    // hubspotEventInbox wraps `put` (one stored event per HubSpot event) and hands back the plain
+    // store surface: the transactional worker needs the PostgreSQL store's transaction and its
+    // LISTEN wake-ups, so they are passed through from the store it wraps.
+    const transactional = { ...hubspotEventInbox(postgres), transaction: postgres.transaction.bind(postgres), ...(postgres.watch ? { watch: postgres.watch.bind(postgres) } : {}) };
+    inboxStore = transactional;
+    target = { kind: 'postgres', effects: data.store, inbox: transactional };
+  }
   const inbox = createWebhookInbox({
     store: inboxStore,
     sources: { hubspot: { scheme: hubspotV3Scheme, secret: options.clientSecret } },
@@ -32,35 +49,37 @@ export function createHubSpotWebhooks(options: {
     ...(options.now ? { now: options.now } : {}),
     ...(options.onInboxEvent ? { onEvent: options.onInboxEvent } : {}),
   });
-  const worker = createWebhookWorker({
+  const worker = createEffectWorker<HubSpotEffect>({
     inbox,
+    target,
+    decoders: { hubspot: contactEffect },
     maxAttempts: 5,
     ...(options.now ? { now: options.now } : {}),
     ...(options.onWorkerEvent ? { onEvent: options.onWorkerEvent } : {}),
-    handlers: {
-      hubspot: async (event, context) => {
-        let payload: unknown;
-        try {
-          payload = event.json();
-        } catch (cause) {
-          throw new UnprocessableEventError(`${event.key}: the body is not JSON`, { cause });
-        }
-        const hubspotEvent = await parseHubSpotEvent(payload);
-        options.store.applyEvent(context.idempotencyKey, () => {
-          const id = String(hubspotEvent.objectId);
-          if (hubspotEvent.subscriptionType === 'contact.propertyChange' && ['email', 'firstname', 'lastname'].includes(hubspotEvent.propertyName ?? '')) {
-            options.store.sqlite.prepare(`UPDATE hubspot_contacts SET ${hubspotEvent.propertyName} = ? WHERE id = ?`).run(hubspotEvent.propertyValue ?? null, id);
-          }
-          if (hubspotEvent.subscriptionType === 'contact.deletion') options.store.sqlite.prepare('UPDATE hubspot_contacts SET deleted = 1 WHERE id = ?').run(id);
-        });
-      },
-    },
   });
   return {
     inbox,
     worker,
     async close() {
-      await inboxStore.close();
+      await worker.stop({ timeoutMs: 5000 });
     },
   };
+}
+
+/** A contact's property change or deletion; other subscriptions are recorded as seen. */
+async function contactEffect(event: WebhookEvent): Promise<HubSpotEffect> {
+  let payload: unknown;
+  try {
+    payload = event.json();
+  } catch (cause) {
+    throw new UnprocessableEventError(`${event.key}: the body is not JSON`, { cause });
+  }
+  const hubspotEvent = await parseHubSpotEvent(payload);
+  const effect: HubSpotEffect = { contactId: String(hubspotEvent.objectId) };
+  const property = hubspotEvent.propertyName as ContactProperty | undefined;
+  if (hubspotEvent.subscriptionType === 'contact.propertyChange' && property !== undefined && CONTACT_PROPERTIES.includes(property)) {
+    effect.set = { property, value: hubspotEvent.propertyValue ?? null };
+  }
+  if (hubspotEvent.subscriptionType === 'contact.deletion') effect.deleted = true;
+  return effect;
 }

@@ -1,20 +1,38 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, dirname } from 'node:path';
 import type { ConnectorEvent } from '@connectors/core';
-import { parseShopifyWebhook, shopify, shopifyScheme, type Shopify } from '@connectors/shopify';
+import { type OrderWebhook, parseShopifyWebhook, shopify, shopifyScheme, type Shopify } from '@connectors/shopify';
 import { createShopifySandboxProvider, SHOPIFY_SANDBOX_ACCESS_TOKEN, SHOPIFY_SANDBOX_CLIENT_SECRET, SHOPIFY_SANDBOX_SHOP, shopifySandboxUrl, shopifySandboxWebhookEvents } from '@connectors/shopify/sandbox';
 import { startSandbox } from '@connectors/testing/sandbox';
-import { createWebhookInbox, createWebhookWorker, UnprocessableEventError } from '@connectors/webhooks';
-import { sqliteInboxStore } from '@connectors/webhooks/sqlite';
+import { createWebhookInbox, type InboxStore, UnprocessableEventError, type WebhookEvent } from '@connectors/webhooks';
 import type { Check } from '../report.ts';
-import { ShopifyTables } from './shopify-db.ts';
+import type { Backend } from '../store/backend.ts';
+import { createEffectWorker, type EffectTarget } from '../store/effect-worker.ts';
+import { postgresShopifyStore } from './postgres-shopify-store.ts';
+import { sqliteShopifyStore } from './sqlite-shopify-store.ts';
+import { orderWebhookRow, type ShopifyEffect, type ShopifyStore } from './shopify-store.ts';
 import { syncOrders, syncProductsByBulk } from './shopify-sync.ts';
 
 export interface ShopifyDemoOptions {
-  databasePath: string;
+  /** Where the app keeps its data: the Shopify tables go into the app's database (or schema), its inbox next to the app's. */
+  backend: Backend;
   print: (line: string) => void;
 }
+
+/** The Shopify store, its inbox and where the worker applies effects, on the app's backend. */
+function openShopifyData(backend: Backend): { tables: ShopifyStore; inboxStore: InboxStore; target: EffectTarget<ShopifyEffect> } {
+  if (backend.kind === 'sqlite') {
+    const tables = sqliteShopifyStore(backend.databasePath);
+    return { tables, inboxStore: backend.inboxStore('shopify.inbox.db'), target: { kind: 'sqlite', effects: tables } };
+  }
+  const tables = postgresShopifyStore({ pool: backend.pool, schema: backend.appSchema });
+  const inboxStore = backend.inboxStore('shopify_webhook_inbox');
+  return { tables, inboxStore, target: { kind: 'postgres', effects: tables, inbox: inboxStore } };
+}
+
+/** What the sandbox's shop is seeded with. */
+export const SHOPIFY_DEMO_PRODUCTS = 60;
+export const SHOPIFY_DEMO_ORDERS = 80;
 
 /**
  * The Shopify part of `pnpm demo`: a shop in the local sandbox with Shopify's cost accounting (a
@@ -23,17 +41,22 @@ export interface ShopifyDemoOptions {
  * by page under cost pacing, then `orders/*` webhooks (some forged, some duplicated) through the
  * durable inbox into the same tables. Returns its checks.
  */
-export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<Check[]> {
+export interface ShopifyDemoResult {
+  checks: Check[];
+  /** Genuine webhook events sent (each must be applied once). */
+  genuineWebhooks: number;
+}
+
+export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<ShopifyDemoResult> {
   const { print } = options;
   const provider = createShopifySandboxProvider({ bucket: { maximum: 1000, restoreRate: 100 }, bulkDurationMs: 400 });
   const sandbox = await startSandbox({ providers: [provider], seed: 15 });
-  const tables = new ShopifyTables(options.databasePath);
+  const { tables, inboxStore, target } = openShopifyData(options.backend);
   const events: ConnectorEvent[] = [];
   const create = (): Shopify =>
     shopify.create({ shop: SHOPIFY_SANDBOX_SHOP, accessToken: SHOPIFY_SANDBOX_ACCESS_TOKEN, baseUrl: shopifySandboxUrl(sandbox), onEvent: (e) => void events.push(e) });
   const checks: Check[] = [];
-  const inboxPath = join(dirname(options.databasePath), 'shopify.inbox.db');
-  const inboxStore = sqliteInboxStore({ path: inboxPath });
+  let genuineWebhooks = 0;
   try {
     const store = create();
     const { identity } = await store.verifyCredentials();
@@ -50,38 +73,22 @@ export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<Check
     const paced = events.filter((e) => e.type === 'throttled').length;
     print(`     ${orders.rows} orders in ${orders.pages} pages; ${stats.points[SHOPIFY_SANDBOX_SHOP] ?? 0} points spent, ${stats.throttled} THROTTLED, ${paced} calls paced by the cost reader`);
 
-    const seededProducts = 60;
+    const synced = await tables.counts();
     checks.push(
-      { ok: tables.count('shopify_products') === seededProducts, label: `shopify: ${seededProducts} products from the bulk export`, detail: `${tables.count('shopify_products')} rows` },
-      { ok: tables.count('shopify_variants') === seededProducts * 3, label: `shopify: ${seededProducts * 3} variants linked by __parentId`, detail: `${tables.count('shopify_variants')} rows` },
-      { ok: first.lines === 100 && second.resumed && first.lines + second.lines === seededProducts * 4, label: 'shopify: the bulk read resumed after the last saved line, no line twice', detail: `${first.lines} + ${second.lines}` },
-      { ok: tables.count('shopify_orders') === 80, label: 'shopify: 80 orders from the paged listing', detail: `${tables.count('shopify_orders')} rows` },
+      { ok: synced.products === SHOPIFY_DEMO_PRODUCTS, label: `shopify: ${SHOPIFY_DEMO_PRODUCTS} products from the bulk export`, detail: `${synced.products} rows` },
+      { ok: synced.variants === SHOPIFY_DEMO_PRODUCTS * 3, label: `shopify: ${SHOPIFY_DEMO_PRODUCTS * 3} variants linked by __parentId`, detail: `${synced.variants} rows` },
+      { ok: first.lines === 100 && second.resumed && first.lines + second.lines === SHOPIFY_DEMO_PRODUCTS * 4, label: 'shopify: the bulk read resumed after the last saved line, no line twice', detail: `${first.lines} + ${second.lines}` },
+      { ok: synced.orders === SHOPIFY_DEMO_ORDERS, label: `shopify: ${SHOPIFY_DEMO_ORDERS} orders from the paged listing`, detail: `${synced.orders} rows` },
       { ok: stats.throttled === 0, label: 'shopify: no THROTTLED answer (cost pacing from extensions.cost)', detail: `${stats.throttled} THROTTLED` },
     );
 
     // Webhooks: the inbox verifies, deduplicates on X-Shopify-Webhook-Id and stores; the worker applies.
     const inbox = createWebhookInbox({ store: inboxStore, sources: { shopify: { scheme: shopifyScheme, secret: SHOPIFY_SANDBOX_CLIENT_SECRET } } });
-    const worker = createWebhookWorker({
+    // On PostgreSQL the order row, its applied record and the inbox's processed mark commit together.
+    const worker = createEffectWorker<ShopifyEffect>({
       inbox,
-      handlers: {
-        shopify: async (event, context) => {
-          let payload: unknown;
-          try {
-            payload = event.json();
-          } catch (cause) {
-            throw new UnprocessableEventError(`${event.key}: the body is not JSON`, { cause });
-          }
-          const parsed = await parseShopifyWebhook(event.type ?? '', payload);
-          const shop = event.headers['x-shopify-shop-domain'] ?? event.headers['shopify-shop-domain'] ?? store.shopDomain;
-          tables.applyWebhookOnce(context.idempotencyKey, event.type, () => {
-            if (parsed.topic === 'orders/create' || parsed.topic === 'orders/updated') {
-              tables.applyOrderWebhook(shop, parsed.payload as Parameters<ShopifyTables['applyOrderWebhook']>[1]);
-              return `order ${(parsed.payload as { name: string }).name}`;
-            }
-            return undefined; // other topics are recorded as seen
-          });
-        },
-      },
+      target,
+      decoders: { shopify: (event) => orderEffect(event, store.shopDomain) },
       backoff: { baseDelayMs: 100, maxDelayMs: 1000 },
     });
     worker.start();
@@ -101,10 +108,12 @@ export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<Check
     await new Promise((resolve) => server.close(resolve));
     const forged = deliveries.filter((d) => d.badSignature);
     const genuine = new Set(deliveries.filter((d) => !d.badSignature).map((d) => d.id));
+    genuineWebhooks = genuine.size;
     const duplicates = deliveries.filter((d) => d.duplicate && !d.badSignature).length;
     print(`   webhooks: ${deliveries.length} deliveries of ${sample.length} events, ${forged.length} forged and refused (${[...new Set(forged.map((d) => d.status))].join(', ')}), ${duplicates} duplicates answered 200 and dropped`);
-    const applied = tables.count('shopify_webhooks_applied');
-    const orderWebhook = tables.count('shopify_orders', "source = 'webhook'");
+    const after = await tables.counts();
+    const applied = after.webhooksApplied;
+    const orderWebhook = after.ordersFromWebhooks;
     print(`     worker applied ${applied} events (${orderWebhook} order rows from orders/create and orders/updated)`);
     const orderEvents = sample.filter((e) => e.type?.startsWith('orders/') && genuine.has(e.id!)).length;
     checks.push(
@@ -112,13 +121,30 @@ export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<Check
       { ok: applied === genuine.size, label: 'shopify: each genuine webhook applied exactly once (deduplicated on X-Shopify-Webhook-Id)', detail: `${applied} applied, ${genuine.size} genuine` },
       { ok: orderWebhook === (orderEvents > 0 ? 1 : 0), label: 'shopify: order webhooks reached the orders table', detail: `${orderWebhook} rows from webhooks` },
     );
-    return checks;
+    return { checks, genuineWebhooks };
   } catch (error) {
     checks.push({ ok: false, label: `shopify: stopped with ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` });
-    return checks;
+    return { checks, genuineWebhooks };
   } finally {
-    tables.close();
+    await tables.close();
     await inboxStore.close();
     await sandbox.stop();
   }
+}
+
+/** An `orders/create` or `orders/updated` event becomes its order row; other topics are recorded as seen. */
+async function orderEffect(event: WebhookEvent, defaultShop: string): Promise<ShopifyEffect> {
+  let payload: unknown;
+  try {
+    payload = event.json();
+  } catch (cause) {
+    throw new UnprocessableEventError(`${event.key}: the body is not JSON`, { cause });
+  }
+  const parsed = await parseShopifyWebhook(event.type ?? '', payload);
+  const shop = event.headers['x-shopify-shop-domain'] ?? event.headers['shopify-shop-domain'] ?? defaultShop;
+  if (parsed.topic === 'orders/create' || parsed.topic === 'orders/updated') {
+    const order = orderWebhookRow(shop, parsed.payload as OrderWebhook);
+    return { topic: event.type, order, result: `order ${order.name}` };
+  }
+  return { topic: event.type };
 }

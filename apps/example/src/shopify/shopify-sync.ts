@@ -1,5 +1,5 @@
 import type { BulkResultsCheckpoint, Shopify } from '@connectors/shopify';
-import type { ShopifyTables } from './shopify-db.ts';
+import { orderRow, type ProductRow, productRow, type ShopifyStore, type VariantRow, variantRow } from './shopify-store.ts';
 
 /**
  * Everything the products table needs in one bulk query: Shopify runs it in the background and
@@ -21,9 +21,9 @@ export interface SyncProgress {
  * Products and variants via a bulk operation. Resumable at two levels: a run whose file was being
  * read continues from the saved line (HTTP Range), and a finished run is not repeated.
  */
-export async function syncProductsByBulk(store: Shopify, tables: ShopifyTables, progress: SyncProgress, options: { stopAfterLines?: number } = {}): Promise<{ lines: number; resumed: boolean }> {
+export async function syncProductsByBulk(store: Shopify, tables: ShopifyStore, progress: SyncProgress, options: { stopAfterLines?: number } = {}): Promise<{ lines: number; resumed: boolean }> {
   const listing = `shopify:${store.shopDomain}:products:bulk`;
-  const state = tables.checkpoint<BulkResultsCheckpoint>(listing);
+  const state = await tables.checkpoint<BulkResultsCheckpoint>(listing);
   if (state.done) return { lines: 0, resumed: false };
   let url = state.checkpoint?.url;
   if (!url) {
@@ -33,45 +33,46 @@ export async function syncProductsByBulk(store: Shopify, tables: ShopifyTables, 
     progress(`bulk operation ${done.status}: ${done.objectCount} objects, ${done.fileSize ?? 0} bytes of JSONL`);
     url = done.url ?? undefined;
     if (!url) {
-      tables.commit(listing, () => undefined, undefined, true);
+      await tables.commit(listing, {}, undefined, true);
       return { lines: 0, resumed: false };
     }
   }
   let lines = 0;
-  let batch: (() => void)[] = [];
+  let products: ProductRow[] = [];
+  let variants: VariantRow[] = [];
   let last: BulkResultsCheckpoint | undefined = state.checkpoint;
-  const flush = (done: boolean) => {
-    const writes = batch;
-    batch = [];
-    tables.commit(listing, () => writes.forEach((write) => write()), last, done);
+  const flush = async (done: boolean) => {
+    const changes = { products, variants };
+    products = [];
+    variants = [];
+    await tables.commit(listing, changes, last, done);
   };
   for await (const line of store.bulkOperations.results(url, state.checkpoint ? { checkpoint: state.checkpoint } : {})) {
     const value = line.value as Record<string, string>;
-    batch.push(value['__parentId'] !== undefined
-      ? () => tables.upsertVariant({ id: value['id']!, productId: value['__parentId']!, sku: value['sku'] ?? null, price: value['price']! })
-      : () => tables.upsertProduct(store.shopDomain, { id: value['id']!, title: value['title']!, handle: value['handle']!, status: value['status']!, vendor: value['vendor']!, updatedAt: value['updatedAt']! }));
+    if (value['__parentId'] !== undefined) variants.push(variantRow({ id: value['id']!, productId: value['__parentId'], sku: value['sku'] ?? null, price: value['price']! }));
+    else products.push(productRow(store.shopDomain, { id: value['id']!, title: value['title']!, handle: value['handle']!, status: value['status']!, vendor: value['vendor']!, updatedAt: value['updatedAt']! }));
     last = line.checkpoint;
     lines++;
-    if (batch.length >= BATCH) flush(false);
+    if (products.length + variants.length >= BATCH) await flush(false);
     if (options.stopAfterLines !== undefined && lines >= options.stopAfterLines) {
-      flush(false);
+      await flush(false);
       return { lines, resumed: state.checkpoint !== undefined };
     }
   }
-  flush(true);
+  await flush(true);
   return { lines, resumed: state.checkpoint !== undefined };
 }
 
 /** Orders through the paged listing (cost-paced), one transaction per page with its checkpoint. */
-export async function syncOrders(store: Shopify, tables: ShopifyTables, progress: SyncProgress): Promise<{ pages: number; rows: number }> {
+export async function syncOrders(store: Shopify, tables: ShopifyStore, progress: SyncProgress): Promise<{ pages: number; rows: number }> {
   const listing = `shopify:${store.shopDomain}:orders`;
-  const state = tables.checkpoint(listing);
+  const state = await tables.checkpoint(listing);
   if (state.done) return { pages: 0, rows: 0 };
   const orders = store.orders.list({ first: 20, lineItemsFirst: 3, ...(state.checkpoint ? { checkpoint: state.checkpoint as never } : {}) });
   let pages = 0;
   let rows = 0;
   for await (const page of orders.pages()) {
-    tables.commit(listing, () => page.items.forEach((order) => tables.upsertOrder(store.shopDomain, order)), page.checkpoint, page.last);
+    await tables.commit(listing, { orders: page.items.map((order) => orderRow(store.shopDomain, order)) }, page.checkpoint, page.last);
     pages++;
     rows += page.items.length;
     progress(`orders page ${pages}: ${page.items.length} rows`);

@@ -9,7 +9,7 @@ export async function announceSync(slack: SlackPart, results: readonly ListingRe
   const channel = slack.config.postChannel!;
   const rows = results.reduce((sum, r) => sum + r.rows, 0);
   try {
-    const posted = await postOnce(slack.client, slack.tables, channel, `connectors example: sync finished, ${rows} rows in ${results.length} listings`, randomUUID());
+    const posted = await postOnce(slack.client, slack.store, channel, `connectors example: sync finished, ${rows} rows in ${results.length} listings`, randomUUID());
     logger.info({ event: 'slack-posted', channel, ts: posted.ts }, 'sync announced in Slack');
   } catch (error) {
     logger.warn({ event: 'slack-post-failed', channel, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'could not announce the sync in Slack');

@@ -10,12 +10,11 @@ import {
   type SlackSandboxProvider,
 } from '@connectors/slack/sandbox';
 import type { Sandbox, SandboxWebhookEvent, WebhookDeliveryResult } from '@connectors/testing/sandbox';
-import type { AppDatabase } from '../db.ts';
 import { type Check, compareRows, type Counts, plural } from '../report.ts';
 import type { SlackConfig } from './slack-config.ts';
 import type { SlackPart } from './slack-part.ts';
 import { postOnce } from './slack-post.ts';
-import { slackChannelRow, slackMessageRow, type SlackMessageRow } from './slack-tables.ts';
+import { type SlackChannelRow, slackChannelRow, slackMessageRow, type SlackMessageRow } from './slack-rows.ts';
 
 /** Slack's own faults in the demo, on top of the sandbox's 429s and 503s: rotated tokens reported `token_expired` mid-run. */
 export const SLACK_DEMO_FAULTS: SlackSandboxFaults = { tokenExpired: 0.2 };
@@ -54,6 +53,8 @@ export interface SlackDemoResult {
   checks: Check[];
   events: number;
   deliveries: number;
+  /** The rows both tables must hold, by key (the storage check counts them in the database). */
+  expected: { channels: Map<string, SlackChannelRow>; messages: Map<string, SlackMessageRow> };
 }
 
 /**
@@ -65,7 +66,6 @@ export async function runSlackDemo(options: {
   slack: SlackPart;
   provider: SlackSandboxProvider;
   sandbox: Sandbox;
-  db: AppDatabase;
   url: string;
   counts: Counts;
   print: (line: string) => void;
@@ -73,14 +73,15 @@ export async function runSlackDemo(options: {
   duplicateRate: number;
   badSignatureRate: number;
 }): Promise<SlackDemoResult> {
-  const { slack, provider, sandbox, db, print } = options;
+  const { slack, provider, sandbox, print } = options;
+  const store = slack.store;
   const channel = slack.config.postChannel ?? SLACK_DEMO_CHANNEL;
   const text = 'connectors example: sync finished';
-  const posted = await postOnce(slack.client, slack.tables, channel, text, randomUUID());
+  const posted = await postOnce(slack.client, store, channel, text, randomUUID());
   print(`   posted   "${text}" to ${channel} (ts ${posted.ts}${posted.attempts > 1 ? `, after ${posted.attempts - 1} ambiguous failure(s) checked against the channel` : ''})`);
 
   const events: SandboxWebhookEvent[] = slackSandboxWebhookEvents(8);
-  const effectsBefore = new Set(db.webhookEffects().map((e) => e.key));
+  const effectsBefore = new Set((await store.webhookEffects()).map((e) => e.key));
   const inboxBefore = structuredClone(options.counts.inbox);
   const deliveries: WebhookDeliveryResult[] = await sandbox.sendWebhooks({ provider: 'slack', url: `${options.url}/webhooks/slack`, events, duplicateRate: options.duplicateRate, badSignatureRate: options.badSignatureRate });
   await options.waitForWorker();
@@ -91,7 +92,7 @@ export async function runSlackDemo(options: {
 
   // Expected rows: the sync, the posted message, and the message events that were accepted.
   const expected = syncedSlackRows();
-  const postedRow = slack.tables.messages(channel).find((m) => m.ts === posted.ts);
+  const postedRow = (await store.slackMessages(channel)).find((m) => m.ts === posted.ts);
   if (postedRow) expected.messages.set(`${channel}/${posted.ts}`, { ...postedRow, source: 'post' });
   for (const event of events) {
     const inner = (event.payload as { event: Json }).event;
@@ -100,20 +101,21 @@ export async function runSlackDemo(options: {
   }
 
   const counts = provider.counts();
-  const effects = db.webhookEffects().filter((e) => e.source === 'slack' && !effectsBefore.has(e.key)).map((e) => e.key).sort();
+  const effects = (await store.webhookEffects()).filter((e) => e.source === 'slack' && !effectsBefore.has(e.key)).map((e) => e.key).sort();
   const acceptedKeys = [...accepted].map((id) => `slack:${id}`).sort();
   const onceOk = JSON.stringify(effects) === JSON.stringify(acceptedKeys) && options.counts.inbox.duplicate - inboxBefore.duplicate === good.filter((d) => d.duplicate).length;
   const forgedOk = bad.length > 0 && bad.every((d) => d.status === 401) && options.counts.inbox.rejected - inboxBefore.rejected === bad.length;
-  const postOk = slack.tables.messages(channel).filter((m) => m.text === text).length === 1 && counts.posted === 1;
+  const postOk = (await store.slackMessages(channel)).filter((m) => m.text === text).length === 1 && counts.posted === 1;
   const tiersOk = Object.keys(counts.tierLimited).length === 0;
   // One refresh for the first token, then at most one per expiry (calls that met the same expired token share a refresh).
   const rotationOk = counts.tokenExpired > 0 && counts.refreshes >= 2 && counts.refreshes <= counts.tokenExpired + 1 && counts.refreshReuse === 0;
   return {
     events: events.length,
     deliveries: deliveries.length,
+    expected,
     checks: [
-      compareRows('slack channels', expected.channels, slack.tables.channels(), (row) => row.id),
-      compareRows('slack messages (history, the posted message, message events)', expected.messages, slack.tables.messages(), (row) => `${row.channel}/${row.ts}`),
+      compareRows('slack channels', expected.channels, await store.slackChannels(), (row) => row.id),
+      compareRows('slack messages (history, the posted message, message events)', expected.messages, await store.slackMessages(), (row) => `${row.channel}/${row.ts}`),
       { ok: postOk, label: `slack post: the message was posted exactly once (${plural(counts.posted, 'message')} posted in the sandbox)`, ...(postOk ? {} : { detail: `sandbox posted ${counts.posted}` }) },
       {
         ok: tiersOk,

@@ -1,26 +1,25 @@
-import { AuthError, ConnectorError, type EventListener } from '@connectors/core';
-import { sqliteTokenStore } from '@connectors/core/sqlite';
+import { AuthError, ConnectorError, type EventListener, type TokenStore } from '@connectors/core';
 import { type Slack, slack } from '@connectors/slack';
 import type { CredentialCheck } from '../check-credentials.ts';
 import type { AppConfig } from '../config.ts';
-import type { AppDatabase } from '../db.ts';
+import type { AppStore } from '../store/app-store.ts';
 import type { ListingResult, ListingRunOptions } from '../sync/run-listing.ts';
 import type { SlackConfig } from './slack-config.ts';
 import { syncSlack } from './slack-sync.ts';
-import { openSlackTables, type SlackTables } from './slack-tables.ts';
 
-/** Slack in the app: the connector, its tables, its startup check and its sync. */
+/** Slack in the app: the connector, its startup check and its sync into the app's store. */
 export interface SlackPart {
   readonly client: Slack;
-  readonly tables: SlackTables;
+  /** Where its channels and messages are kept (the app's store). */
+  readonly store: AppStore;
   readonly config: SlackConfig;
   /** `auth.test`: team, bot user and bot id, or what to fix. */
   check(): Promise<CredentialCheck>;
   sync(options?: ListingRunOptions): Promise<ListingResult[]>;
 }
 
-/** The Slack connector from the config: a bot token, or rotating OAuth tokens kept in the app's database. */
-export function createSlack(config: AppConfig, slackConfig: SlackConfig, db: AppDatabase, onEvent: EventListener[]): Slack {
+/** The Slack connector from the config: a bot token, or rotating OAuth tokens kept in the app's token store. */
+export function createSlack(config: AppConfig, slackConfig: SlackConfig, tokenStore: () => TokenStore, onEvent: EventListener[]): Slack {
   const auth = slackConfig.auth;
   return slack.create({
     onEvent,
@@ -30,12 +29,12 @@ export function createSlack(config: AppConfig, slackConfig: SlackConfig, db: App
       ? { token: auth.token }
       : {
           // Slack's rotated access tokens live 12 hours and each refresh rotates the refresh token:
-          // the new pair is written to the app's database before it is used.
+          // the new pair is written to the app's token store (encrypted with config.tokenEncryption) before it is used.
           oauth: {
             clientId: auth.clientId,
             clientSecret: auth.clientSecret,
             refreshToken: auth.refreshToken,
-            store: sqliteTokenStore({ database: db.sqlite, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) }),
+            store: tokenStore(),
             credentialId: `slack:${auth.clientId}`,
             ...(auth.tokenUrl ? { tokenUrl: auth.tokenUrl } : {}),
           },
@@ -43,13 +42,18 @@ export function createSlack(config: AppConfig, slackConfig: SlackConfig, db: App
   });
 }
 
-export function createSlackPart(config: AppConfig, slackConfig: SlackConfig, db: AppDatabase, onEvent: EventListener[], observe: (client: Slack) => Slack = (c) => c): SlackPart {
+export function createSlackPart(
+  config: AppConfig,
+  slackConfig: SlackConfig,
+  data: { store: AppStore; tokenStore(): TokenStore },
+  onEvent: EventListener[],
+  observe: (client: Slack) => Slack = (c) => c,
+): SlackPart {
   const credential = slackConfig.auth.kind === 'token' ? 'SLACK_BOT_TOKEN' : 'SLACK_CLIENT_ID / SLACK_CLIENT_SECRET / SLACK_REFRESH_TOKEN';
-  const client = observe(createSlack(config, slackConfig, db, onEvent));
-  const tables = openSlackTables(db.sqlite);
+  const client = observe(createSlack(config, slackConfig, () => data.tokenStore(), onEvent));
   return {
     client,
-    tables,
+    store: data.store,
     config: slackConfig,
     async check() {
       const base = { connector: 'slack' as const, credential };
@@ -60,7 +64,7 @@ export function createSlackPart(config: AppConfig, slackConfig: SlackConfig, db:
         return { ...base, ok: false, problem: slackProblem(error, credential) };
       }
     },
-    sync: (options = {}) => syncSlack(client, db, tables, { ...options, ...(slackConfig.pageSize ? { pageSize: slackConfig.pageSize } : {}) }),
+    sync: (options = {}) => syncSlack(client, data.store, { ...options, ...(slackConfig.pageSize ? { pageSize: slackConfig.pageSize } : {}) }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { ConnectorError, RateLimitError } from '@connectors/core';
 import type { PostedMessage, Slack } from '@connectors/slack';
-import type { SlackTables } from './slack-tables.ts';
+import type { AppStore } from '../store/app-store.ts';
 
 /** The metadata event type the app tags its messages with, to find one again after an ambiguous failure. */
 const EVENT_TYPE = 'connectors_example_post';
@@ -11,7 +11,7 @@ const EVENT_TYPE = 'connectors_example_post';
  * timeout) is not retried by it. Then the app looks for its own message, tagged with `postId` in the
  * message metadata, in the channel's latest history, and posts again only if it is not there.
  */
-export async function postOnce(client: Slack, tables: SlackTables, channel: string, text: string, postId: string): Promise<{ ts: string; attempts: number }> {
+export async function postOnce(client: Slack, store: Pick<AppStore, 'write'>, channel: string, text: string, postId: string): Promise<{ ts: string; attempts: number }> {
   const metadata = { event_type: EVENT_TYPE, event_payload: { post_id: postId } };
   for (let attempt = 1; ; attempt++) {
     let posted: PostedMessage | undefined;
@@ -22,12 +22,12 @@ export async function postOnce(client: Slack, tables: SlackTables, channel: stri
       if (!ambiguous || attempt >= 3) throw error;
       const found = await findPost(client, channel, postId);
       if (found) {
-        tables.upsertMessages([{ channel, ts: found.ts, user: found.user ?? null, text: found.text ?? null, thread_ts: null, reply_count: 0, source: 'post' }]);
+        await store.write({ slackMessages: [{ channel, ts: found.ts, user: found.user ?? null, text: found.text ?? null, thread_ts: null, reply_count: 0, source: 'post' }] });
         return { ts: found.ts, attempts: attempt };
       }
       continue;
     }
-    tables.upsertMessages([{ channel, ts: posted.ts, user: posted.message.user ?? null, text: posted.message.text ?? null, thread_ts: null, reply_count: 0, source: 'post' }]);
+    await store.write({ slackMessages: [{ channel, ts: posted.ts, user: posted.message.user ?? null, text: posted.message.text ?? null, thread_ts: null, reply_count: 0, source: 'post' }] });
     return { ts: posted.ts, attempts: attempt };
   }
 }

@@ -1,5 +1,6 @@
 import type { GitHub, Issue } from '@connectors/github';
-import { type AppDatabase, issueRow } from '../db.ts';
+import { issueRow } from '../store/app-rows.ts';
+import type { AppStore } from '../store/app-store.ts';
 import { type ListingResult, type ListingRunOptions, type ListingSpec, runListing } from './run-listing.ts';
 
 /** GitHub's `since` compares against its own clock: start a little earlier so clock skew never loses an update. */
@@ -14,7 +15,7 @@ export interface GitHubIssuesSyncOptions extends ListingRunOptions {
  * The issues of one repository (pull requests included, as GitHub lists them), every state. Each run
  * after the first reads only issues updated since the previous run started.
  */
-export function githubIssuesListing(gh: GitHub, db: AppDatabase, repo: { owner: string; repo: string }, perPage = 100): ListingSpec<Issue> {
+export function githubIssuesListing(gh: GitHub, repo: { owner: string; repo: string }, perPage = 100): ListingSpec<Issue> {
   const fullName = `${repo.owner}/${repo.repo}`;
   return {
     listing: `github:issues:${fullName}`,
@@ -25,16 +26,16 @@ export function githubIssuesListing(gh: GitHub, db: AppDatabase, repo: { owner: 
         { ...repo, state: 'all', ...(filter['since'] ? { since: filter['since'] } : {}) },
         { perPage, ...(checkpoint ? { checkpoint } : {}), ...(signal ? { signal } : {}) },
       ),
-    write: (issues) => db.upsertIssues(issues.map((issue) => issueRow(fullName, issue))),
+    rows: (issues) => ({ issues: issues.map((issue) => issueRow(fullName, issue)) }),
   };
 }
 
 /** Syncs the repository's issues into `github_issues`, resuming an interrupted run. */
 export function syncGitHubIssues(
   gh: GitHub,
-  db: AppDatabase,
+  store: AppStore,
   repo: { owner: string; repo: string },
   options: GitHubIssuesSyncOptions = {},
 ): Promise<ListingResult> {
-  return runListing(db, githubIssuesListing(gh, db, repo, options.perPage), options);
+  return runListing(store, githubIssuesListing(gh, repo, options.perPage), options);
 }

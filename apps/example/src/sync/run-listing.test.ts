@@ -1,6 +1,11 @@
 import type { Page, Paginated, PaginationCheckpoint } from '@connectors/core';
-import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../db.ts';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoDatabase, type DemoDatabase } from '../demo/demo-postgres.ts';
+import type { CustomerRow } from '../store/app-rows.ts';
+import type { AppStore } from '../store/app-store.ts';
+import { postgresAppStore } from '../store/postgres-app-store.ts';
+import { sqliteAppStore } from '../store/sqlite-app-store.ts';
 import { type ListingSpec, runListing } from './run-listing.ts';
 
 /** A listing of `pages` pages of two items, read from a checkpoint like core's paginate does. */
@@ -24,10 +29,26 @@ function fakeListing(pages: number, opened: { filter: Record<string, string>; fr
   };
 }
 
-describe('runListing', () => {
+const SERVER = process.env.CONNECTORS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+let database: DemoDatabase;
+let pool: pg.Pool;
+beforeAll(async () => {
+  database = await createDemoDatabase(SERVER);
+  pool = new pg.Pool({ connectionString: database.url, max: 4 });
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+const customer = (id: string): CustomerRow => ({ id, email: null, name: null, created: 0, metadata: '{}', deleted: 0, event_at: null });
+
+describe.each([
+  ['sqlite', (): AppStore => sqliteAppStore(':memory:')],
+  ['postgres', (): AppStore => postgresAppStore({ pool, schema: 'listing' })],
+])('runListing on %s', (_name, open) => {
   it('commits rows and checkpoint together, resumes after the last committed page, and filters the next run from the last one', async () => {
-    const db = openDatabase(':memory:');
-    const stored: string[] = [];
+    const store = open();
     const opened: { filter: Record<string, string>; from: PaginationCheckpoint | undefined }[] = [];
     let failOnPage = 3;
     let now = 1_000;
@@ -36,34 +57,30 @@ describe('runListing', () => {
       label: 'things',
       filter: (highWater): Record<string, string> => (highWater === null ? {} : { since: String(highWater) }),
       open: fakeListing(4, opened),
-      write: (items) => {
-        // Writes go to the real database too, so a failure proves the page's rows roll back with its checkpoint.
-        db.upsertCustomers(items.map((id) => ({ id, email: null, name: null, created: 0, metadata: '{}', deleted: 0, event_at: null })));
-        if (items[0] === `item-${failOnPage}a`) throw new Error('crash while storing page 3');
-        stored.push(...items);
-      },
+      // Page 3's second row cannot be stored (created is NOT NULL): the page's first row must roll back with it, and its checkpoint too.
+      rows: (items) => ({ customers: items.map((id) => (id === `item-${failOnPage}b` ? { ...customer(id), created: null as unknown as number } : customer(id))) }),
     };
 
-    await expect(runListing(db, spec, { now: () => now })).rejects.toThrow('crash while storing page 3');
-    expect(db.listingState('test:things')).toMatchObject({ pagesCommitted: 2, checkpoint: { next: 3 }, runStartedAt: 1_000, runFilter: {} });
-    expect(db.customers().map((c) => c.id)).toEqual(['item-1a', 'item-1b', 'item-2a', 'item-2b']);
+    await expect(runListing(store, spec, { now: () => now })).rejects.toThrow();
+    expect(await store.listingState('test:things')).toMatchObject({ pagesCommitted: 2, checkpoint: { next: 3 }, runStartedAt: 1_000, runFilter: {} });
+    expect((await store.customers()).map((c) => c.id)).toEqual(['item-1a', 'item-1b', 'item-2a', 'item-2b']);
 
     failOnPage = 0;
     now = 2_000;
     const progress: number[] = [];
-    const resumed = await runListing(db, spec, { now: () => now, onPage: (p) => progress.push(p.page) });
+    const resumed = await runListing(store, spec, { now: () => now, onPage: (p) => progress.push(p.page) });
     expect(resumed).toMatchObject({ pages: 2, rows: 4, resumedAtPage: 3 });
     expect(progress).toEqual([3, 4]);
     expect(opened[1]).toEqual({ filter: {}, from: { strategy: 'page', path: '/things', next: 3, done: false } });
-    expect(stored).toEqual(['item-1a', 'item-1b', 'item-2a', 'item-2b', 'item-3a', 'item-3b', 'item-4a', 'item-4b']);
+    expect((await store.customers()).map((c) => c.id)).toEqual(['item-1a', 'item-1b', 'item-2a', 'item-2b', 'item-3a', 'item-3b', 'item-4a', 'item-4b']);
     // The run is closed; the next one reads changes since this run started (not since it finished).
-    expect(db.listingState('test:things')).toMatchObject({ runStartedAt: null, checkpoint: null, highWater: 1_000, completedAt: 2_000 });
+    expect(await store.listingState('test:things')).toMatchObject({ runStartedAt: null, checkpoint: null, highWater: 1_000, completedAt: 2_000 });
 
     now = 3_000;
-    const next = await runListing(db, spec, { now: () => now });
+    const next = await runListing(store, spec, { now: () => now });
     expect(next.resumedAtPage).toBeUndefined();
     expect(opened[2]).toEqual({ filter: { since: '1000' }, from: undefined });
-    expect(db.listingState('test:things')).toMatchObject({ highWater: 3_000 });
-    db.close();
+    expect(await store.listingState('test:things')).toMatchObject({ highWater: 3_000 });
+    await store.close();
   });
 });

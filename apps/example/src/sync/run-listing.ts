@@ -1,5 +1,5 @@
 import type { Paginated, PaginationCheckpoint } from '@connectors/core';
-import type { AppDatabase } from '../db.ts';
+import type { AppStore, RowChanges } from '../store/app-store.ts';
 
 /** One committed page, for progress output. */
 export interface PageProgress {
@@ -39,8 +39,8 @@ export interface ListingSpec<T> {
   filter(highWater: number | null): Record<string, string>;
   /** The listing for a filter, from a checkpoint or from its first page. */
   open(filter: Record<string, string>, checkpoint: PaginationCheckpoint | undefined, signal: AbortSignal | undefined): Paginated<T>;
-  /** Stores a page's items; runs inside the page's transaction. */
-  write(items: readonly T[]): void;
+  /** The rows a page's items become; written in the page's transaction, with its checkpoint. */
+  rows(items: readonly T[]): RowChanges;
 }
 
 export interface ListingResult {
@@ -58,9 +58,9 @@ export interface ListingResult {
  * crash or an abort at any point resumes after the last committed page: no page is stored twice
  * and none is skipped. An interrupted run resumes with its own filter, so its checkpoint still fits.
  */
-export async function runListing<T>(db: AppDatabase, spec: ListingSpec<T>, options: ListingRunOptions = {}): Promise<ListingResult> {
+export async function runListing<T>(store: AppStore, spec: ListingSpec<T>, options: ListingRunOptions = {}): Promise<ListingResult> {
   const now = options.now ?? Date.now;
-  const state = db.listingState(spec.listing);
+  const state = await store.listingState(spec.listing);
   const inProgress = state?.runStartedAt != null && state.runFilter !== null;
   let filter: Record<string, string>;
   let checkpoint: PaginationCheckpoint | undefined;
@@ -71,13 +71,13 @@ export async function runListing<T>(db: AppDatabase, spec: ListingSpec<T>, optio
     before = state.pagesCommitted;
   } else {
     filter = spec.filter(state?.highWater ?? null);
-    db.startRun(spec.listing, filter, now());
+    await store.startRun(spec.listing, filter, now());
   }
   const resumed = checkpoint !== undefined;
   const result: ListingResult = { listing: spec.listing, label: spec.label, pages: 0, rows: 0, resumedAtPage: resumed ? before + 1 : undefined };
   let from = checkpoint === undefined ? 'start' : JSON.stringify(checkpoint);
   for await (const page of spec.open(filter, checkpoint, options.signal).pages()) {
-    db.commitPage(spec.listing, () => spec.write(page.items), { checkpoint: page.checkpoint, last: page.last, now: now() });
+    await store.commitPage(spec.listing, spec.rows(page.items), { checkpoint: page.checkpoint, last: page.last, now: now() });
     result.pages++;
     result.rows += page.items.length;
     options.onPage?.({ listing: spec.listing, label: spec.label, page: before + page.number, rows: page.items.length, url: page.url.toString(), from, resumed, first: result.pages === 1, last: page.last });

@@ -1,5 +1,6 @@
 import type { Customer, PaymentIntent, Stripe } from '@connectors/stripe';
-import { type AppDatabase, customerRow, paymentIntentRow } from '../db.ts';
+import { customerRow, paymentIntentRow } from '../store/app-rows.ts';
+import type { AppStore } from '../store/app-store.ts';
 import { type ListingResult, type ListingRunOptions, type ListingSpec, runListing } from './run-listing.ts';
 
 /** Stripe's `created` is its own clock: start a little earlier so clock skew never loses an object. */
@@ -22,31 +23,31 @@ function created(filter: Record<string, string>): { created?: { gte: number } } 
   return filter['created_gte'] ? { created: { gte: Number(filter['created_gte']) } } : {};
 }
 
-export function stripeCustomersListing(client: Stripe, db: AppDatabase, pageSize = 100): ListingSpec<Customer> {
+export function stripeCustomersListing(client: Stripe, pageSize = 100): ListingSpec<Customer> {
   return {
     listing: 'stripe:customers',
     label: 'stripe customers',
     filter: createdFilter,
     open: (filter, checkpoint, signal) =>
       client.customers.list(created(filter), { limit: pageSize, ...(checkpoint ? { checkpoint } : {}), ...(signal ? { signal } : {}) }),
-    write: (customers) => db.upsertCustomers(customers.map((customer) => customerRow(customer))),
+    rows: (customers) => ({ customers: customers.map((customer) => customerRow(customer)) }),
   };
 }
 
-export function stripePaymentIntentsListing(client: Stripe, db: AppDatabase, pageSize = 100): ListingSpec<PaymentIntent> {
+export function stripePaymentIntentsListing(client: Stripe, pageSize = 100): ListingSpec<PaymentIntent> {
   return {
     listing: 'stripe:payment_intents',
     label: 'stripe payment intents',
     filter: createdFilter,
     open: (filter, checkpoint, signal) =>
       client.paymentIntents.list(created(filter), { limit: pageSize, ...(checkpoint ? { checkpoint } : {}), ...(signal ? { signal } : {}) }),
-    write: (intents) => db.upsertPaymentIntents(intents.map((intent) => paymentIntentRow(intent))),
+    rows: (intents) => ({ paymentIntents: intents.map((intent) => paymentIntentRow(intent)) }),
   };
 }
 
 /** Syncs customers, then payment intents (which refer to them), resuming an interrupted run. */
-export async function syncStripe(client: Stripe, db: AppDatabase, options: StripeSyncOptions = {}): Promise<ListingResult[]> {
-  const customers = await runListing(db, stripeCustomersListing(client, db, options.pageSize), options);
-  const intents = await runListing(db, stripePaymentIntentsListing(client, db, options.pageSize), options);
+export async function syncStripe(client: Stripe, store: AppStore, options: StripeSyncOptions = {}): Promise<ListingResult[]> {
+  const customers = await runListing(store, stripeCustomersListing(client, options.pageSize), options);
+  const intents = await runListing(store, stripePaymentIntentsListing(client, options.pageSize), options);
   return [customers, intents];
 }

@@ -99,6 +99,36 @@ describe('generated GitHub REST surface', () => {
     expect(failures).toEqual([]);
   });
 
+  it('reads a BundlePricing budget, as a declared value, through every operation that returns a budget', async () => {
+    // GitHub lists BundlePricing budgets (get_all_budgets_with_user_filter) and accepts the type in its
+    // budget request bodies; each response schema with the budget_type enum gets it in openapi.config.json.
+    const cases: Array<{ op: string; path: string; method: string; set: (example: Record<string, unknown>, type: string) => unknown }> = [
+      { op: 'getAllBudgetsOrg', path: '/organizations/{org}/settings/billing/budgets', method: 'get', set: (e, type) => ({ ...e, budgets: (e['budgets'] as object[]).map((b) => ({ ...b, budget_type: type })) }) },
+      { op: 'getBudgetOrg', path: '/organizations/{org}/settings/billing/budgets/{budget_id}', method: 'get', set: (e, type) => ({ ...e, budget_type: type }) },
+      { op: 'createOrganizationBudget', path: '/organizations/{org}/settings/billing/budgets', method: 'post', set: (e, type) => ({ ...e, budget: { ...(e['budget'] as object), budget_type: type } }) },
+      { op: 'updateBudgetOrg', path: '/organizations/{org}/settings/billing/budgets/{budget_id}', method: 'patch', set: (e, type) => ({ ...e, budget: { ...(e['budget'] as object), budget_type: type } }) },
+    ];
+    const typesOf = (body: unknown): unknown[] => {
+      const b = body as { budget_type?: unknown; budget?: { budget_type?: unknown }; budgets?: Array<{ budget_type?: unknown }> };
+      return b.budgets ? b.budgets.map((x) => x.budget_type) : [b.budget?.budget_type ?? b.budget_type];
+    };
+    for (const { op, path, method, set } of cases) {
+      expect(operationFor(method, path)).toEqual({ resource: 'billing', name: op });
+      const media = deref(description.paths[path]![method]!.responses['200']!).content!['application/json']!;
+      const example = Object.values(media.examples ?? {}).map((e) => deref<{ value?: unknown }>(e).value)[0] as Record<string, unknown>;
+      const { schema } = schemaOf('billing', op);
+      const bundle = set(example, 'BundlePricing');
+      // strict drift mode fails on an undeclared enum value: BundlePricing is declared.
+      const read = await validate(schema as Parameters<typeof validate>[0], bundle, { connector: 'github', operation: `billing.${op}`, direction: 'response', drift: 'strict' });
+      expect(typesOf(read).length).toBeGreaterThan(0);
+      expect(typesOf(read).every((t) => t === 'BundlePricing')).toBe(true);
+      // A type GitHub adds later passes and is reported as drift, as every open enum is.
+      const later = await check(schema, set(example, 'SeatPricing'), `billing.${op}`);
+      expect(later.error).toBeUndefined();
+      expect(later.drift).toEqual([{ kind: 'unknown-enum-value', path: expect.stringMatching(/budget_type$/), value: 'SeatPricing' }]);
+    }
+  });
+
   it('validates every recorded exchange of @octokit/fixtures that has a documented operation', async () => {
     const scenarios = JSON.parse(brotliDecompressSync(readFileSync(new URL('./__fixtures__/octokit-fixtures.json.br', import.meta.url))).toString('utf8')) as Record<
       string,

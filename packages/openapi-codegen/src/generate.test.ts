@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDrift } from '@connectors/core';
+import { fileURLToPath } from 'node:url';
+import { createHttpClient, findDrift, validate, type ConnectorEvent } from '@connectors/core';
 import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate, loadPatchedDescription } from './generate.ts';
@@ -186,6 +187,76 @@ describe('generate', () => {
     expect(ops).toContain('r.orEmpty(r.union([r.arr(r.num()), r.obj({})]))');
     expect(ops).toContain('export type JobsFreeResponse = { [key: string]: unknown };');
     expect(ops).not.toMatch(/freeResponse.*orEmpty/);
+  });
+
+  it('generates a oneOf/anyOf of string enums as one open enum: a new value passes and is reported once as drift', async () => {
+    // Generated inside the package, so that the modules' imports (@connectors/core, valibot) resolve.
+    const pkg = mkdtempSync(fileURLToPath(new URL('../.enum-union-', import.meta.url)));
+    try {
+      const one = (value: string) => ({ type: 'string', enum: [value] });
+      writeFileSync(
+        join(pkg, 'plans.json'),
+        JSON.stringify({
+          openapi: '3.0.3',
+          info: { title: 'Plans', version: '1' },
+          paths: { '/plans/{id}': { get: { tags: ['plans'], operationId: 'plans/get', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/plan' } } } } } } } },
+          components: {
+            schemas: {
+              plan: {
+                type: 'object',
+                required: ['pricing'],
+                properties: {
+                  // One value per member, as GitHub documents budget_type.
+                  pricing: { description: 'How it is priced', oneOf: [one('SkuPricing'), one('ProductPricing')] },
+                  // anyOf, a several-value member, a const, a referenced enum, and null.
+                  tier: { anyOf: [{ type: 'string', enum: ['free', 'team'] }, { const: 'enterprise' }, { $ref: '#/components/schemas/legacy-tier' }, { type: 'string', enum: [null], nullable: true }] },
+                  // Not all string enums: stays a union.
+                  seats: { oneOf: [one('unlimited'), { type: 'integer' }] },
+                },
+              },
+              'legacy-tier': { type: 'string', enum: ['bronze'] },
+            },
+          },
+        }),
+      );
+      writeFileSync(join(pkg, 'plans.config.json'), JSON.stringify({ input: 'plans.json', output: 'out' }));
+      await generate(join(pkg, 'plans.config.json'));
+      const plan = readFileSync(join(pkg, 'out/schemas/plan.ts'), 'utf8');
+      expect(plan).toContain('pricing: r.oenum(["SkuPricing","ProductPricing"]),');
+      expect(plan).toContain('pricing: "SkuPricing" | "ProductPricing" | (string & {});');
+      expect(plan).toContain('tier: r.opt(r.nullable(r.oenum(["free","team","enterprise","bronze"]))),');
+      expect(plan).toContain('tier?: ("free" | "team" | "enterprise" | "bronze" | (string & {})) | null;');
+      expect(plan).not.toContain('legacyTierSchema');
+      expect(plan).toContain('seats: r.opt(r.union([r.oenum(["unlimited"]), r.num()])),');
+
+      // Through the generated operation and a client in its default drift mode (`report`).
+      const ops = (await import(join(pkg, 'out/plans/plans-operations.ts'))) as { get: (client: object, params: { id: number }) => Promise<unknown> };
+      const events: ConnectorEvent[] = [];
+      const bodies = [{ pricing: 'BundlePricing', tier: null }, { pricing: 'BundlePricing', tier: 'platinum' }, { pricing: 'SkuPricing', tier: 'team' }];
+      let served = 0;
+      const http = createHttpClient({
+        connector: 'plans',
+        baseUrl: 'https://plans.test',
+        fetch: async () => new Response(JSON.stringify(bodies[served++]), { status: 200, headers: { 'content-type': 'application/json' } }),
+        onEvent: (e) => events.push(e),
+      });
+      expect(await ops.get({ http }, { id: 1 })).toEqual({ pricing: 'BundlePricing', tier: null });
+      expect(await ops.get({ http }, { id: 2 })).toEqual({ pricing: 'BundlePricing', tier: 'platinum' });
+      expect(await ops.get({ http }, { id: 3 })).toEqual({ pricing: 'SkuPricing', tier: 'team' });
+      const drift = events.filter((e) => e.type === 'schema-drift').map((e) => ({ kind: (e as { kind?: string }).kind, path: (e as { path?: string }).path, value: (e as { value?: string }).value }));
+      expect(drift).toEqual([
+        { kind: 'unknown-enum-value', path: 'pricing', value: 'BundlePricing' },
+        { kind: 'unknown-enum-value', path: 'tier', value: 'platinum' },
+      ]);
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
+
+    // What it was generated as before: a union of one-value open enums, which a new value fails.
+    const context = { connector: 'plans', operation: 'plans.get', direction: 'response' as const, drift: 'report' as const, onDrift: () => {} };
+    const before = r.union([r.oenum(['SkuPricing']), r.oenum(['ProductPricing'])]);
+    await expect(validate(before, 'BundlePricing', context)).rejects.toThrow(/does not match its schema/);
+    expect(await validate(r.oenum(['SkuPricing', 'ProductPricing']), 'BundlePricing', context)).toBe('BundlePricing');
   });
 
   it('tries the closed members of a union strictly first, so data goes to the member that declares all its keys', async () => {

@@ -18,6 +18,7 @@ export interface JsonSchema {
   title?: string;
   format?: string;
   deprecated?: boolean;
+  not?: JsonSchema;
 }
 
 /** A component schema's generated names. */
@@ -192,14 +193,14 @@ export class SchemaEmitter {
     let nullable = schema.nullable === true || types.includes('null');
     types = types.filter((t) => t !== 'null');
     let code: Code;
+    const merged = schema.oneOf?.length || schema.anyOf?.length ? stringEnumAlternatives(schema, this.#o.resolve) : undefined;
     if (schema.const !== undefined && (typeof schema.const === 'string' || typeof schema.const === 'number' || typeof schema.const === 'boolean')) {
       code = { v: `${this.#use('lit')}(${JSON.stringify(schema.const)})`, t: JSON.stringify(schema.const) };
     } else if (Array.isArray(schema.enum)) {
       if (schema.enum.includes(null)) nullable = true;
       const values = schema.enum.filter((e) => e !== null);
       if (values.length && values.every((e) => typeof e === 'string')) {
-        const list = [...new Set(values as string[])];
-        code = { v: `${this.#use('oenum')}(${JSON.stringify(list)})`, t: `${list.map((s) => JSON.stringify(s)).join(' | ')} | (string & {})` };
+        code = this.#openEnum(values as string[]);
       } else if (values.length && values.every((e) => typeof e === 'number')) {
         code = { v: `${this.#use('nenum')}()`, t: 'number' };
       } else if (values.length && values.every((e) => typeof e === 'boolean')) {
@@ -209,6 +210,10 @@ export class SchemaEmitter {
       } else {
         code = { v: `${this.#use('unk')}()`, t: 'unknown' };
       }
+    } else if (merged) {
+      // One open enum, not a union of them: see `stringEnumAlternatives`.
+      if (merged.nullable) nullable = true;
+      code = this.#openEnum(merged.values);
     } else if (schema.allOf?.length || schema.oneOf?.length || schema.anyOf?.length) {
       code = this.#composite(schema, indent, depth);
     } else if (types.length > 1) {
@@ -218,6 +223,12 @@ export class SchemaEmitter {
       code = this.#typed(types[0], schema, indent, depth);
     }
     return nullable ? this.#nullable(code) : code;
+  }
+
+  /** A string enum that a new value does not break (`r.oenum`, a picklist): typed as the known values. */
+  #openEnum(values: readonly string[]): Code {
+    const list = [...new Set(values)];
+    return { v: `${this.#use('oenum')}(${JSON.stringify(list)})`, t: `${list.map((s) => JSON.stringify(s)).join(' | ')} | (string & {})` };
   }
 
   #nullable(code: Code): Code {
@@ -333,6 +344,56 @@ export class SchemaEmitter {
     }
     return { v, t: `{\n${tLines.join('\n')}\n${restType}${indent}}` };
   }
+}
+
+/**
+ * The values of a `oneOf`/`anyOf` whose every member is a string enum (`{ type: string, enum: [...] }`,
+ * typically one value each, as GitHub documents `budget_type`), a string `const`, or `null`, members
+ * reached through a `$ref` included; undefined for any other schema. Such a union is one enum written
+ * member by member, and is generated as one open enum of all the values: a union of open enums fails
+ * on a new value instead of reporting it as drift, because valibot reports a union whose members all
+ * reject as one `union` issue, not as the `picklist` issue that drift mode `report` accepts.
+ */
+function stringEnumAlternatives(schema: JsonSchema, resolve: (ref: string) => unknown): { values: string[]; nullable: boolean } | undefined {
+  if (schema.allOf?.length || (schema.oneOf?.length && schema.anyOf?.length)) return undefined;
+  if (schema.properties || schema.items || schema.additionalProperties !== undefined || !stringOrNull(schema.type)) return undefined;
+  const alternatives = (schema.oneOf?.length ? schema.oneOf : schema.anyOf ?? []).filter((m) => !isConstraintOnly(m));
+  // A single member is generated as that member (a `const` stays a literal).
+  if (alternatives.length < 2) return undefined;
+  const values: string[] = [];
+  let nullable = false;
+  for (const alternative of alternatives) {
+    let member = alternative;
+    // A reference to a component that is itself a string enum (a chain of references, bounded).
+    for (let hops = 0; member && typeof member === 'object' && member.$ref && hops < 8; hops++) {
+      if (member.nullable === true) nullable = true;
+      member = resolve(member.$ref) as JsonSchema;
+    }
+    if (!member || typeof member !== 'object' || member.$ref) return undefined;
+    if (member.properties || member.items || member.additionalProperties !== undefined || member.allOf || member.oneOf || member.anyOf || member.not) return undefined;
+    if (!stringOrNull(member.type)) return undefined;
+    const types = Array.isArray(member.type) ? member.type : member.type ? [member.type] : [];
+    if (member.nullable === true || types.includes('null')) nullable = true;
+    if (member.const !== undefined) {
+      if (member.const === null) nullable = true;
+      else if (typeof member.const === 'string') values.push(member.const);
+      else return undefined;
+    } else if (Array.isArray(member.enum)) {
+      for (const value of member.enum) {
+        if (value === null) nullable = true;
+        else if (typeof value === 'string') values.push(value);
+        else return undefined;
+      }
+    } else if (!(types.length === 1 && types[0] === 'null')) {
+      return undefined; // a plain string (any value) or an untyped member: not an enum
+    }
+  }
+  return values.length ? { values: [...new Set(values)], nullable } : undefined;
+}
+
+/** No `type`, or only `string` and `null`. */
+function stringOrNull(type: JsonSchema['type']): boolean {
+  return (Array.isArray(type) ? type : type ? [type] : []).every((t) => t === 'string' || t === 'null');
 }
 
 /** An inline object with declared properties and `additionalProperties: false`, nothing composed. */

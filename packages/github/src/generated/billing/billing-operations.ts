@@ -73,7 +73,7 @@ function createOrganizationBudgetBody(): r.Schema {
     })),
     budget_scope: r.opt(r.oenum(["organization","repository","multi_user_customer","user"])),
     budget_entity_name: r.opt(r.str()),
-    budget_type: r.opt(r.union([r.oenum(["BundlePricing"]), r.oenum(["ProductPricing"]), r.oenum(["SkuPricing"])])),
+    budget_type: r.opt(r.oenum(["BundlePricing","ProductPricing","SkuPricing"])),
     budget_product_sku: r.opt(r.str()),
     user: r.opt(r.str()),
   }));
@@ -97,7 +97,7 @@ export interface BillingCreateOrganizationBudgetParams {
   /** The name of the entity to apply the budget to */
   budget_entity_name?: string;
   /** The type of pricing model used by the budget. Determines how `budget_product_sku` is interpreted. */
-  budget_type?: ("BundlePricing" | (string & {})) | ("ProductPricing" | (string & {})) | ("SkuPricing" | (string & {}));
+  budget_type?: "BundlePricing" | "ProductPricing" | "SkuPricing" | (string & {});
   /** A single product or SKU that will be covered in the budget */
   budget_product_sku?: string;
   /** The username of the user for `user` scope budgets. This field is required when `budget_scope` is `user`. */
@@ -156,7 +156,7 @@ function updateBudgetOrgBody(): r.Schema {
     })),
     budget_scope: r.opt(r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","user"])),
     budget_entity_name: r.opt(r.str()),
-    budget_type: r.opt(r.union([r.oenum(["BundlePricing"]), r.oenum(["ProductPricing"]), r.oenum(["SkuPricing"])])),
+    budget_type: r.opt(r.oenum(["BundlePricing","ProductPricing","SkuPricing"])),
     budget_product_sku: r.opt(r.str()),
     user: r.opt(r.str()),
   }));
@@ -182,7 +182,7 @@ export interface BillingUpdateBudgetOrgParams {
   /** The name of the entity to apply the budget to */
   budget_entity_name?: string;
   /** The type of pricing model used by the budget. Determines how `budget_product_sku` is interpreted. */
-  budget_type?: ("BundlePricing" | (string & {})) | ("ProductPricing" | (string & {})) | ("SkuPricing" | (string & {}));
+  budget_type?: "BundlePricing" | "ProductPricing" | "SkuPricing" | (string & {});
   /** A single product or SKU that will be covered in the budget */
   budget_product_sku?: string;
   /** The username of the user for `user` scope budgets. */

@@ -6,7 +6,7 @@ export interface Budget {
   /** The unique identifier for the budget */
   id: string;
   /** The type of pricing for the budget */
-  budget_type: ("SkuPricing" | (string & {})) | ("ProductPricing" | (string & {})) | ("BundlePricing" | (string & {}));
+  budget_type: "SkuPricing" | "ProductPricing" | "BundlePricing" | (string & {});
   /** The budget amount limit in whole dollars. For license-based products, this represents the number of licenses. */
   budget_amount: number;
   /** The type of limit enforcement for the budget */
@@ -34,7 +34,7 @@ let cached: r.Schema<Budget> | undefined;
 export function budgetSchema(): r.Schema<Budget> {
   return (cached ??= r.typed<Budget>(r.obj({
   id: r.opt(r.str()),
-  budget_type: r.opt(r.union([r.oenum(["SkuPricing"]), r.oenum(["ProductPricing"]), r.oenum(["BundlePricing"])])),
+  budget_type: r.opt(r.oenum(["SkuPricing","ProductPricing","BundlePricing"])),
   budget_amount: r.opt(r.num()),
   prevent_further_usage: r.opt(r.bool()),
   budget_scope: r.opt(r.oenum(["enterprise","organization","repository","cost_center","multi_user_customer","multi_user_cost_center","user"])),

@@ -18,7 +18,7 @@ export interface GetBudget {
   /** A single product or sku to apply the budget to. */
   budget_product_sku: string;
   /** The type of pricing for the budget */
-  budget_type: ("ProductPricing" | (string & {})) | ("SkuPricing" | (string & {}));
+  budget_type: "ProductPricing" | "SkuPricing" | "BundlePricing" | (string & {});
   budget_alerting: {
     /** Whether alerts are enabled for this budget. Present but not applicable for user-scope as alerting is always disabled for them. */
     will_alert?: boolean;
@@ -38,7 +38,7 @@ export function getBudgetSchema(): r.Schema<GetBudget> {
   budget_amount: r.opt(r.num()),
   prevent_further_usage: r.opt(r.bool()),
   budget_product_sku: r.opt(r.str()),
-  budget_type: r.opt(r.union([r.oenum(["ProductPricing"]), r.oenum(["SkuPricing"])])),
+  budget_type: r.opt(r.oenum(["ProductPricing","SkuPricing","BundlePricing"])),
   budget_alerting: r.opt(r.obj({
     will_alert: r.opt(r.bool()),
     alert_recipients: r.opt(r.arr(r.str())),

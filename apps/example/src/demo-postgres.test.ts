@@ -42,6 +42,9 @@ describe('pnpm demo:postgres, end to end', () => {
     expect(result.stdout).toMatch(/All \d+ checks passed\./);
     const name = /postgres\s+(connectors_demo_\w+)/.exec(result.stdout)?.[1];
     expect(name).toBeDefined();
+    // The report names the database and schemas the run used, not a SQLite file that was never created.
+    expect(report.postgres).toEqual({ database: name, appSchema: 'app', connectorsSchema: 'connectors' });
+    expect(report).not.toHaveProperty('databasePath');
     expect(result.stdout).toMatch(/encrypted at rest \(AES-256-GCM\) with a throwaway key/);
     const client = new pg.Client({ connectionString: SERVER });
     await client.connect();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,10 @@ describe('pnpm demo, end to end', () => {
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as DemoReport;
     expect(report.ok).toBe(true);
     expect(report.checks.length).toBeGreaterThanOrEqual(14);
+    // SQLite mode: the report names the app's database file, and it is there.
+    expect(report.databasePath).toBe(join(dir, 'example.db'));
+    expect(existsSync(report.databasePath!)).toBe(true);
+    expect(report).not.toHaveProperty('postgres');
     for (const check of report.checks) expect(check, check.label).toMatchObject({ ok: true });
 
     // The faults really happened and were absorbed, counted from the client's events.

@@ -20,7 +20,7 @@ import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
 import { HUBSPOT_DEMO_CONTACTS, HUBSPOT_DEMO_DEALS, runHubSpotDemo } from './hubspot/hubspot-demo.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally } from './report.ts';
 import { runShopifyDemo, SHOPIFY_DEMO_ORDERS, SHOPIFY_DEMO_PRODUCTS } from './shopify/shopify-demo.ts';
-import { DEFAULT_APP_SCHEMA, openBackend } from './store/backend.ts';
+import { DEFAULT_APP_SCHEMA, DEFAULT_CONNECTORS_SCHEMA, openBackend } from './store/backend.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
 import { runSlackDemo } from './slack/slack-demo.ts';
 
@@ -80,7 +80,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       resume,
       webhooks: { events: 0, deliveries: 0, accepted: 0, duplicates: 0, rejected: 0, deadLettered: 0, applied: 0 },
       health: { status: 0, body: undefined },
-      databasePath,
+      // Name what was really used: with --postgres nothing is written at databasePath (only the log beside it).
+      ...(postgres ? { postgres: { database: postgres.name, appSchema: DEFAULT_APP_SCHEMA, connectorsSchema: DEFAULT_CONNECTORS_SCHEMA } } : { databasePath }),
       logPath,
       elapsedMs: Math.round(performance.now() - started),
       ...extra,

@@ -188,7 +188,13 @@ export interface DemoReport {
   health: { status: number; body: unknown };
   /** The Slack part, when Slack is configured. */
   slack?: { events: number; deliveries: number; posted: number; tokenExpired: number; refreshes: number; tierLimited: Record<string, number> };
-  databasePath: string;
+  /**
+   * SQLite mode (the default): the app's database file; the webhook inboxes and token stores are
+   * files beside it. Absent with `--postgres`, where no SQLite file is created.
+   */
+  databasePath?: string;
+  /** PostgreSQL mode (`--postgres`): the throwaway database the demo ran on (dropped at the end) and its schemas. */
+  postgres?: { database: string; appSchema: string; connectorsSchema: string };
   logPath: string;
   elapsedMs: number;
 }

@@ -34,13 +34,10 @@ export function createHubSpotWebhooks(options: {
     inboxStore = hubspotEventInbox(data.backend.inboxStore('hubspot-inbox.db'));
     target = { kind: 'sqlite', effects: data.store };
   } else {
-    const postgres = data.backend.inboxStore('hubspot_webhook_inbox');
-    // hubspotEventInbox wraps `put` (one stored event per HubSpot event) and hands back the plain
-    // store surface: the transactional worker needs the PostgreSQL store's transaction and its
-    // LISTEN wake-ups, so they are passed through from the store it wraps.
-    const transactional = { ...hubspotEventInbox(postgres), transaction: postgres.transaction.bind(postgres), ...(postgres.watch ? { watch: postgres.watch.bind(postgres) } : {}) };
-    inboxStore = transactional;
-    target = { kind: 'postgres', effects: data.store, inbox: transactional };
+    // Still a PostgresInboxStore: its transactions (for the transactional worker) and LISTEN wake-ups come with it.
+    const postgres = hubspotEventInbox(data.backend.inboxStore('hubspot_webhook_inbox'));
+    inboxStore = postgres;
+    target = { kind: 'postgres', effects: data.store, inbox: postgres };
   }
   const inbox = createWebhookInbox({
     store: inboxStore,

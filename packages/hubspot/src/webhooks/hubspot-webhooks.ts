@@ -58,54 +58,64 @@ export async function parseHubSpotEvent(payload: unknown): Promise<HubSpotWebhoo
  * (the ones already stored are then duplicates). Bodies that are not an event array are stored as
  * one event, as received, for the worker to dead-letter.
  *
+ * Only `put` changes: everything else is the wrapped store's own, with its type, so a
+ * `sqliteInboxStore` or `postgresInboxStore` stays transactional (`createTransactionalWebhookWorker`
+ * takes the wrapper), PostgreSQL's `watch` still wakes workers through LISTEN/NOTIFY, and extras
+ * such as `inspector()`, `ready()`, `path` or `schema` are still there.
+ *
  * @example
  * const inbox = createWebhookInbox({ store: hubspotEventInbox(sqliteInboxStore({ path })), sources: { hubspot: { scheme: hubspotV3Scheme, secret } } });
+ * @example
+ * const store = hubspotEventInbox(postgresInboxStore({ pool, table: 'hubspot_inbox' })); // still a PostgresInboxStore
+ * const worker = createTransactionalWebhookWorker<pg.PoolClient>({ store, handlers: { hubspot: async (event, { tx }) => apply(tx, await parseHubSpotEvent(event.json())) } });
  */
-export function hubspotEventInbox(store: InboxStore, options: { sources?: readonly string[] } = {}): InboxStore {
+export function hubspotEventInbox<S extends InboxStore>(store: S, options: { sources?: readonly string[] } = {}): S {
   const sources = options.sources ? new Set(options.sources) : undefined;
-  return {
-    ...bindAll(store),
-    async put(event: NewInboxEvent): Promise<PutOutcome> {
-      if (sources && !sources.has(event.source)) return store.put(event);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(Buffer.from(event.body).toString('utf8'));
-      } catch {
-        return store.put(event);
-      }
-      const items = Array.isArray(parsed) ? parsed : [parsed];
-      const events = items.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && (typeof (item as { eventId?: unknown }).eventId === 'number' || typeof (item as { eventId?: unknown }).eventId === 'string'));
-      if (events.length === 0 || events.length !== items.length) return store.put(event);
-      let stored = false;
-      for (const item of events) {
-        const outcome = await store.put({
-          ...event,
-          id: String(item['eventId']),
-          type: typeof item['subscriptionType'] === 'string' ? item['subscriptionType'] : event.type,
-          timestamp: typeof item['occurredAt'] === 'number' ? item['occurredAt'] : event.timestamp,
-          body: Buffer.from(JSON.stringify(item)),
-        });
-        if (outcome === 'stored') stored = true;
-      }
-      return stored ? 'stored' : 'duplicate';
-    },
+  const put = async (event: NewInboxEvent): Promise<PutOutcome> => {
+    if (sources && !sources.has(event.source)) return store.put(event);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(event.body).toString('utf8'));
+    } catch {
+      return store.put(event);
+    }
+    const items = Array.isArray(parsed) ? parsed : [parsed];
+    const events = items.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && (typeof (item as { eventId?: unknown }).eventId === 'number' || typeof (item as { eventId?: unknown }).eventId === 'string'));
+    if (events.length === 0 || events.length !== items.length) return store.put(event);
+    let stored = false;
+    for (const item of events) {
+      const outcome = await store.put({
+        ...event,
+        id: String(item['eventId']),
+        type: typeof item['subscriptionType'] === 'string' ? item['subscriptionType'] : event.type,
+        timestamp: typeof item['occurredAt'] === 'number' ? item['occurredAt'] : event.timestamp,
+        body: Buffer.from(JSON.stringify(item)),
+      });
+      if (outcome === 'stored') stored = true;
+    }
+    return stored ? 'stored' : 'duplicate';
   };
+  return withPut(store, put);
 }
 
-/** The store's methods bound to it, so the wrapper can spread them (stores may be classes). */
-function bindAll(store: InboxStore): InboxStore {
-  return {
-    put: store.put.bind(store),
-    lease: store.lease.bind(store),
-    renewLease: store.renewLease.bind(store),
-    markProcessed: store.markProcessed.bind(store),
-    scheduleRetry: store.scheduleRetry.bind(store),
-    deadLetter: store.deadLetter.bind(store),
-    get: store.get.bind(store),
-    listDeadLetters: store.listDeadLetters.bind(store),
-    replayDeadLetters: store.replayDeadLetters.bind(store),
-    discardDeadLetters: store.discardDeadLetters.bind(store),
-    stats: store.stats.bind(store),
-    close: store.close.bind(store),
-  };
+/**
+ * The store with `put` replaced and every other member its own, optional ones included (`transaction`,
+ * `watch`, and whatever the implementation adds): a proxy rather than a copy of a fixed list of
+ * methods, so nothing is dropped. Methods are bound to the store, since stores may be classes with
+ * private fields that reject any other `this`.
+ */
+function withPut<S extends InboxStore>(store: S, put: InboxStore['put']): S {
+  const bound = new Map<PropertyKey, { method: unknown; bound: unknown }>();
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'put') return put;
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const cached = bound.get(property);
+      if (cached?.method === value) return cached.bound;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(property, { method: value, bound: method });
+      return method;
+    },
+  });
 }

@@ -52,4 +52,20 @@ describe('HubSpot webhooks', () => {
     expect(await hubspotEventInbox(store).put(delivery({ hello: 'world' }))).toBe('stored');
     expect(puts.map((p) => p.id)).toEqual(['batch']);
   });
+  it('hands every event of a delivery to the store at once, so a group-committing store writes them in one commit', async () => {
+    const { store } = memoryStore();
+    let pending = 0;
+    let most = 0;
+    const inner = store.put.bind(store);
+    (store as { put: InboxStore['put'] }).put = async (event) => {
+      pending++;
+      most = Math.max(most, pending);
+      await new Promise((resolve) => setImmediate(resolve));
+      pending--;
+      return inner(event);
+    };
+    const events = Array.from({ length: 100 }, (_, i) => ({ eventId: i + 1, subscriptionType: 'contact.creation', objectId: i, occurredAt: 1 }));
+    expect(await hubspotEventInbox(store).put(delivery(events))).toBe('stored');
+    expect(most).toBe(100);
+  });
 });

@@ -82,18 +82,16 @@ export function hubspotEventInbox<S extends InboxStore>(store: S, options: { sou
     const items = Array.isArray(parsed) ? parsed : [parsed];
     const events = items.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && (typeof (item as { eventId?: unknown }).eventId === 'number' || typeof (item as { eventId?: unknown }).eventId === 'string'));
     if (events.length === 0 || events.length !== items.length) return store.put(event);
-    let stored = false;
-    for (const item of events) {
-      const outcome = await store.put({
-        ...event,
-        id: String(item['eventId']),
-        type: typeof item['subscriptionType'] === 'string' ? item['subscriptionType'] : event.type,
-        timestamp: typeof item['occurredAt'] === 'number' ? item['occurredAt'] : event.timestamp,
-        body: Buffer.from(JSON.stringify(item)),
-      });
-      if (outcome === 'stored') stored = true;
-    }
-    return stored ? 'stored' : 'duplicate';
+    // All at once, in order: the SQLite and PostgreSQL stores commit puts of the same turn together
+    // (one commit and one fsync for a 100-event delivery instead of 100).
+    const outcomes = await Promise.all(events.map((item) => store.put({
+      ...event,
+      id: String(item['eventId']),
+      type: typeof item['subscriptionType'] === 'string' ? item['subscriptionType'] : event.type,
+      timestamp: typeof item['occurredAt'] === 'number' ? item['occurredAt'] : event.timestamp,
+      body: Buffer.from(JSON.stringify(item)),
+    })));
+    return outcomes.includes('stored') ? 'stored' : 'duplicate';
   };
   return withPut(store, put);
 }

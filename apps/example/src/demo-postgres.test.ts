@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DemoReport } from './demo.ts';
+import { summaryDisagreements } from './demo/summary-agreement.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'connectors-demo-pg-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,6 +41,8 @@ describe('pnpm demo:postgres, end to end', () => {
     expect(readdirSync(dir).filter((name) => /\.db(-wal|-shm|-journal)?$/.test(name))).toEqual([]);
     expect(result.stdout).toMatch(/-> PostgreSQL; webhooks through a durable inbox/);
     expect(result.stdout).toMatch(/All \d+ checks passed\./);
+    // Every number of the report is what its label says, and the same as the check that speaks of it.
+    expect(summaryDisagreements(result.stdout)).toEqual([]);
     const name = /postgres\s+(connectors_demo_\w+)/.exec(result.stdout)?.[1];
     expect(name).toBeDefined();
     // The report names the database and schemas the run used, not a SQLite file that was never created.

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DemoReport } from './demo.ts';
+import { summaryDisagreements } from './demo/summary-agreement.ts';
+import { webhookCounts } from './report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'connectors-demo-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,5 +60,16 @@ describe('pnpm demo, end to end', () => {
       expect(result.stdout).toMatch(new RegExp(`^  ${heading}\\s`, 'm'));
     }
     expect(result.stdout).toMatch(/resumed from the saved checkpoint/);
+
+    // Every number of the report is what its label says, and the same as the check that speaks of it.
+    expect(summaryDisagreements(result.stdout)).toEqual([]);
+    // The report's webhook numbers are the burst's sources' only (the inbox also served Slack's deliveries).
+    expect(report.webhooks.sources).toEqual(['github', 'stripe']);
+    const burst = webhookCounts(c, report.webhooks.sources);
+    expect(report.webhooks).toMatchObject({ accepted: burst.inbox.stored, duplicates: burst.inbox.duplicate, rejected: burst.inbox.rejected, applied: burst.worker.processed, deadLettered: burst.worker.deadLettered });
+    expect(report.webhooks.accepted).toBe(report.webhooks.applied + report.webhooks.deadLettered);
+    expect(report.slack).toBeDefined();
+    expect(report.webhooks.accepted + report.slack!.accepted).toBe(c.inbox.stored);
+    expect(report.webhooks.rejected + report.slack!.rejected).toBe(c.inbox.rejected);
   });
 });

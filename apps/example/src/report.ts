@@ -27,19 +27,63 @@ export interface Counts {
   /** Calls that failed for good, by status (`none`: no response), aborts excluded. */
   failures: Record<string, number>;
   aborted: number;
-  inbox: { stored: number; duplicate: number; rejected: number; storeFailed: number };
-  worker: { processed: number; retried: number; deadLettered: number; duplicate: number };
+  /** Retries (after a 429, a 5xx or a 401), by connector: they add up to `retries + retriedAfter401`. */
+  retriesBy: Record<string, number>;
+  /** Token refreshes by connector, then by reason: they add up to `refreshes`. */
+  refreshesBy: Record<string, Record<string, number>>;
+  /** All webhook sources together (the app's inbox serves GitHub, Stripe and Slack). */
+  inbox: InboxCounts;
+  worker: WorkerCounts;
   deadLetteredKeys: string[];
+  /** The same, per webhook source (`github`, `stripe`, `slack`): what a line about some sources must count. */
+  inboxBySource: Record<string, InboxCounts>;
+  workerBySource: Record<string, WorkerCounts & { deadLetteredKeys: string[] }>;
 }
+
+export interface InboxCounts {
+  stored: number;
+  duplicate: number;
+  rejected: number;
+  storeFailed: number;
+}
+
+export interface WorkerCounts {
+  processed: number;
+  retried: number;
+  deadLettered: number;
+  duplicate: number;
+}
+
+const emptyInbox = (): InboxCounts => ({ stored: 0, duplicate: 0, rejected: 0, storeFailed: 0 });
+const emptyWorker = (): WorkerCounts => ({ processed: 0, retried: 0, deadLettered: 0, duplicate: 0 });
 
 function emptyCounts(): Counts {
   return {
     calls: {}, attempts: {}, retries: 0, retriesAfter429: 0, retriesAfter5xx: 0, serverDelayMs: 0, rateLimited: 0, throttled: 0, throttledMs: 0,
     refreshes: {}, rotations: 0, retriedAfter401: 0, failures: {}, aborted: 0,
-    inbox: { stored: 0, duplicate: 0, rejected: 0, storeFailed: 0 },
-    worker: { processed: 0, retried: 0, deadLettered: 0, duplicate: 0 },
+    retriesBy: {}, refreshesBy: {},
+    inbox: emptyInbox(),
+    worker: emptyWorker(),
     deadLetteredKeys: [],
+    inboxBySource: {},
+    workerBySource: {},
   };
+}
+
+/** The inbox's and the worker's counts for these webhook sources only, added up. */
+export function webhookCounts(c: Counts, sources: readonly string[]): { inbox: InboxCounts; worker: WorkerCounts & { deadLetteredKeys: string[] } } {
+  const inbox = emptyInbox();
+  const worker = { ...emptyWorker(), deadLetteredKeys: [] as string[] };
+  for (const source of sources) {
+    const i = c.inboxBySource[source];
+    const w = c.workerBySource[source];
+    if (i) for (const key of Object.keys(inbox) as (keyof InboxCounts)[]) inbox[key] += i[key];
+    if (w) {
+      for (const key of Object.keys(emptyWorker()) as (keyof WorkerCounts)[]) worker[key] += w[key];
+      worker.deadLetteredKeys.push(...w.deadLetteredKeys);
+    }
+  }
+  return { inbox, worker };
 }
 
 const bump = (record: Record<string, number>, key: string, by = 1) => {
@@ -63,10 +107,14 @@ export class Tally {
         break;
       case 'response':
         bump(c.attempts, event.connector);
-        if (event.status === 401 && event.outcome === 'retry') c.retriedAfter401++;
+        if (event.status === 401 && event.outcome === 'retry') {
+          c.retriedAfter401++;
+          bump(c.retriesBy, event.connector);
+        }
         break;
       case 'retry':
         c.retries++;
+        bump(c.retriesBy, event.connector);
         if (event.status === 429) c.retriesAfter429++;
         else if (event.status !== undefined && event.status >= 500) c.retriesAfter5xx++;
         if (event.delaySource === 'server') c.serverDelayMs += event.delayMs;
@@ -79,7 +127,10 @@ export class Tally {
         c.throttledMs += event.waitMs;
         break;
       case 'token-refreshed':
-        if (!event.shared) bump(c.refreshes, event.reason);
+        if (!event.shared) {
+          bump(c.refreshes, event.reason);
+          bump((c.refreshesBy[event.connector] ??= {}), event.reason);
+        }
         if (event.rotated) c.rotations++;
         break;
       case 'give-up':
@@ -93,21 +144,21 @@ export class Tally {
   };
 
   readonly onInboxEvent = (event: WebhookInboxEvent): void => {
-    const inbox = this.counts.inbox;
-    if (event.type === 'stored') inbox.stored++;
-    else if (event.type === 'duplicate') inbox.duplicate++;
-    else if (event.type === 'rejected') inbox.rejected++;
-    else if (event.type === 'store-failed') inbox.storeFailed++;
+    if (event.type === 'handshake') return;
+    const field = event.type === 'store-failed' ? 'storeFailed' : event.type;
+    this.counts.inbox[field]++;
+    (this.counts.inboxBySource[event.source] ??= emptyInbox())[field]++;
   };
 
   readonly onWorkerEvent = (event: WebhookWorkerEvent): void => {
-    const worker = this.counts.worker;
-    if (event.type === 'processed') worker.processed++;
-    else if (event.type === 'retried') worker.retried++;
-    else if (event.type === 'duplicate') worker.duplicate++;
-    else if (event.type === 'dead-lettered') {
-      worker.deadLettered++;
+    if (event.type !== 'processed' && event.type !== 'retried' && event.type !== 'duplicate' && event.type !== 'dead-lettered') return;
+    const field = event.type === 'dead-lettered' ? 'deadLettered' : event.type;
+    const bySource = (this.counts.workerBySource[event.source] ??= { ...emptyWorker(), deadLetteredKeys: [] });
+    this.counts.worker[field]++;
+    bySource[field]++;
+    if (event.type === 'dead-lettered') {
       this.counts.deadLetteredKeys.push(event.key);
+      bySource.deadLetteredKeys.push(event.key);
     }
   };
 
@@ -177,6 +228,23 @@ export function formatChecks(checks: readonly Check[]): string[] {
   return lines;
 }
 
+/** One webhook source's (or several sources') deliveries, and what the inbox and worker did with them. */
+export interface WebhookSummary {
+  events: number;
+  deliveries: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  deadLettered: number;
+  applied: number;
+}
+
+/** A summary of the webhook traffic of `sources`, from the same per-source counters the checks read. */
+export function webhookSummary(c: Counts, sources: readonly string[], sent: { events: number; deliveries: number }): WebhookSummary {
+  const { inbox, worker } = webhookCounts(c, sources);
+  return { ...sent, accepted: inbox.stored, duplicates: inbox.duplicate, rejected: inbox.rejected, deadLettered: worker.deadLettered, applied: worker.processed };
+}
+
 /** What the demo found; `ok` is true when every check passed. Written as JSON with `--report`. */
 export interface DemoReport {
   ok: boolean;
@@ -184,10 +252,19 @@ export interface DemoReport {
   counts: Counts;
   sandbox: SandboxStats;
   resume: { interruptedAfterPage: number | undefined; resumedAtPage: number | undefined; listing: string | undefined };
-  webhooks: { events: number; deliveries: number; accepted: number; duplicates: number; rejected: number; deadLettered: number; applied: number };
+  /**
+   * The GitHub/Stripe webhook burst (`sources`), counted from the inbox's and worker's events of those
+   * sources only: `accepted` stored by the inbox, `applied` + `deadLettered` by the worker,
+   * `duplicates` acknowledged and dropped, `rejected` refused (bad signature).
+   */
+  webhooks: WebhookSummary & { sources: string[] };
   health: { status: number; body: unknown };
-  /** The Slack part, when Slack is configured. */
-  slack?: { events: number; deliveries: number; posted: number; tokenExpired: number; refreshes: number; tierLimited: Record<string, number> };
+  /**
+   * The Slack part, when Slack is configured: its own webhook counts (source `slack`), the messages
+   * posted and the posts that failed ambiguously (the app looked for its message before posting
+   * again), and the Slack sandbox's counters.
+   */
+  slack?: WebhookSummary & { posted: number; postFailures: number; tokenExpired: number; refreshes: number; tierLimited: Record<string, number> };
   /**
    * SQLite mode (the default): the app's database file; the webhook inboxes and token stores are
    * files beside it. Absent with `--postgres`, where no SQLite file is created.
@@ -199,32 +276,56 @@ export interface DemoReport {
   elapsedMs: number;
 }
 
+/** In this order in the report. `unauthorized`: a 401 (GitHub) or `token_expired` (Slack) answered by refreshing. */
 const REFRESH_REASONS: Record<string, string> = {
   missing: 'for the first token',
-  unauthorized: 'after the access token was revoked mid-run',
   expiring: 'before expiry',
+  unauthorized: 'after the server refused the access token mid-run',
   forced: 'on request',
 };
 
-/** The numbers a person reads first. */
+const byName = (record: Record<string, number>): string =>
+  Object.keys(record).sort().map((name) => `${name} ${record[name]}`).join(', ');
+
+function refreshReasons(reasons: Record<string, number>): string {
+  const order = Object.keys(REFRESH_REASONS);
+  return Object.entries(reasons)
+    .sort(([a], [b]) => (order.indexOf(a) + 1 || order.length + 1) - (order.indexOf(b) + 1 || order.length + 1))
+    .map(([reason, n]) => `${n} ${REFRESH_REASONS[reason] ?? reason}`)
+    .join(', ');
+}
+
+function webhookLine(w: WebhookSummary, to: string): string {
+  return `${w.events} events in ${w.deliveries} deliveries to ${to}: ${w.accepted} accepted (${w.applied} applied, ${w.deadLettered} dead-lettered), ${plural(w.duplicates, 'duplicate')} dropped, ${w.rejected} rejected (bad signature)`;
+}
+
+/**
+ * The numbers a person reads first. Each is what its label says: the counts are the app's own clients'
+ * (by connector where a line names connectors), and each webhook line counts its own sources only.
+ * `summary-agreement.ts` holds them against the checks.
+ */
 export function summaryLines(report: DemoReport): string[] {
   const c = report.counts;
-  const byConnector = Object.keys(c.calls).sort().map((name) => `${name} ${c.calls[name]}`).join(', ');
+  const connectors = Object.keys(c.calls).sort();
   const refreshes = sum(c.refreshes);
-  const reasons = Object.entries(c.refreshes).map(([reason, n]) => `${n} ${REFRESH_REASONS[reason] ?? reason}`).join(', ');
+  const refreshesBy = Object.keys(c.refreshesBy).sort().map((name) => `${name} ${refreshReasons(c.refreshesBy[name]!)}`).join('; ');
+  const failed = sum(c.failures);
+  const resolved = report.slack?.postFailures ?? 0;
   const w = report.webhooks;
   const r = report.resume;
+  const s = report.slack;
   return [
-    `API calls         ${sum(c.calls)} calls (${byConnector}), ${sum(c.attempts)} HTTP attempts`,
-    `retries           ${c.retries + c.retriedAfter401} (${c.retriesAfter429} after a 429, ${c.retriesAfter5xx} after a 503, ${c.retriedAfter401} after a 401 with a fresh token)`,
+    `counted           the app's own clients (${connectors.join(', ')}) and its webhook inbox; the Shopify and HubSpot parts count theirs above`,
+    `API calls         ${plural(sum(c.calls), 'call')} (${byName(c.calls)}), ${plural(sum(c.attempts), 'HTTP attempt')}`,
+    `retries           ${c.retries + c.retriedAfter401} (${c.retriesAfter429} after a 429, ${c.retriesAfter5xx} after a 503, ${c.retriedAfter401} after a 401 with a fresh token)${Object.keys(c.retriesBy).length ? `: ${byName(c.retriesBy)}` : ''}`,
     `429s absorbed     ${c.rateLimited - (c.failures['429'] ?? 0)} of ${c.rateLimited} (waited ${seconds(c.serverDelayMs)} in total, as Retry-After asked)`,
     `throttled waits   ${c.throttled}${c.throttled ? ` (${seconds(c.throttledMs)} waiting for rate-limit budget before sending)` : ' (one call at a time stayed within every limit; the pacer never had to hold one back)'}`,
-    `token refreshes   ${refreshes}${reasons ? ` (${reasons})` : ''}; the refresh token rotated ${plural(c.rotations, 'time')}`,
-    `failed calls      ${sum(c.failures)}${c.aborted ? ` (plus ${c.aborted} cut short by the simulated crash)` : ''}`,
-    `webhooks          ${w.events} events in ${w.deliveries} deliveries: ${w.accepted} accepted, ${plural(w.duplicates, 'duplicate')}, ${w.rejected} rejected (bad signature), ${w.deadLettered} dead-lettered; ${w.applied} applied`,
+    `token refreshes   ${refreshes} (the refresh token rotated ${plural(c.rotations, 'time')})${refreshesBy ? `: ${refreshesBy}` : ''}`,
+    `failed calls      ${failed}${resolved ? ` (${resolved} of them chat.postMessage, which may have posted: the app looked for its message in the channel before posting again)` : ''}${c.aborted ? ` (plus ${c.aborted} cut short by the simulated crash)` : ''}`,
+    `webhooks          ${webhookLine(w, w.sources.map((source) => `/webhooks/${source}`).join(' and '))}`,
     `resume            ${r.listing ? `stopped after page ${r.interruptedAfterPage} of ${r.listing}; the restart resumed at page ${r.resumedAtPage ?? '?'}` : 'the sync was not interrupted'}`,
-    ...(report.slack
-      ? [`slack             ${plural(report.slack.posted, 'message')} posted, ${report.slack.events} events in ${report.slack.deliveries} deliveries, ${plural(report.slack.tokenExpired, 'token')} expired mid-run and rotated, ${Object.values(report.slack.tierLimited).reduce((a, b) => a + b, 0)} tier limits met`]
+    ...(s
+      ? [`slack             ${plural(s.posted, 'message')} posted; ${webhookLine(s, '/webhooks/slack')}; ${plural(s.tokenExpired, 'token')} expired mid-run and rotated, ${plural(sum(s.tierLimited), 'tier limit')} met`]
       : []),
     `elapsed           ${seconds(report.elapsedMs)}`,
   ];

@@ -1,7 +1,7 @@
 import type { InboxStore } from '@connectors/webhooks';
 import type { SandboxStats, WebhookDeliveryResult } from '@connectors/testing/sandbox';
 import type { AppStore } from '../store/app-store.ts';
-import { type Check, compareRows, type Counts, plural, sum } from '../report.ts';
+import { type Check, compareRows, type Counts, plural, sum, webhookCounts } from '../report.ts';
 import type { PageProgress } from '../sync/run-listing.ts';
 import { type ExpectedRows, rowsAfterWebhooks } from './expected-state.ts';
 import type { BurstEvent } from './webhook-burst.ts';
@@ -34,19 +34,28 @@ export function resumeCheck(pages: readonly PageRecord[], listing: string | unde
   };
 }
 
-/** What the sandbox says it injected matches what the client's events saw, and no call failed. */
-export function faultsCheck(c: Counts, stats: SandboxStats): Check {
+/**
+ * What the sandbox says it injected matches what the client's events saw, and no call failed. Run it
+ * after the last call the app's clients make (the Slack part's included), so that it covers the same
+ * calls as the report. `resolvedByApp`: calls that failed ambiguously and that the app itself resolved
+ * (chat.postMessage failed in a way that may have posted: the app looked for its message before posting again).
+ */
+export function faultsCheck(c: Counts, stats: SandboxStats, resolvedByApp = 0): Check {
   const injected429 = stats.faults.rateLimit + stats.rateLimited;
   const injected5xx = stats.faults.serverError;
   const injected401 = stats.faults.tokenExpiry;
-  const seen5xx = c.retriesAfter5xx + Object.entries(c.failures).filter(([status]) => status.startsWith('5')).reduce((a, [, n]) => a + n, 0);
+  const failed5xx = Object.entries(c.failures).filter(([status]) => status.startsWith('5')).reduce((a, [, n]) => a + n, 0);
+  const seen5xx = c.retriesAfter5xx + failed5xx;
   // A request cut off by the simulated crash may have been answered with a fault the client never read.
   const within = (seen: number, injected: number) => seen <= injected && injected - seen <= c.aborted;
-  const ok = sum(c.failures) === 0 && within(c.rateLimited, injected429) && within(seen5xx, injected5xx) && within(c.retriedAfter401, injected401);
+  const failed = sum(c.failures);
+  const ok = failed === resolvedByApp && within(c.rateLimited, injected429) && within(seen5xx, injected5xx) && within(c.retriedAfter401, injected401);
+  const unread = [[injected429 - c.rateLimited, '429'], [injected5xx - seen5xx, '503'], [injected401 - c.retriedAfter401, '401']].filter(([n]) => (n as number) > 0).map(([n, status]) => `${n} × ${status}`);
   return {
     ok,
-    label: `faults absorbed: the sandbox sent ${injected429} × 429, ${injected5xx} × 503 and revoked ${plural(injected401, 'access token')}; the client retried every one and no call failed`,
-    ...(ok ? {} : { detail: `client saw ${c.rateLimited} × 429, ${seen5xx} × 5xx, ${c.retriedAfter401} × 401; failed calls ${JSON.stringify(c.failures)}` }),
+    // The sandbox's tokenExpiry fault applies to its OAuth providers: in the demo, GitHub only (Slack's token_expired is the Slack provider's own).
+    label: `faults absorbed: the sandbox sent ${injected429} × 429, ${injected5xx} × 503 and revoked ${plural(injected401, 'GitHub access token')} (401)${unread.length ? ` (not read: ${unread.join(', ')} answered to a call cut short by the simulated crash)` : ''}; the client retried every one${resolvedByApp ? ` but ${plural(resolvedByApp, 'ambiguous chat.postMessage failure')}, which the app resolved by looking for its message before posting again` : ''}, and no call failed for good`,
+    ...(ok ? {} : { detail: `client saw ${c.rateLimited} × 429, ${seen5xx} × 5xx, ${c.retriedAfter401} × 401; failed calls ${JSON.stringify(c.failures)}, resolved by the app ${resolvedByApp}` }),
   };
 }
 
@@ -77,8 +86,10 @@ export async function webhookChecks(
   inboxStore: InboxStore,
   events: readonly BurstEvent[],
   deliveries: readonly WebhookDeliveryResult[],
-  c: Counts,
+  counts: Counts,
 ): Promise<Check[]> {
+  // Only the burst's sources: the same inbox also serves Slack, whose deliveries are checked on their own.
+  const c = webhookCounts(counts, [...new Set(events.map((e) => e.source))]);
   const accepted = acceptedEvents(events, deliveries);
   const effects = await appStore.webhookEffects();
   const applied = accepted.filter((e) => e.effect.kind !== 'dead-letter');
@@ -92,9 +103,10 @@ export async function webhookChecks(
     if (effects.some((e) => e.key === event.key)) traces.push(`${event.key} applied`);
     if (await inboxStore.get(event.key)) traces.push(`${event.key} stored`);
   }
-  const onceOk = JSON.stringify(effectKeys) === JSON.stringify(appliedKeys) && c.worker.processed === applied.length && c.inbox.duplicate === goodDuplicates;
+  const onceOk =
+    JSON.stringify(effectKeys) === JSON.stringify(appliedKeys) && c.inbox.stored === accepted.length && c.worker.processed === applied.length && c.worker.deadLettered === poison.length && c.inbox.duplicate === goodDuplicates;
   const rejectedOk = c.inbox.rejected === bad.length && bad.every((d) => d.status === 401) && traces.length === 0;
-  const deadOk = JSON.stringify([...c.deadLetteredKeys].sort()) === JSON.stringify([...poison].sort());
+  const deadOk = JSON.stringify([...c.worker.deadLetteredKeys].sort()) === JSON.stringify([...poison].sort());
   const rows = (await rowChecks(appStore, rowsAfterWebhooks(accepted), 'after the webhooks, ')).map((check) =>
     check.ok ? { ...check, label: check.label.replace("each equal to the sandbox's", "each equal to the sandbox's data plus the effect of every accepted event") } : check,
   );
@@ -102,8 +114,8 @@ export async function webhookChecks(
     ...rows,
     {
       ok: onceOk,
-      label: `idempotent: ${applied.length} accepted events applied exactly once each; ${plural(goodDuplicates, 'duplicate delivery', 'duplicate deliveries')} acknowledged and dropped`,
-      ...(onceOk ? {} : { detail: `effects ${effectKeys.length}, expected ${appliedKeys.length}, processed ${c.worker.processed}, duplicates ${c.inbox.duplicate} of ${goodDuplicates}` }),
+      label: `idempotent: ${accepted.length} accepted events, ${applied.length} applied exactly once each and ${poison.length} dead-lettered; ${plural(goodDuplicates, 'duplicate delivery', 'duplicate deliveries')} acknowledged and dropped`,
+      ...(onceOk ? {} : { detail: `effects ${effectKeys.length}, expected ${appliedKeys.length}, stored ${c.inbox.stored} of ${accepted.length}, processed ${c.worker.processed}, dead-lettered ${c.worker.deadLettered} of ${poison.length}, duplicates ${c.inbox.duplicate} of ${goodDuplicates}` }),
     },
     {
       ok: rejectedOk,
@@ -113,7 +125,7 @@ export async function webhookChecks(
     {
       ok: deadOk,
       label: `dead letters: exactly the ${plural(poison.length, 'malformed payload')} sent, nothing else`,
-      ...(deadOk ? {} : { detail: `dead-lettered ${c.deadLetteredKeys.join(', ') || 'none'}; expected ${poison.join(', ') || 'none'}` }),
+      ...(deadOk ? {} : { detail: `dead-lettered ${c.worker.deadLetteredKeys.join(', ') || 'none'}; expected ${poison.join(', ') || 'none'}` }),
     },
   ];
 }

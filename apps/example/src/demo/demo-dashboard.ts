@@ -33,6 +33,6 @@ export async function dashboardCheck(baseUrl: string, metrics: string): Promise<
   return {
     ok: page.status === 200 && same,
     label: `dashboard: /dashboard answers ${page.status}; attempts shown (${summary}) equal /metrics (${Object.entries(counted).map(([c, n]) => `${c} ${n}`).join(', ')})`,
-    line: `   /dashboard ${page.status}, attempts per connector ${summary} (the same as /metrics)`,
+    line: `   ${'/dashboard'.padEnd(11)}${page.status}, attempts per connector ${summary} (the same as /metrics)`,
   };
 }

@@ -5,7 +5,7 @@ import { type OrderWebhook, parseShopifyWebhook, shopify, shopifyScheme, type Sh
 import { createShopifySandboxProvider, SHOPIFY_SANDBOX_ACCESS_TOKEN, SHOPIFY_SANDBOX_CLIENT_SECRET, SHOPIFY_SANDBOX_SHOP, shopifySandboxUrl, shopifySandboxWebhookEvents } from '@connectors/shopify/sandbox';
 import { startSandbox } from '@connectors/testing/sandbox';
 import { createWebhookInbox, type InboxStore, UnprocessableEventError, type WebhookEvent } from '@connectors/webhooks';
-import type { Check } from '../report.ts';
+import { type Check, plural } from '../report.ts';
 import type { Backend } from '../store/backend.ts';
 import { createEffectWorker, type EffectTarget } from '../store/effect-worker.ts';
 import { postgresShopifyStore } from './postgres-shopify-store.ts';
@@ -110,11 +110,11 @@ export async function runShopifyDemo(options: ShopifyDemoOptions): Promise<Shopi
     const genuine = new Set(deliveries.filter((d) => !d.badSignature).map((d) => d.id));
     genuineWebhooks = genuine.size;
     const duplicates = deliveries.filter((d) => d.duplicate && !d.badSignature).length;
-    print(`   webhooks: ${deliveries.length} deliveries of ${sample.length} events, ${forged.length} forged and refused (${[...new Set(forged.map((d) => d.status))].join(', ')}), ${duplicates} duplicates answered 200 and dropped`);
+    print(`   webhooks: ${deliveries.length} deliveries of ${sample.length} events, ${forged.length} forged and refused (${[...new Set(forged.map((d) => d.status))].join(', ')}), ${plural(duplicates, 'duplicate')} answered 200 and dropped`);
     const after = await tables.counts();
     const applied = after.webhooksApplied;
     const orderWebhook = after.ordersFromWebhooks;
-    print(`     worker applied ${applied} events (${orderWebhook} order rows from orders/create and orders/updated)`);
+    print(`     worker applied ${plural(applied, 'event')} (${plural(orderWebhook, 'order row')} from orders/create and orders/updated)`);
     const orderEvents = sample.filter((e) => e.type?.startsWith('orders/') && genuine.has(e.id!)).length;
     checks.push(
       { ok: forged.every((d) => d.status === 401), label: 'shopify: forged webhooks refused with 401', detail: forged.map((d) => d.status).join(',') },

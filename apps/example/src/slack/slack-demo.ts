@@ -10,7 +10,7 @@ import {
   type SlackSandboxProvider,
 } from '@connectors/slack/sandbox';
 import type { Sandbox, SandboxWebhookEvent, WebhookDeliveryResult } from '@connectors/testing/sandbox';
-import { type Check, compareRows, type Counts, plural } from '../report.ts';
+import { type Check, compareRows, type Counts, plural, webhookCounts } from '../report.ts';
 import type { SlackConfig } from './slack-config.ts';
 import type { SlackPart } from './slack-part.ts';
 import { postOnce } from './slack-post.ts';
@@ -53,6 +53,8 @@ export interface SlackDemoResult {
   checks: Check[];
   events: number;
   deliveries: number;
+  /** chat.postMessage calls that failed in a way that may have posted (a 5xx, a timeout), which the app resolved by looking for its message. */
+  postFailures: number;
   /** The rows both tables must hold, by key (the storage check counts them in the database). */
   expected: { channels: Map<string, SlackChannelRow>; messages: Map<string, SlackMessageRow> };
 }
@@ -78,11 +80,12 @@ export async function runSlackDemo(options: {
   const channel = slack.config.postChannel ?? SLACK_DEMO_CHANNEL;
   const text = 'connectors example: sync finished';
   const posted = await postOnce(slack.client, store, channel, text, randomUUID());
-  print(`   posted   "${text}" to ${channel} (ts ${posted.ts}${posted.attempts > 1 ? `, after ${posted.attempts - 1} ambiguous failure(s) checked against the channel` : ''})`);
+  print(`   posted   "${text}" to ${channel} (ts ${posted.ts}${posted.ambiguousFailures ? `, after ${plural(posted.ambiguousFailures, 'ambiguous failure')} checked against the channel` : ''})`);
 
   const events: SandboxWebhookEvent[] = slackSandboxWebhookEvents(8);
   const effectsBefore = new Set((await store.webhookEffects()).map((e) => e.key));
-  const inboxBefore = structuredClone(options.counts.inbox);
+  // Source `slack` only: the same inbox serves GitHub and Stripe.
+  const before = webhookCounts(options.counts, ['slack']);
   const deliveries: WebhookDeliveryResult[] = await sandbox.sendWebhooks({ provider: 'slack', url: `${options.url}/webhooks/slack`, events, duplicateRate: options.duplicateRate, badSignatureRate: options.badSignatureRate });
   await options.waitForWorker();
   const good = deliveries.filter((d) => !d.badSignature);
@@ -101,10 +104,17 @@ export async function runSlackDemo(options: {
   }
 
   const counts = provider.counts();
+  const after = webhookCounts(options.counts, ['slack']);
   const effects = (await store.webhookEffects()).filter((e) => e.source === 'slack' && !effectsBefore.has(e.key)).map((e) => e.key).sort();
   const acceptedKeys = [...accepted].map((id) => `slack:${id}`).sort();
-  const onceOk = JSON.stringify(effects) === JSON.stringify(acceptedKeys) && options.counts.inbox.duplicate - inboxBefore.duplicate === good.filter((d) => d.duplicate).length;
-  const forgedOk = bad.length > 0 && bad.every((d) => d.status === 401) && options.counts.inbox.rejected - inboxBefore.rejected === bad.length;
+  const duplicates = good.filter((d) => d.duplicate).length;
+  const onceOk =
+    JSON.stringify(effects) === JSON.stringify(acceptedKeys) &&
+    after.inbox.stored - before.inbox.stored === accepted.size &&
+    after.worker.processed - before.worker.processed === accepted.size &&
+    after.worker.deadLettered === before.worker.deadLettered &&
+    after.inbox.duplicate - before.inbox.duplicate === duplicates;
+  const forgedOk = bad.length > 0 && bad.every((d) => d.status === 401) && after.inbox.rejected - before.inbox.rejected === bad.length;
   const postOk = (await store.slackMessages(channel)).filter((m) => m.text === text).length === 1 && counts.posted === 1;
   const tiersOk = Object.keys(counts.tierLimited).length === 0;
   // One refresh for the first token, then at most one per expiry (calls that met the same expired token share a refresh).
@@ -112,6 +122,7 @@ export async function runSlackDemo(options: {
   return {
     events: events.length,
     deliveries: deliveries.length,
+    postFailures: posted.ambiguousFailures,
     expected,
     checks: [
       compareRows('slack channels', expected.channels, await store.slackChannels(), (row) => row.id),
@@ -127,7 +138,11 @@ export async function runSlackDemo(options: {
         label: `slack token rotation: ${plural(counts.refreshes, 'refresh', 'refreshes')} through oauth.v2.access (${plural(counts.tokenExpired, 'token')} reported token_expired mid-run), no spent refresh token reused`,
         ...(rotationOk ? {} : { detail: JSON.stringify(counts) }),
       },
-      { ok: onceOk, label: `slack events: ${accepted.size} accepted events applied exactly once each (deduplicated on event_id)`, ...(onceOk ? {} : { detail: `effects ${effects.join(',')}; accepted ${acceptedKeys.join(',')}` }) },
+      {
+        ok: onceOk,
+        label: `slack events: ${accepted.size} accepted events applied exactly once each (deduplicated on event_id); ${plural(duplicates, 'duplicate delivery', 'duplicate deliveries')} acknowledged and dropped`,
+        ...(onceOk ? {} : { detail: `effects ${effects.join(',')}; accepted ${acceptedKeys.join(',')}; counted ${JSON.stringify({ before, after })}` }),
+      },
       { ok: forgedOk, label: `slack signatures: ${plural(bad.length, 'forged delivery', 'forged deliveries')} refused with 401`, ...(forgedOk ? {} : { detail: bad.map((d) => d.status).join(',') }) },
     ],
   };

@@ -26,7 +26,7 @@ describe('postOnce', () => {
       .post('/api/chat.postMessage', () => (posts++, true)).reply(200, { ok: false, error: 'internal_error' })
       .post('/api/conversations.history').reply(200, { ok: true, messages: [{ ...posted.message, metadata: { event_type: 'connectors_example_post', event_payload: { post_id: 'p-1' } } }], response_metadata: { next_cursor: '' } });
     const { client, store } = setup();
-    expect(await postOnce(client, store, 'C1', 'hi', 'p-1')).toEqual({ ts: '1700000000.000100', attempts: 1 });
+    expect(await postOnce(client, store, 'C1', 'hi', 'p-1')).toEqual({ ts: '1700000000.000100', attempts: 1, ambiguousFailures: 1 });
     expect(posts).toBe(1);
     expect(await store.slackMessages('C1')).toMatchObject([{ ts: '1700000000.000100', source: 'post' }]);
   });
@@ -38,7 +38,7 @@ describe('postOnce', () => {
       .post('/api/conversations.history').reply(200, { ok: true, messages: [], response_metadata: { next_cursor: '' } })
       .post('/api/chat.postMessage', () => (posts++, true)).reply(200, posted);
     const { client, store } = setup();
-    expect(await postOnce(client, store, 'C1', 'hi', 'p-2')).toEqual({ ts: '1700000000.000100', attempts: 2 });
+    expect(await postOnce(client, store, 'C1', 'hi', 'p-2')).toEqual({ ts: '1700000000.000100', attempts: 2, ambiguousFailures: 1 });
     expect(posts).toBe(2);
   });
 

@@ -11,7 +11,13 @@ const EVENT_TYPE = 'connectors_example_post';
  * timeout) is not retried by it. Then the app looks for its own message, tagged with `postId` in the
  * message metadata, in the channel's latest history, and posts again only if it is not there.
  */
-export async function postOnce(client: Slack, store: Pick<AppStore, 'write'>, channel: string, text: string, postId: string): Promise<{ ts: string; attempts: number }> {
+export async function postOnce(
+  client: Slack,
+  store: Pick<AppStore, 'write'>,
+  channel: string,
+  text: string,
+  postId: string,
+): Promise<{ ts: string; attempts: number; /** Attempts that failed ambiguously (each a failed call in the client's events). */ ambiguousFailures: number }> {
   const metadata = { event_type: EVENT_TYPE, event_payload: { post_id: postId } };
   for (let attempt = 1; ; attempt++) {
     let posted: PostedMessage | undefined;
@@ -23,12 +29,12 @@ export async function postOnce(client: Slack, store: Pick<AppStore, 'write'>, ch
       const found = await findPost(client, channel, postId);
       if (found) {
         await store.write({ slackMessages: [{ channel, ts: found.ts, user: found.user ?? null, text: found.text ?? null, thread_ts: null, reply_count: 0, source: 'post' }] });
-        return { ts: found.ts, attempts: attempt };
+        return { ts: found.ts, attempts: attempt, ambiguousFailures: attempt };
       }
       continue;
     }
     await store.write({ slackMessages: [{ channel, ts: posted.ts, user: posted.message.user ?? null, text: posted.message.text ?? null, thread_ts: null, reply_count: 0, source: 'post' }] });
-    return { ts: posted.ts, attempts: attempt };
+    return { ts: posted.ts, attempts: attempt, ambiguousFailures: attempt - 1 };
   }
 }
 

@@ -292,6 +292,22 @@ describe('cost pacing under concurrency (answers out of order, late sends)', () 
     expect(shop.throttled).toBe(0);
   });
 
+  it('a call aborted while it waits its turn leaves the line, and the next in line goes in its place', async () => {
+    const { shop, call, clock, http } = heldSetup({ maximum: 1000, restoreRate: 50, available: 100 }, 'wait');
+    await call('P'); // 50 left
+    await call('Q'); // 0 left
+    const controller = new AbortController();
+    const aborted = http.graphql({ query: 'query Named($name: String) { name }', variables: { name: 'A' }, estimatedCost: 50, signal: controller.signal });
+    const next = call('B');
+    await clock.advance(0);
+    controller.abort(new Error('the job was cancelled'));
+    await expect(aborted).rejects.toThrow('the job was cancelled');
+    await clock.advance(1000); // B is first in line now: 50 points at 50 per second
+    await expect(next).resolves.toEqual({ name: 'B' });
+    expect(shop.ran).toEqual(['P', 'Q', 'B']);
+    expect(shop.throttled).toBe(0);
+  });
+
   it('a call whose turn is further off than rateLimit.maxWaitMs fails at once with RateLimitError, unsent', async () => {
     nock(BASE).post(PATH).reply(200, { data: { a: 1 }, extensions: { cost: { requestedQueryCost: 100, actualQueryCost: 100, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 0, restoreRate: 1 } } } });
     const { http, of } = setup();

@@ -325,6 +325,8 @@ export class GraphQLRunner {
           waitMs = undefined;
           continue;
         }
+        // At least a millisecond: a pacer that says "wait 0" without a ticket must not spin the event loop.
+        waitMs = Math.max(1, waitMs);
         const now = host.clock.now();
         if (now + waitMs > head.deadline) {
           this.#leave(line, head)?.reject(this.#tooLong(head.operation, head.cost, waitMs));

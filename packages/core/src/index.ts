@@ -2,7 +2,7 @@ export * from './errors/index.ts';
 export { classifyGraphQLErrors, type GraphQLRequestOptions } from './graphql/graphql-call.ts';
 export { connectionPagination, type GraphQLPaginateOptions } from './graphql/graphql-pagination.ts';
 export { createCostPacer } from './graphql/cost-pacer.ts';
-export type { CostPacer, CostState, GraphQLClientOptions, GraphQLCostReader } from './graphql/graphql-types.ts';
+export type { CostAdmission, CostPacer, CostState, CostTicket, GraphQLClientOptions, GraphQLCostReader } from './graphql/graphql-types.ts';
 export {
   createHttpClient,
   HttpClient,

@@ -33,6 +33,18 @@ describe('hubspot connector: search route budget and listing', () => {
     expect(sandbox.stats().statuses[429]).toBeUndefined();
   });
 
+  it("an app's own rateLimit.routes add to the search budget instead of replacing it", async () => {
+    const throttled: string[] = [];
+    const client = hubspot.create({
+      accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor('hubspot'), limits: { search: { requests: 3, per: '1s' } },
+      rateLimit: { routes: { 'GET /crm/v3/owners': { concurrency: 2 } } },
+      onEvent: (e) => void (e.type === 'throttled' && e.reason === 'declared-budget' && throttled.push(e.operation)),
+    });
+    await Promise.all(Array.from({ length: 4 }, (_, i) => client.deals.search({ filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'EQ', value: `Deal ${i + 1}` }] }] }, { limit: 10 }).pages().next()));
+    // The fourth search waits for the next second of the search budget.
+    expect(throttled).toHaveLength(1);
+  });
+
   it('pages any search through the instance paginate with the search listing (after in the body)', async () => {
     const client = hubspot.create({ accessToken: HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, baseUrl: sandbox.urlFor('hubspot'), limits: { search: { requests: 3, per: '1s' } } });
     const ids: string[] = [];

@@ -117,14 +117,15 @@ describe('shopify connector against the sandbox', () => {
   });
 
   it('paces by extensions.cost: a burst over the bucket meets no THROTTLED', async () => {
-    // 100 points/s, not faster: at 400/s a loaded CI machine met THROTTLED here (4 of 12), because a
-    // report can reach the pacer after later calls were sent (see the closing note of #15/#14).
-    const { store, provider } = await setup({ bucket: { maximum: 200, restoreRate: 100 } });
+    // A small bucket refilling fast (400/s) is the hard case: on a loaded machine calls reach the sandbox
+    // late and answers come back out of order, while the bucket stops refilling at its cap (see the rules
+    // in core's graphql/cost-pacer.ts).
+    const { store, provider } = await setup({ bucket: { maximum: 200, restoreRate: 400 } });
     const started = Date.now();
     await Promise.all(Array.from({ length: 12 }, () => store.http.graphql({ query: '{ products(first: 48) { nodes { id } } }', estimatedCost: 50 })));
     expect(provider.stats().throttled).toBe(0);
-    // 600 points through a 200-point bucket restoring 100/s: at least 4 s.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3900);
+    // 600 points through a 200-point bucket restoring 400/s: at least 1 s.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('a THROTTLED answer is waited out and retried (another client drained the bucket)', async () => {

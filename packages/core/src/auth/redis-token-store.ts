@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { type ReencryptResult, type TokenEncryptionOptions, tokenRecordCodec } from './token-cipher.ts';
-import type { TokenLock, TokenStore } from './token-store.ts';
+import { type EncodedTokenRecord, isEncryptedRecord, type ReencryptResult, type TokenEncryptionOptions, tokenRecordCodec } from './token-cipher.ts';
+import type { TokenLock, TokenRecord, TokenStore } from './token-store.ts';
 
 export interface RedisTokenStoreOptions {
   /** An ioredis client (or cluster). The store never closes it. */
@@ -28,18 +28,51 @@ export interface RedisTokenStore extends TokenStore {
 const REPLACE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 else return 0 end`;
 
 /*
- * An encrypted record is stored as `{"updatedAt":...,"sealed":"enc:v1:..."}`: the ciphertext for the
- * tokens, the write time in clear (not a secret) so the scripts below can still refuse a late write
- * that is older than what is stored. A plain record is its own JSON and carries `updatedAt` already.
+ * The stored form says what it holds: a JSON object with `v: 2` and `kind` (`sealed` or `clear`),
+ * read by those fields and never by the look of the text. `updatedAt` is at the top in both, in
+ * clear (not a secret), so the scripts below can refuse a late write older than what is stored.
+ *   sealed: {"updatedAt":...,"sealed":"enc:v1:...","v":2,"kind":"sealed"}
+ *   clear:  {...the record's own fields (accessToken, updatedAt...),"v":2,"kind":"clear"}
+ * Both are laid out so that the previous version can still read them during a rolling upgrade (it
+ * took the `sealed` field of an object starting with `{"updatedAt"`, and any other object as the
+ * record itself).
+ *
+ * Records written before `v` existed are read as they are, by the only thing that told them apart:
+ *   - an object without `v`: a `sealed` string and no `accessToken` is the encrypted wrapper
+ *     (`{"updatedAt":...,"sealed":"enc:v1:..."}`), anything else is a record in clear;
+ *   - bare `enc:v1:...` text (not JSON): a record encrypted before the wrapper existed.
  */
-function seal(encoded: string, updatedAt: number): string {
-  return encoded.startsWith('{') ? encoded : JSON.stringify({ updatedAt, sealed: encoded });
+const FORMAT = 2;
+
+function envelope(encoded: EncodedTokenRecord, record: TokenRecord): string {
+  if (encoded.kind === 'sealed') return JSON.stringify({ updatedAt: record.updatedAt, sealed: encoded.text, v: FORMAT, kind: 'sealed' });
+  // The record's own fields, then the envelope's (which win over any `v`/`kind` a record brought along).
+  return JSON.stringify({ ...record, v: FORMAT, kind: 'clear' });
 }
 
-function unseal(stored: string): string {
-  if (!stored.startsWith('{"updatedAt"') || !stored.includes('"sealed"')) return stored;
-  const parsed = JSON.parse(stored) as { sealed?: unknown };
-  return typeof parsed.sealed === 'string' ? parsed.sealed : stored;
+function unwrap(stored: string, where: string): EncodedTokenRecord {
+  if (isEncryptedRecord(stored)) return { kind: 'sealed', text: stored };
+  let value: unknown;
+  try {
+    value = JSON.parse(stored);
+  } catch {
+    throw new Error(`${where}: the stored token record is not valid JSON; delete it and authorize again`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${where}: the stored token record is not a JSON object; delete it and authorize again`);
+  }
+  const { v, kind, ...rest } = value as Record<string, unknown>;
+  if (v === undefined) {
+    // Written before the format had a version.
+    if (typeof rest['sealed'] === 'string' && !('accessToken' in rest)) return { kind: 'sealed', text: rest['sealed'] };
+    return { kind: 'clear', text: stored };
+  }
+  if (v !== FORMAT) {
+    throw new Error(`${where}: the stored token record is in format ${JSON.stringify(v)}, which this version does not know (it reads ${FORMAT}); upgrade @connectors/core`);
+  }
+  if (kind === 'sealed' && typeof rest['sealed'] === 'string') return { kind: 'sealed', text: rest['sealed'] };
+  if (kind === 'clear') return { kind: 'clear', text: JSON.stringify(rest) };
+  throw new Error(`${where}: the stored token record says kind ${JSON.stringify(kind)}, which is not sealed or clear; delete it and authorize again`);
 }
 
 /** Deletes the lock only if we still own it: after our TTL ran out it may be another process's lock. */
@@ -91,14 +124,15 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`redisTokenStore: timeoutMs must be a number of milliseconds > 0; got ${String(options.timeoutMs)}`);
   const tokenKey = (id: string) => `${prefix}token:${id}`;
   const lockKey = (id: string) => `${prefix}lock:${id}`;
-  const codec = tokenRecordCodec(options.encryption, `redisTokenStore(${prefix})`);
+  const where = `redisTokenStore(${prefix})`;
+  const codec = tokenRecordCodec(options.encryption, where);
   return {
     async get(id) {
       const text = await withTimeout(redis.get(tokenKey(id)), timeoutMs, `GET ${tokenKey(id)}`);
-      return text === null ? undefined : codec.decode(id, unseal(text));
+      return text === null ? undefined : codec.open(id, unwrap(text, where));
     },
     async set(id, record) {
-      await withTimeout(redis.eval(SET_SCRIPT, 1, tokenKey(id), seal(codec.encode(id, record), record.updatedAt), record.updatedAt), timeoutMs, `a write of ${tokenKey(id)}`);
+      await withTimeout(redis.eval(SET_SCRIPT, 1, tokenKey(id), envelope(codec.seal(id, record), record), record.updatedAt), timeoutMs, `a write of ${tokenKey(id)}`);
     },
     async delete(id) {
       await withTimeout(redis.eval(DELETE_SCRIPT, 1, tokenKey(id), Date.now()), timeoutMs, `a delete of ${tokenKey(id)}`);
@@ -116,9 +150,9 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
             const text = await redis.get(key);
             if (text === null) continue;
             const id = key.slice(tokenPrefix.length);
-            const updatedAt = (codec.decode(id, unseal(text)) as { updatedAt?: number } | undefined)?.updatedAt ?? 0;
+            const record = codec.open(id, unwrap(text, where), { allowPlaintext: true });
             // A refresh that wrote in between already wrote with the first key: nothing to do then.
-            if (Number(await redis.eval(REPLACE_SCRIPT, 1, key, text, seal(codec.reencode(id, unseal(text)), updatedAt))) === 1) rewritten++;
+            if (Number(await redis.eval(REPLACE_SCRIPT, 1, key, text, envelope(codec.seal(id, record), record))) === 1) rewritten++;
           }
           cursor = next;
         } while (cursor !== '0');

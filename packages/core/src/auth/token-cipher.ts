@@ -122,49 +122,68 @@ export function isEncryptedRecord(text: string): boolean {
   return text.startsWith(PREFIX);
 }
 
+/** Whether a stored record is encrypted (`sealed`: `enc:v1:...` text) or the record's JSON in clear. */
+export type TokenRecordKind = 'sealed' | 'clear';
+
+/** A record as the codec encodes it, with its kind said rather than left to be read off the text. */
+export interface EncodedTokenRecord {
+  kind: TokenRecordKind;
+  /** `enc:v1:...` when sealed, the record's JSON when clear. */
+  text: string;
+}
+
 /** Turns records into stored text and back, encrypting when the store was given a key. Shared by the persistent stores. */
 export interface TokenRecordCodec {
+  /** Encodes a record, saying which kind it wrote (sealed when the store has a key). */
+  seal(credentialId: string, record: TokenRecord): EncodedTokenRecord;
+  /**
+   * Decodes a record of a known kind. A sealed one needs the key; a clear one is refused when the
+   * store has a key (it should have been encrypted), unless `allowPlaintext` (re-encryption).
+   */
+  open(credentialId: string, encoded: EncodedTokenRecord, options?: { allowPlaintext?: boolean }): TokenRecord;
+  /**
+   * For stores that keep only the text (SQLite, PostgreSQL): the text itself, whose kind is told by the
+   * cipher's versioned prefix (`enc:v1:`; a JSON record starts with `{`).
+   */
   encode(credentialId: string, record: TokenRecord): string;
   decode(credentialId: string, stored: string): TokenRecord;
-  /** Re-encodes one stored record with the first key; plaintext records are accepted here (and only here). */
+  /** Re-encodes one stored text with the first key; plaintext records are accepted here (and only here). */
   reencode(credentialId: string, stored: string): string;
   readonly encrypted: boolean;
 }
 
 export function tokenRecordCodec(encryption: TokenEncryptionOptions | undefined, where: string): TokenRecordCodec {
   const cipher = encryption === undefined ? undefined : tokenCipher(encryption);
-  function decode(credentialId: string, stored: string, allowPlaintext: boolean): TokenRecord {
-    if (isEncryptedRecord(stored)) {
+  const kindOf = (stored: string): TokenRecordKind => (isEncryptedRecord(stored) ? 'sealed' : 'clear');
+  function seal(credentialId: string, record: TokenRecord): EncodedTokenRecord {
+    const json = JSON.stringify(record);
+    return cipher ? { kind: 'sealed', text: cipher.encrypt(json, credentialId) } : { kind: 'clear', text: json };
+  }
+  function open(credentialId: string, encoded: EncodedTokenRecord, options: { allowPlaintext?: boolean } = {}): TokenRecord {
+    if (encoded.kind === 'sealed') {
       if (!cipher) {
         throw new TokenEncryptionError(`${where}: the token record for "${credentialId}" is encrypted, but this store has no \`encryption: { keyEnv }\`; configure the key it was written with.`, {
           code: 'encrypted-record',
           operation: 'get',
         });
       }
-      return parseTokenRecord(cipher.decrypt(stored, credentialId), where);
+      return parseTokenRecord(cipher.decrypt(encoded.text, credentialId), where);
     }
-    if (cipher && !allowPlaintext) {
+    if (cipher && !options.allowPlaintext) {
       throw new TokenEncryptionError(
         `${where}: the token record for "${credentialId}" is stored in clear while encryption is configured; run the store's reencrypt() (or \`connectors-tokens reencrypt\`) once to encrypt existing records.`,
         { code: 'plaintext-record', operation: 'get' },
       );
     }
-    return parseTokenRecord(stored, where);
+    return parseTokenRecord(encoded.text, where);
   }
   return {
     encrypted: cipher !== undefined,
-    encode(credentialId, record) {
-      const json = JSON.stringify(record);
-      return cipher ? cipher.encrypt(json, credentialId) : json;
-    },
-    decode(credentialId, stored) {
-      return decode(credentialId, stored, false);
-    },
-    reencode(credentialId, stored) {
-      const record = decode(credentialId, stored, true);
-      const json = JSON.stringify(record);
-      return cipher ? cipher.encrypt(json, credentialId) : json;
-    },
+    seal,
+    open,
+    encode: (credentialId, record) => seal(credentialId, record).text,
+    decode: (credentialId, stored) => open(credentialId, { kind: kindOf(stored), text: stored }),
+    reencode: (credentialId, stored) => seal(credentialId, open(credentialId, { kind: kindOf(stored), text: stored }, { allowPlaintext: true })).text,
   };
 }
 

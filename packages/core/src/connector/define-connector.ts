@@ -11,6 +11,7 @@ import type { EventListener } from '../http/events.ts';
 import type { RequestOptions, ResponseData } from '../http/create-http-client.ts';
 import type { Paginated, PaginateOptions } from '../pagination/paginate.ts';
 import type { Listings } from '../pagination/listings.ts';
+import type { RateLimitOptions } from '../rate-limit/route-budgets.ts';
 import type { ItemAt } from '../pagination/read-path.ts';
 import type { RetryOptions } from '../retry/retry-policy.ts';
 import type { Schema } from '../validation/validate.ts';
@@ -24,18 +25,32 @@ export interface CommonConnectorOptions {
   baseUrl?: string;
   /** Replaces the connector's default credentials (e.g. a token from your own store). */
   auth?: AuthStrategy;
+  /**
+   * Merged over the connector's retry rules, field by field: `budget` field by field too (`false`
+   * turns it off), `retryableStatuses` as a whole, and a `classify` of yours runs first, the
+   * connector's (e.g. Stripe's `Stripe-Should-Retry`) when yours returns undefined.
+   */
   retry?: RetryOptions;
+  /** Merged over the connector's timeouts, field by field. */
   timeout?: HttpClientOptions['timeout'];
+  /** Listens as well as the connector's own listeners (both hear every event). */
   onEvent?: EventListener | readonly EventListener[];
+  /** Runs after (inside) the connector's own middleware. */
   middleware?: readonly AttemptMiddleware[];
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
   random?: () => number;
-  /** Merged over the connector's own rate-limit rules (which keep their header parser); `false` turns limiting off. */
+  /**
+   * Merged over the connector's own rate-limit rules, field by field (they keep their header parser
+   * unless you pass `parse`). `routes` are merged by key: your entry for a route replaces the
+   * connector's entry for that route as a whole, and the connector's other routes (Slack's method
+   * tiers, HubSpot's search budget) stay; pass `{}` for a route to lift its limits. `false` turns
+   * limiting off.
+   */
   rateLimit?: HttpClientOptions['rateLimit'];
-  /** Response validation, e.g. `{ drift: 'strict' }` in CI. */
+  /** Response validation, e.g. `{ drift: 'strict' }` in CI; merged over the connector's. */
   validation?: HttpClientOptions['validation'];
-  /** Tunes the per-host circuit breaker, or `false` to turn it off (e.g. behind your own breaker). */
+  /** Tunes the per-host circuit breaker (merged over the connector's settings), or `false` to turn it off (e.g. behind your own breaker). */
   circuitBreaker?: HttpClientOptions['circuitBreaker'];
 }
 
@@ -86,6 +101,19 @@ export type Connector<TApi, P extends string = ''> = ConnectorInstance<P> & TApi
 /**
  * Turns a definition into a factory: `const github = defineConnector({...}); const gh = github.create(opts)`.
  * Keeping definitions declarative is what lets the conformance suite and the sandbox drive any connector.
+ *
+ * How `create(options)` combines the caller's common options with the definition's client options:
+ * scalars (`baseUrl`, `auth`, `fetch`, `clock`, `random`) replace; nested options merge, the caller's
+ * value winning field by field, so overriding one setting never drops the connector's others:
+ * - `rateLimit`: field by field; `routes` by key (the caller's entry for a route wins as a whole, the
+ *   connector's other routes stay); a budget (`budget`, a route's `budget`) is replaced as a whole;
+ *   `false` from either side turns limiting off, unless the caller gives rules of its own.
+ * - `retry`: field by field; `budget` field by field (`false` turns it off); `retryableStatuses` as a
+ *   whole; the caller's `classify` runs first and falls back to the connector's.
+ * - `timeout`, `validation`, `circuitBreaker` (unless `false`): field by field.
+ * - `onEvent` and `middleware`: the connector's and the caller's, both (the connector's first).
+ * - `listings`: the definition's `listings`, overridden by listings the definition's `client()`
+ *   returns, field by field and `routes` by key.
  */
 export function defineConnector<TOptions, TApi, P extends string = ''>(definition: ConnectorDefinition<TOptions, TApi, P>) {
   return {
@@ -94,15 +122,22 @@ export function defineConnector<TOptions, TApi, P extends string = ''>(definitio
     create(options: TOptions & CommonConnectorOptions): Connector<TApi, P> {
       const base = definition.client(options);
       const common: CommonConnectorOptions = options;
+      const onEvent = [...listenersOf(base.onEvent), ...listenersOf(common.onEvent)];
+      const listings = mergeListings(definition.listings, base.listings);
+      const rateLimit = mergeRateLimit(base.rateLimit, common.rateLimit);
+      const circuitBreaker = mergeCircuitBreaker(base.circuitBreaker, common.circuitBreaker);
       const http = createHttpClient({
         ...base,
         connector: definition.name,
-        ...pick(common, ['baseUrl', 'auth', 'fetch', 'clock', 'random', 'onEvent', 'validation', 'circuitBreaker']),
-        ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit === false || base.rateLimit === false ? options.rateLimit : { ...base.rateLimit, ...options.rateLimit } }),
-        retry: { ...base.retry, ...options.retry },
-        timeout: { ...base.timeout, ...options.timeout },
-        middleware: [...(base.middleware ?? []), ...(options.middleware ?? [])],
-        ...(definition.listings && !base.listings ? { listings: definition.listings } : {}),
+        ...pick(common, ['baseUrl', 'auth', 'fetch', 'clock', 'random']),
+        ...(onEvent.length ? { onEvent } : {}),
+        ...(base.validation || common.validation ? { validation: { ...base.validation, ...common.validation } } : {}),
+        ...(circuitBreaker !== undefined ? { circuitBreaker } : {}),
+        ...(rateLimit !== undefined ? { rateLimit } : {}),
+        retry: mergeRetry(base.retry, common.retry),
+        timeout: { ...base.timeout, ...common.timeout },
+        middleware: [...(base.middleware ?? []), ...(common.middleware ?? [])],
+        ...(listings ? { listings } : {}),
       });
       const api = definition.api(http, options);
       const instance: ConnectorInstance<P> = {
@@ -123,6 +158,47 @@ export function defineConnector<TOptions, TApi, P extends string = ''>(definitio
       return Object.assign(Object.create(null) as object, { request, paginate }, api, fixed) as Connector<TApi, P>;
     },
   };
+}
+
+function listenersOf(listener: EventListener | readonly EventListener[] | undefined): readonly EventListener[] {
+  if (!listener) return [];
+  return typeof listener === 'function' ? [listener] : listener;
+}
+
+/** The caller's rate-limit options over the connector's: field by field, `routes` by key. */
+function mergeRateLimit(base: HttpClientOptions['rateLimit'], own: HttpClientOptions['rateLimit']): HttpClientOptions['rateLimit'] {
+  if (own === undefined) return base;
+  if (own === false || base === false || base === undefined) return own;
+  const routes = base.routes || own.routes ? { ...base.routes, ...own.routes } : undefined;
+  const merged: RateLimitOptions = { ...base, ...own };
+  if (routes) merged.routes = routes;
+  else delete merged.routes;
+  return merged;
+}
+
+/** The caller's retry options over the connector's: field by field, `budget` too, `classify` chained (the caller's first). */
+function mergeRetry(base: RetryOptions | undefined, own: RetryOptions | undefined): RetryOptions {
+  const merged: RetryOptions = { ...base, ...own };
+  if (base?.budget !== undefined && own?.budget !== undefined) {
+    merged.budget = own.budget === false || base.budget === false ? own.budget : { ...base.budget, ...own.budget };
+  }
+  const first = own?.classify;
+  const fallback = base?.classify;
+  if (first && fallback && first !== fallback) merged.classify = (response) => first(response) ?? fallback(response);
+  return merged;
+}
+
+function mergeCircuitBreaker(base: HttpClientOptions['circuitBreaker'], own: HttpClientOptions['circuitBreaker']): HttpClientOptions['circuitBreaker'] {
+  if (own === undefined) return base;
+  if (own === false || base === false || base === undefined) return own;
+  return { ...base, ...own };
+}
+
+/** The listings `client()` returns over the definition's: field by field, `routes` by key. */
+function mergeListings<P extends string>(definition: Listings<P> | undefined, client: Listings | undefined): Listings | undefined {
+  if (!definition || !client) return client ?? definition;
+  const routes = definition.routes || client.routes ? { ...definition.routes, ...client.routes } : undefined;
+  return { ...definition, ...client, ...(routes ? { routes } : {}) };
 }
 
 function pick<K extends keyof CommonConnectorOptions>(source: CommonConnectorOptions, keys: readonly K[]): Partial<Pick<CommonConnectorOptions, K>> {

@@ -1,16 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import nock from 'nock';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { useNock } from '../__fixtures__/use-nock.ts';
 import { AuthError, GraphQLError, PaginationError, RateLimitError } from '../errors/index.ts';
 import { createHttpClient, type HttpClientOptions } from '../http/create-http-client.ts';
 import type { ConnectorEvent } from '../http/events.ts';
 import { createTestClock } from '../internal/test-clock.ts';
-import { createCostPacer } from './cost-pacer.ts';
+import { costBucketProvider } from './__fixtures__/cost-bucket-provider.ts';
 import type { GraphQLCostReader } from './graphql-types.ts';
-import { redisCostPacer } from './redis-cost-pacer.ts';
 
 const BASE = 'https://shop.graphql.test';
 const PATH = '/admin/api/2025-01/graphql.json';
@@ -219,45 +216,105 @@ describe('http.graphqlPaginate', () => {
   });
 });
 
-describe('cost pacers', () => {
-  it('the in-process leaky bucket refills at restoreRate and reserves what concurrent calls spend', () => {
-    const clock = createTestClock();
-    const pacer = createCostPacer(clock);
-    expect(pacer.reserve('shop', 100)).toBe(0); // nothing known yet
-    pacer.observe('shop', { kind: 'leaky-bucket', maximum: 1000, available: 150, restoreRate: 50 });
-    expect(pacer.reserve('shop', 100)).toBe(0);
-    expect(pacer.reserve('shop', 100)).toBe(1000); // 50 left: 50 more points at 50/s
-    clock.advance(4000);
-    expect(pacer.reserve('shop', 100)).toBe(0); // -50 + 200 restored = 150
-    pacer.observe('gh', { kind: 'window', limit: 5000, remaining: 1, resetAt: new Date(clock.now() + 30_000) });
-    expect(pacer.reserve('gh', 1)).toBe(0);
-    expect(pacer.reserve('gh', 1)).toBe(30_000);
+describe('cost pacing under concurrency (answers out of order, late sends)', () => {
+  /** A client on a provider whose calls the test runs and answers in any order; every call costs 50 points. */
+  function heldSetup(bucket: { maximum: number; restoreRate: number; available?: number }, sleep: 'advance' | 'wait' = 'advance') {
+    const clock = createTestClock({ sleep });
+    const shop = costBucketProvider(clock, bucket);
+    const http = createHttpClient({ connector: 'shop', baseUrl: BASE, clock, random: () => 0, circuitBreaker: false, fetch: shop.fetch, graphql: { path: PATH, cost: shopifyCost } });
+    const call = (name: string) => http.graphql({ query: 'query Named($name: String) { name }', variables: { name }, estimatedCost: 50 });
+    return { clock, shop, http, call };
+  }
+
+  it('an answer that left the provider early but arrives late does not hand out points a newer answer took', async () => {
+    const { shop, call } = heldSetup({ maximum: 1000, restoreRate: 50, available: 200 });
+    await call('P'); // 150 left
+    shop.hold();
+    const a = call('A');
+    await shop.arrival('A');
+    const b = call('B');
+    await shop.arrival('B');
+    shop.run('A'); // 100 left
+    shop.run('B'); // 50 left
+    shop.answer('B');
+    await b;
+    shop.answer('A'); // "100 left", from before B ran
+    await a;
+    shop.flow();
+    // 50 points left: one of these must wait for the refill (last-report-wins sent both, and one was THROTTLED).
+    await Promise.all([call('D1'), call('D2')]);
+    expect(shop.throttled).toBe(0);
   });
 
-  describe('redisCostPacer (shared by every process)', () => {
-    const prefix = `connectors-test:graphql-cost:${randomUUID()}`;
-    let redis: Redis;
-    beforeAll(() => {
-      redis = new Redis({ host: '127.0.0.1', port: 6379 });
-    });
-    afterAll(async () => {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-    });
+  it('a call sent first but run last is not counted by the answer of a call run before it', async () => {
+    const { shop, call, clock } = heldSetup({ maximum: 1000, restoreRate: 50, available: 200 });
+    await call('P'); // 150 left
+    shop.hold();
+    const a = call('A');
+    await shop.arrival('A');
+    const b = call('B');
+    await shop.arrival('B');
+    shop.run('B'); // 100 left
+    shop.run('A'); // 50 left
+    shop.answer('A');
+    await a;
+    shop.answer('B'); // the newer call's answer says 100 left, but A ran after it
+    await b;
+    shop.flow();
+    await Promise.all([call('D1'), call('D2')]);
+    expect(shop.throttled).toBe(0);
+    expect(shop.ran).toEqual(['P', 'B', 'A', 'D1', 'D2']);
+    // 50 left: D1 went at once, D2 waited for 50 points at 50 per second.
+    expect(clock.sleeps).toEqual([1000]);
+  });
 
-    it('two pacers on one key spend from one bucket', async () => {
-      const a = redisCostPacer({ redis, keyPrefix: prefix });
-      const b = redisCostPacer({ redis, keyPrefix: prefix });
-      expect(await a.reserve('shop-1', 100)).toBe(0);
-      await a.observe('shop-1', { kind: 'leaky-bucket', maximum: 1000, available: 150, restoreRate: 50 });
-      expect(await a.reserve('shop-1', 100)).toBe(0);
-      // Process b sees what a spent: 50 left (plus a few ms of restore), so 100 needs about a second.
-      const wait = await b.reserve('shop-1', 100);
-      expect(wait).toBeGreaterThan(900);
-      expect(wait).toBeLessThanOrEqual(1000);
-      expect(await b.reserve('shop-2', 100)).toBe(0);
-      expect(await redis.pttl(`${prefix}:shop-1`)).toBeGreaterThan(0);
-    });
+  it('calls still on their way when the bucket reaches its cap are not refilled twice', async () => {
+    const { shop, call, clock } = heldSetup({ maximum: 200, restoreRate: 400 }, 'wait');
+    await call('P'); // 150 left
+    shop.hold();
+    // The pacer lets 150 points through, but the provider has not run them yet (a slow network, a busy loop)...
+    const first = ['A', 'B', 'C'].map(call);
+    for (const name of ['A', 'B', 'C']) await shop.arrival(name);
+    // ...while its bucket refills to the 200 cap and stops: only 50 more points will be there for new calls.
+    await clock.advance(500);
+    const later = ['D', 'E', 'F', 'G'].map(call);
+    await shop.arrival('D');
+    shop.flow();
+    shop.releaseAll();
+    const all = Promise.allSettled([...first, ...later]);
+    let done = false;
+    void all.then(() => (done = true));
+    for (let i = 0; i < 400 && !done; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      await clock.advance(25);
+    }
+    expect((await all).map((r) => r.status)).toEqual(Array(7).fill('fulfilled'));
+    expect(shop.throttled).toBe(0);
+  });
+
+  it('a call aborted while it waits its turn leaves the line, and the next in line goes in its place', async () => {
+    const { shop, call, clock, http } = heldSetup({ maximum: 1000, restoreRate: 50, available: 100 }, 'wait');
+    await call('P'); // 50 left
+    await call('Q'); // 0 left
+    const controller = new AbortController();
+    const aborted = http.graphql({ query: 'query Named($name: String) { name }', variables: { name: 'A' }, estimatedCost: 50, signal: controller.signal });
+    const next = call('B');
+    await clock.advance(0);
+    controller.abort(new Error('the job was cancelled'));
+    await expect(aborted).rejects.toThrow('the job was cancelled');
+    await clock.advance(1000); // B is first in line now: 50 points at 50 per second
+    await expect(next).resolves.toEqual({ name: 'B' });
+    expect(shop.ran).toEqual(['P', 'Q', 'B']);
+    expect(shop.throttled).toBe(0);
+  });
+
+  it('a call whose turn is further off than rateLimit.maxWaitMs fails at once with RateLimitError, unsent', async () => {
+    nock(BASE).post(PATH).reply(200, { data: { a: 1 }, extensions: { cost: { requestedQueryCost: 100, actualQueryCost: 100, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 0, restoreRate: 1 } } } });
+    const { http, of } = setup();
+    await http.graphql({ query: 'query A { a }' });
+    const error = await failure(http.graphql({ query: 'query A { a }' }));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as Error).message).toMatch(/needs 100 s to afford this call \(cost 100\), longer than rateLimit.maxWaitMs/);
+    expect(of('throttled')).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import type { HttpResponse, RequestOptions, ResponseData } from '../http/types.t
 import type { Clock } from '../internal/clock.ts';
 import type { Schema, ValidationOptions } from '../validation/validate.ts';
 import { createCostPacer } from './cost-pacer.ts';
-import type { CostPacer, CostState, GraphQLClientOptions, GraphQLCostReader } from './graphql-types.ts';
+import type { CostAdmission, CostPacer, CostState, CostTicket, GraphQLClientOptions, GraphQLCostReader } from './graphql-types.ts';
 
 /** One GraphQL operation, sent through the same pipeline as every other call. */
 export interface GraphQLRequestOptions<S extends Schema | undefined = Schema | undefined> {
@@ -79,15 +79,35 @@ export function classifyGraphQLErrors(errors: readonly GraphQLErrorEntry[], cost
   return { kind: 'permanent', ...described };
 }
 
-/** Points a call reserved from its bucket, given back once its answer is read (or it failed). */
-interface Reservation {
+/** A call's place on its cost bucket, from being let through to its report. */
+interface Pass {
+  readonly ticket: CostTicket;
+  /** A final report of this call was handed to the pacer (else its ticket is released when the call ends). */
+  reported: boolean;
+  /** Lets the calls waiting for the bucket's first report go (once); set on the call that measures a bucket. */
+  probe: (() => void) | undefined;
+}
+
+/** A call waiting its turn on a cost bucket. */
+interface Waiter {
   readonly cost: number;
-  /** A report of this call was read. */
-  observed: boolean;
-  /** Takes its points off the bucket's pending total (once). */
-  release(): void;
-  /** Releases, and lets calls waiting for the bucket's first report go. */
-  settle(): void;
+  readonly operation: string;
+  /** Epoch ms past which it gives up (`rateLimit.maxWaitMs` after it started waiting). */
+  readonly deadline: number;
+  resolve(ticket: CostTicket): void;
+  reject(error: unknown): void;
+}
+
+/** The calls of this client waiting on one bucket, first come first served: only the first asks the pacer. */
+interface Line {
+  readonly waiters: Waiter[];
+  pumping: boolean;
+  /** A call is asking the pacer outside the line (nobody was waiting when it came). */
+  asking: boolean;
+  /** Ends the current wait early (a report arrived, or the first waiter left). */
+  wake: (() => void) | undefined;
+  /** When the current wait ends. */
+  until: number;
 }
 
 /** Runs `http.graphql` and `http.graphqlPaginate` pages for one client. */
@@ -97,12 +117,9 @@ export class GraphQLRunner {
   readonly #pacer: CostPacer | undefined;
   /** The last cost reported per operation: the estimate for its next call. */
   readonly #lastCost = new Map<string, number>();
-  /**
-   * Per bucket: points reserved by calls of this client whose answer has not been read yet (sent or
-   * still waiting to be). A provider's report does not count them yet, so they are taken off what
-   * it says is available; otherwise each report would hand their points out a second time.
-   */
-  readonly #pending = new Map<string, number>();
+  /** The last refill rate reported per bucket (leaky buckets), to tell a queued call how long it may wait. */
+  readonly #restoreRate = new Map<string, number>();
+  readonly #lines = new Map<string, Line>();
   /** Buckets a report was read for. Until then one call goes alone, and the others wait for its report. */
   readonly #known = new Set<string>();
   readonly #firstReport = new Map<string, Promise<void>>();
@@ -127,17 +144,14 @@ export class GraphQLRunner {
     if (!request || typeof request.query !== 'string' || request.query.trim() === '') {
       throw new TypeError(`${this.#host.connector}.graphql: \`query\` (the GraphQL document) is required`);
     }
-    const host = this.#host;
     const operation = this.operationOf(request.query, request.operationName);
     const reader = this.#options.cost;
     const bucket = reader ? (reader.bucket?.({ operation, variables: request.variables }) ?? 'default') : 'default';
-    const reservation = this.#pacer ? await this.#pace(bucket, operation, request) : undefined;
+    const pass = this.#pacer ? await this.#pace(bucket, operation, request) : undefined;
     try {
-      return await this.#sendPaced(request, operation, bucket, reader, reservation);
+      return await this.#sendPaced(request, operation, bucket, reader, pass);
     } finally {
-      // Waiters for the first report are woken by the report itself (once the pacer has it), or here when none came.
-      if (reservation?.observed) reservation.release();
-      else reservation?.settle();
+      if (pass) this.#end(pass);
     }
   }
 
@@ -146,21 +160,12 @@ export class GraphQLRunner {
     operation: string,
     bucket: string,
     reader: GraphQLCostReader | undefined,
-    reservation: Reservation | undefined,
+    pass: Pass | undefined,
   ): Promise<{ data: unknown; status: number; headers: Headers; url: URL }> {
     const host = this.#host;
     const partial = request.partial ?? 'throw';
     let cost: CostState | undefined;
-    const check: ResponseCheck = (response) => {
-      const body = response.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        // A 2xx that is not a GraphQL result (an HTML login page, a proxy's text) must not pass as empty data.
-        return response.status >= 200 && response.status < 300 ? { kind: 'permanent', message: 'the response is not a GraphQL result (a JSON object with data or errors)' } : undefined;
-      }
-      if (reader) {
-        cost = reader.read(body, response.headers);
-        if (cost) this.#observe(bucket, operation, cost, reservation);
-      }
+    const verdictOf = (body: object, response: InspectedResponse): ResponseVerdict | undefined => {
       const { errors, data } = body as { errors?: unknown; data?: unknown };
       if (!Array.isArray(errors) || errors.length === 0) return response.status >= 200 && response.status < 300 ? { kind: 'success' } : undefined;
       const entries = errors.map(toEntry);
@@ -172,6 +177,18 @@ export class GraphQLRunner {
         return { kind: 'success' };
       }
       return { kind: 'error', error: this.#error(entries, response, verdict, hasData ? data : undefined) };
+    };
+    const check: ResponseCheck = (response) => {
+      const body = response.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        // A 2xx that is not a GraphQL result (an HTML login page, a proxy's text) must not pass as empty data.
+        return response.status >= 200 && response.status < 300 ? { kind: 'permanent', message: 'the response is not a GraphQL result (a JSON object with data or errors)' } : undefined;
+      }
+      cost = reader?.read(body, response.headers);
+      const verdict = verdictOf(body, response);
+      // A call that may be sent again (throttled: not run; a transient error) keeps its points in flight until that answer.
+      if (cost) this.#observe(bucket, operation, cost, pass, verdict?.kind === 'rate-limited' || verdict?.kind === 'retryable');
+      return verdict;
     };
 
     const response = await host.send({
@@ -193,8 +210,7 @@ export class GraphQLRunner {
     return { data, status: response.status, headers: response.headers, url: response.url };
   }
 
-  async #pace(bucket: string, operation: string, request: GraphQLRequestOptions): Promise<Reservation> {
-    const host = this.#host;
+  async #pace(bucket: string, operation: string, request: GraphQLRequestOptions): Promise<Pass> {
     // The first call on a bucket finds out its size; the calls behind it wait for that report
     // instead of all going at once into a bucket nobody has measured yet.
     let probe: (() => void) | undefined;
@@ -212,63 +228,186 @@ export class GraphQLRunner {
       await first;
     }
     const cost = request.estimatedCost ?? this.#lastCost.get(operation) ?? this.#options.defaultCost ?? 1;
-    this.#pending.set(bucket, (this.#pending.get(bucket) ?? 0) + cost);
-    let open = true;
-    const reservation: Reservation = {
-      cost,
-      observed: false,
-      release: () => {
-        if (open) this.#pending.set(bucket, Math.max(0, (this.#pending.get(bucket) ?? 0) - cost));
-        open = false;
-      },
-      settle: () => {
-        reservation.release();
-        probe?.();
-        probe = undefined;
-      },
-    };
-    let waitMs: number;
     try {
-      waitMs = await this.#pacer!.reserve(bucket, cost);
+      return { ticket: await this.#admit(bucket, operation, cost, request.signal), reported: false, probe };
     } catch (error) {
-      reservation.settle();
+      probe?.();
       throw error;
     }
-    if (waitMs <= 0) return reservation;
-    if (waitMs > host.maxWaitMs) {
-      reservation.settle();
-      const retryAt = new Date(host.clock.now() + waitMs);
-      throw new RateLimitError(
-        `${host.connector} ${operation}: the GraphQL cost budget needs ${Math.ceil(waitMs / 1000)} s to afford this call (cost ${cost}), longer than rateLimit.maxWaitMs (${host.maxWaitMs} ms); it was not sent. Try again after ${retryAt.toISOString()}`,
-        { connector: host.connector, operation, retryable: true, retryAt, reason: 'the GraphQL cost budget is spent' },
-      );
-    }
-    host.emit({ type: 'throttled', operation, waitMs, reason: 'graphql-cost' });
-    try {
-      await host.clock.sleep(waitMs, request.signal);
-    } catch (error) {
-      reservation.settle();
-      throw error;
-    }
-    return reservation;
   }
 
-  #observe(bucket: string, operation: string, cost: CostState, reservation: Reservation | undefined): void {
-    // This call's points are in the report now; the others still pending are not.
-    reservation?.release();
-    if (reservation) reservation.observed = true;
+  /**
+   * A ticket from the pacer for this call. Calls of this client wait in line per bucket and only the
+   * first asks the pacer, again each time its wait ends (or a report on the bucket arrives): a call
+   * that wakes late is weighed against the bucket as it is then, not as it was when it started waiting.
+   */
+  async #admit(bucket: string, operation: string, cost: number, signal: AbortSignal | undefined): Promise<CostTicket> {
+    const host = this.#host;
+    const line = this.#lineOf(bucket);
+    let firstWait: number | undefined;
+    if (line.waiters.length === 0 && !line.pumping && !line.asking) {
+      // Nobody waiting: ask at once (the calls arriving meanwhile queue instead of asking too).
+      line.asking = true;
+      let admission: CostAdmission;
+      try {
+        admission = await this.#pacer!.reserve(bucket, cost);
+      } finally {
+        line.asking = false;
+        if (line.waiters.length > 0) void this.#pump(bucket, line, undefined);
+      }
+      if (admission.ticket) return admission.ticket;
+      firstWait = admission.waitMs;
+    }
+    signal?.throwIfAborted();
+    const now = host.clock.now();
+    // How long until its turn: the wait of the first in line, then each call before it (and its own) at the refill rate.
+    let expected = firstWait;
+    if (expected === undefined || line.waiters.length > 0) {
+      const rate = this.#restoreRate.get(bucket);
+      const behind = line.waiters.slice(1).reduce((sum, w) => sum + w.cost, 0) + cost;
+      expected = Math.max(0, line.until - now) + (rate ? Math.ceil((behind / rate) * 1000) : 0);
+    }
+    if (expected > host.maxWaitMs) throw this.#tooLong(operation, cost, expected);
+    host.emit({ type: 'throttled', operation, waitMs: expected, reason: 'graphql-cost' });
+    return new Promise<CostTicket>((resolve, reject) => {
+      const onAbort = () => {
+        const at = line.waiters.indexOf(waiter);
+        if (at < 0) return;
+        line.waiters.splice(at, 1);
+        if (at === 0) line.wake?.();
+        reject(signal!.reason);
+      };
+      const waiter: Waiter = {
+        cost,
+        operation,
+        deadline: now + host.maxWaitMs,
+        resolve: (ticket) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(ticket);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      line.waiters.push(waiter);
+      if (!line.asking) void this.#pump(bucket, line, line.waiters[0] === waiter ? firstWait : undefined);
+    });
+  }
+
+  /** Serves a bucket's line until it is empty. */
+  async #pump(bucket: string, line: Line, firstWait: number | undefined): Promise<void> {
+    if (line.pumping) return;
+    line.pumping = true;
+    const host = this.#host;
+    let waitMs = firstWait;
+    try {
+      while (line.waiters.length > 0) {
+        const head = line.waiters[0]!;
+        if (waitMs === undefined) {
+          let admission: CostAdmission;
+          try {
+            admission = await this.#pacer!.reserve(bucket, head.cost);
+          } catch (error) {
+            this.#leave(line, head)?.reject(error);
+            continue;
+          }
+          if (admission.ticket) {
+            // Let through after it left (aborted): the call is not sent, so its points are not spent.
+            if (this.#leave(line, head)) head.resolve(admission.ticket);
+            else this.#release(admission.ticket);
+            continue;
+          }
+          waitMs = admission.waitMs;
+        }
+        if (line.waiters[0] !== head) {
+          waitMs = undefined;
+          continue;
+        }
+        // At least a millisecond: a pacer that says "wait 0" without a ticket must not spin the event loop.
+        waitMs = Math.max(1, waitMs);
+        const now = host.clock.now();
+        if (now + waitMs > head.deadline) {
+          this.#leave(line, head)?.reject(this.#tooLong(head.operation, head.cost, waitMs));
+          waitMs = undefined;
+          continue;
+        }
+        const woken = new AbortController();
+        line.wake = () => woken.abort();
+        line.until = now + waitMs;
+        await host.clock.sleep(waitMs, woken.signal).catch(() => undefined);
+        line.wake = undefined;
+        line.until = 0;
+        waitMs = undefined;
+      }
+    } finally {
+      line.pumping = false;
+    }
+  }
+
+  #lineOf(bucket: string): Line {
+    let line = this.#lines.get(bucket);
+    if (!line) this.#lines.set(bucket, (line = { waiters: [], pumping: false, asking: false, wake: undefined, until: 0 }));
+    return line;
+  }
+
+  /** Takes `waiter` out of the line; undefined when it had left already. */
+  #leave(line: Line, waiter: Waiter): Waiter | undefined {
+    const at = line.waiters.indexOf(waiter);
+    if (at < 0) return undefined;
+    line.waiters.splice(at, 1);
+    return waiter;
+  }
+
+  #tooLong(operation: string, cost: number, waitMs: number): RateLimitError {
+    const host = this.#host;
+    const retryAt = new Date(host.clock.now() + waitMs);
+    return new RateLimitError(
+      `${host.connector} ${operation}: the GraphQL cost budget needs ${Math.ceil(waitMs / 1000)} s to afford this call (cost ${cost}), longer than rateLimit.maxWaitMs (${host.maxWaitMs} ms); it was not sent. Try again after ${retryAt.toISOString()}`,
+      { connector: host.connector, operation, retryable: true, retryAt, reason: 'the GraphQL cost budget is spent' },
+    );
+  }
+
+  #observe(bucket: string, operation: string, cost: CostState, pass: Pass | undefined, retrying: boolean): void {
     this.#known.add(bucket);
-    const pending = this.#pending.get(bucket) ?? 0;
-    if (cost.kind === 'leaky-bucket' && pending > 0) cost = { ...cost, available: cost.available - pending };
+    if (cost.kind === 'leaky-bucket') this.#restoreRate.set(bucket, cost.restoreRate);
     // A leaky bucket (Shopify) charges the *requested* cost up front and refunds the rest after the
     // query ran: the next call of this operation needs its requested cost available, not its actual.
     const spent = cost.kind === 'leaky-bucket' ? (cost.requestedCost ?? cost.actualCost) : cost.cost;
     if (spent !== undefined && spent > 0) this.#lastCost.set(operation, spent);
+    if (!pass) return;
+    if (!retrying) pass.reported = true;
     // A shared pacer that cannot be reached must not fail the call that already succeeded.
     Promise.resolve()
-      .then(() => this.#pacer?.observe(bucket, cost))
+      .then(() => this.#pacer?.observe(pass.ticket, cost, retrying ? { retrying } : undefined))
       .catch(() => {})
-      .finally(() => reservation?.settle());
+      .finally(() => {
+        this.#settle(pass);
+        // The first in line looks again now rather than at the end of its wait.
+        this.#lines.get(bucket)?.wake?.();
+      });
+  }
+
+  /** The call is over: a ticket no final report was read for is released; waiters for a first report go. */
+  #end(pass: Pass): void {
+    if (!pass.reported) {
+      pass.reported = true;
+      this.#release(pass.ticket);
+    }
+    // Waiters for the first report are woken by the report itself (once the pacer has it), or here when none came.
+    if (!this.#known.has(pass.ticket.bucket)) this.#settle(pass);
+  }
+
+  #settle(pass: Pass): void {
+    pass.probe?.();
+    pass.probe = undefined;
+  }
+
+  #release(ticket: CostTicket): void {
+    Promise.resolve()
+      .then(() => this.#pacer?.release(ticket))
+      .catch(() => {});
   }
 
   #error(entries: readonly GraphQLErrorEntry[], response: InspectedResponse, verdict: Extract<ResponseVerdict, { kind: 'permanent' }>, partialData: unknown): GraphQLError {

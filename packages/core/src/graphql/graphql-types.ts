@@ -20,14 +20,43 @@ export interface GraphQLCostReader {
 }
 
 /**
+ * A call a `CostPacer` let through. Hand it back with the provider's report (`observe`), or
+ * without one when the call ended otherwise (`release`).
+ */
+export interface CostTicket {
+  readonly bucket: string;
+  /** Points the call holds: its estimated cost (at most the bucket's size). */
+  readonly cost: number;
+  /** Its place in the order calls were let through on this bucket; a report of a lower number is older. */
+  readonly seq: number;
+  /**
+   * Points of the calls on this bucket that had ended (answered, or given up) when this one was let
+   * through: the only calls its report is sure to have counted.
+   */
+  readonly endedBefore: number;
+}
+
+/** A pacer's answer to `reserve`: the call goes now (`ticket`), or should ask again in `waitMs`. */
+export type CostAdmission = { ticket: CostTicket; waitMs?: undefined } | { ticket?: undefined; waitMs: number };
+
+/**
  * Paces GraphQL calls by cost. `createCostPacer()` is the in-process one; `redisCostPacer` from
- * `@connectors/core/redis` shares each bucket across processes.
+ * `@connectors/core/redis` shares each bucket across processes. Both follow the rules described on
+ * `createCostPacer`.
  */
 export interface CostPacer {
-  /** Spends `cost` points from `bucket` now and says how long to wait before sending (0: at once). */
-  reserve(bucket: string, cost: number): Promise<number> | number;
-  /** What the provider reported after a call: it replaces the pacer's estimate. */
-  observe(bucket: string, state: CostState): Promise<void> | void;
+  /**
+   * Lets a call of `cost` points through now when the bucket can afford it (a ticket: the points are
+   * counted as spent), else says how long until it may (nothing is spent; ask again then).
+   */
+  reserve(bucket: string, cost: number): Promise<CostAdmission> | CostAdmission;
+  /**
+   * What the provider reported after the call of `ticket`. `retrying`: the call was refused without
+   * being run (THROTTLED) and will be sent again, so its points stay in flight.
+   */
+  observe(ticket: CostTicket, state: CostState, options?: { retrying?: boolean }): Promise<void> | void;
+  /** The call of `ticket` ended without a report (a network error, a timeout, or it was never sent). */
+  release(ticket: CostTicket): Promise<void> | void;
 }
 
 /** GraphQL settings of a client. */

@@ -52,6 +52,16 @@ describe('slack tiers', () => {
     expect(clock.now() - other).toBeLessThan(1000);
   });
 
+  it("an app's own rateLimit.routes add to the method tiers instead of replacing them", async () => {
+    nock(API).post('/api/chat.postMessage').times(2).reply(200, postMessage);
+    const clock = createFakeClock();
+    const client = slack.create({ token: 'xoxb-tierstest', clock, random: () => 0, rateLimit: { routes: { 'files.list': { concurrency: 1 } } } });
+    const start = clock.now();
+    for (let i = 0; i < 2; i++) await client.chat.postMessage({ channel: 'C1', text: `message ${i}` });
+    // chat.postMessage keeps its 1 per second per channel.
+    expect(clock.now() - start).toBeGreaterThanOrEqual(1000);
+  });
+
   it('shares a channel bucket across instances through Redis: the second instance waits for the first', async () => {
     await redis.connect().catch(() => undefined);
     const prefix = `test:slack:${process.pid}:${Date.now()}`;

@@ -21,7 +21,7 @@ export interface AttemptCall {
   readonly options: AttemptInput & { readonly rateLimit?: false };
 }
 
-/** What ky forwards to our transport besides the request (see the constructor). */
+/** What ky forwards to our transport besides the request (see `createTransport`). */
 export interface AttemptInit {
   attemptSignal?: AbortSignal;
   attemptHeaders?: Headers;

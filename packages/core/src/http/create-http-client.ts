@@ -299,7 +299,7 @@ export class HttpClient {
     try {
       const call = prepareCall(options as RequestOptions, this.#callDefaults);
       if (options.bodySchema && options.body !== undefined) return this.#sendChecked(call, options.bodySchema, options.body) as Promise<HttpResponse<ResponseData<S>>>;
-      this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, (event) => this.emit(event));
+      this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, this.#emitBound);
       return this.#run(call) as Promise<HttpResponse<ResponseData<S>>>;
     } catch (error) {
       return Promise.reject(error);
@@ -308,7 +308,7 @@ export class HttpClient {
 
   async #sendChecked(call: Call, bodySchema: Schema, body: unknown): Promise<HttpResponse<unknown>> {
     await validate(bodySchema, body, { connector: this.connector, operation: call.operation, direction: 'request', secrets: this.#lazySecrets });
-    this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, (event) => this.emit(event));
+    this.#expiryWarning.check(this.#auth, this.#clock.now(), call.operation, this.#emitBound);
     return this.#run(call);
   }
 
@@ -510,7 +510,7 @@ export class HttpClient {
   }
 
   #authContext(): AuthContext {
-    return { connector: this.connector, emit: (event) => this.emit(event), clock: this.#clock };
+    return this.#authContextOnce ??= { connector: this.connector, emit: this.#emitBound, clock: this.#clock };
   }
 
   #secrets(): string[] {
@@ -518,6 +518,10 @@ export class HttpClient {
   }
 
   /** The secrets, read only when a text is actually redacted (most calls never need them). */
+  /** One function and one auth context for the life of the client, not one per call. */
+  readonly #emitBound = (event: EventInput): void => this.emit(event);
+  #authContextOnce: AuthContext | undefined;
+
   readonly #lazySecrets: Iterable<string> = { [Symbol.iterator]: () => this.#secrets()[Symbol.iterator]() };
 }
 

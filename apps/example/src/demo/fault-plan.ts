@@ -59,7 +59,8 @@ export function demoFaultPlan(seed: number, bursts: BurstShape): DemoFaultPlan {
   const syncProvider = () => (random() < 0.5 ? 'github' : 'stripe');
   planned.push({ provider: syncProvider(), request: between(SYNC_FAULT_REQUESTS), fault: 'rateLimit' });
   planned.push({ provider: syncProvider(), request: between(SYNC_FAULT_REQUESTS), fault: 'serverError' });
-  if (random() < 0.5) planned.push({ provider: syncProvider(), request: between(SYNC_FAULT_REQUESTS), fault: random() < 0.5 ? 'rateLimit' : 'serverError' });
+  // Later than the first two, so it never lengthens their run of failures past the client's retries.
+  if (random() < 0.5) planned.push({ provider: syncProvider(), request: between([7, 10]), fault: random() < 0.5 ? 'rateLimit' : 'serverError' });
 
   const webhooks = {} as Record<WebhookSource, WebhookPlan>;
   for (const source of WEBHOOK_SOURCES) {

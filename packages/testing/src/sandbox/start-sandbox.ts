@@ -308,7 +308,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     if (compiled.route.auth !== false && authKind !== 'none') {
       const plannedExpiry = exempt ? -1 : due('tokenExpiry');
       const verdict = authenticate(state, headers.authorization, plannedExpiry >= 0 ? -1 : draws[4]);
-      if (verdict.injected && plannedExpiry >= 0) take(plannedExpiry);
+      if (!verdict.ok && verdict.injected && plannedExpiry >= 0) take(plannedExpiry);
       if (!verdict.ok) {
         stats.unauthorized++;
         if (verdict.injected) stats.faults.tokenExpiry++;

@@ -11,6 +11,8 @@ import { formatStartupFailure } from './check-credentials.ts';
 import { acceptedEvents, faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
 import { DEMO_FAULTS, DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './demo/demo-sandbox.ts';
 import { tokensAtRestCheck } from './demo/tokens-at-rest-check.ts';
+import { demoPlanFor } from './demo/demo-plan.ts';
+import { sendPlannedWebhooks } from './demo/fault-plan.ts';
 import { createDemoDatabase, type DemoDatabase, postgresTokensAtRestCheck } from './demo/demo-postgres.ts';
 import { postgresStorageCheck } from './demo/postgres-storage-check.ts';
 import { generateTokenKey } from '@connectors/core';
@@ -41,11 +43,6 @@ export interface DemoOptions {
   postgres?: boolean | string;
 }
 
-const WEBHOOK_DUPLICATE_RATE = 0.2;
-const WEBHOOK_BAD_SIGNATURE_RATE = 0.12;
-/** Slack's burst is smaller (8 events): a higher rate so forged deliveries are in it too. */
-const SLACK_BAD_SIGNATURE_RATE = 0.25;
-
 /**
  * `pnpm demo`: the whole app against the local sandbox with faults switched on. It starts the app,
  * interrupts a sync, restarts and resumes it, sends a burst of webhooks, reads /health and /metrics,
@@ -63,7 +60,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   // A throwaway key, so the demo's database holds the GitHub tokens encrypted, as production would.
   const generatedKey = !process.env[DEMO_TOKEN_KEY_ENV];
   if (generatedKey) process.env[DEMO_TOKEN_KEY_ENV] = generateTokenKey();
-  const { sandbox, slack: slackProvider, configFor } = await startDemoSandbox(seed);
+  // The webhook bursts are fixed; the seed's plan says which deliveries are forged or duplicated and where the request faults land.
+  const bursts = { github: githubBurst(), stripe: stripeBurst() };
+  const plan = demoPlanFor(seed, bursts);
+  const { sandbox, slack: slackProvider, configFor } = await startDemoSandbox(seed, plan.faults);
   const postgres: DemoDatabase | undefined = options.postgres ? await createDemoDatabase(typeof options.postgres === 'string' ? options.postgres : undefined) : undefined;
   const config = { ...configFor(databasePath), ...(postgres ? { databaseUrl: postgres.url } : {}) };
   const storage = postgres ? 'PostgreSQL' : 'SQLite';
@@ -181,19 +181,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
 
   print('');
   const url = await app.listen(0);
-  const bursts = { github: githubBurst(), stripe: stripeBurst() };
   const burstSources = Object.keys(bursts) as (keyof typeof bursts)[];
   const events = [...bursts.github, ...bursts.stripe];
   print(`4. Webhooks: ${events.length} events POSTed to ${url}/webhooks/github and /webhooks/stripe`);
   const deliveries: WebhookDeliveryResult[] = [];
   for (const source of burstSources) {
-    const sent = await sandbox.sendWebhooks({
-      provider: source,
-      url: `${url}/webhooks/${source}`,
-      events: bursts[source].map((b) => b.event),
-      duplicateRate: WEBHOOK_DUPLICATE_RATE,
-      badSignatureRate: WEBHOOK_BAD_SIGNATURE_RATE,
-    });
+    const sent = await sendPlannedWebhooks(sandbox, { provider: source, url: `${url}/webhooks/${source}`, events: bursts[source].map((b) => b.event), plan: plan.webhooks[source] });
     deliveries.push(...sent);
     const good = sent.filter((r) => !r.badSignature);
     const stored = good.filter((r) => !r.duplicate && r.status === 200).length;
@@ -249,8 +242,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       counts: tally.counts,
       print,
       waitForWorker: () => waitForWorker(app!),
-      duplicateRate: WEBHOOK_DUPLICATE_RATE,
-      badSignatureRate: SLACK_BAD_SIGNATURE_RATE,
+      webhooks: plan.webhooks.slack,
     });
     checks.push(...slackResult.checks);
     slackExpected = { channels: slackResult.expected.channels.size, messages: slackResult.expected.messages.size };

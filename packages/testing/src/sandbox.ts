@@ -23,6 +23,7 @@ export type {
   SandboxRateLimit,
   SandboxWebhooks,
   SandboxFaults,
+  SandboxPlannedFault,
 } from './sandbox/sandbox-provider.ts';
 export type { IssuedTokens } from './sandbox/oauth-server.ts';
 export { routesFromFixture } from './sandbox/routes-from-fixture.ts';

@@ -4,19 +4,13 @@ import { createSlackSandboxProvider, type SlackSandboxProvider } from '@connecto
 import { SLACK_DEMO_FAULTS, slackDemoConfig } from '../slack/slack-demo.ts';
 import { type Sandbox, type SandboxFaults, type SandboxProvider, startSandbox } from '@connectors/testing/sandbox';
 import type { AppConfig } from '../config.ts';
+import { DEMO_FAULT_RATES } from './fault-plan.ts';
 
 /** Same seed, same faults on the same requests: the demo tells the same story every time. */
 export const DEMO_SEED = 8;
 
-/**
- * Frequent enough that a short run meets each kind of failure, short enough (Retry-After 1 s, a small
- * backoff) that the demo finishes in seconds.
- */
-export const DEMO_FAULTS: SandboxFaults = {
-  rateLimit: { rate: 0.1, retryAfterSeconds: 1 },
-  serverError: { rate: 0.06, burst: 2, status: 503 },
-  tokenExpiry: 0.1,
-};
+/** The seeded rates alone; the demo runs with its fault plan (`demoPlanFor`), which adds the planned faults every seed gets. */
+export const DEMO_FAULTS: SandboxFaults = DEMO_FAULT_RATES;
 
 const CLIENT_ID = 'demo-github-app';
 const CLIENT_SECRET = 'demo-github-app-secret';

@@ -10,6 +10,7 @@ import {
   type SlackSandboxProvider,
 } from '@connectors/slack/sandbox';
 import type { Sandbox, SandboxWebhookEvent, WebhookDeliveryResult } from '@connectors/testing/sandbox';
+import { sendPlannedWebhooks, type WebhookPlan } from '../demo/fault-plan.ts';
 import { type Check, compareRows, type Counts, plural, webhookCounts } from '../report.ts';
 import type { SlackConfig } from './slack-config.ts';
 import type { SlackPart } from './slack-part.ts';
@@ -18,6 +19,8 @@ import { type SlackChannelRow, slackChannelRow, slackMessageRow, type SlackMessa
 
 /** Slack's own faults in the demo, on top of the sandbox's 429s and 503s: rotated tokens reported `token_expired` mid-run. */
 export const SLACK_DEMO_FAULTS: SlackSandboxFaults = { tokenExpired: 0.2 };
+/** Events API deliveries the demo sends (some forged, some duplicated, as the fault plan says). */
+export const SLACK_DEMO_EVENTS = 8;
 /** The channel the demo posts to (the bot is a member). */
 export const SLACK_DEMO_CHANNEL = 'C0SBX00002';
 
@@ -72,8 +75,8 @@ export async function runSlackDemo(options: {
   counts: Counts;
   print: (line: string) => void;
   waitForWorker: () => Promise<void>;
-  duplicateRate: number;
-  badSignatureRate: number;
+  /** Which deliveries are forged and which duplicated (the demo's fault plan). */
+  webhooks: WebhookPlan;
 }): Promise<SlackDemoResult> {
   const { slack, provider, sandbox, print } = options;
   const store = slack.store;
@@ -82,11 +85,11 @@ export async function runSlackDemo(options: {
   const posted = await postOnce(slack.client, store, channel, text, randomUUID());
   print(`   posted   "${text}" to ${channel} (ts ${posted.ts}${posted.ambiguousFailures ? `, after ${plural(posted.ambiguousFailures, 'ambiguous failure')} checked against the channel` : ''})`);
 
-  const events: SandboxWebhookEvent[] = slackSandboxWebhookEvents(8);
+  const events: SandboxWebhookEvent[] = slackSandboxWebhookEvents(SLACK_DEMO_EVENTS);
   const effectsBefore = new Set((await store.webhookEffects()).map((e) => e.key));
   // Source `slack` only: the same inbox serves GitHub and Stripe.
   const before = webhookCounts(options.counts, ['slack']);
-  const deliveries: WebhookDeliveryResult[] = await sandbox.sendWebhooks({ provider: 'slack', url: `${options.url}/webhooks/slack`, events, duplicateRate: options.duplicateRate, badSignatureRate: options.badSignatureRate });
+  const deliveries: WebhookDeliveryResult[] = await sendPlannedWebhooks(sandbox, { provider: 'slack', url: `${options.url}/webhooks/slack`, events, plan: options.webhooks });
   await options.waitForWorker();
   const good = deliveries.filter((d) => !d.badSignature);
   const bad = deliveries.filter((d) => d.badSignature);

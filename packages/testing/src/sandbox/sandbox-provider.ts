@@ -174,4 +174,20 @@ export interface SandboxFaults {
    * refresh. Never on a token's first use, so a fresh token always works once.
    */
   tokenExpiry?: number;
+  /**
+   * Faults at set points, on top of the rates: each is injected at the provider's `request`-th API
+   * request (1-based, counted since the sandbox started, the token endpoint excluded), or at the
+   * first one after it where it can apply (a route exempt from faults, a 5xx burst in progress, or
+   * for `tokenExpiry` a token on its first use or a route without auth, make it wait). Counted in
+   * `stats().faults` like the drawn ones.
+   */
+  planned?: readonly SandboxPlannedFault[];
+}
+
+/** One fault the sandbox injects at a set point (see `SandboxFaults.planned`). */
+export interface SandboxPlannedFault {
+  provider: string;
+  /** The provider's API request it falls on, 1-based. */
+  request: number;
+  fault: 'rateLimit' | 'serverError' | 'tokenExpiry';
 }

@@ -274,6 +274,36 @@ describe('startSandbox: fault injection', () => {
     expect(s.stats().faults.tokenExpiry).toBe(expired);
   });
 
+  it('injects planned faults at the set request, on top of the rates, and waits until one can apply', async () => {
+    const s = await start({
+      faults: {
+        serverError: { rate: 0, burst: 2 },
+        planned: [
+          { provider: 'github', request: 2, fault: 'rateLimit' },
+          { provider: 'github', request: 4, fault: 'serverError' },
+          // acme's 1st request is a fresh token's first use, which is never revoked: it waits for the 2nd.
+          { provider: 'acme', request: 1, fault: 'tokenExpiry' },
+        ],
+      },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const response = await fetch(`${s.urlFor('github')}/user`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 429, 200, 503, 503, 200, 200]);
+    const tokens = s.issueTokens('acme');
+    const acme: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${s.urlFor('acme')}/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+      await response.arrayBuffer();
+      acme.push(response.status);
+    }
+    expect(acme).toEqual([200, 401, 401]);
+    expect(s.stats().faults).toMatchObject({ rateLimit: 1, serverError: 2, tokenExpiry: 1 });
+  });
+
   it('a 5xx burst fails the following requests too', async () => {
     const s = await start({ faults: { serverError: { rate: 0.05, burst: 3 } }, seed: 3 });
     const statuses: number[] = [];

@@ -8,7 +8,7 @@ import { FixedWindow } from './fixed-window.ts';
 import { type IssuedTokens, OAuthServer } from './oauth-server.ts';
 import { paginate } from './paginate.ts';
 import { compileRoute, type RoutePattern } from './route-matcher.ts';
-import type { SandboxFaults, SandboxProvider, SandboxRequest, SandboxResponse, SandboxRoute, SandboxRouteContext } from './sandbox-provider.ts';
+import type { SandboxFaults, SandboxPlannedFault, SandboxProvider, SandboxRequest, SandboxResponse, SandboxRoute, SandboxRouteContext } from './sandbox-provider.ts';
 
 export interface StartSandboxOptions {
   providers: readonly SandboxProvider[];
@@ -112,6 +112,8 @@ interface ProviderState {
   burstLeft: number;
   scripts: { method: string; pattern: RoutePattern; steps: ResolvedStep[] }[];
   created: number;
+  /** API requests so far (the token endpoint excluded; never reset): what planned faults count. */
+  requests: number;
 }
 
 interface ResolvedFaults {
@@ -120,6 +122,8 @@ interface ResolvedFaults {
   latency: { rate: number; ms: number };
   reset: number;
   tokenExpiry: number;
+  /** Planned faults not injected yet, in request order. */
+  planned: SandboxPlannedFault[];
 }
 
 const NAME = /^[A-Za-z0-9_-]+$/;
@@ -246,6 +250,10 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
 
     stats.requests++;
     stats.byProvider[name] = (stats.byProvider[name] ?? 0) + 1;
+    state.requests++;
+    /** The first planned fault of this kind that is due for this provider, if any. */
+    const due = (fault: SandboxPlannedFault['fault']) => faults.planned.findIndex((p) => p.provider === name && p.fault === fault && p.request <= state.requests);
+    const take = (index: number) => faults.planned.splice(index, 1);
 
     const script = state.scripts.find((s) => (s.method === '*' || s.method === method) && s.pattern.match(path) && s.steps.length > 0);
     if (script) {
@@ -267,12 +275,16 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
         stats.faults.reset++;
         return reset(req);
       }
-      if (draws[1] < faults.serverError.rate) {
+      const plannedServerError = due('serverError');
+      if (plannedServerError >= 0 || draws[1] < faults.serverError.rate) {
+        if (plannedServerError >= 0) take(plannedServerError);
         stats.faults.serverError++;
         state.burstLeft = faults.serverError.burst - 1;
         return send(res, faults.serverError.status, {}, errorBody(state, faults.serverError.status, 'sandbox: injected server error'));
       }
-      if (draws[2] < faults.rateLimit.rate) {
+      const plannedRateLimit = due('rateLimit');
+      if (plannedRateLimit >= 0 || draws[2] < faults.rateLimit.rate) {
+        if (plannedRateLimit >= 0) take(plannedRateLimit);
         stats.faults.rateLimit++;
         return send(res, 429, { 'retry-after': String(faults.rateLimit.retryAfterSeconds) }, errorBody(state, 429, 'sandbox: injected rate limit'));
       }
@@ -294,7 +306,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     let principal: string | undefined;
     const authKind = state.provider.auth?.kind ?? 'none';
     if (compiled.route.auth !== false && authKind !== 'none') {
-      const verdict = authenticate(state, headers.authorization, draws[4]);
+      const plannedExpiry = exempt ? -1 : due('tokenExpiry');
+      const verdict = authenticate(state, headers.authorization, plannedExpiry >= 0 ? -1 : draws[4]);
+      if (!verdict.ok && verdict.injected && plannedExpiry >= 0) take(plannedExpiry);
       if (!verdict.ok) {
         stats.unauthorized++;
         if (verdict.injected) stats.faults.tokenExpiry++;
@@ -479,6 +493,7 @@ function compileProvider(provider: SandboxProvider, now: () => number): Provider
     burstLeft: 0,
     scripts: [],
     created: 0,
+    requests: 0,
   };
 }
 
@@ -505,6 +520,14 @@ function resolveFaults(faults: SandboxFaults | undefined): ResolvedFaults {
     latency: { rate: checkRate(latency.rate, 'faults.latency.rate'), ms: latency.ms },
     reset: checkRate(f.reset ?? 0, 'faults.reset'),
     tokenExpiry: checkRate(f.tokenExpiry ?? 0, 'faults.tokenExpiry'),
+    planned: [...(f.planned ?? [])]
+      .map((p) => {
+        if (!p || typeof p.provider !== 'string' || !Number.isInteger(p.request) || p.request < 1 || !['rateLimit', 'serverError', 'tokenExpiry'].includes(p.fault)) {
+          throw new TypeError(`sandbox: faults.planned entries need a provider, a request >= 1 and a fault (rateLimit, serverError, tokenExpiry); got ${JSON.stringify(p)}`);
+        }
+        return { ...p };
+      })
+      .sort((a, b) => a.request - b.request),
   };
 }
 

@@ -214,5 +214,6 @@ describe('shopify connector against the sandbox', () => {
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
     }
-  });
+    // ~15 s by design (the slow refill above paces B and C for real): 60 s is a hang bound, not a speed target.
+  }, 60_000);
 });

@@ -113,7 +113,7 @@ export class HttpClient {
     const totalMs = options.timeout?.totalMs ?? 120_000;
     this.#planner = new RetryPlanner({
       connector: this.connector, policy: this.#policy, budget: this.#budget, clock: this.#clock, random: options.random ?? Math.random, totalMs,
-      emit: (event) => this.emit(event),
+      emit: this.#emitBound,
     });
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
@@ -153,13 +153,12 @@ export class HttpClient {
     for (const listener of listeners as EventListener[]) this.#hub.add(listener);
     this.#ky = createTransport(options.fetch);
     this.#expiryWarning = new CredentialExpiryWarning(options.credentialExpiryWarningMs);
-    const emit = (event: EventInput) => this.emit(event);
     const secrets = () => this.#secrets();
-    this.#drift = new DriftReporter({ mode: options.validation?.drift, emit, secrets });
+    this.#drift = new DriftReporter({ mode: options.validation?.drift, emit: this.#emitBound, secrets });
     this.#errors = new CallErrors({
       connector: this.connector, totalMs, clock: this.#clock, requestIdHeaders: options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS, httpError: options.httpError, secrets,
     });
-    this.#reader = new ResponseReader({ connector: this.connector, secrets, lazySecrets: this.#lazySecrets, drift: this.#drift, requestIds: this.#errors, emit });
+    this.#reader = new ResponseReader({ connector: this.connector, secrets, lazySecrets: this.#lazySecrets, drift: this.#drift, requestIds: this.#errors, emit: this.#emitBound });
     this.#auth = options.auth;
     this.#auth?.init?.(this.#authContext());
   }
@@ -501,7 +500,7 @@ export class HttpClient {
           connector: this.connector, operation, direction: 'response', secrets: this.#lazySecrets,
           ...this.#drift.contextFor(operation, validation?.drift),
         }),
-        emit: (event) => this.emit(event),
+        emit: this.#emitBound,
         maxWaitMs: this.#options.rateLimit && this.#options.rateLimit.maxWaitMs !== undefined ? parseDuration(this.#options.rateLimit.maxWaitMs, 'rateLimit.maxWaitMs') : 60_000,
       },
       this.#options.graphql,

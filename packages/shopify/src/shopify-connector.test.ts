@@ -129,7 +129,10 @@ describe('shopify connector against the sandbox', () => {
   });
 
   it('a THROTTLED answer is waited out and retried (another client drained the bucket)', async () => {
-    const { store, provider, events } = await setup({ bucket: { maximum: 100, restoreRate: 200 } });
+    // A slow refill (20 points/s: the ~42 points the third query lacks take 2 s) so a loaded machine
+    // cannot refill the bucket between the other client's calls and this one (at 200/s it took 0.2 s,
+    // and a fresh-clone CI run once got there with no THROTTLED at all).
+    const { store, provider, events } = await setup({ bucket: { maximum: 100, restoreRate: 20 } });
     const other = shopify.create({ shop: 'alpha', accessToken: SHOPIFY_SANDBOX_ACCESS_TOKEN, baseUrl: shopifySandboxUrl(sandbox!, 'alpha') });
     await other.http.graphql({ query: '{ products(first: 48) { nodes { id } } }' });
     await other.http.graphql({ query: '{ products(first: 40) { nodes { id } } }' });

@@ -41,9 +41,12 @@ function refreshingAuth(): AuthStrategy & { refreshes: number; token: string } {
   return auth;
 }
 
+// The attempt timeout is generous on purpose: on a loaded 2-core CI machine a localhost answer has taken over 1 s,
+// and a timed-out attempt consumes its scripted step, so the retry met the next one (a 401 test saw a 404).
+// Tests about timeouts set their own.
 function client(baseUrl: string, extra: Partial<Parameters<typeof createHttpClient>[0]> = {}) {
   const clock = createFakeClock();
-  const http = createHttpClient({ connector: 'scenario', baseUrl, clock, random: () => 0, timeout: { attemptMs: 1000 }, ...extra });
+  const http = createHttpClient({ connector: 'scenario', baseUrl, clock, random: () => 0, timeout: { attemptMs: 15_000 }, ...extra });
   return { http, clock };
 }
 
@@ -92,7 +95,7 @@ function describeScenarios(transport: string, setup: (scenario: Scenario) => Pro
     });
 
     it('a hung request hits the attempt timeout and is retried', async () => {
-      const { http } = client(await setup(scenarios.timeout(THING, 5_000)), { timeout: { attemptMs: 400 } });
+      const { http } = client(await setup(scenarios.timeout(THING, 5_000)), { timeout: { attemptMs: 1_500 } });
       const events: string[] = [];
       http.subscribe((e) => {
         if (e.type === 'response' && e.error) events.push(e.error);

@@ -6,6 +6,7 @@ import { storeTimeout, withStoreTimeout } from '../stores/store-timeout.ts';
 import { headerGetter, headersToRecord, type HeadersInput } from '../verify/headers.ts';
 import type { VerificationFailureReason } from '../verify/verify-result.ts';
 import { resolveSecrets, resolveTolerance, verifyNormalised } from '../verify/verify-webhook.ts';
+import { lingerThenClose } from './linger-then-close.ts';
 import { readNodeBody, readWebBody } from './read-body.ts';
 
 /** One provider endpoint of the inbox. */
@@ -294,10 +295,12 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
         }
         const url = checked.scheme.requiresRequestLine ? nodeUrl(req) : undefined;
         const refuseOversize = (): void => {
-          // Stop reading: the rest of the body is never pulled off the socket, and `connection: close`
-          // tells the client (and Node) not to reuse a connection with unread bytes on it.
+          // Stop reading: nothing more of the body is kept, and `connection: close` tells the client (and
+          // Node) not to reuse a connection with unread bytes on it. The close itself lingers, so the
+          // client reads the 413 instead of a reset (see lingerThenClose).
           req.pause();
           res.shouldKeepAlive = false;
+          lingerThenClose(req);
           send(res, tooLarge(checked));
           res.once('finish', () => req.socket.destroySoon());
         };

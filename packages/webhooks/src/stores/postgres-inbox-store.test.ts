@@ -33,7 +33,7 @@ describe('postgresInboxStore', () => {
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(100);
     // The first of two identical puts in one batch is the stored one.
     expect(outcomes.slice(0, 300).every((o) => o === 'stored')).toBe(true);
-    const inserts = query.mock.calls.filter(([sql]) => String(sql).includes('INSERT INTO')).length;
+    const inserts = query.mock.calls.filter(([sql]) => (typeof sql === 'string' ? sql : (sql as { text: string }).text).includes('INSERT INTO')).length;
     expect(inserts).toBeGreaterThanOrEqual(1);
     expect(inserts).toBeLessThanOrEqual(4);
     expect((await pool.query('SELECT count(*)::int AS n FROM burst.webhook_inbox')).rows[0].n).toBe(300);

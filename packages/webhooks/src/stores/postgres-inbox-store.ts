@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { assertIdentifier, migratePostgres, type PostgresConnectionOptions, resolvePostgres } from '@connectors/core/postgres';
 import type pg from 'pg';
 import { InboxStoreError } from '../errors/inbox-store-error.ts';
@@ -119,29 +119,50 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
     });
   }
 
+  // One statement text for every batch size, prepared once per connection (a VALUES list of N rows was
+  // a new text for each N: PostgreSQL parsed and planned every group commit). The bodies travel as one
+  // binary parameter, cut back into rows by offset and length; per-row text and numbers go as arrays.
+  const insertName = `connectors_inbox_put_${createHash('sha256').update(t).digest('hex').slice(0, 16)}`;
+  const insertText = `INSERT INTO ${t} (source, event_id, type, event_ts, received_at, headers, body, state, due_at)
+     SELECT u.source, u.event_id, u.type, u.event_ts, u.received_at, u.headers, substring($8::bytea FROM u.off FOR u.len), 'pending', u.received_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::int[], $9::int[])
+       WITH ORDINALITY AS u(source, event_id, type, event_ts, received_at, headers, off, len, n)
+     ORDER BY u.n
+     ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id`;
+
   async function insertBatch(batch: PendingPut[]): Promise<void> {
     try {
       await ready;
-      // One row of parameters per event, the body as its own parameter: node-postgres sends a Buffer
-      // as binary, where a bytea[] array would be spelled out in hex inside one text literal (twice the
-      // bytes, encoded here and decoded by the server).
-      const params: unknown[] = [];
-      const rowsSql: string[] = [];
-      for (const { event } of batch) {
-        const at = params.length;
-        params.push(
-          event.source, event.id, event.type ?? null, event.timestamp ?? null, event.receivedAt, JSON.stringify(event.headers),
-          Buffer.isBuffer(event.body) ? event.body : Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength),
-        );
-        rowsSql.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}::bigint, $${at + 5}::bigint, $${at + 6}, $${at + 7}::bytea, 'pending', $${at + 5}::bigint)`);
+      const n = batch.length;
+      const sources: string[] = new Array(n);
+      const ids: string[] = new Array(n);
+      const types: (string | null)[] = new Array(n);
+      const timestamps: (number | null)[] = new Array(n);
+      const received: number[] = new Array(n);
+      const headers: string[] = new Array(n);
+      const offsets: number[] = new Array(n);
+      const lengths: number[] = new Array(n);
+      const bodies: Uint8Array[] = new Array(n);
+      let size = 0;
+      for (let i = 0; i < n; i++) {
+        const { event } = batch[i]!;
+        sources[i] = event.source;
+        ids[i] = event.id;
+        types[i] = event.type ?? null;
+        timestamps[i] = event.timestamp ?? null;
+        received[i] = event.receivedAt;
+        headers[i] = JSON.stringify(event.headers);
+        bodies[i] = event.body;
+        offsets[i] = size + 1; // substring() counts from 1
+        lengths[i] = event.body.byteLength;
+        size += event.body.byteLength;
       }
       // One statement, so one implicit transaction: it resolves only after PostgreSQL committed (and flushed) it.
-      const { rows } = await pool.query<{ source: string; event_id: string }>(
-        `INSERT INTO ${t} (source, event_id, type, event_ts, received_at, headers, body, state, due_at)
-         VALUES ${rowsSql.join(', ')}
-         ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id`,
-        params,
-      );
+      const { rows } = await pool.query<{ source: string; event_id: string }>({
+        name: insertName,
+        text: insertText,
+        values: [sources, ids, types, timestamps, received, headers, offsets, Buffer.concat(bodies, size), lengths],
+      });
       const stored = new Set(rows.map((row) => eventKey(row.source, row.event_id)));
       for (const put of batch) {
         const key = eventKey(put.event.source, put.event.id);

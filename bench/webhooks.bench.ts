@@ -7,20 +7,21 @@
 // Then the worker: events/s of the plain and the transactional (exactly-once effects) worker on PostgreSQL.
 // The load generator (autocannon) runs in a separate process too. After each run the rows on disk are
 // counted: every 2xx of the inbox must be a stored row.
-//   node bench/webhooks.bench.ts            (BENCH_SECONDS=5, BENCH_ROUNDS=3, BENCH_CONNECTIONS=64)
+//   node bench/webhooks.bench.ts            (BENCH_SECONDS=5, BENCH_ROUNDS=5, BENCH_CONNECTIONS=64)
 // PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); a throwaway database is made and dropped.
+// BENCH_PG_BATCHES sets the PostgreSQL store's maxConcurrentBatches (default: the store's own, 4).
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, result } from './lib.ts';
+import { fmt, result, rotated } from './lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const WARMUP_SECONDS = 2;
 const BODY_BYTES = 2048;
@@ -101,8 +102,9 @@ async function serve(kind: Kind, dbPath: string): Promise<void> {
     const { createWebhookInbox, standardWebhooksScheme } = await import('@connectors/webhooks');
     const { postgresInboxStore } = await import('@connectors/webhooks/postgres');
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: dbPath, max: 8 });
-    const store = postgresInboxStore({ pool, schema: 'bench' });
+    const maxConcurrentBatches = process.env.BENCH_PG_BATCHES ? Number(process.env.BENCH_PG_BATCHES) : undefined;
+    const pool = new pg.Pool({ connectionString: dbPath, max: Math.max(8, maxConcurrentBatches ?? 0) });
+    const store = postgresInboxStore({ pool, schema: 'bench', maxConcurrentBatches });
     await store.ready();
     const inbox = createWebhookInbox({ store, sources: { bench: { scheme: standardWebhooksScheme, secret: SECRET } } });
     handler = inbox.nodeHandler();
@@ -342,10 +344,10 @@ async function main(): Promise<void> {
     await loadRun(pgInbox, WARMUP_SECONDS);
     const rounds: { bare: LoadResult; inbox: LoadResult; pg: LoadResult }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const b = await loadRun(bare, SECONDS);
-      const i = await loadRun(inbox, SECONDS);
-      const p = await loadRun(pgInbox, SECONDS);
-      rounds.push({ bare: b, inbox: i, pg: p });
+      // The order rotates each round, so no server always runs first (or right after another's load).
+      const results = new Map<RunningServer, LoadResult>();
+      for (const server of rotated([bare, inbox, pgInbox], round)) results.set(server, await loadRun(server, SECONDS));
+      rounds.push({ bare: results.get(bare)!, inbox: results.get(inbox)!, pg: results.get(pgInbox)! });
     }
     const bareEnd = await finish(bare);
     const inboxEnd = await finish(inbox);

@@ -91,9 +91,14 @@ export async function acceptNewEnumValues(
   data: unknown,
   issues: readonly StandardSchemaV1.Issue[],
 ): Promise<{ value: unknown } | undefined> {
-  const enumIssue = (issue: StandardSchemaV1.Issue) => {
-    const i = issue as { kind?: string; type?: string };
-    return i.kind === 'schema' && (i.type === 'picklist' || i.type === 'enum');
+  // A union (`union([picklist([...]), boolean()])`, as generated for GitHub's gist `public` or Pages
+  // `source`) reports one issue of its own, holding each member's: it may be a new value when one of
+  // those is. The walk and the re-validation below decide; a wrong type fails there.
+  const enumIssue = (issue: StandardSchemaV1.Issue): boolean => {
+    const i = issue as { kind?: string; type?: string; issues?: readonly StandardSchemaV1.Issue[] };
+    if (i.kind !== 'schema') return false;
+    if (i.type === 'picklist' || i.type === 'enum') return true;
+    return (i.type === 'union' || i.type === 'variant') && (i.issues ?? []).some(enumIssue);
   };
   if (!issues.every(enumIssue)) return undefined;
   const found = walkAll(schema as Node, data).filter((f) => f.kind === 'unknown-enum-value');

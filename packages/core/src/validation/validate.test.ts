@@ -137,6 +137,18 @@ describe('validate: drift modes (valibot)', () => {
     await failure(validate(Mapped, { status: 'c' }, { ...ctx, drift: 'report' }));
   });
 
+  it('report: a new value of an enum inside a union with other types is accepted too; a wrong type still fails', async () => {
+    // GitHub's description types gist `public` as boolean | "public" | "private" (oneOf), and so does the generator.
+    const Gist = v.object({ id: v.string(), public: v.union([v.boolean(), v.picklist(['public', 'private'])]) });
+    const findings: DriftFinding[] = [];
+    await expect(validate(Gist, { id: 'g1', public: 'secret' }, { ...ctx, drift: 'report', onDrift: (f) => findings.push(f) })).resolves.toEqual({ id: 'g1', public: 'secret' });
+    expect(findings).toEqual([{ kind: 'unknown-enum-value', path: 'public', value: 'secret' }]);
+    await expect(validate(Gist, { id: 'g1', public: true }, { ...ctx, drift: 'report' })).resolves.toEqual({ id: 'g1', public: true });
+    const wrongType = await failure(validate(Gist, { id: 'g1', public: 3 }, { ...ctx, drift: 'report' }));
+    expect(wrongType.issues.map((i) => i.path)).toEqual(['public']);
+    await failure(validate(Gist, { id: 'g1', public: 'secret' }, { ...ctx, drift: 'strict' }));
+  });
+
   it('report: a number where string options are declared is a wrong type, not a new value', async () => {
     const error = await failure(validate(Sub, { ...data, status: 3 }, { ...ctx, drift: 'report' }));
     expect(error.issues[0]).toMatchObject({ path: 'status', received: '3' });

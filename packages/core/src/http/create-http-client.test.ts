@@ -211,7 +211,7 @@ describe('createHttpClient: timeouts and abort', () => {
       if (hits === 1) stuck = res;
       else res.setHeader('content-type', 'application/json').end('{"second":true}');
     });
-    const { http, of } = setup({ baseUrl: server.url, timeout: { attemptMs: 400 } });
+    const { http, of } = setup({ baseUrl: server.url, timeout: { attemptMs: 2_000 } });
     await expect(http.request({ path: '/slow' })).resolves.toEqual({ second: true });
     expect(of('response')[0]).toMatchObject({ outcome: 'retry', error: 'TimeoutError' });
     stuck?.end('{}');

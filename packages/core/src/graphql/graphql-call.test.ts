@@ -246,6 +246,23 @@ describe('cost pacing under concurrency (answers out of order, late sends)', () 
     expect(shop.throttled).toBe(0);
   });
 
+  it('calls throttled together (another app drained the shared bucket) come back at the refill rate and all succeed', async () => {
+    const { shop, call, clock } = heldSetup({ maximum: 1000, restoreRate: 50 }, 'wait');
+    await call('P'); // the bucket is known: 950 left
+    shop.spend(950); // another app on the same shop takes it all
+    let settled = 0;
+    const calls = Array.from({ length: 8 }, (_, i) => call(`C${i}`).finally(() => settled++));
+    const started = clock.now();
+    for (let i = 0; i < 600 && settled < calls.length; i++) await clock.advance(100);
+    const results = await Promise.allSettled(calls);
+    // Before, all eight came back together after 1 s, one fitted, and five ran out of attempts.
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    // Refused once each (the first wave, sent on the 950 points the last report promised), then one
+    // every 50 points of refill: 8 x 50 points at 50 points/s.
+    expect(shop.throttled).toBe(8);
+    expect(clock.now() - started).toBe(8_000);
+  });
+
   it('a call sent first but run last is not counted by the answer of a call run before it', async () => {
     const { shop, call, clock } = heldSetup({ maximum: 1000, restoreRate: 50, available: 200 });
     await call('P'); // 150 left

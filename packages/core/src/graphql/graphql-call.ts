@@ -123,6 +123,8 @@ export class GraphQLRunner {
   /** Buckets a report was read for. Until then one call goes alone, and the others wait for its report. */
   readonly #known = new Set<string>();
   readonly #firstReport = new Map<string, Promise<void>>();
+  /** Per bucket: when the last call refused for lack of points is due to be sent again. */
+  readonly #retryAt = new Map<string, number>();
 
   constructor(host: GraphQLHost, options: GraphQLClientOptions = {}) {
     this.#host = host;
@@ -185,7 +187,10 @@ export class GraphQLRunner {
         return response.status >= 200 && response.status < 300 ? { kind: 'permanent', message: 'the response is not a GraphQL result (a JSON object with data or errors)' } : undefined;
       }
       cost = reader?.read(body, response.headers);
-      const verdict = verdictOf(body, response);
+      let verdict = verdictOf(body, response);
+      if (verdict?.kind === 'rate-limited' && cost?.kind === 'leaky-bucket' && cost.restoreRate > 0) {
+        verdict = { ...verdict, retryAfterMs: this.#retrySlot(bucket, cost, cost.requestedCost ?? request.estimatedCost ?? 1) };
+      }
       // A call that may be sent again (throttled: not run; a transient error) keeps its points in flight until that answer.
       if (cost) this.#observe(bucket, operation, cost, pass, verdict?.kind === 'rate-limited' || verdict?.kind === 'retryable');
       return verdict;
@@ -208,6 +213,22 @@ export class GraphQLRunner {
     const raw = (response.data as { data?: unknown } | undefined)?.data;
     const data = request.schema ? await host.validate(request.schema, raw, operation, request.validation) : raw;
     return { data, status: response.status, headers: response.headers, url: response.url };
+  }
+
+  /**
+   * How long a call refused for lack of points (THROTTLED) waits before it is sent again. Alone, until
+   * the bucket holds its cost; behind other refused calls of the bucket, also until the refill has paid
+   * for theirs. Calls refused together (another app on the same shop drained the bucket) would otherwise
+   * all come back the moment one of them fits, and all but one be refused again, until they ran out of
+   * attempts.
+   */
+  #retrySlot(bucket: string, cost: Extract<CostState, { kind: 'leaky-bucket' }>, needed: number): number {
+    const now = this.#host.clock.now();
+    const alone = now + Math.max(0, Math.ceil(((needed - cost.available) / cost.restoreRate) * 1000));
+    const behind = (this.#retryAt.get(bucket) ?? 0) + Math.ceil((needed / cost.restoreRate) * 1000);
+    const at = Math.max(alone, behind);
+    this.#retryAt.set(bucket, at);
+    return at - now;
   }
 
   async #pace(bucket: string, operation: string, request: GraphQLRequestOptions): Promise<Pass> {

@@ -95,6 +95,12 @@ export function costBucketProvider(clock: Clock, options: { maximum: number; res
         held.delete(name);
       }
     },
+    /** Another app on the same shop spends `points` now (down to 0). */
+    spend(points: number) {
+      level = Math.min(maximum, level + (restoreRate * Math.max(0, clock.now() - at)) / 1000);
+      at = clock.now();
+      level = Math.max(0, level - points);
+    },
     /** Names of the calls in the order the provider ran them. */
     ran,
     get throttled() {

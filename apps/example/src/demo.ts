@@ -22,7 +22,7 @@ import { githubBurst, stripeBurst } from './demo/webhook-burst.ts';
 import { HUBSPOT_DEMO_CONTACTS, HUBSPOT_DEMO_DEALS, runHubSpotDemo } from './hubspot/hubspot-demo.ts';
 import { type Check, type DemoReport, formatChecks, plural, summaryLines, Tally, webhookCounts, webhookSummary } from './report.ts';
 import { runShopifyDemo, SHOPIFY_DEMO_ORDERS, SHOPIFY_DEMO_PRODUCTS } from './shopify/shopify-demo.ts';
-import { DEFAULT_APP_SCHEMA, DEFAULT_CONNECTORS_SCHEMA, openBackend } from './store/backend.ts';
+import { DEFAULT_APP_SCHEMA, DEFAULT_CONNECTORS_SCHEMA } from './store/backend.ts';
 import type { ListingResult, PageProgress } from './sync/run-listing.ts';
 import { runSlackDemo } from './slack/slack-demo.ts';
 
@@ -212,8 +212,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   print(dashboard.line);
   print('');
   print(`6. Shopify: a bulk export and a cost-paced listing into ${storage}, order webhooks through the inbox`);
-  // Shopify's and HubSpot's parts keep their tables, inboxes and tokens where the app keeps its own.
-  const partsBackend = openBackend({ databasePath, ...(postgres ? { databaseUrl: postgres.url } : {}) });
+  // Shopify's and HubSpot's parts keep their tables, inboxes and tokens where the app keeps its own, on
+  // the app's own backend (one PostgreSQL pool for the whole app); what they open there closes with the app.
+  const partsBackend = app.data.backend;
   const shopify = await runShopifyDemo({ backend: partsBackend, print });
 
   const checks = [
@@ -269,7 +270,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   print('8. HubSpot: 30-minute OAuth tokens, 10,400 contacts past the search cap, a partly failing batch, batched webhooks');
   const hubspot = await runHubSpotDemo({ backend: partsBackend, print, ...(config.tokenEncryption ? { encryption: config.tokenEncryption } : {}) });
   checks.push(...hubspot.checks);
-  await partsBackend.close();
   if (!options.serveUntil) await app.close();
   if (postgres) {
     // Every table the demo filled, with what it must hold: the sandboxes' data and the accepted events.

@@ -498,6 +498,22 @@ describe('startSandbox: configuration errors', () => {
     await expect(startSandbox({ providers: [{ name: 'x', rateLimit: { limit: 0, windowMs: 1 }, routes: [] }] })).rejects.toThrow(/rateLimit.limit/);
   });
 
+  it('unplayed() counts the scripted steps not taken yet, per provider or in all; clearScripts() drops them', async () => {
+    const s = await start();
+    s.script('github', 'GET', '/user', [{ kind: 'respond', status: 503 }, { kind: 'respond', status: 200, body: { login: 'octocat' } }]);
+    expect(s.unplayed('github')).toBe(2);
+    expect((await fetch(`${s.urlFor('github')}/user`, { headers: auth })).status).toBe(503);
+    expect(s.unplayed('github')).toBe(1);
+    expect(s.unplayed()).toBe(1);
+    expect((await fetch(`${s.urlFor('github')}/user`, { headers: auth })).status).toBe(200);
+    expect(s.unplayed()).toBe(0);
+    expect(() => s.unplayed('nope')).toThrow(/nope/);
+    s.script('github', 'GET', '/user', [{ kind: 'respond', status: 503 }]);
+    s.clearScripts('github');
+    expect(s.unplayed()).toBe(0);
+    expect((await fetch(`${s.urlFor('github')}/user`, { headers: auth })).status).toBe(200);
+  });
+
   it('stop() ends hung requests and frees the port', async () => {
     const s = await start();
     s.script('github', 'GET', '/user', [{ kind: 'timeout', hangMs: 60_000 }]);

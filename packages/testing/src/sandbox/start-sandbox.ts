@@ -91,6 +91,14 @@ export interface Sandbox {
   setFaults(faults: SandboxFaults | undefined): void;
   /** Answers the next requests to a route with these steps, before faults and handlers. */
   script(provider: string, method: string, path: string, steps: Scenario | readonly ScenarioStep[]): void;
+  /**
+   * Scripted steps not played yet, for one provider or all: a test can check that its scenario ran to the
+   * end, or wait for a request its client gave up on (a timed-out request may reach the sandbox after the
+   * next test scripted its own steps, and take one of them).
+   */
+  unplayed(provider?: string): number;
+  /** Drops the scripted steps not played yet, for one provider or all; the routes answer as configured again. */
+  clearScripts(provider?: string): void;
   /** Mints an OAuth token pair for an `oauth2` provider (seed the client under test with it). */
   issueTokens(provider: string, principal?: string): IssuedTokens;
   /** POSTs signed deliveries (some duplicated, some badly signed, by the given rates) to a receiver. */
@@ -428,6 +436,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     script(provider, method, path, steps) {
       const state = stateOf(provider);
       state.scripts.push({ method: method.toUpperCase(), pattern: compileRoute(path), steps: expandSteps(stepsOf(steps)) });
+    },
+    unplayed(provider) {
+      const counted = provider === undefined ? [...states.values()] : [stateOf(provider)];
+      return counted.reduce((sum, state) => sum + state.scripts.reduce((n, script) => n + script.steps.length, 0), 0);
+    },
+    clearScripts(provider) {
+      for (const state of provider === undefined ? [...states.values()] : [stateOf(provider)]) state.scripts = [];
     },
     issueTokens(provider, principal) {
       const state = stateOf(provider);

@@ -41,9 +41,9 @@ function refreshingAuth(): AuthStrategy & { refreshes: number; token: string } {
   return auth;
 }
 
-// The attempt timeout is generous on purpose: on a loaded 2-core CI machine a localhost answer has taken over 1 s,
-// and a timed-out attempt consumes its scripted step, so the retry met the next one (a 401 test saw a 404).
-// Tests about timeouts set their own.
+// The attempt timeout is generous on purpose: on a loaded 2-core CI machine a localhost answer can take over
+// a second, and an attempt timed out by load would be retried onto the next scripted step. Tests about
+// timeouts set their own.
 function client(baseUrl: string, extra: Partial<Parameters<typeof createHttpClient>[0]> = {}) {
   const clock = createFakeClock();
   const http = createHttpClient({ connector: 'scenario', baseUrl, clock, random: () => 0, timeout: { attemptMs: 15_000 }, ...extra });
@@ -67,7 +67,22 @@ describe('scenario steps', () => {
 });
 
 /** Each scenario through a real client: the behaviour the guide asks integrations to have. */
-function describeScenarios(transport: string, setup: (scenario: Scenario) => Promise<string>) {
+/** Polls `done` every 10 ms for up to `ms`; resolves whether it came true. */
+async function until(done: () => boolean, ms: number): Promise<boolean> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > ms) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
+/**
+ * `settled` resolves once no scripted step is left: a request the client gave up on may still be on its way
+ * to the transport, and must not take a step the next test scripts. (In CI a 401 test's request once took
+ * the hang step a timed-out request had not reached yet, hung 5 s, and was retried onto a 404: the late
+ * request had taken the 401.)
+ */
+function describeScenarios(transport: string, setup: (scenario: Scenario) => Promise<string>, settled: () => Promise<void> = async () => {}) {
   describe(`scenarios through ${transport}`, () => {
     it('429 with Retry-After: 2 is retried after exactly 2 s of virtual time', async () => {
       const { http, clock } = client(await setup(scenarios.rateLimited(THING, 2)));
@@ -130,8 +145,9 @@ function describeScenarios(transport: string, setup: (scenario: Scenario) => Pro
     it('timeout and reset steps exhaust retries into the right error types', async () => {
       const { http } = client(await setup({ name: 'always reset', steps: [{ ...step.reset(), times: 2 }] }), { retry: { maxAttempts: 2 } });
       await expect(http.request({ path: '/things/1' })).rejects.toBeInstanceOf(NetworkError);
-      const { http: slow } = client(await setup({ name: 'always hang', steps: [step.timeout(5_000)] }), { retry: { maxAttempts: 1 }, timeout: { attemptMs: 30 } });
+      const { http: slow } = client(await setup({ name: 'always hang', steps: [step.timeout(5_000)] }), { retry: { maxAttempts: 1 }, timeout: { attemptMs: 1_000 } });
       await expect(slow.request({ path: '/things/1' })).rejects.toBeInstanceOf(TimeoutError);
+      await settled();
     });
 
     it('a 401 with no way to refresh is an AuthError; a 400 is an HttpError after one attempt', async () => {
@@ -162,5 +178,9 @@ describe('through the sandbox', () => {
   describeScenarios('the sandbox (script)', async (scenario) => {
     sandbox.script('things', 'GET', '/things/:id', scenario);
     return sandbox.urlFor('things');
+  }, async () => {
+    // The request reaches the sandbox and takes its step; one that never left the client (aborted before it
+    // was written) never will, and its step is dropped so the next test's request cannot take it either.
+    if (!(await until(() => sandbox.unplayed('things') === 0, 5_000))) sandbox.clearScripts('things');
   });
 });

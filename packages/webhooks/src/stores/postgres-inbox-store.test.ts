@@ -41,6 +41,24 @@ describe('postgresInboxStore', () => {
     await own.end();
   });
 
+  it('closes a group commit at maxBatchBytes, so large deliveries never make one INSERT PostgreSQL would refuse', async () => {
+    const own = new pg.Pool({ connectionString: database.url, max: 4 });
+    const store = postgresInboxStore({ pool: own, schema: 'big', maxConcurrentBatches: 1, maxBatchBytes: 10_000 });
+    await store.ready();
+    const query = vi.spyOn(own, 'query');
+    const big = (id: string) => ({ ...event(id), body: Buffer.alloc(4_000, 0x61) });
+    // 4 KB bodies, 10 KB per INSERT: two per batch; one body alone over the limit still goes, on its own.
+    const outcomes = await Promise.all([...Array.from({ length: 10 }, (_, i) => store.put(big(`b${i}`))), store.put({ ...event('huge'), body: Buffer.alloc(20_000, 0x62) })]);
+    expect(outcomes.every((o) => o === 'stored')).toBe(true);
+    const inserts = query.mock.calls.filter(([sql]) => (typeof sql === 'string' ? sql : (sql as { text: string }).text).includes('INSERT INTO')).length;
+    expect(inserts).toBe(6);
+    expect((await store.get('github:huge'))?.body.byteLength).toBe(20_000);
+    expect((await pool.query('SELECT count(*)::int AS n FROM big.webhook_inbox')).rows[0].n).toBe(11);
+    expect(() => postgresInboxStore({ pool: own, schema: 'big', maxBatchBytes: 0 })).toThrow(/maxBatchBytes must be a whole number >= 1; got 0/);
+    await store.close();
+    await own.end();
+  });
+
   it('wakes watchers in another store instance (another process) through LISTEN/NOTIFY', async () => {
     const writer = postgresInboxStore({ pool, schema: 'notify' });
     const reader = postgresInboxStore({ connectionString: database.url, schema: 'notify' });

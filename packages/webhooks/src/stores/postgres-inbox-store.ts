@@ -25,6 +25,12 @@ export interface PostgresInboxStoreOptions extends PostgresConnectionOptions {
   table?: string;
   /** Most puts committed in one INSERT (group commit). Default 512. */
   maxBatch?: number;
+  /**
+   * Most body bytes in one INSERT: a batch closes early rather than pass it (a batch always takes at least
+   * one put). Default 16 MiB. PostgreSQL refuses a message over 1 GB, so 512 large deliveries in one
+   * INSERT would fail all of them.
+   */
+  maxBatchBytes?: number;
   /** Batches in flight at once, each on its own connection. Default 4. */
   maxConcurrentBatches?: number;
 }
@@ -64,7 +70,8 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
   assertIdentifier(factory, 'table', table);
   const maxBatch = options.maxBatch ?? 512;
   const maxConcurrent = options.maxConcurrentBatches ?? 4;
-  for (const [name, value] of [['maxBatch', maxBatch], ['maxConcurrentBatches', maxConcurrent]] as const) {
+  const maxBatchBytes = options.maxBatchBytes ?? 16 * 1024 * 1024;
+  for (const [name, value] of [['maxBatch', maxBatch], ['maxConcurrentBatches', maxConcurrent], ['maxBatchBytes', maxBatchBytes]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new TypeError(`${factory}: ${name} must be a whole number >= 1; got ${String(value)}.`);
   }
   const { pool, owned, schema, quotedSchema } = resolvePostgres(factory, options);
@@ -100,6 +107,18 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
     }
   }
 
+  /** How many puts at the head of the queue the next INSERT takes: up to maxBatch and maxBatchBytes, at least one. */
+  function batchLength(): number {
+    let bytes = queue[0]!.event.body.byteLength;
+    let n = 1;
+    while (n < queue.length && n < maxBatch) {
+      bytes += queue[n]!.event.body.byteLength;
+      if (bytes > maxBatchBytes) break;
+      n++;
+    }
+    return n;
+  }
+
   function schedule(): void {
     if (scheduled || queue.length === 0 || inFlight >= maxConcurrent) return;
     scheduled = true;
@@ -107,7 +126,7 @@ export function postgresInboxStore(options: PostgresInboxStoreOptions): Postgres
     setImmediate(() => {
       scheduled = false;
       while (queue.length > 0 && inFlight < maxConcurrent) {
-        const batch = queue.splice(0, maxBatch);
+        const batch = queue.splice(0, batchLength());
         inFlight++;
         const flush = insertBatch(batch).finally(() => {
           inFlight--;

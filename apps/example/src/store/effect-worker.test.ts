@@ -37,7 +37,7 @@ describe.each([
   it('applies each event once; a write that fails leaves nothing applied and the retry applies it', async () => {
     const data = open();
     const { store, target } = wire(data);
-    const inbox = createWebhookInbox({ store, sources: { github: { scheme: githubScheme, secret: 'unused' } } });
+    const inbox = createWebhookInbox({ store, sources: { github: { scheme: githubScheme, secret: 'unused' } }, storeTimeoutMs: 30_000 });
     await data.store.write({ issues: [issue(1, 1, 'taken')] });
     let attempts = 0;
     const worker = createEffectWorker<WebhookEffect>({

@@ -211,7 +211,8 @@ describe('hubspotSandboxProvider', () => {
         server.listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port));
       });
       const url = `http://127.0.0.1:${port}/webhooks/hubspot`;
-      const inbox = createWebhookInbox({ store: hubspotEventInbox(store), sources: { hubspot: { scheme: hubspotV3Scheme, secret: HUBSPOT_SANDBOX_CLIENT_SECRET } }, publicBaseUrl: `http://127.0.0.1:${port}`, now: () => Date.now() + offset }); // the sandbox's clock moved 31 minutes in the OAuth test
+      const inbox = createWebhookInbox({ store: hubspotEventInbox(store), sources: { hubspot: { scheme: hubspotV3Scheme, secret: HUBSPOT_SANDBOX_CLIENT_SECRET } }, publicBaseUrl: `http://127.0.0.1:${port}`, now: () => Date.now() + offset, storeTimeoutMs: 30_000 }); // the sandbox's clock moved 31 minutes in the OAuth test
+      // storeTimeoutMs: not about timeouts; in CI a loaded machine once took over the 2 s default to fsync (a 503).
       server!.on('request', inbox.nodeHandler());
       const results = await sandbox.sendWebhooks({ provider: 'hubspot', url, events: hubspotSandboxWebhookEvents({ at: Date.now() }), duplicateRate: 0.5 });
       expect(results.map((r) => r.status)).toEqual(results.map(() => 200));

@@ -40,6 +40,8 @@ beforeEach(() => {
       hubspot: { scheme: hubspotV3Scheme, secret: HUBSPOT_SECRET },
     },
     onEvent: (event) => events.push(event),
+    // Not about the store timeout (the outage tests are): a loaded CI machine's fsync may pass the 2 s default.
+    storeTimeoutMs: 30_000,
   });
 });
 

@@ -1,13 +1,16 @@
 import { startSandbox } from '@connectors/testing/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubspot } from './hubspot-connector.ts';
 import { HUBSPOT_SANDBOX_PRIVATE_APP_TOKEN, hubspotSandboxProvider } from './sandbox/hubspot-sandbox-provider.ts';
 
+// A sandbox per test: its own search limit (3 per second) must not still count the searches of the test
+// before (in CI the second test's third search met a 429 from the first test's last window, and its retry
+// waited at the budget a second time).
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-beforeAll(async () => {
+beforeEach(async () => {
   sandbox = await startSandbox({ providers: [hubspotSandboxProvider({ auth: 'private-app', search: { max: 3, intervalMs: 1000 } })] });
 });
-afterAll(() => sandbox.stop());
+afterEach(() => sandbox.stop());
 
 describe('hubspot connector: search route budget and listing', () => {
   it('paces search on its own budget (no 429) without slowing other calls', async () => {
@@ -43,6 +46,7 @@ describe('hubspot connector: search route budget and listing', () => {
     await Promise.all(Array.from({ length: 4 }, (_, i) => client.deals.search({ filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'EQ', value: `Deal ${i + 1}` }] }] }, { limit: 10 }).pages().next()));
     // The fourth search waits for the next second of the search budget.
     expect(throttled).toHaveLength(1);
+    expect(sandbox.stats().statuses[429]).toBeUndefined();
   });
 
   it('pages any search through the instance paginate with the search listing (after in the body)', async () => {

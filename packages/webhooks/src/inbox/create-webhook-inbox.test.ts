@@ -161,6 +161,26 @@ describe('inbox.nodeHandler', () => {
     expect(await store.stats()).toMatchObject({ pending: 0 });
   });
 
+  it('does not handle a request pipelined behind a refused body: its answer could only go into a closed connection', async () => {
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => {});
+    let response = '';
+    const ended = new Promise((resolve) => socket.once('end', resolve));
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('POST /webhooks/github HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
+    socket.write(`${(40 * 1024).toString(16)}\r\n${'b'.repeat(40 * 1024)}\r\n`);
+    await ended; // the 413, then the server's half-close
+    expect(response).toMatch(/^HTTP\/1\.1 413/);
+    const delivery = githubDelivery('pipelined-1');
+    const head = Object.entries({ ...delivery.headers, 'content-length': String(Buffer.byteLength(delivery.body)) }).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+    socket.write(`0\r\n\r\nPOST /webhooks/github HTTP/1.1\r\nHost: x\r\n${head}\r\n\r\n${delivery.body}`);
+    await new Promise((resolve) => setTimeout(resolve, 700)); // past the linger
+    socket.destroy();
+    expect(response).not.toMatch(/HTTP\/1\.1 200/);
+    expect(await store.get('github:pipelined-1')).toBeUndefined();
+  });
+
   it('rebuilds the public URL for HubSpot from Host and X-Forwarded-Proto', async () => {
     const body = '[{"eventId":99,"subscriptionType":"contact.creation"}]';
     const headers = signWebhook(hubspotV3Scheme, { body, secret: HUBSPOT_SECRET, url: `https://hooks.example.com/webhooks/hubspot?portal=1` });

@@ -6,7 +6,7 @@ import { storeTimeout, withStoreTimeout } from '../stores/store-timeout.ts';
 import { headerGetter, headersToRecord, type HeadersInput } from '../verify/headers.ts';
 import type { VerificationFailureReason } from '../verify/verify-result.ts';
 import { resolveSecrets, resolveTolerance, verifyNormalised } from '../verify/verify-webhook.ts';
-import { lingerThenClose } from './linger-then-close.ts';
+import { arrivedWhileClosing, lingerThenClose } from './linger-then-close.ts';
 import { readNodeBody, readWebBody } from './read-body.ts';
 
 /** One provider endpoint of the inbox. */
@@ -287,6 +287,10 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
 
     nodeHandler(handlerOptions = {}) {
       return (req, res) => {
+        if (arrivedWhileClosing(req)) {
+          req.resume();
+          return;
+        }
         const checked = preflight(handlerOptions.source ?? sourceFromPath(req.url ?? '/'), req.method);
         if ('outcome' in checked) {
           req.resume();

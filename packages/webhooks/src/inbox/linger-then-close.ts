@@ -1,7 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** How long a refused sender may go on sending after its answer is out (Go's net/http waits 500 ms too). */
 export const LINGER_MS = 500;
+
+/** Sockets whose connection is being closed: the bytes still read from them are discarded. */
+const refusedSockets = new WeakSet<Socket>();
 
 /**
  * Arranges for the connection under `req` to close gracefully once its (final) response is flushed.
@@ -16,11 +20,12 @@ export const LINGER_MS = 500;
  */
 export function lingerThenClose(req: IncomingMessage, lingerMs = LINGER_MS): void {
   const socket = req.socket;
+  refusedSockets.add(socket);
   // Node's server calls `socket.destroySoon()` after the last response; this socket's one does the above.
-  let closing = false;
+  let started = false;
   socket.destroySoon = function lingeringClose(): void {
-    if (closing || socket.destroyed) return;
-    closing = true;
+    if (started || socket.destroyed) return;
+    started = true;
     socket.end();
     req.resume();
     socket.resume();
@@ -29,4 +34,13 @@ export function lingerThenClose(req: IncomingMessage, lingerMs = LINGER_MS): voi
     socket.once('close', () => clearTimeout(timer));
     socket.once('end', () => socket.destroy());
   };
+}
+
+/**
+ * Whether `req` came on a connection already refused and being closed: a sender may pipeline another
+ * request behind a refused body, and Node parses it during the linger. Its answer could only go into a
+ * closed connection, so it is not handled (not stored, not answered); the sender sends it again.
+ */
+export function arrivedWhileClosing(req: IncomingMessage): boolean {
+  return refusedSockets.has(req.socket);
 }

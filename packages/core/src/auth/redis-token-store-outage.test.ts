@@ -26,6 +26,19 @@ afterAll(async () => {
 const record = (accessToken: string, updatedAt: number): TokenRecord => ({ accessToken, refreshToken: `rt-${accessToken}`, expiresAt: 2_000_000_000_000, updatedAt });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Runs `write` until it succeeds (each try bounded by the store's timeoutMs), for at most 20 s. */
+async function untilAcknowledged<T>(write: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(100);
+    }
+  }
+}
+
 /** How long an operation took, and whether it failed. */
 async function timed(run: () => Promise<unknown>): Promise<{ ms: number; failed: boolean }> {
   const started = Date.now();
@@ -76,11 +89,13 @@ describe.each([
         if (!back) await sleep(100);
       }
       expect(back).toBe(true);
-      await store.set('cred', record('after', 1_000));
+      // This Redis fsyncs every write (appendfsync always), and a loaded CI machine's disk has stalled a
+      // flush past timeoutMs: a write is tried again until acknowledged, as an app would, each try bounded.
+      await untilAcknowledged(() => store.set('cred', record('after', 1_000)));
       await sleep(200);
       // The acknowledged write is there, and a write that timed out but ran late did not replace it.
       expect((await store.get('cred'))!.accessToken).toBe('after');
-      const lock = await store.tryLock('cred', 5000);
+      const lock = await untilAcknowledged(() => store.tryLock('cred', 5000));
       expect(lock).toBeDefined();
       await lock!.release();
     } finally {
@@ -93,7 +108,8 @@ describe('redisTokenStore writes', () => {
   it('never replace a newer record with an older one (a write Redis runs late)', async () => {
     const redis = new Redis({ port: redisServer.port });
     try {
-      const store = redisTokenStore({ redis, prefix: `connectors-test:${randomUUID()}:` });
+      // Not about timeouts: this Redis fsyncs every write, and a loaded machine's disk has stalled past 1 s.
+      const store = redisTokenStore({ redis, prefix: `connectors-test:${randomUUID()}:`, timeoutMs: 15_000 });
       await store.set('cred', record('newer', 2000));
       await store.set('cred', record('older', 1000));
       expect((await store.get('cred'))!.accessToken).toBe('newer');

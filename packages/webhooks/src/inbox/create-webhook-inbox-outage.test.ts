@@ -142,7 +142,16 @@ describe('the inbox on Redis through an outage', () => {
         expect(failures.every((a) => a.status === 503 && a.retryAfter === '5')).toBe(true);
         expect(Math.max(...answers.map((a) => a.ms))).toBeLessThanOrEqual(2000 + SLACK_MS);
         // The provider redelivers what was refused: each is stored now, or was stored late (a duplicate).
-        for (const id of refused) expect((await inbox.receive(delivery(id))).status).toBe(200);
+        // Like a provider, it tries again after a 503 (this Redis fsyncs every write, and a loaded machine's
+        // disk can stall one past the store timeout).
+        for (const id of refused) {
+          let status = 503;
+          for (let tries = 0; status === 503 && tries < 10; tries++) {
+            if (tries > 0) await sleep(200);
+            status = (await inbox.receive(delivery(id))).status;
+          }
+          expect(status).toBe(200);
+        }
         // Nothing acknowledged is lost: every 200 is an event in the store.
         const missing: string[] = [];
         for (const id of [...acknowledged, ...refused]) if ((await store.get(`github:${id}`)) === undefined) missing.push(id);

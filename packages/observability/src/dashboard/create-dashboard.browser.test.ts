@@ -53,7 +53,9 @@ async function open(): Promise<Page> {
 
 const field = (page: Page, connector: string, name: string) => page.locator(`[data-connector="${connector}"][data-field="${name}"]`).first().textContent();
 
-describe('dashboard in headless Chromium', () => {
+// Chromium on 2 cores beside nine other test suites has needed more than vitest's 20 s for one test: 60 s is a
+// hang bound, not a speed target (Playwright's own 30 s wait on a missing element still names it).
+describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
   it('loads without console errors and shows the numbers /metrics exports for a scripted run', async () => {
     await app.script();
     await app.deadLetter('1001', { action: 'opened', issue: { title: null, user: { login: 'octocat' } }, token: `ghp_${'a'.repeat(36)}` });
@@ -147,7 +149,7 @@ describe('dashboard in headless Chromium', () => {
   });
 });
 
-describe('dashboard without an operator token', () => {
+describe('dashboard without an operator token', { timeout: 60_000 }, () => {
   it('is read-only: the page says so and actions are refused', async () => {
     const readOnly = await startDashboardApp();
     try {

@@ -16,7 +16,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, result, rotated } from './lib.ts';
+import { fmt, median, result, rotated } from './lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -318,12 +318,6 @@ async function workerBench(url: string): Promise<{ plain: number[]; transactiona
   }
   return out;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'webhooks-bench-'));

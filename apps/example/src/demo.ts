@@ -9,10 +9,10 @@ import { pino } from 'pino';
 import { type App, startApp } from './app.ts';
 import { formatStartupFailure } from './check-credentials.ts';
 import { acceptedEvents, faultsCheck, healthCheck, metricsCheck, type PageRecord, refreshCheck, resumeCheck, rowChecks, webhookChecks } from './demo/demo-checks.ts';
-import { DEMO_FAULTS, DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './demo/demo-sandbox.ts';
+import { DEMO_SEED, DEMO_TOKEN_KEY_ENV, startDemoSandbox } from './demo/demo-sandbox.ts';
 import { tokensAtRestCheck } from './demo/tokens-at-rest-check.ts';
 import { demoPlanFor } from './demo/demo-plan.ts';
-import { sendPlannedWebhooks } from './demo/fault-plan.ts';
+import { DEMO_FAULT_RATES, sendPlannedWebhooks } from './demo/fault-plan.ts';
 import { createDemoDatabase, type DemoDatabase, postgresTokensAtRestCheck } from './demo/demo-postgres.ts';
 import { postgresStorageCheck } from './demo/postgres-storage-check.ts';
 import { generateTokenKey } from '@connectors/core';
@@ -69,7 +69,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const storage = postgres ? 'PostgreSQL' : 'SQLite';
   const resume: DemoReport['resume'] = { interruptedAfterPage: undefined, resumedAtPage: undefined, listing: undefined };
   const operatorToken = options.serveUntil ? demoOperatorToken() : undefined;
-  const retryAfter = typeof DEMO_FAULTS.rateLimit === 'object' ? (DEMO_FAULTS.rateLimit.retryAfterSeconds ?? 1) : 1;
+  const retryAfter = DEMO_FAULT_RATES.rateLimit.retryAfterSeconds;
 
   const finish = async (checks: Check[], extra: Partial<DemoReport> = {}): Promise<DemoReport> => {
     const report: DemoReport = {

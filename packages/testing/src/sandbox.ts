@@ -27,6 +27,7 @@ export type {
 } from './sandbox/sandbox-provider.ts';
 export type { IssuedTokens } from './sandbox/oauth-server.ts';
 export { routesFromFixture } from './sandbox/routes-from-fixture.ts';
+export { seededRandom } from './sandbox/seeded-random.ts';
 export { paginate as sandboxPaginate } from './sandbox/paginate.ts';
 export { loadFixture, loadResponse, type FixtureFile, type FixtureResponse, type ResponseSource } from './fixtures/fixture.ts';
 export { step, scenarios, times, type Scenario, type ScenarioStep } from './scenarios/scenario.ts';

@@ -9,9 +9,6 @@ import { DEMO_FAULT_RATES } from './fault-plan.ts';
 /** Same seed, same faults on the same requests: the demo tells the same story every time. */
 export const DEMO_SEED = 8;
 
-/** The seeded rates alone; the demo runs with its fault plan (`demoPlanFor`), which adds the planned faults every seed gets. */
-export const DEMO_FAULTS: SandboxFaults = DEMO_FAULT_RATES;
-
 const CLIENT_ID = 'demo-github-app';
 const CLIENT_SECRET = 'demo-github-app-secret';
 const FIRST_REFRESH_TOKEN = 'demo-refresh-token-0';
@@ -43,7 +40,8 @@ export interface DemoSandbox {
   configFor(databasePath: string): AppConfig;
 }
 
-export async function startDemoSandbox(seed = DEMO_SEED, faults: SandboxFaults = DEMO_FAULTS): Promise<DemoSandbox> {
+/** The seeded rates alone by default; the demo passes its fault plan (`demoPlanFor`), which adds the planned faults every seed gets. */
+export async function startDemoSandbox(seed = DEMO_SEED, faults: SandboxFaults = DEMO_FAULT_RATES): Promise<DemoSandbox> {
   const slack = createSlackSandboxProvider({ faults: SLACK_DEMO_FAULTS });
   const sandbox = await startSandbox({ providers: [githubAppUserProvider, stripeSandboxProvider, slack], faults, seed });
   return {

@@ -1,4 +1,4 @@
-import type { Sandbox, SandboxFaults, SandboxPlannedFault, SandboxWebhookEvent, WebhookDeliveryResult } from '@connectors/testing/sandbox';
+import { type Sandbox, type SandboxFaults, type SandboxPlannedFault, type SandboxWebhookEvent, seededRandom, type WebhookDeliveryResult } from '@connectors/testing/sandbox';
 
 /** The webhook sources the demo sends deliveries from. */
 export type WebhookSource = 'github' | 'stripe' | 'slack';
@@ -49,7 +49,8 @@ const SYNC_FAULT_REQUESTS = [1, 6] as const;
  */
 export function demoFaultPlan(seed: number, bursts: BurstShape): DemoFaultPlan {
   if (!Number.isSafeInteger(seed)) throw new TypeError(`the demo's seed must be a whole number; got ${String(seed)}`);
-  const random = mulberry32(seed ^ 0x5eed_fa17);
+  // The sandbox's generator, on a stream of the plan's own (another seed), so the plan never shifts the sandbox's draws.
+  const random = seededRandom(seed ^ 0x5eed_fa17);
   const between = ([low, high]: readonly [number, number]) => low + Math.floor(random() * (high - low + 1));
   const planned: SandboxPlannedFault[] = [];
   // A revoked token at GitHub early in the run, and, for some seeds, another one later.
@@ -108,17 +109,4 @@ export async function sendPlannedWebhooks(sandbox: Sandbox, options: { provider:
     );
   }
   return results;
-}
-
-/** mulberry32: the plan's own seeded stream, apart from the sandbox's. */
-function mulberry32(seed: number): () => number {
-  if (!Number.isFinite(seed)) throw new TypeError(`seed must be a finite number; got ${String(seed)}`);
-  let state = Math.floor(seed) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

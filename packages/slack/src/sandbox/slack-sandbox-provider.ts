@@ -1,4 +1,4 @@
-import type { SandboxProvider, SandboxRequest, SandboxResponse, SandboxRouteContext, SandboxWebhookEvent } from '@connectors/testing/sandbox';
+import { type SandboxProvider, type SandboxRequest, type SandboxResponse, type SandboxRouteContext, type SandboxWebhookEvent, seededRandom } from '@connectors/testing/sandbox';
 import { slackScheme } from '@connectors/webhooks';
 import { SLACK_METHOD_TIERS, type SlackTier } from '../rate-limit/slack-tiers.ts';
 import appMention from '../webhooks/__fixtures__/app-mention.json' with { type: 'json' };
@@ -39,7 +39,7 @@ export function createSlackSandboxProvider(options: { faults?: SlackSandboxFault
   let faults: SlackSandboxFaults = options.faults ?? {};
   // Slack's faults draw from their own generator, so switching them on does not shift the sandbox's
   // generic faults (429s, 5xx) for every other provider.
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const counts: SlackSandboxCounts = { tierLimited: {}, tokenExpired: 0, okFalse: 0, refreshes: 0, refreshReuse: 0, posted: 0, uploads: 0 };
   /** Fixed windows per method (and per channel for chat.postMessage), on the sandbox's clock. */
   const windows = new Map<string, { start: number; used: number }>();
@@ -116,18 +116,6 @@ export function createSlackSandboxProvider(options: { faults?: SlackSandboxFault
       faults = next ?? {};
     },
     counts: () => structuredClone(counts),
-  };
-}
-
-/** A small seeded generator (mulberry32): the testing kit keeps its own internal, and this needs no more than a few lines. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { responseOf, fixtureToStep } from '../fixtures/fixture.ts';
-import { seededRandom } from '../internal/seeded-random.ts';
+import { seededRandom } from './seeded-random.ts';
 import { expandSteps, type ResolvedStep, type Scenario, type ScenarioStep, stepsOf } from '../scenarios/scenario.ts';
 import { signWebhookFor } from '../webhooks/sign-webhook.ts';
 import { FixedWindow } from './fixed-window.ts';
@@ -259,9 +259,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     stats.requests++;
     stats.byProvider[name] = (stats.byProvider[name] ?? 0) + 1;
     state.requests++;
-    /** The first planned fault of this kind that is due for this provider, if any. */
+    /** The index of the first planned fault of this kind that is due for this provider, or -1. */
     const due = (fault: SandboxPlannedFault['fault']) => faults.planned.findIndex((p) => p.provider === name && p.fault === fault && p.request <= state.requests);
-    const take = (index: number) => faults.planned.splice(index, 1);
+    /** Takes the first planned fault of this kind that is due, if any; says whether there was one. */
+    const takeDue = (fault: SandboxPlannedFault['fault']) => {
+      const index = due(fault);
+      if (index >= 0) faults.planned.splice(index, 1);
+      return index >= 0;
+    };
 
     const script = state.scripts.find((s) => (s.method === '*' || s.method === method) && s.pattern.match(path) && s.steps.length > 0);
     if (script) {
@@ -283,16 +288,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
         stats.faults.reset++;
         return reset(req);
       }
-      const plannedServerError = due('serverError');
-      if (plannedServerError >= 0 || draws[1] < faults.serverError.rate) {
-        if (plannedServerError >= 0) take(plannedServerError);
+      if (takeDue('serverError') || draws[1] < faults.serverError.rate) {
         stats.faults.serverError++;
         state.burstLeft = faults.serverError.burst - 1;
         return send(res, faults.serverError.status, {}, errorBody(state, faults.serverError.status, 'sandbox: injected server error'));
       }
-      const plannedRateLimit = due('rateLimit');
-      if (plannedRateLimit >= 0 || draws[2] < faults.rateLimit.rate) {
-        if (plannedRateLimit >= 0) take(plannedRateLimit);
+      if (takeDue('rateLimit') || draws[2] < faults.rateLimit.rate) {
         stats.faults.rateLimit++;
         return send(res, 429, { 'retry-after': String(faults.rateLimit.retryAfterSeconds) }, errorBody(state, 429, 'sandbox: injected rate limit'));
       }
@@ -316,7 +317,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     if (compiled.route.auth !== false && authKind !== 'none') {
       const plannedExpiry = exempt ? -1 : due('tokenExpiry');
       const verdict = authenticate(state, headers.authorization, plannedExpiry >= 0 ? -1 : draws[4]);
-      if (!verdict.ok && verdict.injected && plannedExpiry >= 0) take(plannedExpiry);
+      // A planned revocation is spent only when it applied (a token on its first use makes it wait).
+      if (!verdict.ok && verdict.injected && plannedExpiry >= 0) faults.planned.splice(plannedExpiry, 1);
       if (!verdict.ok) {
         stats.unauthorized++;
         if (verdict.injected) stats.faults.tokenExpiry++;

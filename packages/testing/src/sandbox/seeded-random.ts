@@ -1,6 +1,9 @@
 /**
  * A small seeded PRNG (mulberry32). Hand-written because the sandbox only needs reproducible
  * uniform draws in [0, 1): the same seed gives the same faults, so a failing run can be replayed.
+ * Exported from `@connectors/testing/sandbox` so a test's or demo's own fault plan draws the same way,
+ * on a seed of its own (a separate stream never shifts the sandbox's draws).
+ * @throws TypeError when `seed` is not a finite number.
  */
 export function seededRandom(seed: number): () => number {
   if (!Number.isFinite(seed)) throw new TypeError(`seed must be a finite number; got ${String(seed)}`);

@@ -2,7 +2,7 @@
 // this process and the PostgreSQL server (summed over its processes from /proc, so Linux only, and the
 // server must be local). Explains webhooks.bench.ts, where the store shares 2 cores with node:http and
 // the load generator.
-//   node bench/postgres-inbox-store.bench.ts   (BENCH_PUTS=20000, BENCH_ROUNDS=3, BENCH_POSTGRES_URL)
+//   node bench/postgres-inbox-store.bench.ts   (BENCH_PUTS=20000, BENCH_ROUNDS=3, BENCH_IN_FLIGHT=64, BENCH_POSTGRES_URL)
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { postgresInboxStore } from '@connectors/webhooks/postgres';
@@ -11,7 +11,7 @@ import { fmt, median, result } from './lib.ts';
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PUTS = Number(process.env.BENCH_PUTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const IN_FLIGHT = 64;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 
 /** CPU time (ms) used so far by every process named postgres on this machine. */
 function postgresCpuMs(): number {

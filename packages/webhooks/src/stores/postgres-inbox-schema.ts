@@ -100,6 +100,24 @@ export function migrations(table: string, channel: string): PostgresMigration[] 
           FOR EACH STATEMENT EXECUTE FUNCTION {schema}."${table}_notify_inserted"('${channel}');
       `,
     },
+    {
+      version: 3,
+      // A row with a ~2 KB body passes PostgreSQL's TOAST threshold, so every put compresses its body;
+      // lz4 does that for about 5 µs less server CPU per put than the default pglz (measured by
+      // bench/postgres-inbox-store.bench.ts). Only where the server has it: PostgreSQL 14 or later,
+      // built with lz4 (the PGDG and Debian packages and the official images are). Existing bodies keep
+      // their compression; the ALTER only changes the column's setting, no rewrite.
+      // https://www.postgresql.org/docs/current/sql-altertable.html (SET COMPRESSION)
+      sql: `
+        DO $$
+        BEGIN
+          IF current_setting('server_version_num')::int >= 140000
+             AND EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+            EXECUTE 'ALTER TABLE ${t} ALTER COLUMN body SET COMPRESSION lz4';
+          END IF;
+        END $$;
+      `,
+    },
   ];
 }
 

@@ -59,6 +59,22 @@ describe('postgresInboxStore', () => {
     await own.end();
   });
 
+  it('compresses bodies with lz4 where the server has it, and reads them back intact', async () => {
+    const store = postgresInboxStore({ pool, schema: 'compressed' });
+    await store.ready();
+    const { rows } = await pool.query<{ lz4: boolean }>(`SELECT current_setting('server_version_num')::int >= 140000 AND 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`);
+    const setting = await pool.query<{ c: string }>(`SELECT attcompression::text AS c FROM pg_attribute WHERE attrelid = 'compressed.webhook_inbox'::regclass AND attname = 'body'`);
+    // '' is the server's default (pglz): a server without lz4 keeps it rather than failing the migration.
+    expect(setting.rows[0]!.c).toBe(rows[0]!.lz4 ? 'l' : '');
+    const body = Buffer.from(JSON.stringify({ type: 'invoice.paid', data: { lines: Array.from({ length: 120 }, (_, i) => ({ id: `li_${i}`, amount: 100 * i })) } }));
+    expect(body.byteLength).toBeGreaterThan(2048);
+    expect(await store.put({ ...event('lz4'), body })).toBe('stored');
+    expect((await store.get('github:lz4'))?.body.equals(body)).toBe(true);
+    const stored = await pool.query<{ method: string | null }>(`SELECT pg_column_compression(body) AS method FROM compressed.webhook_inbox`);
+    expect(stored.rows[0]!.method).toBe(rows[0]!.lz4 ? 'lz4' : 'pglz');
+    await store.close();
+  });
+
   it('wakes watchers in another store instance (another process) through LISTEN/NOTIFY', async () => {
     const writer = postgresInboxStore({ pool, schema: 'notify' });
     const reader = postgresInboxStore({ connectionString: database.url, schema: 'notify' });

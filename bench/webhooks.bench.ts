@@ -9,7 +9,7 @@
 // counted: every 2xx of the inbox must be a stored row.
 //   node bench/webhooks.bench.ts            (BENCH_SECONDS=5, BENCH_ROUNDS=5, BENCH_CONNECTIONS=64, BENCH_LOAD_WARMUP=1)
 // PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); a throwaway database is made and dropped.
-// BENCH_PG_BATCHES sets the PostgreSQL store's maxConcurrentBatches (default: the store's own, 4).
+// BENCH_PG_BATCHES sets the PostgreSQL store's maxConcurrentBatches (default: the store's own, 2).
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InboxStoreError } from '../errors/inbox-store-error.ts';
 import { describeInboxStoreContract, event } from './__fixtures__/inbox-store-contract.ts';
 import { createTestDatabase, type TestDatabase } from './__fixtures__/postgres-helpers.ts';
+import { migratePostgres } from '@connectors/core/postgres';
+import { migrations } from './postgres-inbox-schema.ts';
 import { postgresInboxStore } from './postgres-inbox-store.ts';
 
 let database: TestDatabase;
@@ -72,6 +74,23 @@ describe('postgresInboxStore', () => {
     expect((await store.get('github:lz4'))?.body.equals(body)).toBe(true);
     const stored = await pool.query<{ method: string | null }>(`SELECT pg_column_compression(body) AS method FROM compressed.webhook_inbox`);
     expect(stored.rows[0]!.method).toBe(rows[0]!.lz4 ? 'lz4' : 'pglz');
+    await store.close();
+  });
+
+  it('upgrades an inbox made by an earlier version in place: its events stay, later bodies get the new compression', async () => {
+    // The table as the releases before migration 3 left it, with an event in it.
+    await migratePostgres(pool, { schema: 'upgraded', component: 'inbox:webhook_inbox', migrations: migrations('webhook_inbox', 'connectors_inbox_upgraded_webhook_inbox').slice(0, 2) });
+    const body = Buffer.from(JSON.stringify({ pad: 'x'.repeat(3000) }));
+    await pool.query(`INSERT INTO upgraded.webhook_inbox (source, event_id, received_at, headers, body, state, due_at) VALUES ('github', 'old', 1, '{}', $1, 'pending', 1)`, [body]);
+    const store = postgresInboxStore({ pool, schema: 'upgraded' });
+    await store.ready();
+    const versions = await pool.query<{ version: number }>(`SELECT version FROM upgraded.connectors_migrations WHERE component = 'inbox:webhook_inbox' ORDER BY version`);
+    expect(versions.rows.map((r) => r.version)).toEqual([1, 2, 3]);
+    expect((await store.get('github:old'))?.body.equals(body)).toBe(true);
+    expect(await store.put({ ...event('new'), body })).toBe('stored');
+    const { rows } = await pool.query<{ event_id: string; method: string }>(`SELECT event_id, pg_column_compression(body) AS method FROM upgraded.webhook_inbox ORDER BY seq`);
+    const lz4 = (await pool.query<{ lz4: boolean }>(`SELECT current_setting('server_version_num')::int >= 140000 AND 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`)).rows[0]!.lz4;
+    expect(rows).toEqual([{ event_id: 'old', method: 'pglz' }, { event_id: 'new', method: lz4 ? 'lz4' : 'pglz' }]);
     await store.close();
   });
 

@@ -106,8 +106,11 @@ export function migrations(table: string, channel: string): PostgresMigration[] 
       // lz4 does that for about 5 µs less server CPU per put than the default pglz (measured by
       // bench/postgres-inbox-store.bench.ts). Only where the server has it: PostgreSQL 14 or later,
       // built with lz4 (the PGDG and Debian packages and the official images are). Existing bodies keep
-      // their compression; the ALTER only changes the column's setting, no rewrite.
-      // https://www.postgresql.org/docs/current/sql-altertable.html (SET COMPRESSION)
+      // their compression; the ALTER only changes the column's setting, no rewrite. Whether the server
+      // has lz4 is read from default_toast_compression's allowed values, which list lz4 only in builds
+      // made --with-lz4 (PostgreSQL docs, runtime-config-client "default_toast_compression";
+      // sql-altertable "SET COMPRESSION"). PostgreSQL's development branch makes lz4 the default in 2026.
+      // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-DEFAULT-TOAST-COMPRESSION
       sql: `
         DO $$
         BEGIN

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRedisProcess, type RedisProcess } from '../__fixtures__/redis-process.ts';
 import { redisTokenStore } from './redis-token-store.ts';
 import type { TokenRecord } from './token-store.ts';
@@ -27,17 +27,7 @@ const record = (accessToken: string, updatedAt: number): TokenRecord => ({ acces
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `operation` until it succeeds (each try bounded by the store's timeoutMs), for at most `ms`. */
-async function untilSucceeds<T>(operation: () => Promise<T>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(100);
-    }
-  }
-}
+const untilSucceeds = <T>(operation: () => Promise<T>, ms = 20_000): Promise<T> => vi.waitFor(operation, { timeout: ms, interval: 100 });
 
 /** How long an operation took, and whether it failed. */
 async function timed(run: () => Promise<unknown>): Promise<{ ms: number; failed: boolean }> {

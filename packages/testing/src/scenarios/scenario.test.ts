@@ -1,6 +1,6 @@
 import { AuthError, createHttpClient, HttpError, NetworkError, SchemaValidationError, TimeoutError, type AuthStrategy, type Schema } from '@connectors/core';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFakeClock } from '../clock/fake-clock.ts';
 import { mockSequence } from '../nock/mock-sequence.ts';
 import { useNock } from '../nock/use-nock.ts';
@@ -67,15 +67,6 @@ describe('scenario steps', () => {
 });
 
 /** Each scenario through a real client: the behaviour the guide asks integrations to have. */
-/** Polls `done` every 10 ms for up to `ms`; resolves whether it came true. */
-async function until(done: () => boolean, ms: number): Promise<boolean> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > ms) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return true;
-}
-
 /**
  * `settled` resolves once no scripted step is left: a request the client gave up on may still be on its way
  * to the transport, and must not take a step the next test scripts. (In CI a 401 test's request once took
@@ -181,6 +172,6 @@ describe('through the sandbox', () => {
   }, async () => {
     // The request reaches the sandbox and takes its step; one that never left the client (aborted before it
     // was written) never will, and its step is dropped so the next test's request cannot take it either.
-    if (!(await until(() => sandbox.unplayed('things') === 0, 5_000))) sandbox.clearScripts('things');
+    await vi.waitUntil(() => sandbox.unplayed('things') === 0, { timeout: 5_000, interval: 10 }).catch(() => sandbox.clearScripts('things'));
   });
 });

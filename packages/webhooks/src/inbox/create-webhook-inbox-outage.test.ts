@@ -145,12 +145,12 @@ describe('the inbox on Redis through an outage', () => {
         // Like a provider, it tries again after a 503 (this Redis fsyncs every write, and a loaded machine's
         // disk can stall one past the store timeout).
         for (const id of refused) {
-          let status = 503;
-          for (let tries = 0; status === 503 && tries < 10; tries++) {
-            if (tries > 0) await sleep(200);
-            status = (await inbox.receive(delivery(id))).status;
-          }
-          expect(status).toBe(200);
+          const redelivered = async () => {
+            const { status } = await inbox.receive(delivery(id));
+            if (status === 503) throw new Error(`${id}: still refused`);
+            return status;
+          };
+          expect(await vi.waitFor(redelivered, { timeout: 25_000, interval: 200 })).toBe(200);
         }
         // Nothing acknowledged is lost: every 200 is an event in the store.
         const missing: string[] = [];

@@ -19,6 +19,16 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** INSERTs the spied pool ran (puts go as named statements, so their text is in a config object). */
+function insertCount(query: { mock: { calls: unknown[][] } }): number {
+  return query.mock.calls.filter(([sql]) => (typeof sql === 'string' ? sql : (sql as { text: string }).text).includes('INSERT INTO')).length;
+}
+
+/** Whether the test server can compress with lz4 (PostgreSQL 14+ built with it), as migration 3 asks. */
+async function serverHasLz4(): Promise<boolean> {
+  return (await pool.query<{ lz4: boolean }>(`SELECT current_setting('server_version_num')::int >= 140000 AND 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`)).rows[0]!.lz4;
+}
+
 describeInboxStoreContract('postgres', async () => {
   const store = postgresInboxStore({ pool, schema: `contract_${seq++}` });
   return { store, cleanup: () => store.close() };
@@ -35,7 +45,7 @@ describe('postgresInboxStore', () => {
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(100);
     // The first of two identical puts in one batch is the stored one.
     expect(outcomes.slice(0, 300).every((o) => o === 'stored')).toBe(true);
-    const inserts = query.mock.calls.filter(([sql]) => (typeof sql === 'string' ? sql : (sql as { text: string }).text).includes('INSERT INTO')).length;
+    const inserts = insertCount(query);
     expect(inserts).toBeGreaterThanOrEqual(1);
     expect(inserts).toBeLessThanOrEqual(4);
     expect((await pool.query('SELECT count(*)::int AS n FROM burst.webhook_inbox')).rows[0].n).toBe(300);
@@ -52,7 +62,7 @@ describe('postgresInboxStore', () => {
     // 4 KB bodies, 10 KB per INSERT: two per batch; one body alone over the limit still goes, on its own.
     const outcomes = await Promise.all([...Array.from({ length: 10 }, (_, i) => store.put(big(`b${i}`))), store.put({ ...event('huge'), body: Buffer.alloc(20_000, 0x62) })]);
     expect(outcomes.every((o) => o === 'stored')).toBe(true);
-    const inserts = query.mock.calls.filter(([sql]) => (typeof sql === 'string' ? sql : (sql as { text: string }).text).includes('INSERT INTO')).length;
+    const inserts = insertCount(query);
     expect(inserts).toBe(6);
     expect((await store.get('github:huge'))?.body.byteLength).toBe(20_000);
     expect((await pool.query('SELECT count(*)::int AS n FROM big.webhook_inbox')).rows[0].n).toBe(11);
@@ -64,16 +74,16 @@ describe('postgresInboxStore', () => {
   it('compresses bodies with lz4 where the server has it, and reads them back intact', async () => {
     const store = postgresInboxStore({ pool, schema: 'compressed' });
     await store.ready();
-    const { rows } = await pool.query<{ lz4: boolean }>(`SELECT current_setting('server_version_num')::int >= 140000 AND 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`);
+    const lz4 = await serverHasLz4();
     const setting = await pool.query<{ c: string }>(`SELECT attcompression::text AS c FROM pg_attribute WHERE attrelid = 'compressed.webhook_inbox'::regclass AND attname = 'body'`);
     // '' is the server's default (pglz): a server without lz4 keeps it rather than failing the migration.
-    expect(setting.rows[0]!.c).toBe(rows[0]!.lz4 ? 'l' : '');
+    expect(setting.rows[0]!.c).toBe(lz4 ? 'l' : '');
     const body = Buffer.from(JSON.stringify({ type: 'invoice.paid', data: { lines: Array.from({ length: 120 }, (_, i) => ({ id: `li_${i}`, amount: 100 * i })) } }));
     expect(body.byteLength).toBeGreaterThan(2048);
     expect(await store.put({ ...event('lz4'), body })).toBe('stored');
     expect((await store.get('github:lz4'))?.body.equals(body)).toBe(true);
     const stored = await pool.query<{ method: string | null }>(`SELECT pg_column_compression(body) AS method FROM compressed.webhook_inbox`);
-    expect(stored.rows[0]!.method).toBe(rows[0]!.lz4 ? 'lz4' : 'pglz');
+    expect(stored.rows[0]!.method).toBe(lz4 ? 'lz4' : 'pglz');
     await store.close();
   });
 
@@ -89,7 +99,7 @@ describe('postgresInboxStore', () => {
     expect((await store.get('github:old'))?.body.equals(body)).toBe(true);
     expect(await store.put({ ...event('new'), body })).toBe('stored');
     const { rows } = await pool.query<{ event_id: string; method: string }>(`SELECT event_id, pg_column_compression(body) AS method FROM upgraded.webhook_inbox ORDER BY seq`);
-    const lz4 = (await pool.query<{ lz4: boolean }>(`SELECT current_setting('server_version_num')::int >= 140000 AND 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`)).rows[0]!.lz4;
+    const lz4 = await serverHasLz4();
     expect(rows).toEqual([{ event_id: 'old', method: 'pglz' }, { event_id: 'new', method: lz4 ? 'lz4' : 'pglz' }]);
     await store.close();
   });

@@ -6,8 +6,7 @@
 //   node bench/postgres-inbox-batches.bench.ts   (BENCH_BATCHES=1,2,4,8, BENCH_ROUNDS=5, BENCH_SECONDS=5, BENCH_POSTGRES_URL)
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { fmt, median, result, rotated } from './lib.ts';
+import { createBenchDatabase, fmt, median, result, rotated } from './lib.ts';
 
 const WEBHOOKS_BENCH = fileURLToPath(new URL('./webhooks.bench.ts', import.meta.url));
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -30,9 +29,7 @@ interface Load {
   timeouts: number;
 }
 
-const admin = new pg.Client({ connectionString: POSTGRES_URL });
-await admin.connect();
-const databases: string[] = [];
+const databases: { drop: () => Promise<void> }[] = [];
 const servers: Server[] = [];
 
 async function start(name: string, kind: 'bare' | 'pg', target: string, env: Record<string, string> = {}): Promise<void> {
@@ -49,12 +46,9 @@ function load(server: Server): Promise<Load> {
 try {
   await start('bare', 'bare', '-');
   for (const batches of SETTINGS) {
-    const database = `connectors_bench_batches_${batches}_${process.pid}_${Date.now()}`;
-    await admin.query(`CREATE DATABASE "${database}"`);
+    const database = await createBenchDatabase(POSTGRES_URL, `bench_batches_${batches}`);
     databases.push(database);
-    const url = new URL(POSTGRES_URL);
-    url.pathname = `/${database}`;
-    await start(`${batches}`, 'pg', url.toString(), { BENCH_PG_BATCHES: String(batches) });
+    await start(`${batches}`, 'pg', database.url, { BENCH_PG_BATCHES: String(batches) });
   }
   for (const server of servers) await load(server); // warms each server (JIT, pool, tables)
 
@@ -89,6 +83,5 @@ try {
 } finally {
   for (const server of servers) server.proc.send({ cmd: 'stop' });
   await Promise.all(servers.map((server) => new Promise((resolve) => (server.proc.exitCode !== null ? resolve(null) : server.proc.once('exit', resolve)))));
-  for (const database of databases) await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.end();
+  for (const database of databases) await database.drop();
 }

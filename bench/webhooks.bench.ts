@@ -16,7 +16,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, result, rotated } from './lib.ts';
+import { createBenchDatabase, fmt, median, result, rotated } from './lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -262,25 +262,6 @@ async function finish(server: RunningServer): Promise<{ stored: number; cpuUsPer
   return { stored, cpuUsPerRequest: (cpuMs * 1000) / served };
 }
 
-/** A throwaway database for this run, dropped at the end. */
-async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import('pg');
-  const name = `connectors_bench_${process.pid}_${Date.now()}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
 /**
  * Worker throughput on PostgreSQL: WORKER_EVENTS stored events drained by one worker (concurrency 16),
  * each handler writing one effect row. Plain: the effect is its own statement (idempotent by key), then
@@ -328,7 +309,7 @@ async function workerBench(url: string): Promise<{ plain: number[]; transactiona
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'webhooks-bench-'));
-  const database = await createBenchDatabase();
+  const database = await createBenchDatabase(POSTGRES_URL);
   try {
     // Orientation: the naive receiver, once.
     const naive = await startServer('naive', dir);

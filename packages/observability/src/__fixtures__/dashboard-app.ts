@@ -113,10 +113,16 @@ export async function startDashboardApp(options: { operatorToken?: string } = {}
     async close() {
       observability.close();
       watcher.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => provider.close(() => resolve()));
-      provider.closeAllConnections();
+      // Close, then drop every connection at once, as the fake status page does. close() alone waits for
+      // every open connection, even one that never sent a request (checked: still open after 5 s), such as
+      // a socket Chromium preconnects; Node drops those only at its headers timeout (60 s). The read-only
+      // browser test closes this app while its browser is still running, and it timed out at 60 s in CI:
+      // the likeliest cause, though not reproduced on demand.
+      for (const each of [server, provider]) {
+        const closed = new Promise<void>((resolve) => each.close(() => resolve()));
+        each.closeAllConnections();
+        await closed;
+      }
       await statusPage.close();
       await Promise.all(Object.values(clients).map((c) => c.close()));
       await store.close();
